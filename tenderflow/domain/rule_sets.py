@@ -1,0 +1,555 @@
+"""Contract-regulation rule sets: the YAML files in ``rule_sets/``, checked and loaded.
+
+A rule set is either a council's ``standing-orders`` (bands below the national threshold) or a
+``national-regime`` (thresholds, standstill, notices). Files are checked against
+``rule_sets/rule-set.schema.json`` and then for rules a schema cannot express.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+from tenderflow.domain.money import PENNY, format_amount, format_gbp
+
+RULE_SETS_ENV = "TENDERFLOW_RULE_SETS_DIR"
+REPO_ROOT = Path(__file__).resolve().parents[2]
+SCHEMA_PATH = REPO_ROOT / "rule_sets" / "rule-set.schema.json"
+
+CATEGORIES = ("goods", "services", "works", "light-touch")
+AUTHORITIES = ("sub-central", "central")
+ROUTES = (
+    "oral-quote",
+    "written-quotes",
+    "invited-tender",
+    "advertised-tender",
+    "national-procedure",
+    "exempt",
+    "below-threshold",  # only when deciding under a national regime alone
+)
+
+
+class RuleSetError(ValueError):
+    """A rule set is missing, unknown or malformed."""
+
+
+class RouteInputError(ValueError):
+    """The facts given about a procurement cannot be decided on."""
+
+
+# --- rule-set model -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Band:
+    """One value band of a council's standing orders; ``upper`` None means "to the threshold"."""
+
+    route: str
+    lower: Decimal
+    upper: Decimal | None
+    description: str
+    min_candidates: int | None
+    advertise: bool
+    written_confirmation: bool
+    written_confirmation_over: Decimal | None
+    min_tendering_days: int | None
+
+    @property
+    def label(self) -> str:
+        """Describe the band's range, e.g. "£30,000.01 to £75,000.00"."""
+        if self.upper is None:
+            return f"{format_gbp(self.lower)} up to the national threshold"
+        if self.lower == 0:
+            return f"up to {format_gbp(self.upper)}"
+        return f"{format_gbp(self.lower)} to {format_gbp(self.upper)}"
+
+    def needs_written_confirmation(self, value: Decimal) -> bool:
+        """Say whether a purchase of ``value`` in this band must be confirmed in writing."""
+        if self.written_confirmation_over is not None:
+            return value > self.written_confirmation_over
+        return self.written_confirmation
+
+
+@dataclass(frozen=True)
+class StandingOrders:
+    """A council's contract standing orders."""
+
+    name: str
+    title: str
+    source: str
+    band_value: str
+    national_regimes: tuple[str, ...]
+    bands: tuple[Band, ...]
+    above_description: str
+    above_min_candidates: int | None
+    above_advertise: bool
+    exemptions: Mapping[str, str]
+    timetable: Mapping[str, int]
+
+    @property
+    def kind(self) -> str:
+        """Return the rule-set kind, as written in the YAML."""
+        return "standing-orders"
+
+    def band_for(self, value: Decimal) -> Band:
+        """Return the band that ``value`` falls in."""
+        for band in self.bands:
+            if band.upper is None or value <= band.upper:
+                return band
+        raise AssertionError("the last band is open-ended")  # guaranteed by _check_bands
+
+
+@dataclass(frozen=True)
+class Standstill:
+    """A mandatory standstill's length."""
+
+    days: int
+    kind: str  # "working" or "calendar"
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return JSON-ready values."""
+        return {"days": self.days, "kind": self.kind}
+
+
+@dataclass(frozen=True)
+class StandstillRule:
+    """How a national regime's standstill is counted."""
+
+    days: int
+    kind: str
+    counting: str  # "beginning-with-trigger-day" or "after-trigger-day"
+    trigger: str
+    extend_to_working_day: bool
+    not_required_for: tuple[str, ...]
+    voluntary_when_not_required: bool
+    alternatives: tuple[tuple[str, int], ...]
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A notice the regime requires, possibly only above a value or when advertised."""
+
+    name: str
+    condition: str | None = None
+    only_if_advertised: bool = False
+    min_value: Mapping[str, Decimal] | None = None
+
+    def applies(self, value: Decimal, authority: str, advertised: bool) -> bool:
+        """Say whether this notice is needed for a contract of ``value``."""
+        if self.only_if_advertised and not advertised:
+            return False
+        return self.min_value is None or value >= self.min_value[authority]
+
+
+@dataclass(frozen=True)
+class ThresholdPeriod:
+    """National thresholds in effect for procurements begun between two dates."""
+
+    start: date
+    end: date | None
+    values: Mapping[tuple[str, str], Decimal]  # (authority, category) -> threshold
+
+
+@dataclass(frozen=True)
+class NationalRegime:
+    """A national procurement regime (the law above the threshold)."""
+
+    name: str
+    title: str
+    source: str
+    begun_from: date
+    begun_before: date | None
+    value_basis: str
+    threshold_test: str
+    thresholds: tuple[ThresholdPeriod, ...]
+    standstill: StandstillRule
+    regions: tuple[str, ...]
+    min_tendering_assumed: str
+    min_tendering_options: Mapping[str, int]
+    light_touch_min_tendering_days: int | None
+    notices_above: tuple[Notice, ...]
+    notices_below: tuple[Notice, ...]
+    bidder_feedback: str
+    conflicts: str
+    timetable: Mapping[str, int] | None
+
+    @property
+    def kind(self) -> str:
+        """Return the rule-set kind, as written in the YAML."""
+        return "national-regime"
+
+    def applies_to(self, start: date) -> bool:
+        """Say whether a procurement begun on ``start`` falls under this regime."""
+        return start >= self.begun_from and (self.begun_before is None or start < self.begun_before)
+
+    def coverage(self) -> str:
+        """Describe which start dates the regime covers."""
+        text = f"procurements begun on or after {self.begun_from.isoformat()}"
+        if self.begun_before is not None:
+            text += f" and before {self.begun_before.isoformat()}"
+        return text
+
+    def threshold(self, start: date, authority: str, category: str) -> Decimal:
+        """Return the threshold for a procurement begun on ``start``."""
+        for period in self.thresholds:
+            if start >= period.start and (period.end is None or start <= period.end):
+                return period.values[(authority, category)]
+        first = self.thresholds[0].start.isoformat()
+        raise RouteInputError(
+            f"{self.name} holds no thresholds for a procurement begun on {start.isoformat()} "
+            f"(its thresholds start on {first})"
+        )
+
+    def reaches(self, value: Decimal, threshold: Decimal) -> bool:
+        """Say whether ``value`` brings a contract within the regime."""
+        return value >= threshold if self.threshold_test == "at-or-above" else value > threshold
+
+    def min_tendering_days(self, category: str) -> int | None:
+        """Return the minimum tendering period this system assumes, in days."""
+        if category == "light-touch":
+            return self.light_touch_min_tendering_days
+        return self.min_tendering_options[self.min_tendering_assumed]
+
+    def standstill_mandatory(self, category: str) -> bool:
+        """Say whether the regime requires a standstill for an above-threshold contract."""
+        return category not in self.standstill.not_required_for
+
+    def standstill_for(self, category: str) -> Standstill | None:
+        """Return the standstill to plan above the threshold: mandatory, or voluntary by default."""
+        rule = self.standstill
+        if self.standstill_mandatory(category) or rule.voluntary_when_not_required:
+            return Standstill(rule.days, rule.kind)
+        return None
+
+
+RuleSet = StandingOrders | NationalRegime
+
+
+# --- loading ------------------------------------------------------------------------------
+
+
+def default_rule_set_directory() -> Path:
+    """Return the rule-set directory: TENDERFLOW_RULE_SETS_DIR, or the repository's rule_sets."""
+    override = os.environ.get(RULE_SETS_ENV, "").strip()
+    return Path(override) if override else REPO_ROOT / "rule_sets"
+
+
+def _display(path: Path) -> str:
+    try:
+        return path.resolve().relative_to(REPO_ROOT).as_posix()
+    except ValueError:
+        return str(path)
+
+
+@lru_cache(maxsize=1)
+def _validator() -> Any:
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    return jsonschema.Draft202012Validator(schema)
+
+
+def _schema_problem(data: Any) -> str | None:
+    if not isinstance(data, dict):
+        return "the file must be a YAML mapping of keys to values"
+    if data.get("kind") not in ("standing-orders", "national-regime"):
+        return "'kind' must be 'standing-orders' or 'national-regime'"
+    error = jsonschema.exceptions.best_match(_validator().iter_errors(data))
+    if error is None:
+        return None
+    where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path)
+    return f"{where.lstrip('.')}: {error.message}" if where else error.message
+
+
+def available_rule_sets(directory: Path | str | None = None) -> list[str]:
+    """List the names of the rule sets in ``directory``."""
+    folder = Path(directory) if directory is not None else default_rule_set_directory()
+    if not folder.is_dir():
+        raise RuleSetError(f"rule-set directory {_display(folder)} does not exist")
+    return sorted(path.stem for path in folder.glob("*.yaml"))
+
+
+def rule_set_path(name: str, directory: Path | str | None = None) -> Path:
+    """Return the file holding rule set ``name``, or raise RuleSetError if there is none."""
+    folder = Path(directory) if directory is not None else default_rule_set_directory()
+    names = available_rule_sets(folder)
+    if name not in names:
+        raise RuleSetError(
+            f"unknown rule set {name!r}: choose from {', '.join(names) or '(none found)'}"
+        )
+    return folder / f"{name}.yaml"
+
+
+def load_rule_set(name: str, directory: Path | str | None = None) -> RuleSet:
+    """Load and check one rule set by name, raising RuleSetError naming any problem."""
+    return _load_file(rule_set_path(name, directory))
+
+
+def standing_orders(directory: Path | str | None = None) -> list[StandingOrders]:
+    """Load every council's standing orders in ``directory``, by name."""
+    loaded = [load_rule_set(name, directory) for name in available_rule_sets(directory)]
+    return [rule_set for rule_set in loaded if isinstance(rule_set, StandingOrders)]
+
+
+def _load_file(path: Path) -> RuleSet:
+    shown = _display(path)
+    try:
+        data = _dates_as_text(yaml.safe_load(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError, yaml.YAMLError) as exc:
+        detail = " ".join(str(exc).split())
+        raise RuleSetError(f"{shown}: cannot be read as YAML ({detail})") from None
+    problem = _schema_problem(data)
+    if problem is None:
+        try:
+            if data["name"] != path.stem:
+                problem = f"name {data['name']!r} must match the file name {path.stem!r}"
+            elif data["kind"] == "standing-orders":
+                return _standing_orders(data)
+            else:
+                return _national_regime(data)
+        except ValueError as exc:
+            problem = str(exc)
+    raise RuleSetError(f"{shown}: {problem}")
+
+
+def _dates_as_text(data: Any) -> Any:
+    """Turn YAML's unquoted dates back into text, so the schema checks what was written."""
+    if isinstance(data, dict):
+        return {key: _dates_as_text(value) for key, value in data.items()}
+    if isinstance(data, list):
+        return [_dates_as_text(value) for value in data]
+    return data.isoformat() if isinstance(data, date) else data
+
+
+def _standing_orders(data: dict[str, Any]) -> StandingOrders:
+    bands = tuple(
+        Band(
+            route=raw["route"],
+            lower=Decimal(raw["from"]),
+            upper=Decimal(raw["to"]) if "to" in raw else None,
+            description=raw["description"],
+            min_candidates=raw["min_candidates"],
+            advertise=raw["advertise"],
+            written_confirmation=raw["written_confirmation"] is not False,
+            written_confirmation_over=(
+                Decimal(raw["written_confirmation"]["over"])
+                if isinstance(raw["written_confirmation"], dict)
+                else None
+            ),
+            min_tendering_days=raw["local_defaults"]["min_tendering_days"],
+        )
+        for raw in data["bands"]
+    )
+    _check_bands(bands)
+    codes = [item["code"] for item in data["exemptions"]]
+    if len(set(codes)) != len(codes):
+        raise ValueError("exemptions: each code may appear only once")
+    above = data["above_threshold"]
+    return StandingOrders(
+        name=data["name"],
+        title=data["title"],
+        source=data["source"],
+        band_value=data["band_value"],
+        national_regimes=tuple(data["national_regimes"]),
+        bands=bands,
+        above_description=above["description"],
+        above_min_candidates=above["min_candidates"],
+        above_advertise=above["advertise"],
+        exemptions={item["code"]: item["description"] for item in data["exemptions"]},
+        timetable=dict(data["local_defaults"]["timetable"]),
+    )
+
+
+def _check_bands(bands: Sequence[Band]) -> None:
+    """Bands must start at zero, ascend without gaps or overlaps, and end open-ended."""
+    if bands[0].lower != 0:
+        raise ValueError(f"bands[0].from must be 0.00, not {format_amount(bands[0].lower)}")
+    for index, band in enumerate(bands):
+        last = index == len(bands) - 1
+        if band.upper is None and not last:
+            raise ValueError(f"bands[{index}]: only the last band may leave out 'to'")
+        if band.upper is not None and last:
+            raise ValueError(
+                f"bands[{index}]: the last band must leave out 'to' (it runs to "
+                "the national threshold)"
+            )
+        if band.upper is not None and band.upper < band.lower:
+            raise ValueError(f"bands[{index}]: 'to' is below 'from'")
+        expected = (bands[index - 1].upper or 0) + PENNY if index else band.lower
+        if band.lower != expected:
+            raise ValueError(
+                f"bands[{index}].from must be {format_amount(expected)} (one penny above the "
+                f"previous band's 'to'), not {format_amount(band.lower)}"
+            )
+
+
+def _iso(text: str, where: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"{where}: {text!r} is not a real date") from None
+
+
+def _notices(raw: list[dict[str, Any]]) -> tuple[Notice, ...]:
+    return tuple(
+        Notice(
+            name=item["name"],
+            condition=item.get("condition"),
+            only_if_advertised=item.get("only_if_advertised", False),
+            min_value=(
+                {key: Decimal(value) for key, value in item["min_value"].items()}
+                if "min_value" in item
+                else None
+            ),
+        )
+        for item in raw
+    )
+
+
+def _national_regime(data: dict[str, Any]) -> NationalRegime:
+    applies = data["applies_to_procurements_begun"]
+    begun_from = _iso(applies["from"], "applies_to_procurements_begun.from")
+    begun_before = (
+        _iso(applies["before"], "applies_to_procurements_begun.before")
+        if "before" in applies
+        else None
+    )
+    if begun_before is not None and begun_before <= begun_from:
+        raise ValueError("applies_to_procurements_begun: 'before' must be after 'from'")
+    periods: list[ThresholdPeriod] = []
+    for index, raw in enumerate(data["thresholds"]):
+        start = _iso(raw["from"], f"thresholds[{index}].from")
+        end = _iso(raw["to"], f"thresholds[{index}].to") if "to" in raw else None
+        if end is not None and end < start:
+            raise ValueError(f"thresholds[{index}]: 'to' is before 'from'")
+        if periods and (periods[-1].end is None or start <= periods[-1].end):
+            raise ValueError(
+                f"thresholds[{index}] overlaps thresholds[{index - 1}]: periods must be in date "
+                "order and must not overlap"
+            )
+        values = {
+            (authority, category): Decimal(raw[authority][category])
+            for authority in AUTHORITIES
+            for category in CATEGORIES
+        }
+        periods.append(ThresholdPeriod(start, end, values))
+    tendering = data["min_tendering_days"]
+    options = {item["code"]: item["days"] for item in tendering["options"]}
+    if tendering["assume"] not in options:
+        raise ValueError(
+            f"min_tendering_days.assume: {tendering['assume']!r} is not one of the options"
+        )
+    stand = data["standstill"]
+    return NationalRegime(
+        name=data["name"],
+        title=data["title"],
+        source=data["source"],
+        begun_from=begun_from,
+        begun_before=begun_before,
+        value_basis=data["value_basis"],
+        threshold_test=data["threshold_test"],
+        thresholds=tuple(periods),
+        standstill=StandstillRule(
+            days=stand["days"],
+            kind=stand["kind"],
+            counting=stand["counting"],
+            trigger=stand["trigger"],
+            extend_to_working_day=stand["extend_to_working_day"],
+            not_required_for=tuple(stand["not_required_for"]),
+            voluntary_when_not_required=stand.get("voluntary_when_not_required", False),
+            alternatives=tuple(
+                (alt["condition"], alt["days"]) for alt in stand.get("alternatives", [])
+            ),
+        ),
+        regions=tuple(data["working_days"]["regions"]),
+        min_tendering_assumed=tendering["assume"],
+        min_tendering_options=options,
+        light_touch_min_tendering_days=tendering["light_touch"],
+        notices_above=_notices(data["notices"]["above_threshold"]),
+        notices_below=_notices(data["notices"]["below_threshold"]),
+        bidder_feedback=data["bidder_feedback"],
+        conflicts=data["conflicts"],
+        timetable=dict(data["timetable"]) if "timetable" in data else None,
+    )
+
+
+class RuleLibrary:
+    """Every rule set in a directory, loaded and cross-checked."""
+
+    def __init__(self, directory: Path | str | None = None) -> None:
+        self.directory = Path(directory) if directory is not None else default_rule_set_directory()
+        self._rule_sets: dict[str, RuleSet] = {
+            name: _load_file(self.directory / f"{name}.yaml")
+            for name in available_rule_sets(self.directory)
+        }
+        self._check_references()
+
+    def _check_references(self) -> None:
+        regimes = sorted(self.national_regimes(), key=lambda regime: regime.begun_from)
+        for earlier, later in zip(regimes, regimes[1:], strict=False):
+            if earlier.begun_before is None or later.begun_from < earlier.begun_before:
+                raise RuleSetError(
+                    f"{_display(self.directory)}: national regimes {earlier.name} and "
+                    f"{later.name} cover overlapping start dates"
+                )
+        for rule_set in self._rule_sets.values():
+            if isinstance(rule_set, StandingOrders):
+                for name in rule_set.national_regimes:
+                    if not isinstance(self._rule_sets.get(name), NationalRegime):
+                        raise RuleSetError(
+                            f"{_display(self.directory / (rule_set.name + '.yaml'))}: "
+                            f"national_regimes names {name!r}, which is not a national regime "
+                            "in this directory"
+                        )
+
+    def names(self) -> list[str]:
+        """List every rule set's name."""
+        return sorted(self._rule_sets)
+
+    def get(self, name: str) -> RuleSet:
+        """Return the rule set called ``name``, or raise RuleSetError."""
+        try:
+            return self._rule_sets[name]
+        except KeyError:
+            raise RuleSetError(
+                f"unknown rule set {name!r}: choose from {', '.join(self.names()) or '(none)'}"
+            ) from None
+
+    def national_regimes(self) -> list[NationalRegime]:
+        """List the national regimes."""
+        return [rs for rs in self._rule_sets.values() if isinstance(rs, NationalRegime)]
+
+    def national_regime_for(
+        self, start_date: date, among: Sequence[str] | None = None
+    ) -> NationalRegime:
+        """Return the national regime in force for a procurement begun on ``start_date``."""
+        candidates = [r for r in self.national_regimes() if among is None or r.name in among]
+        for regime in candidates:
+            if regime.applies_to(start_date):
+                return regime
+        covered = "; ".join(f"{r.name} covers {r.coverage()}" for r in candidates)
+        raise RouteInputError(
+            f"no national regime covers a procurement begun on {start_date.isoformat()} "
+            f"({covered or 'none loaded'})"
+        )
+
+
+def default_library() -> RuleLibrary:
+    """Return the library for the default directory, reloaded when its files change."""
+    directory = default_rule_set_directory()
+    files = sorted(directory.glob("*.yaml")) if directory.is_dir() else []
+    fingerprint = tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in files)
+    return _cached_library(str(directory), fingerprint)
+
+
+@lru_cache(maxsize=4)
+def _cached_library(directory: str, fingerprint: tuple[tuple[str, int, int], ...]) -> RuleLibrary:
+    return RuleLibrary(directory)
