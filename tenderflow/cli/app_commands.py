@@ -1,0 +1,77 @@
+"""Commands that work on the database: migrations, demo data, serving the app."""
+
+from __future__ import annotations
+
+import click
+
+from tenderflow.cli.context import app_context
+
+
+@click.group("db")
+def db_group() -> None:
+    """Manage the database schema."""
+
+
+@db_group.command("upgrade")
+def db_upgrade() -> None:
+    """Apply every migration to the configured database."""
+    import flask_migrate
+
+    with app_context() as app:
+        flask_migrate.upgrade(directory=app.extensions["migrate"].directory)
+        from tenderflow.extensions import db
+        from tenderflow.services.reference_data import load_reference_data
+
+        load_reference_data(db.session)
+        db.session.commit()
+        click.echo(f"Database is up to date: {_safe_url(app.config['SQLALCHEMY_DATABASE_URI'])}")
+
+
+def _safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+@click.group("demo")
+def demo_group() -> None:
+    """Demonstration data."""
+
+
+@demo_group.command("load")
+@click.option("--if-empty", is_flag=True, help="Only load when there are no users yet.")
+def demo_load(if_empty: bool) -> None:
+    """Load the demonstration users and procurements."""
+    from tenderflow import clock
+    from tenderflow.demo import load_demo
+    from tenderflow.extensions import db
+    from tenderflow.models import User
+
+    with app_context("demo data"):
+        if if_empty and db.session.scalar(db.select(db.func.count(User.id))):
+            click.echo("Demo data already loaded.")
+            return
+        summary = load_demo(db.session, clock.today())
+        db.session.commit()
+        click.echo(summary)
+
+
+@click.command("run")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+def run(host: str, port: int) -> None:
+    """Serve the web app."""
+    from waitress import serve
+
+    from tenderflow.demo import DEMO_LOGINS, DEMO_PASSWORD
+
+    with app_context() as app:
+        click.echo(f"\ntenderflow is running at http://{host}:{port}/\n")
+        click.echo(f"Demo logins (password for each: {DEMO_PASSWORD}):")
+        for email, role in DEMO_LOGINS:
+            click.echo(f"  {email:<42} {role}")
+        click.echo("\nPress Ctrl+C to stop.\n")
+        serve(app, host=host, port=port, threads=8, _quiet=True)
+
+
+COMMANDS = [db_group, demo_group, run]

@@ -1,0 +1,64 @@
+"""The words tenderflow shows for its codes: routes, stages, categories."""
+
+from __future__ import annotations
+
+STAGES: tuple[str, ...] = (
+    "planning",
+    "eoi",
+    "itt",
+    "evaluation",
+    "moderation",
+    "standstill",
+    "award",
+    "contract",
+)
+
+STAGE_LABELS: dict[str, str] = {
+    "planning": "Planning",
+    "eoi": "Expressions of interest",
+    "itt": "Invitation to tender",
+    "evaluation": "Evaluation",
+    "moderation": "Moderation",
+    "standstill": "Standstill",
+    "award": "Award",
+    "contract": "Contract",
+    "cancelled": "Cancelled",
+}
+
+ROUTE_LABELS: dict[str, str] = {
+    "oral-quote": "One oral quote",
+    "written-quotes": "Written quotes",
+    "invited-tender": "Invited tender",
+    "advertised-tender": "Advertised tender",
+    "national-procedure": "National procedure",
+    "exempt": "Exempt from competition",
+}
+
+CATEGORY_LABELS: dict[str, str] = {
+    "goods": "Goods",
+    "services": "Services",
+    "works": "Works",
+    "light-touch": "Light-touch services (including most social care and housing support)",
+}
+
+AUTHORITY_LABELS: dict[str, str] = {
+    "sub-central": "Sub-central authority (such as a council)",
+    "central": "Central government authority",
+}
+
+VALUE_BASIS_LABELS: dict[str, str] = {
+    "whole-life": "Whole-life value (all years and extensions)",
+    "annual": "Annual value",
+}
+
+EXEMPTION_LABELS: dict[str, str] = {
+    "specialist-firm": "Only a specialist firm can do it",
+    "unforeseen-emergency": "An unforeseen emergency",
+}
+
+
+def label(mapping: dict[str, str], code: str | None) -> str:
+    """Return the label for a code, or the code itself when it has none."""
+    if code is None:
+        return ""
+    return mapping.get(code, code)

@@ -1,0 +1,18 @@
+"""SQLAlchemy models. Every module is imported here so Alembic and the ORM see all tables."""
+
+from tenderflow.models.audit import AuditEvent
+from tenderflow.models.procurement import Lot, Procurement, procurement_districts
+from tenderflow.models.reference import ClientGroup, District, ServiceType
+from tenderflow.models.users import User, UserRole
+
+__all__ = [
+    "AuditEvent",
+    "ClientGroup",
+    "District",
+    "Lot",
+    "Procurement",
+    "ServiceType",
+    "User",
+    "UserRole",
+    "procurement_districts",
+]

@@ -1,0 +1,12 @@
+"""Where the project's data, templates and instance files live."""
+
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+TEMPLATES_DIR = PROJECT_ROOT / "templates"
+STATIC_DIR = PROJECT_ROOT / "static"
+MIGRATIONS_DIR = PROJECT_ROOT / "migrations"
+RULE_SETS_DIR = PROJECT_ROOT / "rule_sets"
+SCORING_MATRICES_DIR = PROJECT_ROOT / "scoring_matrices"
+INSTANCE_DIR = PROJECT_ROOT / "instance"
+REFERENCE_DATA_FILE = Path(__file__).resolve().parent / "reference_data.yaml"

@@ -1,0 +1,183 @@
+"""Administration: accounts and roles, contract-regulation rule sets, the audit log."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
+    GovCheckboxInput,
+    GovPasswordInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextInput,
+)
+from sqlalchemy import select
+from wtforms import (
+    BooleanField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+)
+from wtforms.validators import InputRequired
+
+from tenderflow.domain import regulations
+from tenderflow.domain.roles import ROLE_LABELS, Role
+from tenderflow.extensions import db
+from tenderflow.models import AuditEvent, District, User
+from tenderflow.services import ServiceError
+from tenderflow.services import users as service
+from tenderflow.web import navigation
+from tenderflow.web.access import allow
+from tenderflow.web.forms import apply_errors
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+navigation.register("Users", "admin.users", {Role.ADMIN}, 80)
+navigation.register("Audit log", "admin.audit", {Role.ADMIN}, 90)
+navigation.register("Regulations", "admin.rule_sets", {Role.ADMIN, Role.PROCUREMENT_LEAD}, 70)
+
+AUDIT_PAGE_SIZE = 100
+
+
+class UserForm(FlaskForm):
+    name = StringField(
+        "Full name",
+        widget=GovTextInput(),
+        validators=[InputRequired("Enter the person's full name")],
+    )
+    email = StringField(
+        "Email address", widget=GovTextInput(), validators=[InputRequired("Enter an email address")]
+    )
+    job_title = StringField("Job title (optional)", widget=GovTextInput())
+    organisation = StringField("Organisation (optional)", widget=GovTextInput())
+    roles = SelectMultipleField(
+        "Roles",
+        choices=[(r.value, label) for r, label in ROLE_LABELS.items()],
+        widget=GovCheckboxesInput(),
+        validators=[InputRequired("Select at least one role")],
+    )
+    district = SelectField(
+        "District council (district council officers only)",
+        widget=GovSelect(),
+        description="A district council officer sees only their own district's schemes",
+    )
+    password = PasswordField("Password", widget=GovPasswordInput())
+    active = BooleanField("Account is active", default=True, widget=GovCheckboxInput())
+    submit = SubmitField("Save account", widget=GovSubmitInput())
+
+    def set_choices(self) -> None:
+        self.district.choices = [("", "None")] + [
+            (d.code, f"{d.name} ({d.county})")
+            for d in db.session.scalars(select(District).order_by(District.county, District.name))
+        ]
+
+    def to_input(self) -> service.UserInput:
+        return service.UserInput(
+            email=self.email.data or "",
+            name=self.name.data or "",
+            roles={Role(r) for r in self.roles.data or []},
+            password=self.password.data or None,
+            job_title=self.job_title.data or None,
+            organisation=self.organisation.data or None,
+            district_code=self.district.data or None,
+            active=bool(self.active.data),
+        )
+
+
+@bp.route("/users")
+@allow(Role.ADMIN)
+def users() -> Any:
+    people = list(db.session.scalars(select(User).order_by(User.name)))
+    return render_template("admin/users.html", people=people, labels=ROLE_LABELS)
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@allow(Role.ADMIN)
+def new_user() -> Any:
+    form = UserForm()
+    form.set_choices()
+    if form.validate_on_submit():
+        try:
+            user = service.create_user(db.session, form.to_input())
+        except ServiceError as exc:
+            db.session.rollback()
+            apply_errors(form, exc.errors)
+        else:
+            db.session.commit()
+            flash(f"Account created for {user.name}.", "success")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/user_form.html", form=form, person=None)
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@allow(Role.ADMIN)
+def edit_user(user_id: int) -> Any:
+    person = db.session.get(User, user_id)
+    if person is None:
+        abort(404)
+    form = UserForm(obj=None)
+    form.set_choices()
+    if request.method == "GET":
+        form.name.data, form.email.data = person.name, person.email
+        form.job_title.data, form.organisation.data = person.job_title, person.organisation
+        form.roles.data = sorted(r.value for r in person.roles)
+        form.district.data = person.district.code if person.district else ""
+        form.active.data = person.active
+    if form.validate_on_submit():
+        try:
+            service.update_user(db.session, person, form.to_input())
+        except ServiceError as exc:
+            db.session.rollback()
+            apply_errors(form, exc.errors)
+        else:
+            db.session.commit()
+            flash(f"Account for {person.name} saved.", "success")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/user_form.html", form=form, person=person)
+
+
+@bp.route("/rule-sets")
+@allow(Role.ADMIN, Role.PROCUREMENT_LEAD)
+def rule_sets() -> Any:
+    sets = [regulations.load_rule_set(name) for name in regulations.available_rule_sets()]
+    return render_template("admin/rule_sets.html", sets=sets)
+
+
+@bp.route("/rule-sets/<name>")
+@allow(Role.ADMIN, Role.PROCUREMENT_LEAD)
+def rule_set(name: str) -> Any:
+    if name not in regulations.available_rule_sets():
+        abort(404)
+    path = regulations.rule_set_path(name)
+    return render_template(
+        "admin/rule_set.html",
+        rule_set=regulations.load_rule_set(name),
+        source=path.read_text(encoding="utf-8"),
+    )
+
+
+@bp.route("/audit")
+@allow(Role.ADMIN)
+def audit() -> Any:
+    query = select(AuditEvent).order_by(AuditEvent.id.desc())
+    entity = request.args.get("entity")
+    if entity:
+        query = query.where(AuditEvent.entity == entity)
+    procurement_id = request.args.get("procurement", type=int)
+    if procurement_id:
+        query = query.where(AuditEvent.procurement_id == procurement_id)
+    page = max(request.args.get("page", 1, type=int), 1)
+    events = list(
+        db.session.scalars(query.limit(AUDIT_PAGE_SIZE + 1).offset((page - 1) * AUDIT_PAGE_SIZE))
+    )
+    return render_template(
+        "admin/audit.html",
+        events=events[:AUDIT_PAGE_SIZE],
+        page=page,
+        has_next=len(events) > AUDIT_PAGE_SIZE,
+        entity=entity,
+    )

@@ -1,0 +1,67 @@
+"""Jinja filters and globals for money, dates and codes."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from flask import Flask, current_app
+from flask_login import current_user
+
+from tenderflow import clock
+from tenderflow.domain import vocabulary
+from tenderflow.web import navigation
+
+
+def gbp(value: Decimal | None) -> str:
+    """Format pounds as £1,234.56."""
+    if value is None:
+        return ""
+    return f"£{Decimal(value):,.2f}"
+
+
+def long_date(value: date | datetime | None) -> str:
+    """Format a date the GOV.UK way: 4 June 2026."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = clock.local(value).date()
+    return f"{value.day} {value:%B %Y}"
+
+
+def date_time(value: datetime | None) -> str:
+    """Format an instant in UK time: 4 June 2026 at 2:05pm."""
+    if value is None:
+        return ""
+    local = clock.local(value)
+    hour = local.hour % 12 or 12
+    return f"{long_date(local.date())} at {hour}:{local:%M}{'am' if local.hour < 12 else 'pm'}"
+
+
+def percent(value: Decimal | None) -> str:
+    """Format a rate such as 0.2 as 20%."""
+    if value is None:
+        return ""
+    return f"{(Decimal(value) * 100).normalize():f}%"
+
+
+def init_app(app: Flask) -> None:
+    """Register the filters and the page globals."""
+    app.add_template_filter(gbp)
+    app.add_template_filter(long_date)
+    app.add_template_filter(date_time)
+    app.add_template_filter(percent)
+    app.add_template_filter(lambda c: vocabulary.label(vocabulary.STAGE_LABELS, c), "stage_label")
+    app.add_template_filter(lambda c: vocabulary.label(vocabulary.ROUTE_LABELS, c), "route_label")
+    app.add_template_filter(
+        lambda c: vocabulary.label(vocabulary.CATEGORY_LABELS, c), "category_label"
+    )
+
+    @app.context_processor
+    def page_globals() -> dict[str, Any]:
+        return {
+            "service_name": current_app.config["SERVICE_NAME"],
+            "navigation_items": navigation.items_for(current_user),
+            "today": clock.today(),
+        }

@@ -1,0 +1,78 @@
+"""Form helpers shared by the journeys."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from govuk_frontend_wtf.wtforms_widgets import GovDateInput
+from wtforms import DateField, Field, StringField
+from wtforms.utils import unset_value
+from wtforms.validators import InputRequired, StopValidation, ValidationError
+
+from tenderflow.domain.money import parse_money
+
+
+class MoneyField(StringField):
+    """A pounds-and-pence field whose data is a Decimal."""
+
+    def __init__(self, label: str, missing: str, **kwargs: Any) -> None:
+        super().__init__(label, **kwargs)
+        self.missing = missing
+        self.amount: Decimal | None = None
+
+    def pre_validate(self, form: Any) -> None:
+        text = (self.data or "").strip()
+        if not text:
+            raise ValidationError(self.missing)
+        try:
+            self.amount = parse_money(text)
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from exc
+
+
+def apply_errors(form: Any, errors: dict[str, str]) -> None:
+    """Show service-level errors against the form's fields (or the form as a whole)."""
+    for name, message in errors.items():
+        field: Field | None = getattr(form, name, None)
+        if field is not None and hasattr(field, "errors"):
+            field.errors = [*list(field.errors), message]
+        else:
+            form.form_errors.append(message)
+
+
+class GovDateField(DateField):
+    """A date entered as day, month and year boxes, all posted under the field's name."""
+
+    def __init__(self, label: str, invalid: str, **kwargs: Any) -> None:
+        kwargs.setdefault("format", "%d %m %Y")
+        kwargs.setdefault("widget", GovDateInput())
+        super().__init__(label, **kwargs)
+        self.invalid = invalid
+
+    def process(self, formdata: Any, data: Any = unset_value, extra_filters: Any = None) -> None:
+        super().process(formdata, data, extra_filters)
+        # The widget unpacks exactly three values; anything else means nothing usable was sent.
+        if self.raw_data is not None and len(self.raw_data) != 3:
+            self.raw_data = None
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        if len(valuelist) != 3 or not any(v.strip() for v in valuelist):
+            self.data = None
+            return
+        day, month, year = (v.strip() for v in valuelist)
+        try:
+            self.data = date(int(year), int(month), int(day))
+        except ValueError:
+            self.data = None
+            raise ValueError(self.invalid) from None
+        if not 1900 <= self.data.year <= 2200:
+            self.data = None
+            raise ValueError(self.invalid)
+
+    def pre_validate(self, form: Any) -> None:
+        if self.data is None and not self.process_errors:
+            for validator in self.validators:
+                if isinstance(validator, InputRequired):
+                    raise StopValidation(validator.message)

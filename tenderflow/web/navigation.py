@@ -1,0 +1,46 @@
+"""The service navigation: each journey registers its own entries and who sees them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask import request, url_for
+
+from tenderflow.domain.roles import Role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    endpoint: str
+    roles: frozenset[Role]
+    order: int = 50
+
+
+_ITEMS: list[NavItem] = []
+
+
+def register(
+    label: str, endpoint: str, roles: set[Role] | frozenset[Role], order: int = 50
+) -> None:
+    """Add an entry to the service navigation, shown to users holding any of ``roles``."""
+    item = NavItem(label, endpoint, frozenset(roles), order)
+    if item not in _ITEMS:
+        _ITEMS.append(item)
+
+
+def items_for(user: Any) -> list[dict[str, Any]]:
+    """Return the GOV.UK service-navigation items the user may see."""
+    if not user.is_authenticated:
+        return []
+    visible = sorted((i for i in _ITEMS if user.has_role(*i.roles)), key=lambda i: i.order)
+    current = request.endpoint or ""
+    return [
+        {
+            "href": url_for(item.endpoint),
+            "text": item.label,
+            "active": current.split(".")[0] == item.endpoint.split(".")[0],
+        }
+        for item in visible
+    ]

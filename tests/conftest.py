@@ -1,0 +1,21 @@
+"""Settings shared by every test suite."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+POSTGRES_URL = os.environ.get("TENDERFLOW_TEST_POSTGRES_URL")
+
+# Tests never read the real clock: anything that asks for "today" without being told gets this.
+os.environ.setdefault("TENDERFLOW_NOW", "2026-06-15T10:00:00+01:00")
+os.environ.setdefault("SECRET_KEY", "tests-only-secret-key")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if IN_CI and not POSTGRES_URL:
+        raise pytest.UsageError(
+            "CI=true but TENDERFLOW_TEST_POSTGRES_URL is not set: the PostgreSQL tests must run in CI."
+        )

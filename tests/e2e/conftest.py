@@ -1,0 +1,99 @@
+"""The app served on a local port, with demo data, driven by Debian's Chromium through Playwright."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from datetime import date
+from types import SimpleNamespace
+
+import flask_migrate
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+from werkzeug.serving import make_server
+
+from tenderflow import audit, create_app
+from tenderflow.demo import load_demo
+from tenderflow.extensions import db
+from tenderflow.paths import MIGRATIONS_DIR
+
+E2E_NOW = "2026-11-16T10:00:00+00:00"
+E2E_TODAY = date(2026, 11, 16)
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def chromium_path() -> str:
+    found = shutil.which("chromium") or "/usr/bin/chromium"
+    if not os.path.exists(found):
+        pytest.fail(
+            "Chromium is missing: run scripts/ensure-system-packages chromium", pytrace=False
+        )
+    return found
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SimpleNamespace]:
+    files = tmp_path_factory.mktemp("e2e")
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{files / 'e2e.sqlite3'}",
+            "SECRET_KEY": "e2e-only-secret",
+            "FROZEN_NOW": E2E_NOW,
+            "UPLOAD_DIR": str(files / "uploads"),
+            "DOCUMENTS_DIR": str(files / "documents"),
+        }
+    )
+    with app.app_context(), audit.acting_as("demo data"):
+        flask_migrate.upgrade(directory=str(MIGRATIONS_DIR))
+        load_demo(db.session, E2E_TODAY)
+        db.session.commit()
+        db.session.remove()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield SimpleNamespace(url=f"http://127.0.0.1:{server.server_port}", app=app)
+    server.shutdown()
+    thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    executable = chromium_path()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser, live_server: SimpleNamespace) -> Iterator[Page]:
+    context = browser.new_context(base_url=live_server.url)
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def sign_in(page: Page, email: str, password: str = "tenderflow-demo") -> None:
+    """Sign in through the login page, as a person would."""
+    page.goto("/login")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/")
+
+
+def sign_out(page: Page) -> None:
+    """Sign out with the header's button."""
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url("**/login")

@@ -1,0 +1,156 @@
+"""A real database through the migrations: SQLite always, PostgreSQL when configured.
+
+Each backend is migrated once per session; every test starts from empty tables plus
+the reference data.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import flask_migrate
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+
+from tenderflow import create_app
+from tenderflow.domain.roles import Role
+from tenderflow.extensions import db
+from tenderflow.models import User
+from tenderflow.paths import MIGRATIONS_DIR
+from tenderflow.services import users
+from tenderflow.services.reference_data import load_reference_data
+from tests.conftest import POSTGRES_URL
+
+BACKENDS = ["sqlite"] + (["postgres"] if POSTGRES_URL else [])
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'tenderflow.sqlite3'}"
+        return
+    assert POSTGRES_URL
+    # Each run gets its own schema, so runs side by side do not collide.
+    schema = f"tf_test_{uuid.uuid4().hex[:12]}"
+    engine = create_engine(POSTGRES_URL)
+    try:
+        with engine.begin() as connection:
+            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    except OperationalError as exc:
+        pytest.fail(f"cannot reach PostgreSQL at {POSTGRES_URL}: {exc}", pytrace=False)
+    url = make_url(POSTGRES_URL).update_query_dict({"options": f"-csearch_path={schema}"})
+    yield url.render_as_string(hide_password=False)
+    with engine.begin() as connection:
+        connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    engine.dispose()
+
+
+def config_for(database_url: str, tmp_path: Any) -> dict[str, Any]:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "tests-only-secret-key",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "WTF_CSRF_ENABLED": False,
+        "FROZEN_NOW": "2026-06-15T10:00:00+01:00",
+        # A cheaper key derivation keeps hundreds of test sign-ins fast; production uses scrypt.
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        "UPLOAD_DIR": str(tmp_path / "uploads"),
+        "DOCUMENTS_DIR": str(tmp_path / "documents"),
+    }
+
+
+@pytest.fixture(scope="session")
+def migrated_app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Flask:
+    app = create_app(config_for(database_url, tmp_path_factory.mktemp("files")))
+    with app.app_context():
+        flask_migrate.upgrade(directory=str(MIGRATIONS_DIR))
+        db.session.remove()
+    return app
+
+
+def _empty_tables() -> None:
+    tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+    with db.engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(text(f"TRUNCATE TABLE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for name in tables:
+                connection.execute(text(f"DELETE FROM {name}"))
+
+
+@pytest.fixture
+def app(migrated_app: Flask) -> Iterator[Flask]:
+    with migrated_app.app_context():
+        load_reference_data(db.session)
+        db.session.commit()
+        yield migrated_app
+        db.session.rollback()
+        db.session.remove()
+        _empty_tables()
+
+
+class IsolatedClient(FlaskClient):
+    """A test client whose requests do not see ``g`` left over from the test or earlier requests.
+
+    The test body holds an app context open so it can use the database; Flask reuses
+    that context for each request, so the signed-in user cached on ``g`` is dropped first.
+    """
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        from flask import g, has_app_context
+
+        if has_app_context():
+            g.pop("_login_user", None)
+        return super().open(*args, **kwargs)
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    app.test_client_class = IsolatedClient
+    return app.test_client()
+
+
+@pytest.fixture
+def make_user(app: Flask) -> Callable[..., User]:
+    counter = iter(range(1, 10_000))
+
+    def make(*roles: Role, district: str | None = None, name: str | None = None) -> User:
+        n = next(counter)
+        label = "-".join(r.value for r in roles) or "nobody"
+        user = users.create_user(
+            db.session,
+            users.UserInput(
+                email=f"{label}-{n}@council.example",
+                name=name or f"Test {label} {n}",
+                roles=set(roles),
+                password=PASSWORD,
+                district_code=district,
+            ),
+        )
+        db.session.commit()
+        return user
+
+    return make
+
+
+def sign_in_as(client: FlaskClient, user: User) -> None:
+    """Sign a test client in as ``user`` by setting its session (the login form is tested apart)."""
+    with client.session_transaction() as session:
+        session.clear()
+        session["_user_id"] = str(user.id)
+        session["_fresh"] = True
+
+
+def sign_in(client: FlaskClient, user: User) -> None:
+    """Sign a test client in as ``user`` through the real login form."""
+    response = client.post("/login", data={"email": user.email, "password": PASSWORD})
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]

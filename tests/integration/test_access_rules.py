@@ -1,0 +1,99 @@
+"""Every route declares who may use it, and every other role is refused."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tenderflow import create_app
+from tenderflow.domain.roles import Role
+from tenderflow.web.access import PUBLIC_ENDPOINTS, AccessRule
+from tests.integration.conftest import sign_in_as
+from tests.integration.world import build_world
+
+
+def _routes() -> list[tuple[str, str, str]]:
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x"})
+    found = []
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint in PUBLIC_ENDPOINTS:
+            continue
+        for method in sorted((rule.methods or set()) & {"GET", "POST"}):
+            found.append((rule.endpoint, rule.rule, method))
+    return sorted(found)
+
+
+ROUTES = _routes()
+
+
+def _rule(app: Flask, endpoint: str) -> AccessRule:
+    rule = getattr(app.view_functions[endpoint], "access_rule", None)
+    assert rule is not None, f"{endpoint} declares no access rule"
+    return rule
+
+
+def _url(app: Flask, endpoint: str, world: dict[str, Any]) -> str:
+    rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
+    args = {name: world["url_args"][name] for name in rule.arguments}
+    with app.test_request_context():
+        from flask import url_for
+
+        return url_for(endpoint, **args)
+
+
+def test_every_route_declares_an_access_rule(app: Flask) -> None:
+    missing = [
+        e
+        for e in app.view_functions
+        if e not in PUBLIC_ENDPOINTS and not hasattr(app.view_functions[e], "access_rule")
+    ]
+    assert missing == []
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "path", "method"), ROUTES, ids=[f"{m} {p}" for _, p, m in ROUTES]
+)
+def test_each_role_is_admitted_or_refused_as_the_route_declares(
+    app: Flask,
+    client: FlaskClient,
+    make_user: Callable[..., Any],
+    endpoint: str,
+    path: str,
+    method: str,
+) -> None:
+    world = build_world(make_user)
+    rule = _rule(app, endpoint)
+    url = _url(app, endpoint, world)
+
+    anonymous = client.open(url, method=method)
+    if rule.public:
+        assert anonymous.status_code != 403
+    else:
+        assert anonymous.status_code == 302
+        assert "/login" in anonymous.headers["Location"]
+
+    for role in Role:
+        person = world["people"][role]
+        sign_in_as(client, person)
+        response = client.open(url, method=method)
+        if rule.admits(person):
+            assert response.status_code != 403, f"{role} refused by {method} {url}"
+            assert response.status_code < 500, f"{role} broke {method} {url}"
+        else:
+            assert response.status_code == 403, f"{role} was let into {method} {url}"
+
+
+def test_a_route_without_an_access_rule_is_refused() -> None:
+    fresh = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x"})
+
+    @fresh.route("/undeclared")
+    def undeclared() -> str:
+        return "should not be seen"
+
+    response = fresh.test_client().get("/undeclared")
+    assert response.status_code == 403
+    assert "should not be seen" not in response.get_data(as_text=True)

@@ -1,0 +1,177 @@
+"""A procurement lead creates a procurement, seeing the route decision before saving."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+
+from tenderflow.domain.roles import Role
+from tenderflow.extensions import db
+from tenderflow.models import AuditEvent, Procurement
+from tests.integration.conftest import sign_in_as
+
+VALID = {
+    "title": "Floating support for Fenland",
+    "reference": "ccc-fs-2026",
+    "description": "Generic floating support across Fenland.",
+    "rule_set": "cambridgeshire-2008",
+    "service_type": "floating-support",
+    "client_group": "generic",
+    "districts": ["fenland", "huntingdonshire"],
+    "value": "45,000",
+    "value_basis": "whole-life",
+    "term_years": "3",
+    "extension_years": "0",
+    "vat_rate": "0.20",
+    "category": "services",
+    "authority_type": "sub-central",
+    "start_date": ["1", "6", "2026"],
+    "exemption": "",
+}
+
+
+def _count() -> int:
+    return db.session.scalar(select(func.count(Procurement.id))) or 0
+
+
+def _lead(client: FlaskClient, make_user: Callable[..., Any]) -> Any:
+    lead = make_user(Role.PROCUREMENT_LEAD)
+    sign_in_as(client, lead)
+    return lead
+
+
+def test_an_empty_form_lists_every_missing_answer_and_saves_nothing(
+    client: FlaskClient, make_user: Callable[..., Any]
+) -> None:
+    _lead(client, make_user)
+    page = client.post("/procurements/new", data={}).get_data(as_text=True)
+    assert "<title>Error: New procurement" in page
+    for message in [
+        "Enter a title",
+        "Enter a reference",
+        "Enter a description",
+        "Select a rule set",
+        "Select a service type",
+        "Select a client group",
+        "Select at least one district",
+        "Enter the contract value",
+        "Select whether the value is per year or for the whole life of the contract",
+        "Enter the contract term in years",
+        "Select a category",
+        "Enter the procurement start date",
+    ]:
+        assert message in page, message
+    assert _count() == 0
+
+
+def test_a_value_that_is_not_a_number_is_refused(
+    client: FlaskClient, make_user: Callable[..., Any]
+) -> None:
+    _lead(client, make_user)
+    page = client.post("/procurements/new", data={**VALID, "value": "lots"}).get_data(as_text=True)
+    assert "govuk-error-summary" in page
+    assert 'href="#value"' in page
+    assert _count() == 0
+
+
+def test_an_exemption_needs_a_reason_and_an_approver(
+    client: FlaskClient, make_user: Callable[..., Any]
+) -> None:
+    _lead(client, make_user)
+    page = client.post(
+        "/procurements/new", data={**VALID, "exemption": "specialist-firm"}
+    ).get_data(as_text=True)
+    assert "Enter why the exemption is needed" in page
+    assert "Enter who approved the exemption" in page
+    assert _count() == 0
+
+
+def test_the_route_decision_is_shown_before_saving_and_saved_on_confirmation(
+    client: FlaskClient, make_user: Callable[..., Any]
+) -> None:
+    lead = _lead(client, make_user)
+    response = client.post("/procurements/new", data=VALID)
+    assert response.status_code == 302
+    assert _count() == 0, "nothing is saved before the lead confirms"
+
+    check = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Route: Invited tender" in check
+    assert "£30,000.01" in check and "four candidates" in check
+    assert "£54,000.00" in check  # value including VAT
+
+    done = client.post("/procurements/new/check", data={}, follow_redirects=True)
+    page = done.get_data(as_text=True)
+    assert "Procurement CCC-FS-2026 created" in page
+    procurement = db.session.scalar(select(Procurement))
+    assert procurement is not None
+    assert procurement.reference == "CCC-FS-2026"
+    assert procurement.route == "invited-tender"
+    assert procurement.min_candidates == 4
+    assert procurement.lead_id == lead.id
+    assert [d.code for d in procurement.districts] == ["fenland", "huntingdonshire"]
+    created = db.session.scalar(
+        select(AuditEvent).where(AuditEvent.entity == "procurements", AuditEvent.action == "create")
+    )
+    assert created is not None and created.actor == lead.email
+
+
+def test_a_duplicate_reference_is_refused(
+    client: FlaskClient, make_user: Callable[..., Any]
+) -> None:
+    _lead(client, make_user)
+    client.post("/procurements/new", data=VALID)
+    client.post("/procurements/new/check", data={})
+    page = client.post("/procurements/new", data=VALID).get_data(as_text=True)
+    assert "A procurement with this reference already exists" in page
+    assert _count() == 1
+
+
+def test_an_annual_value_is_multiplied_by_term_and_extensions(
+    client: FlaskClient, make_user: Callable[..., Any]
+) -> None:
+    _lead(client, make_user)
+    data = {
+        **VALID,
+        "value": "3500000",
+        "value_basis": "annual",
+        "term_years": "3",
+        "extension_years": "2",
+        "vat_rate": "0",
+        "category": "light-touch",
+        "reference": "KCC-IDAS",
+    }
+    client.post("/procurements/new", data=data)
+    check = client.get("/procurements/new/check").get_data(as_text=True)
+    assert "Route: National procedure" in check
+    assert "£17,500,000.00" in check
+    client.post("/procurements/new/check", data={})
+    procurement = db.session.scalar(select(Procurement))
+    assert procurement is not None
+    assert procurement.above_national_threshold is True
+    assert procurement.decision["standstill"] == {"days": 8, "kind": "working"}
+
+
+def test_the_procurement_page_shows_the_route_and_explanation(
+    client: FlaskClient, make_user: Callable[..., Any]
+) -> None:
+    _lead(client, make_user)
+    client.post("/procurements/new", data=VALID)
+    client.post("/procurements/new/check", data={})
+    page = client.get("/procurements/CCC-FS-2026").get_data(as_text=True)
+    assert "Floating support for Fenland" in page
+    assert 'data-testid="route-explanation"' in page
+    assert "Invited tender" in page
+
+
+def test_the_board_groups_procurements_by_stage(
+    client: FlaskClient, make_user: Callable[..., Any]
+) -> None:
+    _lead(client, make_user)
+    client.post("/procurements/new", data=VALID)
+    client.post("/procurements/new/check", data={})
+    page = client.get("/").get_data(as_text=True)
+    assert 'data-stage="planning"' in page
+    assert "CCC-FS-2026" in page

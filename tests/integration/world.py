@@ -1,0 +1,58 @@
+"""A small world of people and records that every route's URL can be built from."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from tenderflow import clock
+from tenderflow.domain.roles import Role
+from tenderflow.extensions import db
+from tenderflow.services import procurements
+from tenderflow.services.procurements import ProcurementInput
+
+
+def procurement_input(**changes: Any) -> ProcurementInput:
+    """Return a valid new-procurement input, with any fields changed."""
+    values: dict[str, Any] = {
+        "title": "Floating support for Fenland",
+        "reference": "TEST-FS-1",
+        "rule_set": "cambridgeshire-2008",
+        "value": Decimal("45000"),
+        "value_basis": "whole-life",
+        "category": "services",
+        "start_date": date(2026, 6, 1),
+        "description": "Generic floating support.",
+        "service_type": "floating-support",
+        "client_group": "generic",
+        "districts": ["fenland"],
+        "term_years": 3,
+    }
+    values.update(changes)
+    return ProcurementInput(**values)
+
+
+def build_world(make_user: Callable[..., Any]) -> dict[str, Any]:
+    """Create one user per role and the records route URLs refer to."""
+    people = {
+        role: make_user(role, district="fenland" if role is Role.DISTRICT_OFFICER else None)
+        for role in Role
+    }
+    procurement = procurements.create_procurement(
+        db.session,
+        procurement_input(reference="ACCESS-1"),
+        people[Role.PROCUREMENT_LEAD],
+        clock.now(),
+    )
+    db.session.commit()
+    return {
+        "people": people,
+        "procurement": procurement,
+        "url_args": {
+            "reference": procurement.reference,
+            "user_id": people[Role.EVALUATOR].id,
+            "name": "cambridgeshire-2008",
+        },
+    }

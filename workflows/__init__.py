@@ -1,0 +1,1 @@
+"""Prefect flows that drive tenderflow's procurement timetable, bid rounds and documents."""
