@@ -14,6 +14,7 @@ BLUEPRINTS = [
     "tenderflow.web.home",
     "tenderflow.web.procurements",
     "tenderflow.web.admin",
+    "tenderflow.web.runs",
 ]
 
 

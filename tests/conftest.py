@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 
 import pytest
 
@@ -12,6 +13,13 @@ POSTGRES_URL = os.environ.get("TENDERFLOW_TEST_POSTGRES_URL")
 # Tests never read the real clock: anything that asks for "today" without being told gets this.
 os.environ.setdefault("TENDERFLOW_NOW", "2026-06-15T10:00:00+01:00")
 os.environ.setdefault("SECRET_KEY", "tests-only-secret-key")
+# Prefect keeps its own state for the test session apart from a developer's, and never
+# starts an ephemeral server unless a test asks for the test harness.
+os.environ["PREFECT_HOME"] = tempfile.mkdtemp(prefix="tenderflow-prefect-")
+os.environ.pop("PREFECT_API_URL", None)
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("PREFECT_LOGGING_TO_API_ENABLED", "false")
+os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 
 
 def pytest_configure(config: pytest.Config) -> None:

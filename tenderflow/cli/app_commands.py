@@ -56,22 +56,4 @@ def demo_load(if_empty: bool) -> None:
         click.echo(summary)
 
 
-@click.command("run")
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=5000, show_default=True, type=int)
-def run(host: str, port: int) -> None:
-    """Serve the web app."""
-    from waitress import serve
-
-    from tenderflow.demo import DEMO_LOGINS, DEMO_PASSWORD
-
-    with app_context() as app:
-        click.echo(f"\ntenderflow is running at http://{host}:{port}/\n")
-        click.echo(f"Demo logins (password for each: {DEMO_PASSWORD}):")
-        for email, role in DEMO_LOGINS:
-            click.echo(f"  {email:<42} {role}")
-        click.echo("\nPress Ctrl+C to stop.\n")
-        serve(app, host=host, port=port, threads=8, _quiet=True)
-
-
-COMMANDS = [db_group, demo_group, run]
+COMMANDS = [db_group, demo_group]

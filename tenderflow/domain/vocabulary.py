@@ -62,3 +62,13 @@ def label(mapping: dict[str, str], code: str | None) -> str:
     if code is None:
         return ""
     return mapping.get(code, code)
+
+
+# A workflow run's status, as shown on a GOV.UK tag: (label, tag classes).
+FLOW_RUN_STATUS_LABELS: dict[str, tuple[str, str]] = {
+    "queued": ("Queued", "govuk-tag--grey"),
+    "submitted": ("Waiting for the worker", "govuk-tag--light-blue"),
+    "running": ("Running", "govuk-tag--blue"),
+    "completed": ("Done", "govuk-tag--green"),
+    "failed": ("Failed", "govuk-tag--red"),
+}

@@ -1,6 +1,7 @@
 """SQLAlchemy models. Every module is imported here so Alembic and the ORM see all tables."""
 
 from tenderflow.models.audit import AuditEvent
+from tenderflow.models.flow_runs import FlowRunRequest, WorkerHeartbeat
 from tenderflow.models.procurement import Lot, Procurement, procurement_districts
 from tenderflow.models.reference import ClientGroup, District, ServiceType
 from tenderflow.models.users import User, UserRole
@@ -9,10 +10,12 @@ __all__ = [
     "AuditEvent",
     "ClientGroup",
     "District",
+    "FlowRunRequest",
     "Lot",
     "Procurement",
     "ServiceType",
     "User",
     "UserRole",
+    "WorkerHeartbeat",
     "procurement_districts",
 ]

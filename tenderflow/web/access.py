@@ -29,6 +29,8 @@ class AccessRule:
     roles: frozenset[Role] = frozenset()
     public: bool = False
     any_signed_in: bool = False
+    # The role rule admits; the view then decides per object (its own tests cover that).
+    per_object: bool = False
 
     def admits(self, user: Any) -> bool:
         if self.public:
@@ -61,16 +63,21 @@ def _apply(rule: AccessRule) -> Callable[[F], F]:
     return decorate
 
 
-def allow(*roles: Role) -> Callable[[F], F]:
-    """Admit signed-in users who hold any of ``roles``."""
+def allow(*roles: Role, per_object: bool = False) -> Callable[[F], F]:
+    """Admit signed-in users who hold any of ``roles`` (``per_object``: the view checks further)."""
     if not roles:
         raise ValueError("allow() needs at least one role; use signed_in for everyone")
-    return _apply(AccessRule(roles=frozenset(roles)))
+    return _apply(AccessRule(roles=frozenset(roles), per_object=per_object))
 
 
 def signed_in(view: F) -> F:
     """Admit any signed-in user."""
     return _apply(AccessRule(any_signed_in=True))(view)
+
+
+def signed_in_per_object(view: F) -> F:
+    """Admit any signed-in user to a view that then checks the object they ask for."""
+    return _apply(AccessRule(any_signed_in=True, per_object=True))(view)
 
 
 def public(view: F) -> F:

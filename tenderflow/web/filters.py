@@ -58,6 +58,9 @@ def init_app(app: Flask) -> None:
         lambda c: vocabulary.label(vocabulary.CATEGORY_LABELS, c), "category_label"
     )
 
+    # A global, not a context variable, so imported macros see it too.
+    app.jinja_env.globals["flow_run_labels"] = vocabulary.FLOW_RUN_STATUS_LABELS
+
     @app.context_processor
     def page_globals() -> dict[str, Any]:
         return {

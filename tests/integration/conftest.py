@@ -154,3 +154,104 @@ def sign_in(client: FlaskClient, user: User) -> None:
     """Sign a test client in as ``user`` through the real login form."""
     response = client.post("/login", data={"email": user.email, "password": PASSWORD})
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
+
+
+@pytest.fixture(scope="session")
+def prefect_api() -> Iterator[str]:
+    """A temporary Prefect server for the whole test session (it takes ~15 s to start)."""
+    from prefect.settings import PREFECT_API_URL
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=90):
+        yield str(PREFECT_API_URL.value())
+
+
+@pytest.fixture(scope="session")
+def workflow_worker(
+    prefect_api: str, database_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[None]:
+    """The real `tenderflow worker`, serving every deployment against this test database."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    log = tmp_path_factory.mktemp("worker") / "worker.log"
+    env = {
+        **os.environ,
+        "PREFECT_API_URL": prefect_api,
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": "tests-only-secret-key",
+        "PREFECT_LOGGING_LEVEL": os.environ.get("TENDERFLOW_WORKER_LOG_LEVEL", "INFO"),
+    }
+    command = [str(Path(sys.executable).parent / "tenderflow"), "worker", "--poll-seconds", "1"]
+    # One worker at a time: the previous database's worker would take this one's runs.
+    while _WORKERS:
+        _stop_process(_WORKERS.pop())
+    with log.open("wb") as handle:
+        process = subprocess.Popen(command, env=env, stdout=handle, stderr=subprocess.STDOUT)
+    _WORKERS.append(process)
+    _wait_for_deployments(process, log)
+    yield
+    if process in _WORKERS:
+        _WORKERS.remove(process)
+        _stop_process(process)
+
+
+_WORKERS: list[Any] = []
+
+
+def _stop_process(process: Any) -> None:
+    import subprocess
+
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+def _wait_for_deployments(process: Any, log: Any, seconds: float = 90) -> None:
+    """Wait until the worker has registered every deployment with the server."""
+    import time
+
+    from prefect.client.orchestration import get_client
+
+    from workflows.registry import deployment_names
+
+    deadline = time.monotonic() + seconds
+    missing = set(deployment_names())
+    with get_client(sync_client=True) as client:
+        while missing and time.monotonic() < deadline:
+            if process.poll() is not None:
+                pytest.fail(
+                    f"the worker stopped:\n{log.read_text(errors='replace')}", pytrace=False
+                )
+            for name in list(missing):
+                try:
+                    client.read_deployment_by_name(name)
+                    missing.discard(name)
+                except Exception:
+                    pass
+            time.sleep(0.5)
+    if missing:
+        pytest.fail(
+            f"the worker did not register {sorted(missing)}:\n{log.read_text(errors='replace')}"
+        )
+
+
+def wait_for_request(request_id: int, seconds: float = 45) -> Any:
+    """Wait until a flow run request finishes; return it."""
+    import time
+
+    from tenderflow.models import FlowRunRequest
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        db.session.expire_all()
+        request = db.session.get(FlowRunRequest, request_id)
+        if request is not None and request.finished:
+            return request
+        db.session.rollback()
+        time.sleep(0.25)
+    raise AssertionError(f"flow run request {request_id} did not finish in {seconds} s")

@@ -81,7 +81,8 @@ def test_each_role_is_admitted_or_refused_as_the_route_declares(
         sign_in_as(client, person)
         response = client.open(url, method=method)
         if rule.admits(person):
-            assert response.status_code != 403, f"{role} refused by {method} {url}"
+            if not rule.per_object:
+                assert response.status_code != 403, f"{role} refused by {method} {url}"
             assert response.status_code < 500, f"{role} broke {method} {url}"
         else:
             assert response.status_code == 403, f"{role} was let into {method} {url}"

@@ -10,7 +10,7 @@ from typing import Any
 from tenderflow import clock
 from tenderflow.domain.roles import Role
 from tenderflow.extensions import db
-from tenderflow.services import procurements
+from tenderflow.services import flow_runs, procurements
 from tenderflow.services.procurements import ProcurementInput
 
 
@@ -46,6 +46,15 @@ def build_world(make_user: Callable[..., Any]) -> dict[str, Any]:
         people[Role.PROCUREMENT_LEAD],
         clock.now(),
     )
+    run = flow_runs.request_run(
+        db.session,
+        deployment="worker-heartbeat/heartbeat",
+        parameters={},
+        key="world:heartbeat",
+        description="Check the worker is running",
+        now=clock.now(),
+        requested_by=people[Role.ADMIN],
+    )
     db.session.commit()
     return {
         "people": people,
@@ -54,5 +63,6 @@ def build_world(make_user: Callable[..., Any]) -> dict[str, Any]:
             "reference": procurement.reference,
             "user_id": people[Role.EVALUATOR].id,
             "name": "cambridgeshire-2008",
+            "request_id": run.id,
         },
     }

@@ -1,0 +1,104 @@
+"""Where people see workflow runs: a status for polling, and the administrator's overview."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import func, select
+
+from tenderflow import clock
+from tenderflow.domain.roles import PROCUREMENT_READERS, Role
+from tenderflow.domain.vocabulary import FLOW_RUN_STATUS_LABELS
+from tenderflow.extensions import db
+from tenderflow.models import FlowRunRequest, WorkerHeartbeat
+from tenderflow.models.flow_runs import QUEUED
+from tenderflow.services import flow_runs
+from tenderflow.web import navigation
+from tenderflow.web.access import allow, signed_in_per_object
+from workflows import names
+
+bp = Blueprint("runs", __name__)
+navigation.register("Workflows", "runs.overview", {Role.ADMIN}, 85)
+
+
+def status_json(request: FlowRunRequest) -> dict[str, Any]:
+    """Return what the page's poller shows for a run."""
+    label, classes = FLOW_RUN_STATUS_LABELS[request.status]
+    return {
+        "id": request.id,
+        "status": request.status,
+        "label": label,
+        "classes": classes,
+        "finished": request.finished,
+        "description": request.description,
+        "error": request.error,
+        "result": request.result,
+    }
+
+
+@bp.route("/runs/<int:request_id>")
+@signed_in_per_object
+def status(request_id: int) -> Any:
+    request = db.session.get(FlowRunRequest, request_id)
+    if request is None:
+        abort(404)
+    if request.requested_by_id != current_user.id and not current_user.has_role(
+        *PROCUREMENT_READERS
+    ):
+        abort(403)
+    flow_runs.refresh(db.session, request, clock.now())
+    db.session.commit()
+    return status_json(request)
+
+
+class HeartbeatForm(FlaskForm):
+    pass
+
+
+@bp.route("/admin/workflows")
+@allow(Role.ADMIN)
+def overview() -> Any:
+    recent = list(
+        db.session.scalars(select(FlowRunRequest).order_by(FlowRunRequest.id.desc()).limit(50))
+    )
+    queued = db.session.scalar(
+        select(func.count(FlowRunRequest.id)).where(FlowRunRequest.status == QUEUED)
+    )
+    heartbeat = db.session.scalar(
+        select(WorkerHeartbeat).order_by(WorkerHeartbeat.id.desc()).limit(1)
+    )
+    return render_template(
+        "admin/workflows.html",
+        recent=recent,
+        queued=queued,
+        heartbeat=heartbeat,
+        server=flow_runs.api_url(),
+        reachable=flow_runs.server_reachable(flow_runs.api_url()),
+        form=HeartbeatForm(),
+    )
+
+
+@bp.route("/admin/workflows/heartbeat", methods=["POST"])
+@allow(Role.ADMIN)
+def check_worker() -> Any:
+    form = HeartbeatForm()
+    if not form.validate_on_submit():
+        abort(400)
+    now = clock.now()
+    request = flow_runs.request_run(
+        db.session,
+        deployment=names.HEARTBEAT,
+        parameters={},
+        key=f"heartbeat:{current_user.id}:{now.isoformat()}",
+        description="Check the worker is running",
+        now=now,
+        requested_by=current_user,
+    )
+    db.session.commit()
+    flow_runs.submit(db.session, request, now)
+    db.session.commit()
+    flash("Asked the worker to check in.", "success")
+    return redirect(url_for("runs.overview"))

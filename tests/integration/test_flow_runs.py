@@ -1,0 +1,106 @@
+"""Run requests are recorded first, sent without waiting, and never lost when Prefect is down."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from prefect.settings import PREFECT_API_URL, temporary_settings
+from sqlalchemy import func, select
+
+from tenderflow import clock
+from tenderflow.domain.roles import Role
+from tenderflow.extensions import db
+from tenderflow.models import FlowRunRequest, WorkerHeartbeat
+from tenderflow.services import flow_runs
+from workflows import names
+from workflows.maintenance import heartbeat
+
+DEAD_SERVER = "http://127.0.0.1:9/api"  # the discard port: nothing answers there
+
+
+def _request(key: str = "heartbeat:test") -> FlowRunRequest:
+    request = flow_runs.request_run(
+        db.session,
+        deployment=names.HEARTBEAT,
+        parameters={},
+        key=key,
+        description="Check the worker is running",
+        now=clock.now(),
+    )
+    db.session.commit()
+    return request
+
+
+def test_the_same_key_never_makes_a_second_request(app: Any) -> None:
+    first = _request()
+    second = _request()
+    assert first.id == second.id
+    assert db.session.scalar(select(func.count(FlowRunRequest.id))) == 1
+    assert first.parameters == {"request_id": first.id}
+
+
+def test_a_request_stays_queued_with_a_reason_when_the_server_is_down(app: Any) -> None:
+    request = _request()
+    with temporary_settings(updates={PREFECT_API_URL: DEAD_SERVER}):
+        started = time.monotonic()
+        accepted = flow_runs.submit(db.session, request, clock.now())
+        elapsed = time.monotonic() - started
+    db.session.commit()
+    assert accepted is False
+    assert request.status == "queued"
+    assert request.error is not None and "cannot be reached" in request.error
+    assert elapsed < 1.0, "a web request must not wait on a server that is down"
+
+
+def test_without_a_configured_server_requests_wait_in_the_queue(app: Any) -> None:
+    request = _request()
+    with temporary_settings(updates={PREFECT_API_URL: None}):
+        assert flow_runs.submit(db.session, request, clock.now()) is False
+    assert request.status == "queued"
+    assert request.error == "The workflow server is not configured"
+
+
+def test_a_flow_records_its_outcome_on_its_request(app: Any) -> None:
+    request = _request()
+    outcome = heartbeat.fn(request_id=request.id)
+    db.session.expire_all()
+    assert outcome["heartbeats"] == 1
+    assert request.status == "completed"
+    assert request.result == {"heartbeats": 1}
+    assert db.session.scalar(select(func.count(WorkerHeartbeat.id))) == 1
+
+
+def test_a_flow_that_fails_marks_its_request_failed(
+    app: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import workflows.maintenance as maintenance
+
+    def broken() -> int:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(maintenance, "record_heartbeat", broken)
+    request = _request()
+    with pytest.raises(RuntimeError):
+        maintenance.heartbeat.fn(request_id=request.id)
+    db.session.expire_all()
+    assert request.status == "failed"
+    assert request.error == "RuntimeError: disk full"
+
+
+def test_only_the_requester_or_procurement_staff_see_a_run(
+    app: Any, client: Any, make_user: Callable[..., Any]
+) -> None:
+    from tests.integration.conftest import sign_in_as
+
+    request = _request()
+    evaluator = make_user(Role.EVALUATOR)
+    sign_in_as(client, evaluator)
+    assert client.get(f"/runs/{request.id}").status_code == 403
+    sign_in_as(client, make_user(Role.PROCUREMENT_LEAD))
+    body = client.get(f"/runs/{request.id}").get_json()
+    assert body["status"] == "queued"
+    assert body["label"] == "Queued"
+    assert body["finished"] is False

@@ -1,0 +1,75 @@
+"""The real thing: a Prefect server, the `tenderflow worker` process, and the app's requests."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from prefect.settings import PREFECT_API_URL, temporary_settings
+from sqlalchemy import select
+
+from tenderflow import clock
+from tenderflow.domain.roles import Role
+from tenderflow.extensions import db
+from tenderflow.models import FlowRunRequest
+from tenderflow.services import flow_runs
+from tests.integration.conftest import sign_in_as, wait_for_request
+from workflows import names
+
+pytestmark = pytest.mark.usefixtures("workflow_worker")
+
+
+def test_an_administrator_checks_the_worker_and_sees_it_answer(
+    app: Any, client: Any, make_user: Callable[..., Any]
+) -> None:
+    sign_in_as(client, make_user(Role.ADMIN))
+    response = client.post("/admin/workflows/heartbeat")
+    assert response.status_code == 302
+    request = db.session.scalar(select(FlowRunRequest))
+    assert request is not None
+    assert request.status == "submitted" and request.flow_run_id
+    finished = wait_for_request(request.id)
+    assert finished.status == "completed", finished.error
+    assert finished.result["heartbeats"] >= 1
+    page = client.get("/admin/workflows").get_data(as_text=True)
+    assert "Done" in page and "Never" not in page
+
+
+def test_a_request_queued_while_the_server_was_down_completes_once_it_is_back(app: Any) -> None:
+    request = flow_runs.request_run(
+        db.session,
+        deployment=names.HEARTBEAT,
+        parameters={},
+        key="heartbeat:while-down",
+        description="Check the worker is running",
+        now=clock.now(),
+    )
+    db.session.commit()
+    with temporary_settings(updates={PREFECT_API_URL: "http://127.0.0.1:9/api"}):
+        assert flow_runs.submit(db.session, request, clock.now()) is False
+    db.session.commit()
+    assert request.status == "queued"
+
+    # Back up: the worker's dispatcher sends it without anyone asking again.
+    finished = wait_for_request(request.id)
+    assert finished.status == "completed", finished.error
+
+
+def test_submitting_the_same_request_twice_starts_one_flow_run(app: Any) -> None:
+    request = flow_runs.request_run(
+        db.session,
+        deployment=names.HEARTBEAT,
+        parameters={},
+        key="heartbeat:twice",
+        description="Check the worker is running",
+        now=clock.now(),
+    )
+    db.session.commit()
+    assert flow_runs.submit(db.session, request, clock.now())
+    first_run = request.flow_run_id
+    request.status = "queued"  # as if the first answer had been lost
+    assert flow_runs.submit(db.session, request, clock.now())
+    assert request.flow_run_id == first_run
+    db.session.commit()
+    wait_for_request(request.id)

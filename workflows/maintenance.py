@@ -1,0 +1,43 @@
+"""Keeping the workflow machinery visible: the worker's heartbeat."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from prefect import flow, task
+from prefect.cache_policies import NO_CACHE
+from sqlalchemy import delete, select
+
+from tenderflow import clock
+from tenderflow.extensions import db
+from tenderflow.models import WorkerHeartbeat
+from workflows import names
+from workflows.runtime import app_context, current_flow_run_id, host_name, tracked
+
+KEEP_HEARTBEATS = 100
+
+
+@task(cache_policy=NO_CACHE)
+def record_heartbeat() -> int:
+    """Record that the worker is alive and drop old heartbeats."""
+    db.session.add(
+        WorkerHeartbeat(at=clock.now(), host=host_name(), flow_run_id=current_flow_run_id())
+    )
+    db.session.flush()
+    newest = select(WorkerHeartbeat.id).order_by(WorkerHeartbeat.id.desc()).limit(KEEP_HEARTBEATS)
+    db.session.execute(delete(WorkerHeartbeat).where(WorkerHeartbeat.id.not_in(newest)))
+    db.session.commit()
+    return db.session.scalar(select(db.func.count(WorkerHeartbeat.id))) or 0
+
+
+@flow(name="worker-heartbeat", log_prints=True)
+def heartbeat(request_id: int | None = None) -> dict[str, int]:
+    """Show the worker is alive (scheduled every minute, or asked for from the app)."""
+    with app_context("worker heartbeat"), tracked(request_id) as outcome:
+        outcome["heartbeats"] = record_heartbeat()
+    return outcome
+
+
+DEPLOYMENTS = [
+    (heartbeat, names.HEARTBEAT.split("/")[1], {"interval": timedelta(minutes=1)}),
+]

@@ -1,0 +1,3 @@
+"""Deployment names, importable without loading Prefect (the web app submits by name)."""
+
+HEARTBEAT = "worker-heartbeat/heartbeat"
