@@ -6,6 +6,7 @@ the Supporting People papers the product was specified from.
 
 from __future__ import annotations
 
+import importlib
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -18,6 +19,10 @@ from tenderflow.services.procurements import ProcurementInput
 from tenderflow.services.reference_data import load_reference_data
 
 DEMO_PASSWORD = "tenderflow-demo"
+
+# Each feature adds its demonstration data in its own module, with a function
+# ``load(session, today, people) -> str`` run after the procurements exist.
+DEMO_MODULES: list[str] = []
 
 # (email, name, job title, roles, district code)
 DEMO_USERS: list[tuple[str, str, str, set[Role], str | None]] = [
@@ -272,4 +277,7 @@ def load_demo(session: Session, today: date) -> str:
             data.lead_id = lead.id
             procurements.create_procurement(session, data, lead, clock.now())
             created += 1
-    return f"Demo data loaded: {len(people)} users, {created} procurements."
+    notes = [f"{len(people)} users, {created} procurements"]
+    for name in DEMO_MODULES:
+        notes.append(importlib.import_module(name).load(session, today, people))
+    return "Demo data loaded: " + "; ".join(n for n in notes if n) + "."

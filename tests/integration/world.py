@@ -34,6 +34,11 @@ def procurement_input(**changes: Any) -> ProcurementInput:
     return ProcurementInput(**values)
 
 
+# Each feature adds the records its routes need: a function ``extend(world)`` that adds
+# objects to the world and names to ``world["url_args"]``.
+WORLD_EXTENSIONS: list[Callable[[dict[str, Any]], None]] = []
+
+
 def build_world(make_user: Callable[..., Any]) -> dict[str, Any]:
     """Create one user per role and the records route URLs refer to."""
     people = {
@@ -56,7 +61,7 @@ def build_world(make_user: Callable[..., Any]) -> dict[str, Any]:
         requested_by=people[Role.ADMIN],
     )
     db.session.commit()
-    return {
+    world: dict[str, Any] = {
         "people": people,
         "procurement": procurement,
         "url_args": {
@@ -66,3 +71,7 @@ def build_world(make_user: Callable[..., Any]) -> dict[str, Any]:
             "request_id": run.id,
         },
     }
+    for extend in WORLD_EXTENSIONS:
+        extend(world)
+        db.session.commit()
+    return world
