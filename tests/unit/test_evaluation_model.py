@@ -132,7 +132,7 @@ def object_schemas(node: Any, path: str = "#") -> Iterator[tuple[str, dict[str, 
             yield from object_schemas(child, f"{path}/{index}")
 
 
-@pytest.mark.parametrize("schema", ["evaluation-model"])
+@pytest.mark.parametrize("schema", ["evaluation-model", "costing-model"])
 def test_every_object_in_the_schemas_refuses_unknown_keys(schema: str) -> None:
     path = SCORING_MATRICES_DIR / f"{schema}.schema.json"
     document = json.loads(path.read_text(encoding="utf-8"))
