@@ -13,6 +13,7 @@ import click
 COMMAND_MODULES = [
     "tenderflow.cli.regulations",
     "tenderflow.cli.app_commands",
+    "tenderflow.cli.evaluate",
 ]
 
 
