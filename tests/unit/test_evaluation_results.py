@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -402,3 +405,17 @@ def test_a_bid_with_a_price_but_no_scores_is_an_input_error() -> None:
 def test_a_price_must_be_more_than_zero(amount: Decimal) -> None:
     with pytest.raises(EvaluationInputError, match="prices record 1: price must be more than £0"):
         run(prices=[BidPrice(A, amount), *prices()[1:]])
+
+
+def test_the_benchmark_script_runs_and_prints_its_figures() -> None:
+    """The benchmark is not a timed test; this only keeps it working as the code changes."""
+    script = Path(__file__).resolve().parents[2] / "benchmarks" / "evaluation_results.py"
+    completed = subprocess.run(
+        [sys.executable, str(script), "--runs", "1", "--sizes", "2", "3"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    lines = completed.stdout.splitlines()
+    assert lines[0] == "Evaluation results: 60 criteria, 10 evaluators, best of 1"
+    assert [line.split()[:2] for line in lines[2:]] == [["2", "1200"], ["3", "1800"]]
