@@ -14,6 +14,7 @@ COMMAND_MODULES = [
     "tenderflow.cli.regulations",
     "tenderflow.cli.app_commands",
     "tenderflow.cli.workflow_commands",
+    "tenderflow.cli.evaluate",
 ]
 
 
