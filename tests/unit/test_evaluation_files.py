@@ -149,7 +149,11 @@ def test_blank_lines_are_skipped_but_keep_their_row_numbers(tmp_path: Path) -> N
 @pytest.mark.parametrize(
     ("kind", "line", "expected"),
     [
-        ("scores", "Dunstable Trust,Q1,E1,3,ok", "bidder 'Dunstable Trust' has no price"),
+        (
+            "scores",
+            "Dunstable Trust,Q1,E1,3,ok",
+            "bidder 'Dunstable Trust' has no valid price (first named here)",
+        ),
         ("scores", "Ashwell Housing,Q9,E3,3,ok", "unknown criterion 'Q9'"),
         (
             "scores",
@@ -201,12 +205,12 @@ def test_each_bad_prices_row_is_reported(
     assert problems(model, tmp_path, prices=prices + line + "\n") == [("prices.csv", row, expected)]
 
 
-def test_a_bidder_scored_but_not_priced_is_reported_on_the_scores_rows(
+def test_a_bidder_scored_but_not_priced_is_reported_once_at_its_first_scores_row(
     model: EvaluationModel, tmp_path: Path
 ) -> None:
     found = problems(model, tmp_path, prices="bidder,price\nAshwell Housing,1200000\n")
     assert found == [
-        ("scores.csv", row, "bidder 'Brampton Care' has no price") for row in range(6, 10)
+        ("scores.csv", 6, "bidder 'Brampton Care' has no valid price (first named here)")
     ]
 
 
@@ -224,7 +228,11 @@ def test_a_negative_hourly_rate_is_reported(model: EvaluationModel, tmp_path: Pa
         ("Ashwell Housing,Q1,7,Too high", 2, "score 7 is off the scale 0 to 5"),
         ("Ashwell Housing,Q1,3,", 2, "rationale is missing"),
         ("Ashwell Housing,Q1,3,Again", 6, "duplicate of row 2 (Ashwell Housing, Q1)"),
-        ("Chatteris Trust,Q1,3,Agreed", 6, "bidder 'Chatteris Trust' has no price"),
+        (
+            "Chatteris Trust,Q1,3,Agreed",
+            6,
+            "bidder 'Chatteris Trust' has no valid price (first named here)",
+        ),
     ],
 )
 def test_each_bad_consensus_row_is_reported(

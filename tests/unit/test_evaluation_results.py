@@ -387,7 +387,7 @@ def test_input_problems_are_all_listed_together() -> None:
     with pytest.raises(EvaluationInputError) as raised:
         run(scores=scores)
     assert raised.value.problems == [
-        "scores record 16: bidder 'Dunstable' has no price",
+        "scores record 16: bidder 'Dunstable' has no valid price (first named here)",
         "scores record 13: unknown criterion 'Q9'",
         "scores record 17: unknown criterion 'PF1' (it is a pass/fail question)",
         "scores record 14: score 7 is off the scale 0 to 5",

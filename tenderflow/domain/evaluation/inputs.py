@@ -148,8 +148,11 @@ def _names(
     names, items = frame["bidder"].tolist(), frame[column].tolist()
     blank = frame["bidder"] == ""
     found = _problems(kind, blank, "bidder is missing")
-    unknown_bidder = ~blank & ~frame["bidder"].isin(bidders)
-    found += _problems(kind, unknown_bidder, lambda i: f"bidder {names[i]!r} has no price")
+    # Name a bidder without a (valid) price once, at its first row, not on every one of its rows.
+    unknown_bidder = ~blank & ~frame["bidder"].isin(bidders) & ~frame["bidder"].duplicated()
+    found += _problems(
+        kind, unknown_bidder, lambda i: f"bidder {names[i]!r} has no valid price (first named here)"
+    )
     unknown = ~frame[column].isin(known)
     return found + _problems(kind, unknown, lambda i: unknown_message(items[i]))
 
