@@ -16,6 +16,14 @@ class NavItem:
     endpoint: str
     roles: frozenset[Role]
     order: int = 50
+    # Other pages, by endpoint or "blueprint." prefix, under which this entry shows as current.
+    also_for: tuple[str, ...] = ()
+
+    def is_current(self, endpoint: str) -> bool:
+        return endpoint == self.endpoint or any(
+            endpoint == other or (other.endswith(".") and endpoint.startswith(other))
+            for other in self.also_for
+        )
 
 
 _ITEMS: list[NavItem] = []
@@ -40,7 +48,7 @@ def items_for(user: Any) -> list[dict[str, Any]]:
         {
             "href": url_for(item.endpoint),
             "text": item.label,
-            "active": current.split(".")[0] == item.endpoint.split(".")[0],
+            "active": item.is_current(current),
         }
         for item in visible
     ]
