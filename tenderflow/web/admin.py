@@ -36,9 +36,17 @@ from tenderflow.web.access import allow
 from tenderflow.web.forms import apply_errors
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-navigation.register("Users", "admin.users", {Role.ADMIN}, 80)
+navigation.register(
+    "Users", "admin.users", {Role.ADMIN}, 80, also_for=("admin.new_user", "admin.edit_user")
+)
 navigation.register("Audit log", "admin.audit", {Role.ADMIN}, 90)
-navigation.register("Regulations", "admin.rule_sets", {Role.ADMIN, Role.PROCUREMENT_LEAD}, 70)
+navigation.register(
+    "Regulations",
+    "admin.rule_sets",
+    {Role.ADMIN, Role.PROCUREMENT_LEAD},
+    70,
+    also_for=("admin.rule_set",),
+)
 
 AUDIT_PAGE_SIZE = 100
 

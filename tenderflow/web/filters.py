@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Flask, current_app
 from flask_login import current_user
+from markupsafe import Markup
 
 from tenderflow import clock
 from tenderflow.domain import vocabulary
@@ -46,9 +47,28 @@ def percent(value: Decimal | None) -> str:
     return f"{(Decimal(value) * 100).normalize():f}%"
 
 
+def link(text: object, href: str, classes: str = "govuk-link") -> Markup:
+    """Return a GOV.UK link as safe markup, with its text and address escaped."""
+    return Markup('<a class="{}" href="{}">{}</a>').format(classes, href, text)
+
+
+def rule_set_title(name: str | None) -> str:
+    """Return a rule set's title (such as "Procurement Act 2023"), or the name if unknown."""
+    if not name:
+        return ""
+    from tenderflow.domain import regulations
+
+    try:
+        return regulations.load_rule_set(name).title
+    except regulations.RuleSetError:
+        return name
+
+
 def init_app(app: Flask) -> None:
     """Register the filters and the page globals."""
+    app.add_template_global(link)
     app.add_template_filter(gbp)
+    app.add_template_filter(rule_set_title)
     app.add_template_filter(long_date)
     app.add_template_filter(date_time)
     app.add_template_filter(percent)

@@ -14,7 +14,9 @@ from tenderflow.web import navigation
 from tenderflow.web.access import public, signed_in
 
 bp = Blueprint("home", __name__)
-navigation.register("Procurements", "home.index", set(PROCUREMENT_READERS), 10)
+navigation.register(
+    "Procurements", "home.index", set(PROCUREMENT_READERS), 10, also_for=("procurements.show",)
+)
 
 
 @bp.route("/")

@@ -16,16 +16,28 @@ class NavItem:
     endpoint: str
     roles: frozenset[Role]
     order: int = 50
+    # Other pages, by endpoint or "blueprint." prefix, under which this entry shows as current.
+    also_for: tuple[str, ...] = ()
+
+    def is_current(self, endpoint: str) -> bool:
+        return endpoint == self.endpoint or any(
+            endpoint == other or (other.endswith(".") and endpoint.startswith(other))
+            for other in self.also_for
+        )
 
 
 _ITEMS: list[NavItem] = []
 
 
 def register(
-    label: str, endpoint: str, roles: set[Role] | frozenset[Role], order: int = 50
+    label: str,
+    endpoint: str,
+    roles: set[Role] | frozenset[Role],
+    order: int = 50,
+    also_for: tuple[str, ...] = (),
 ) -> None:
     """Add an entry to the service navigation, shown to users holding any of ``roles``."""
-    item = NavItem(label, endpoint, frozenset(roles), order)
+    item = NavItem(label, endpoint, frozenset(roles), order, also_for)
     if item not in _ITEMS:
         _ITEMS.append(item)
 
@@ -40,7 +52,7 @@ def items_for(user: Any) -> list[dict[str, Any]]:
         {
             "href": url_for(item.endpoint),
             "text": item.label,
-            "active": current.split(".")[0] == item.endpoint.split(".")[0],
+            "active": item.is_current(current),
         }
         for item in visible
     ]

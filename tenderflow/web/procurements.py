@@ -40,7 +40,13 @@ from tenderflow.web.access import allow
 from tenderflow.web.forms import GovDateField, MoneyField, apply_errors
 
 bp = Blueprint("procurements", __name__, url_prefix="/procurements")
-navigation.register("New procurement", "procurements.new", {Role.PROCUREMENT_LEAD, Role.ADMIN}, 20)
+navigation.register(
+    "New procurement",
+    "procurements.new",
+    {Role.PROCUREMENT_LEAD, Role.ADMIN},
+    20,
+    also_for=("procurements.check",),
+)
 
 PENDING_KEY = "new_procurement"
 VAT_CHOICES = [

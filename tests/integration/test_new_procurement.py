@@ -175,3 +175,14 @@ def test_the_board_groups_procurements_by_stage(
     page = client.get("/").get_data(as_text=True)
     assert 'data-stage="planning"' in page
     assert "CCC-FS-2026" in page
+
+
+def test_the_board_links_each_procurement_and_escapes_its_title(
+    client: FlaskClient, make_user: Callable[..., Any]
+) -> None:
+    _lead(client, make_user)
+    client.post("/procurements/new", data={**VALID, "title": "Smith & Jones <Ltd> support"})
+    client.post("/procurements/new/check", data={})
+    page = client.get("/").get_data(as_text=True)
+    assert '<a class="govuk-link" href="/procurements/CCC-FS-2026">CCC-FS-2026</a>' in page
+    assert "Smith &amp; Jones &lt;Ltd&gt; support" in page
