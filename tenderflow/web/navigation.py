@@ -30,10 +30,14 @@ _ITEMS: list[NavItem] = []
 
 
 def register(
-    label: str, endpoint: str, roles: set[Role] | frozenset[Role], order: int = 50
+    label: str,
+    endpoint: str,
+    roles: set[Role] | frozenset[Role],
+    order: int = 50,
+    also_for: tuple[str, ...] = (),
 ) -> None:
     """Add an entry to the service navigation, shown to users holding any of ``roles``."""
-    item = NavItem(label, endpoint, frozenset(roles), order)
+    item = NavItem(label, endpoint, frozenset(roles), order, also_for)
     if item not in _ITEMS:
         _ITEMS.append(item)
 
