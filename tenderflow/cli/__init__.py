@@ -15,6 +15,7 @@ COMMAND_MODULES = [
     "tenderflow.cli.app_commands",
     "tenderflow.cli.workflow_commands",
     "tenderflow.cli.evaluate",
+    "tenderflow.cli.capital",
 ]
 
 
