@@ -1,3 +1,4 @@
 """Deployment names, importable without loading Prefect (the web app submits by name)."""
 
 HEARTBEAT = "worker-heartbeat/heartbeat"
+CAPITAL_ROUND = "capital-round/advance"

@@ -7,6 +7,7 @@ from typing import Any
 
 WORKFLOW_MODULES = [
     "workflows.maintenance",
+    "workflows.capital_round",
 ]
 
 

@@ -1,0 +1,95 @@
+"""Capital bid rounds moved on by date, never by a flow left waiting for weeks.
+
+A scheduled deployment runs every hour and advances every open or closed round as its dates
+say: tell districts the round is open, remind districts that have not submitted as the
+deadline approaches, close the round once its deadline day has ended, and produce the priority
+list once scoring is complete. The app also asks for a run of one round when an administrator
+opens or closes it. Every step can run again without repeating itself: notices have unique
+keys and each status changes once.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from prefect import flow, task
+from prefect.cache_policies import NO_CACHE
+
+from tenderflow import clock
+from tenderflow.extensions import db
+from tenderflow.models import CapitalRound
+from tenderflow.services.capital import priority, rounds
+from workflows import names
+from workflows.runtime import app_context, tracked
+
+
+def _round(round_id: int) -> CapitalRound:
+    found = db.session.get(CapitalRound, round_id)
+    if found is None:
+        raise LookupError(f"no capital round {round_id}")
+    return found
+
+
+@task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=5)
+def rounds_to_advance(round_id: int | None) -> list[int]:
+    """Return the round asked for, or every round still open or closed."""
+    return [round_id] if round_id is not None else rounds.rounds_to_advance(db.session)
+
+
+@task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=5)
+def send_opening_notices(round_id: int) -> int:
+    """Queue the opening notice for every district officer not yet told; return how many."""
+    sent = rounds.send_opening_notices(db.session, _round(round_id), clock.now())
+    db.session.commit()
+    return sent
+
+
+@task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=5)
+def send_deadline_reminders(round_id: int, today: date) -> int:
+    """Queue the reminder due today to districts without a submitted scheme; return how many."""
+    sent = rounds.send_due_reminders(db.session, _round(round_id), today, clock.now())
+    db.session.commit()
+    return sent
+
+
+@task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=5)
+def close_if_due(round_id: int, today: date) -> bool:
+    """Close the round if its deadline day has ended; return whether it closed now."""
+    closed = rounds.close_if_due(db.session, _round(round_id), today, clock.now())
+    db.session.commit()
+    return closed
+
+
+@task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=5)
+def produce_priority_list(round_id: int) -> bool:
+    """Produce the priority list if scoring is complete; return whether it was produced now."""
+    produced = priority.produce_if_complete(db.session, _round(round_id), clock.now())
+    db.session.commit()
+    return produced
+
+
+@flow(name="capital-round", log_prints=True)
+def advance_capital_rounds(
+    request_id: int | None = None, round_id: int | None = None, today: str | None = None
+) -> dict[str, Any]:
+    """Advance one round (or every open or closed round) as far as its dates allow."""
+    with app_context("capital round workflow"), tracked(request_id) as outcome:
+        day = date.fromisoformat(today) if today else clock.today()
+        for current in rounds_to_advance(round_id):
+            outcome[str(current)] = {
+                "opening_notices": send_opening_notices(current),
+                "reminders": send_deadline_reminders(current, day),
+                "closed": close_if_due(current, day),
+                "priority_list": produce_priority_list(current),
+            }
+    return outcome
+
+
+DEPLOYMENTS = [
+    (
+        advance_capital_rounds,
+        names.CAPITAL_ROUND.split("/")[1],
+        {"interval": timedelta(hours=1)},
+    ),
+]
