@@ -1,0 +1,205 @@
+"""The partnership checks submitted schemes; the SP team scores accepted ones and agrees flags."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextArea
+from wtforms import RadioField, SubmitField, TextAreaField
+from wtforms.validators import InputRequired
+
+from tenderflow import clock
+from tenderflow.domain.capital import statuses as st
+from tenderflow.domain.capital.score_sheets import agreement_fields, score_sheet_sections
+from tenderflow.domain.roles import Role
+from tenderflow.extensions import db
+from tenderflow.services import ServiceError
+from tenderflow.services.capital import checks as check_service
+from tenderflow.services.capital import matrix_for
+from tenderflow.services.capital import scoring as scoring_service
+from tenderflow.web.access import allow
+from tenderflow.web.capital import bp, context, scheme_or_404
+from tenderflow.web.capital.answers import (
+    GeneratedForm,
+    answer_sections,
+    evidence_for,
+    gateway_answers,
+)
+from tenderflow.web.capital.fields import error_list, rendered
+from tenderflow.web.forms import apply_errors
+
+
+class CheckForm(FlaskForm):
+    outcome = RadioField(
+        "What is the outcome of your check?",
+        choices=[
+            (st.ACCEPT, "Accept the scheme for scoring"),
+            (st.RETURN, "Return it to the district to correct"),
+        ],
+        widget=GovRadioInput(),
+        validators=[
+            InputRequired("Select whether to accept the scheme or return it to the district")
+        ],
+    )
+    comments = TextAreaField(
+        "Comments for the district",
+        description="Needed when you return the scheme: say what the district needs to correct",
+        widget=GovTextArea(),
+    )
+    submit = SubmitField("Record the check", widget=GovSubmitInput())
+
+
+@bp.route("/checks")
+@allow(Role.PARTNERSHIP_OFFICER)
+def checks() -> Any:
+    return render_template(
+        "capital/checks.html",
+        **context(
+            waiting=check_service.waiting_for_check(db.session),
+            recent=check_service.recently_checked(db.session),
+        ),
+    )
+
+
+@bp.route("/schemes/<int:scheme_id>/check", methods=["GET", "POST"])
+@allow(Role.PARTNERSHIP_OFFICER, per_object=True)
+def check_scheme(scheme_id: int) -> Any:
+    scheme = scheme_or_404(scheme_id)
+    if scheme.status != st.SUBMITTED:
+        flash("This scheme is not waiting for a check.", "error")
+        return redirect(url_for("capital.scheme", scheme_id=scheme.id))
+    form = CheckForm()
+    if form.validate_on_submit():
+        try:
+            check_service.record_check(
+                db.session,
+                scheme,
+                current_user,
+                form.outcome.data or "",
+                form.comments.data or "",
+                clock.now(),
+            )
+        except ServiceError as exc:
+            db.session.rollback()
+            apply_errors(form, exc.errors)
+        else:
+            db.session.commit()
+            done = (
+                "accepted for scoring"
+                if form.outcome.data == st.ACCEPT
+                else "returned to the district"
+            )
+            flash(f"{scheme.name} has been {done}.", "success")
+            return redirect(url_for("capital.checks"))
+    return render_template(
+        "capital/check_form.html",
+        **context(scheme=scheme, form=form, answers=answer_sections(scheme)),
+    )
+
+
+@bp.route("/scoring")
+@allow(Role.SP_SCORER)
+def scoring() -> Any:
+    return render_template(
+        "capital/scoring.html",
+        **context(queue=scoring_service.scoring_queue(db.session, current_user)),
+    )
+
+
+class ActionForm(FlaskForm):
+    pass
+
+
+@bp.route("/schemes/<int:scheme_id>/score", methods=["GET", "POST"])
+@allow(Role.SP_SCORER, per_object=True)
+def score_scheme(scheme_id: int) -> Any:
+    scheme = scheme_or_404(scheme_id)
+    if (
+        scheme.status not in st.SCORABLE
+        or scheme.round.status not in scoring_service.ROUNDS_STILL_SCORING
+    ):
+        flash("This scheme cannot be scored now.", "error")
+        return redirect(url_for("capital.scheme", scheme_id=scheme.id))
+    matrix = matrix_for(scheme.round)
+    sections = score_sheet_sections(matrix, scoring_service.applicable_gateways(scheme))
+    sheet = scoring_service.sheet_of(scheme, current_user)
+    values: dict[str, Any] = scoring_service.sheet_answers(scheme, sheet)
+    form = GeneratedForm()
+    if request.method == "POST" and ActionForm().validate_on_submit():
+        values = dict(request.form)
+        try:
+            scoring_service.save_score_sheet(db.session, scheme, current_user, values, clock.now())
+        except ServiceError as exc:
+            db.session.rollback()
+            form.errors = exc.errors
+        else:
+            db.session.commit()
+            flags = scoring_service.final_for(scheme).open_flags
+            if flags:
+                flash(
+                    f"Your scores for {scheme.name} are saved. They differ from another scorer's by "
+                    f"{matrix.spread_flag} points or more on {len(flags)} item(s): agree them next.",
+                    "success",
+                )
+                return redirect(url_for("capital.agree", scheme_id=scheme.id))
+            flash(f"Your scores for {scheme.name} are saved.", "success")
+            return redirect(url_for("capital.scoring"))
+    return render_template(
+        "capital/score_form.html",
+        **context(
+            scheme=scheme,
+            matrix=matrix,
+            sections=rendered(sections, values, form.errors),
+            errors=error_list(sections, form.errors),
+            form=form,
+            evidence=evidence_for(scheme),
+            gateways=gateway_answers(scheme),
+            others=[s for s in scheme.score_sheets if s.scorer_id != current_user.id],
+        ),
+    )
+
+
+@bp.route("/schemes/<int:scheme_id>/agree", methods=["GET", "POST"])
+@allow(Role.SP_SCORER, per_object=True)
+def agree(scheme_id: int) -> Any:
+    scheme = scheme_or_404(scheme_id)
+    if scheme.status not in st.SCORABLE:
+        abort(404)
+    final = scoring_service.final_for(scheme)
+    matrix = matrix_for(scheme.round)
+    flags = final.open_flags
+    sections = agreement_fields(matrix, flags)
+    form = GeneratedForm()
+    values: dict[str, Any] = {}
+    if request.method == "POST" and flags and ActionForm().validate_on_submit():
+        values = dict(request.form)
+        try:
+            scoring_service.record_agreement(db.session, scheme, current_user, values, clock.now())
+        except ServiceError as exc:
+            db.session.rollback()
+            form.errors = exc.errors
+        else:
+            db.session.commit()
+            flash(f"The agreed scores for {scheme.name} are saved.", "success")
+            return redirect(url_for("capital.scoring"))
+    comments = {
+        sheet.scorer.name: {row.item: row.comment for row in sheet.scores}
+        for sheet in scheme.score_sheets
+    }
+    return render_template(
+        "capital/agree.html",
+        **context(
+            scheme=scheme,
+            matrix=matrix,
+            flags=flags,
+            agreed_flags=[f for f in final.flags if f.agreed],
+            items=list(zip(flags, rendered(sections, values, form.errors), strict=True)),
+            errors=error_list(sections, form.errors),
+            form=form,
+            comments=comments,
+            still_scoring=scheme.round.status in scoring_service.ROUNDS_STILL_SCORING,
+        ),
+    )

@@ -1,0 +1,387 @@
+"""District council officers put their schemes forward: the form, checking answers, submitting."""
+
+from __future__ import annotations
+
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+
+from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+
+from tenderflow import clock
+from tenderflow.capital_workbooks import template_workbook
+from tenderflow.domain.capital import attachments_field, form_sections, gateways_answered_no
+from tenderflow.domain.capital import statuses as st
+from tenderflow.domain.capital.attachments import MEDIA_TYPES
+from tenderflow.domain.capital.timetable import is_open_for_submissions
+from tenderflow.domain.roles import Role
+from tenderflow.extensions import db
+from tenderflow.models import CapitalAttachment, CapitalScheme
+from tenderflow.services import ServiceError
+from tenderflow.services.capital import can_edit, is_own_district, matrix_for
+from tenderflow.services.capital import rounds as round_service
+from tenderflow.services.capital import schemes as service
+from tenderflow.services.capital.attachments import add_attachment, remove_attachment, stored_path
+from tenderflow.services.capital.imports import ImportRefused, import_workbook
+from tenderflow.web.access import allow
+from tenderflow.web.capital import bp, context, round_or_404, scheme_or_404
+from tenderflow.web.capital.answers import GeneratedForm, answer_sections, gateway_answers
+from tenderflow.web.capital.fields import answers_from, error_list, rendered
+
+CAPITAL_ROLES = (
+    Role.DISTRICT_OFFICER,
+    Role.PARTNERSHIP_OFFICER,
+    Role.SP_SCORER,
+    Role.COMMISSIONING_BODY,
+    Role.ADMIN,
+)
+
+
+class ActionForm(FlaskForm):
+    pass
+
+
+def _own_scheme(scheme_id: int) -> CapitalScheme:
+    """Return the officer's own district's scheme, or 404 for anyone else's."""
+    scheme = scheme_or_404(scheme_id)
+    if not is_own_district(current_user, scheme):
+        abort(404)
+    return scheme
+
+
+def _upload_dir() -> Path:
+    return Path(current_app.config["UPLOAD_DIR"])
+
+
+@bp.route("/schemes")
+@allow(Role.DISTRICT_OFFICER)
+def district_home() -> Any:
+    today = clock.today()
+    rounds = [
+        {
+            "round": r,
+            "schemes": service.district_schemes(db.session, current_user, r),
+            "may_start": service.may_start(current_user, r, today),
+        }
+        for r in round_service.rounds_for(db.session, current_user)
+    ]
+    return render_template(
+        "capital/district.html",
+        **context(
+            rounds=rounds, district=current_user.district, latest_return=service.latest_return
+        ),
+    )
+
+
+def _form_page(
+    round_: Any, scheme: CapitalScheme | None, values: dict[str, Any], errors: dict[str, str]
+) -> Any:
+    matrix = matrix_for(round_)
+    sections = form_sections(matrix)
+    hints = {
+        g.answer_field: f"{g.hint + ' ' if g.hint else ''}Only for: {g.condition_text(matrix.fields_by_id)}."
+        for g in matrix.gateways
+        if g.applies_when
+    }
+    return render_template(
+        "capital/scheme_form.html",
+        **context(
+            round=round_,
+            scheme=scheme,
+            matrix=matrix,
+            sections=rendered(sections, values, errors, skip=("district",), hints=hints),
+            errors=error_list(sections, errors),
+            form=GeneratedForm(errors),
+            district=current_user.district,
+        ),
+    )
+
+
+def _after_save(scheme: CapitalScheme) -> Any:
+    if request.form.get("action") == "continue":
+        return redirect(url_for("capital.submit_scheme", scheme_id=scheme.id))
+    flash(f"Draft saved: {scheme.name}. You can come back to it until the deadline.", "success")
+    return redirect(url_for("capital.district_home"))
+
+
+@bp.route("/rounds/<int:round_id>/schemes/new", methods=["GET", "POST"])
+@allow(Role.DISTRICT_OFFICER, per_object=True)
+def new_scheme(round_id: int) -> Any:
+    round_ = round_or_404(round_id)
+    if not service.may_start(current_user, round_, clock.today()):
+        abort(404)
+    if request.method == "POST" and ActionForm().validate_on_submit():
+        answers = answers_from(request.form, form_sections(matrix_for(round_)))
+        try:
+            scheme = service.start_scheme(
+                db.session, round_, current_user, answers, clock.now(), clock.today()
+            )
+        except ServiceError as exc:
+            db.session.rollback()
+            return _form_page(round_, None, answers, exc.errors)
+        db.session.commit()
+        return _after_save(scheme)
+    return _form_page(round_, None, {}, {})
+
+
+@bp.route("/schemes/<int:scheme_id>/edit", methods=["GET", "POST"])
+@allow(Role.DISTRICT_OFFICER, per_object=True)
+def edit_scheme(scheme_id: int) -> Any:
+    scheme = _own_scheme(scheme_id)
+    if not can_edit(current_user, scheme):
+        flash("This scheme is locked: it has been submitted.", "error")
+        return redirect(url_for("capital.scheme", scheme_id=scheme.id))
+    if request.method == "POST" and ActionForm().validate_on_submit():
+        answers = answers_from(request.form, form_sections(matrix_for(scheme.round)))
+        try:
+            service.save_scheme(db.session, scheme, current_user, answers, clock.now())
+        except ServiceError as exc:
+            db.session.rollback()
+            return _form_page(scheme.round, scheme, answers, exc.errors)
+        db.session.commit()
+        return _after_save(scheme)
+    return _form_page(scheme.round, scheme, dict(scheme.answers), {})
+
+
+@bp.route("/schemes/<int:scheme_id>/submit", methods=["GET", "POST"])
+@allow(Role.DISTRICT_OFFICER, per_object=True)
+def submit_scheme(scheme_id: int) -> Any:
+    scheme = _own_scheme(scheme_id)
+    if not can_edit(current_user, scheme):
+        return redirect(url_for("capital.scheme", scheme_id=scheme.id))
+    today = clock.today()
+    problems = service.submission_problems(scheme, current_user, today)
+    form = GeneratedForm()
+    if request.method == "POST" and ActionForm().validate_on_submit():
+        try:
+            service.submit_scheme(db.session, scheme, current_user, clock.now(), today)
+        except ServiceError as exc:
+            db.session.rollback()
+            form.errors = exc.errors or {"status": str(exc)}
+        else:
+            db.session.commit()
+            flash(
+                f"{scheme.name} has been submitted. The partnership will check it next.", "success"
+            )
+            return redirect(url_for("capital.scheme", scheme_id=scheme.id))
+    matrix = matrix_for(scheme.round)
+    sections = form_sections(matrix)
+    edit = url_for("capital.edit_scheme", scheme_id=scheme.id)
+    summary = [
+        {"text": e["text"], "href": edit + e["href"]} for e in error_list(sections, form.errors)
+    ]
+    return render_template(
+        "capital/scheme_check.html",
+        **context(
+            scheme=scheme,
+            answers=answer_sections(scheme),
+            attachments_field=attachments_field(matrix),
+            problems=[
+                {"text": e["text"], "href": edit + e["href"]}
+                for e in error_list(sections, problems)
+            ],
+            errors=summary,
+            form=form,
+            answered_no=gateways_answered_no(matrix, scheme.answers),
+            open_for_submissions=is_open_for_submissions(scheme.round.deadline, today),
+            may_submit=st.may_submit(
+                scheme.status,
+                scheme.round.status,
+                is_open_for_submissions(scheme.round.deadline, today),
+            ),
+            returned=service.latest_return(scheme),
+            action=ActionForm(),
+        ),
+    )
+
+
+@bp.route("/schemes/<int:scheme_id>/withdraw", methods=["POST"])
+@allow(Role.DISTRICT_OFFICER, per_object=True)
+def withdraw_scheme(scheme_id: int) -> Any:
+    scheme = _own_scheme(scheme_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        service.withdraw_scheme(db.session, scheme, current_user, clock.now())
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return redirect(url_for("capital.scheme", scheme_id=scheme.id))
+    db.session.commit()
+    flash(f"{scheme.name} has been withdrawn.", "success")
+    return redirect(url_for("capital.district_home"))
+
+
+@bp.route("/schemes/<int:scheme_id>/documents", methods=["GET", "POST"])
+@allow(Role.DISTRICT_OFFICER, per_object=True)
+def documents(scheme_id: int) -> Any:
+    scheme = _own_scheme(scheme_id)
+    item = attachments_field(matrix_for(scheme.round))
+    if item is None:
+        abort(404)
+    form = GeneratedForm()
+    if request.method == "POST" and ActionForm().validate_on_submit():
+        upload = request.files.get("file")
+        if upload is None or not upload.filename:
+            form.errors = {"file": "Select a file to upload"}
+        else:
+            limit = (item.max_size_mb or 10) * 1024 * 1024
+            content = upload.stream.read(limit + 1)
+            try:
+                add_attachment(
+                    db.session,
+                    scheme,
+                    current_user,
+                    upload.filename,
+                    content,
+                    _upload_dir(),
+                    clock.now(),
+                )
+            except ServiceError as exc:
+                db.session.rollback()
+                form.errors = exc.errors or {"file": str(exc)}
+            else:
+                db.session.commit()
+                flash(f"{upload.filename} has been added.", "success")
+                return redirect(url_for("capital.documents", scheme_id=scheme.id))
+    return render_template(
+        "capital/documents.html",
+        **context(
+            scheme=scheme,
+            item=item,
+            form=form,
+            editable=can_edit(current_user, scheme),
+            action=ActionForm(),
+        ),
+    )
+
+
+@bp.route("/schemes/<int:scheme_id>/documents/<int:attachment_id>/remove", methods=["POST"])
+@allow(Role.DISTRICT_OFFICER, per_object=True)
+def remove_document(scheme_id: int, attachment_id: int) -> Any:
+    scheme = _own_scheme(scheme_id)
+    attachment = db.session.get(CapitalAttachment, attachment_id)
+    if (
+        attachment is None
+        or attachment.scheme_id != scheme.id
+        or not ActionForm().validate_on_submit()
+    ):
+        abort(404)
+    try:
+        remove_attachment(db.session, scheme, attachment, current_user, _upload_dir())
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    else:
+        db.session.commit()
+        flash(f"{attachment.filename} has been removed.", "success")
+    return redirect(url_for("capital.documents", scheme_id=scheme.id))
+
+
+@bp.route("/schemes/<int:scheme_id>/documents/<int:attachment_id>")
+@allow(*CAPITAL_ROLES, per_object=True)
+def document(scheme_id: int, attachment_id: int) -> Any:
+    scheme = scheme_or_404(scheme_id)
+    attachment = db.session.get(CapitalAttachment, attachment_id)
+    if attachment is None or attachment.scheme_id != scheme.id:
+        abort(404)
+    path = stored_path(_upload_dir(), attachment)
+    if not path.is_file():
+        abort(404)
+    return send_file(
+        path,
+        mimetype=MEDIA_TYPES[attachment.kind],
+        as_attachment=True,
+        download_name=attachment.filename,
+        max_age=0,
+    )
+
+
+@bp.route("/rounds/<int:round_id>/template.xlsx")
+@allow(Role.DISTRICT_OFFICER, Role.ADMIN, per_object=True)
+def template(round_id: int) -> Any:
+    round_ = round_or_404(round_id)
+    district = service.own_district(current_user)
+    if district and current_user.district.county != round_.county:
+        abort(404)
+    content = template_workbook(matrix_for(round_), next(iter(district.values()), ""))
+    return send_file(
+        BytesIO(content),
+        mimetype=MEDIA_TYPES["xlsx"],
+        as_attachment=True,
+        download_name=f"capital-bid-matrix-round-{round_.id}.xlsx",
+        max_age=0,
+    )
+
+
+@bp.route("/rounds/<int:round_id>/import", methods=["GET", "POST"])
+@allow(Role.DISTRICT_OFFICER, per_object=True)
+def import_schemes(round_id: int) -> Any:
+    round_ = round_or_404(round_id)
+    if not service.may_start(current_user, round_, clock.today()):
+        abort(404)
+    form = GeneratedForm()
+    problems: list[Any] = []
+    submit_now = request.form.get("after") == "submit"
+    if request.method == "POST" and ActionForm().validate_on_submit():
+        upload = request.files.get("file")
+        if upload is None or not upload.filename:
+            form.errors = {"file": "Select the spreadsheet to upload"}
+        else:
+            try:
+                saved = import_workbook(
+                    db.session,
+                    round_,
+                    current_user,
+                    upload.stream.read(6 * 1024 * 1024),
+                    clock.now(),
+                    clock.today(),
+                    submit=submit_now,
+                )
+            except ImportRefused as exc:
+                db.session.rollback()
+                problems = exc.problems
+                form.errors = {
+                    "file": f"The spreadsheet was not imported: correct the {len(problems)} problem{'s' if len(problems) != 1 else ''} listed and upload it again"
+                }
+            else:
+                db.session.commit()
+                done = "submitted" if submit_now else "saved as drafts"
+                flash(
+                    f"{len(saved)} scheme{'s' if len(saved) != 1 else ''} {done} from the spreadsheet.",
+                    "success",
+                )
+                return redirect(url_for("capital.district_home"))
+    return render_template(
+        "capital/import.html",
+        **context(
+            round=round_, form=form, problems=problems, submit_now=submit_now, action=ActionForm()
+        ),
+    )
+
+
+@bp.route("/schemes/<int:scheme_id>")
+@allow(*CAPITAL_ROLES, per_object=True)
+def scheme(scheme_id: int) -> Any:
+    from tenderflow.services.capital.scoring import final_for
+
+    found = scheme_or_404(scheme_id)
+    matrix = matrix_for(found.round)
+    sees_scores = current_user.has_role(Role.SP_SCORER, Role.ADMIN, Role.COMMISSIONING_BODY)
+    return render_template(
+        "capital/scheme.html",
+        **context(
+            scheme=found,
+            matrix=matrix,
+            answers=answer_sections(found),
+            gateways=gateway_answers(found),
+            own=is_own_district(current_user, found),
+            editable=can_edit(current_user, found),
+            final=final_for(found) if sees_scores and found.score_sheets else None,
+            sees_scores=sees_scores,
+            returned=service.latest_return(found),
+            action=ActionForm(),
+        ),
+    )
