@@ -39,6 +39,15 @@ def procurement_input(**changes: Any) -> ProcurementInput:
 WORLD_EXTENSIONS: list[Callable[[dict[str, Any]], None]] = []
 
 
+def _register_extensions() -> None:
+    from tests.integration import capital_world
+
+    WORLD_EXTENSIONS.append(capital_world.extend)
+
+
+_register_extensions()
+
+
 def build_world(make_user: Callable[..., Any]) -> dict[str, Any]:
     """Create one user per role and the records route URLs refer to."""
     people = {

@@ -1,0 +1,48 @@
+"""Opening a round on the web starts the round's workflow on the real worker."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from tenderflow.domain.roles import Role
+from tenderflow.extensions import db
+from tenderflow.models import CapitalNotice, CapitalRound, FlowRunRequest
+from tests.integration.conftest import sign_in_as, wait_for_request
+from workflows import names
+
+pytestmark = pytest.mark.usefixtures("workflow_worker")
+
+
+def test_opening_a_round_runs_its_workflow_which_tells_the_districts(
+    app: Any, client: Any, make_user: Callable[..., Any]
+) -> None:
+    fenland = make_user(Role.DISTRICT_OFFICER, district="fenland")
+    sign_in_as(client, make_user(Role.ADMIN))
+    response = client.post(
+        "/capital/rounds/new",
+        data={
+            "title": "Capital bid round 2027 to 2028",
+            "county": "Cambridgeshire",
+            "deadline": ["30", "9", "2026"],
+            "revenue_budget": "250000",
+        },
+    )
+    assert response.status_code == 302
+    round_ = db.session.scalar(select(CapitalRound))
+    assert round_ is not None
+    request = db.session.scalar(
+        select(FlowRunRequest).where(FlowRunRequest.deployment == names.CAPITAL_ROUND)
+    )
+    assert request is not None and request.status == "submitted" and request.flow_run_id
+    assert request.parameters["round_id"] == round_.id
+    finished = wait_for_request(request.id)
+    assert finished.status == "completed", finished.error
+    assert finished.result[str(round_.id)]["opening_notices"] == 1
+    notice = db.session.scalar(select(CapitalNotice))
+    assert notice is not None and notice.email == fenland.email
+    page = client.get(f"/capital/rounds/{round_.id}").get_data(as_text=True)
+    assert "Capital bid round open" in page and "Done" in page
