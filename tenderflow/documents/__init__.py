@@ -4,6 +4,7 @@ No Flask, SQLAlchemy or Prefect here: callers build a ``content.Document`` and p
 ``writer.write_docx``.
 """
 
+from tenderflow.documents.feedback import FeedbackRules, feedback_rules
 from tenderflow.documents.templates import (
     DEFAULT_TEMPLATE,
     REQUIRED_STYLES,
@@ -16,8 +17,10 @@ from tenderflow.documents.writer import render_docx, write_docx
 __all__ = [
     "DEFAULT_TEMPLATE",
     "REQUIRED_STYLES",
+    "FeedbackRules",
     "TemplateError",
     "check_template",
+    "feedback_rules",
     "missing_styles",
     "render_docx",
     "write_docx",
