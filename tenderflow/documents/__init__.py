@@ -1,9 +1,10 @@
 """Word documents: plain content built from inputs, then written with python-docx.
 
-No Flask, SQLAlchemy or Prefect here: callers build a ``content.Document`` and pass it to
-``writer.write_docx``.
+No Flask, SQLAlchemy or Prefect here: callers load the data, build the inputs in ``inputs``,
+call a builder, and pass the resulting ``content.Document`` to ``writer.write_docx``.
 """
 
+from tenderflow.documents.evaluation_report import build_evaluation_report
 from tenderflow.documents.feedback import FeedbackRules, feedback_rules
 from tenderflow.documents.templates import (
     DEFAULT_TEMPLATE,
@@ -19,6 +20,7 @@ __all__ = [
     "REQUIRED_STYLES",
     "FeedbackRules",
     "TemplateError",
+    "build_evaluation_report",
     "check_template",
     "feedback_rules",
     "missing_styles",

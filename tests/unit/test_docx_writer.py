@@ -7,6 +7,7 @@ import importlib.util
 import io
 import re
 import zipfile
+from datetime import date
 from pathlib import Path
 
 import docx
@@ -18,6 +19,7 @@ from tenderflow.documents import (
     DEFAULT_TEMPLATE,
     REQUIRED_STYLES,
     TemplateError,
+    build_evaluation_report,
     check_template,
     missing_styles,
     render_docx,
@@ -35,6 +37,7 @@ from tenderflow.documents.content import (
 )
 from tenderflow.documents.writer import fit_widths
 from tenderflow.paths import PROJECT_ROOT
+from tests import sample_documents as sample
 
 AWKWARD_TEXTS = [
     "Smith & Jones <Ltd>",
@@ -51,6 +54,13 @@ def body_xml(document: DocxDocument) -> str:
 
 def open_docx(data: bytes) -> DocxDocument:
     return docx.Document(io.BytesIO(data))
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory: pytest.TempPathFactory) -> DocxDocument:
+    path = tmp_path_factory.mktemp("docx") / "report.docx"
+    write_docx(build_evaluation_report(sample.evaluation_input()), None, path)
+    return docx.Document(str(path))
 
 
 @pytest.fixture
@@ -72,12 +82,90 @@ def template_without(tmp_path: Path):  # type: ignore[no-untyped-def]
 # --- what a reader sees ---------------------------------------------------------------------
 
 
+def test_headings_use_the_templates_heading_styles(report: DocxDocument) -> None:
+    headings = [
+        (p.style.name, p.text) for p in report.paragraphs if p.style.name.startswith("Heading")
+    ]
+    assert headings[0] == ("Heading 1", "1. Summary and recommendation")
+    assert ("Heading 2", "8.2 Smith & Jones <Ltd>") in headings
+    assert headings[-1] == ("Heading 1", "Sign-off")
+
+
+def test_the_cover_comes_first_and_carries_no_page_number(report: DocxDocument) -> None:
+    first = report.paragraphs[0]
+    assert (first.style.name, first.text) == ("Cover Title", "Tender evaluation report")
+    assert report.sections[0].different_first_page_header_footer
+
+
+def test_every_table_has_a_header_row_that_repeats_on_each_page(report: DocxDocument) -> None:
+    assert len(report.tables) == 17
+    for table in report.tables:
+        rows = table._tbl.tr_lst
+        assert rows[0].find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is not None
+        assert all(row.find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is None for row in rows[1:])
+        assert table.style.name == "tenderflow Table"
+
+
 def test_rows_do_not_split_across_pages_unless_they_are_very_long() -> None:
     long_row = ("x " * 400, "short")
     document = Document("t", "T", (Table(("A", "B"), (("a", "b"), long_row)),))
     rows = open_docx(render_docx(document)).tables[0]._tbl.tr_lst
     cant_split = [row.find(f"{qn('w:trPr')}/{qn('w:cantSplit')}") is not None for row in rows]
     assert cant_split == [True, True, False]
+
+
+def test_table_text_is_read_back_cell_by_cell(report: DocxDocument) -> None:
+    ranking = next(t for t in report.tables if t.rows[0].cells[0].text == "Rank")
+    assert [c.text for c in ranking.rows[1].cells][:5] == [
+        "1",
+        sample.WINNER,
+        "57.00",
+        "22.83",
+        "79.83",
+    ]
+    assert [c.text for c in ranking.rows[2].cells][1] == sample.AWKWARD
+
+
+def test_numeric_columns_are_right_aligned_and_flagged_cells_shaded(report: DocxDocument) -> None:
+    scores = next(t for t in report.tables if "Spread" in [c.text for c in t.rows[0].cells])
+    q5 = scores.rows[5].cells  # header, Q1-Q4, then Q5 of the recommended bid
+    assert q5[5].text == "2 (flag)"
+    assert q5[5]._tc.tcPr.find(qn("w:shd")).get(qn("w:fill")) == "FFF2CC"
+    assert q5[0]._tc.tcPr.find(qn("w:shd")) is None
+    assert q5[2].paragraphs[0].alignment == 2  # right
+    assert q5[0].paragraphs[0].alignment is None
+
+
+def test_the_table_of_contents_is_a_field_word_updates_on_opening(report: DocxDocument) -> None:
+    xml = body_xml(report)
+    assert 'TOC \\o "1-3" \\h \\z \\u' in xml
+    begin = report.element.body.find(f".//{qn('w:fldChar')}")
+    assert begin.get(qn("w:fldCharType")) == "begin" and begin.get(qn("w:dirty")) == "true"
+    assert xml.count('w:fldCharType="end"') == 1
+    update = report.settings.element.find(qn("w:updateFields"))
+    assert update is not None and update.get(qn("w:val")) == "true"
+    # The field's shown result lists the headings until Word refreshes it.
+    texts = [p.text for p in report.paragraphs]
+    start = texts.index("Contents")
+    assert texts[start + 1 : start + 3] == [
+        "1. Summary and recommendation",
+        "2. Procurement route and compliance",
+    ]
+    assert report.paragraphs[start].style.name == "TOC Heading"
+
+
+def test_page_numbers_are_fields_in_the_footer(report: DocxDocument) -> None:
+    footer = report.sections[0].footer._element.xml
+    assert " PAGE " in footer and " NUMPAGES " in footer
+    assert "Page" in report.sections[0].footer.paragraphs[0].text
+
+
+def test_charts_are_embedded_as_pictures_with_alt_text(report: DocxDocument) -> None:
+    assert len(report.inline_shapes) == 3
+    descriptions = [s._inline.docPr.get("descr") for s in report.inline_shapes]
+    assert descriptions[1].startswith("Total score out of 100 for each ranked bid")
+    widths = [s.width.cm for s in report.inline_shapes]
+    assert all(15.9 < w < 16.1 for w in widths)
 
 
 def test_awkward_text_comes_out_intact_as_plain_text() -> None:
@@ -124,6 +212,19 @@ def test_council_numbering_and_lists_use_their_styles() -> None:
         ("Numbered Paragraph", "2.\tsecond"),
         ("Heading 2", "Annex"),
     ]
+
+
+def test_the_documents_own_date_and_title_are_stored_in_its_properties(
+    report: DocxDocument,
+) -> None:
+    properties = report.core_properties
+    assert properties.created.date() == date(2026, 9, 18) == properties.modified.date()
+    assert (
+        properties.title
+        == "Tender evaluation report: Kent Integrated Domestic Abuse Service: East Kent"
+    )
+    assert properties.subject == "tender-evaluation-report"
+    assert properties.comments == ""
 
 
 def test_the_templates_body_is_replaced_but_its_footer_kept() -> None:

@@ -1,0 +1,461 @@
+"""Sample inputs for the four documents, shared by tests and benchmarks.
+
+The realistic sample uses the public figures of the Kent Integrated Domestic Abuse Service
+(East and West Kent lots, up to £3.5 million a year). Every bidder and person is invented. One
+bidder is called "Smith & Jones <Ltd>" so that escaping is tested end to end.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+from tenderflow.documents.content import Signatory
+from tenderflow.documents.inputs import (
+    BidderResult,
+    BidReceived,
+    Clarification,
+    ConsensusScore,
+    Criterion,
+    EvaluationMethod,
+    EvaluationReportInput,
+    EvaluatorScore,
+    Lot,
+    PanelMember,
+    PassFailResult,
+    Person,
+    PriceAnalysis,
+    ProcurementFacts,
+    ScaleLevel,
+    SensitivityScenario,
+    TimetableRow,
+    VfmCheck,
+    route_facts,
+)
+from tenderflow.domain.regulations import RouteRequest, decide_route
+
+D = Decimal
+CENT = D("0.01")
+REGIME = "procurement-act-2023"
+
+WINNER = "Harbour Light Housing Trust"
+AWKWARD = "Smith & Jones <Ltd>"
+OASTHOUSE = "Oasthouse Women's Aid"
+WEALD = "Weald Refuge Partnership"
+EXCLUDED = "Brightwater Support Ltd"
+LATE = "Medway Valley Support CIC"
+ALL_BIDDERS = (WINNER, AWKWARD, OASTHOUSE, WEALD, EXCLUDED, LATE)
+ASSESSED = (WINNER, AWKWARD, OASTHOUSE, WEALD)
+
+LEAD = Person(
+    "Tom Ashdown",
+    "Procurement Manager",
+    "Kent County Council",
+    phone="01632 960 118",
+    email="tom.ashdown@kent.example",
+)
+CLIENT = Person("Rachel Whitfield", "Director of Commissioning", "Kent County Council")
+CONTACT = Person(
+    "Sam Oduya",
+    "Commissioning Officer",
+    "Kent County Council",
+    phone="01632 960 412",
+    email="sam.oduya@kent.example",
+)
+EAST = Lot(1, "East Kent", D("1900000"))
+WEST = Lot(2, "West Kent", D("1600000"))
+
+RECOMMENDATION = (
+    "The panel recommends that the Supporting People Commissioning Body approves the award of "
+    f"the East Kent Integrated Domestic Abuse Service contract to {WINNER} for three years from "
+    "1 April 2027, with the option to extend for up to two further years."
+)
+
+
+def money(value: Decimal) -> Decimal:
+    """Round to the penny, as the scoring rules do."""
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def procurement() -> ProcurementFacts:
+    """Return the Kent procurement, routed under the Procurement Act 2023."""
+    request = RouteRequest(
+        D("3500000"),
+        date(2026, 3, 2),
+        annual=True,
+        years=3,
+        extension_years=2,
+        vat_rate=D(0),
+        category="light-touch",
+    )
+    return ProcurementFacts(
+        reference="KCC-SP-2026-014",
+        title="Kent Integrated Domestic Abuse Service",
+        description="Refuge, outreach, sanctuary and move-on support for people affected by domestic abuse.",
+        council="Kent County Council",
+        commissioning_body="Supporting People Commissioning Body",
+        category="light-touch",
+        start_date=date(2026, 3, 2),
+        estimated_value=D("3500000"),
+        value_basis="annual",
+        term_years=3,
+        extension_years=2,
+        route=route_facts(decide_route(request, REGIME)),
+        districts=("Ashford", "Canterbury", "Dover", "Folkestone and Hythe", "Swale", "Thanet"),
+        lots=(EAST, WEST),
+        procurement_lead=LEAD,
+        client_lead=CLIENT,
+    )
+
+
+CRITERIA = (
+    Criterion("Q1", "Service model and outcomes", "Quality", D(15)),
+    Criterion("Q2", "Safeguarding and risk management", "Quality", D(15), minimum=D(2)),
+    Criterion("Q3", "Refuge and safe accommodation", "Quality", D(10)),
+    Criterion("Q4", "Partnership working across East Kent", "Quality", D(10)),
+    Criterion("Q5", "Mobilisation and TUPE", "Quality", D(10)),
+    Criterion("SV1", "Local employment and volunteering", "Social value", D(10)),
+)
+SCALE = (
+    ScaleLevel(0, "Unacceptable", "No response, or a response that does not address the question."),
+    ScaleLevel(1, "Very poor", "Major gaps; little confidence the requirement would be met."),
+    ScaleLevel(2, "Poor", "Some gaps or weak evidence; limited confidence."),
+    ScaleLevel(3, "Satisfactory", "Meets the requirement with adequate evidence."),
+    ScaleLevel(4, "Good", "Meets the requirement fully with good evidence and some added value."),
+    ScaleLevel(
+        5, "Excellent", "Exceeds the requirement with strong evidence and clear added value."
+    ),
+)
+PASS_FAIL = (
+    "Mandatory and discretionary exclusion grounds",
+    "Insurance: £10m public liability and £5m employer's liability",
+    "Safeguarding policies for adults and children",
+)
+METHOD = EvaluationMethod(
+    criteria=CRITERIA,
+    scale=SCALE,
+    price_weight=D(30),
+    price_formula="The lowest whole-life price scores 30; each other bid scores 30 × lowest price ÷ its price.",
+    pass_fail_questions=PASS_FAIL,
+    notes=(
+        "Bidders were interviewed face to face on 10 and 11 August 2026; interviews informed Q1 and Q2.",
+    ),
+)
+
+# Each evaluator's own scores (E1, E2, E3) per criterion; None where a conflict kept them out.
+OWN_SCORES: dict[str, tuple[tuple[int | None, ...], ...]] = {
+    WINNER: ((4, 4, 3), (5, 4, 5), (4, 4, 4), (3, 4, 4), (3, 1, 3), (4, 4, 5)),
+    AWKWARD: ((4, 3, 4), (3, 3, 4), (2, 3, 4), (4, 4, 4), (4, 4, 3), (3, 3, 3)),
+    OASTHOUSE: ((3, 3, 3), (4, 4, 3), (4, 5, 4), (3, 3, 2), (2, 2, 3), (4, 3, 4)),
+    WEALD: ((3, None, 3), (3, None, 2), (2, None, 2), (3, None, 3), (3, None, 4), (3, None, 3)),
+}
+AGREED: dict[str, tuple[int, ...]] = {
+    WINNER: (4, 5, 4, 4, 3, 4),
+    AWKWARD: (4, 3, 3, 4, 4, 3),
+    OASTHOUSE: (3, 4, 4, 3, 2, 4),
+    WEALD: (3, 3, 2, 3, 3, 3),
+}
+RATIONALE: dict[str, tuple[str, ...]] = {
+    WINNER: (
+        "A hub-and-spoke model with refuges in Canterbury, Thanet and Dover and outreach in every district; outcomes reported quarterly.",
+        "Named safeguarding leads, MARAC attendance in all six districts and a tested out-of-hours risk escalation route.",
+        "Thirty-two refuge units, including four for male victims and two adapted for wheelchair users.",
+        "Written agreements with district housing teams and Kent Police; joint triage proposed with health visitors.",
+        "A 12-week mobilisation plan; the TUPE approach is sound but relies on one HR adviser.",
+        "Twelve local apprenticeships over the contract and a volunteer scheme with accredited training.",
+    ),
+    AWKWARD: (
+        "A clear model built on existing Thanet and Swale services; outcome measures are specific and dated.",
+        "Safeguarding policies meet the requirement; escalation out of hours relies on a single on-call manager.",
+        "Adequate refuge capacity, but no provision yet for male victims.",
+        "Strong links with Ashford and Canterbury housing teams evidenced by letters of support.",
+        "Detailed week-by-week mobilisation with TUPE consultation costed and resourced.",
+        "Commits to local recruitment but gives no targets or measures.",
+    ),
+    OASTHOUSE: (
+        "A sound model focused on refuge provision; outreach coverage in Folkestone and Hythe is thin.",
+        "Good safeguarding practice with a specialist children's worker in each refuge.",
+        "Twenty-eight refuge units in good condition, with a plan to add dispersed units in Dover.",
+        "Partnerships are described in general terms with little evidence of joint working.",
+        "Mobilisation in 16 weeks exceeds the 12 weeks required; TUPE risks are not addressed.",
+        "A survivor-led volunteer programme with paid progression routes.",
+    ),
+    WEALD: (
+        "An adequate model transferred from a West Sussex service; local adaptation is limited.",
+        "Meets the minimum requirement; risk assessment tools are named but training is not described.",
+        "Relies on properties not yet secured; two landlords have not confirmed.",
+        "Good relationships in Swale; other districts are not covered in detail.",
+        "A standard mobilisation plan with TUPE addressed in outline.",
+        "Volunteering offer meets the requirement without local targets.",
+    ),
+}
+ANNUAL_PRICE = {
+    WINNER: D("1842000"),
+    AWKWARD: D("1695500"),
+    OASTHOUSE: D("1880000"),
+    WEALD: D("1402000"),
+}
+PANEL = (
+    PanelMember(
+        "Priya Natarajan",
+        "Commissioning Manager",
+        "Kent County Council",
+        date(2026, 7, 20),
+        date(2026, 7, 20),
+    ),
+    PanelMember(
+        "Gareth Lowe",
+        "Housing Options Manager",
+        "Swale Borough Council",
+        date(2026, 7, 21),
+        date(2026, 7, 21),
+        conflicts=(f"Trustee of {WEALD} until March 2025",),
+        excluded_from=(WEALD,),
+    ),
+    PanelMember(
+        "Helen Okafor",
+        "Public Health Specialist",
+        "Kent County Council",
+        date(2026, 7, 20),
+        date(2026, 7, 20),
+    ),
+    PanelMember(
+        "Tom Ashdown",
+        "Procurement Manager and moderator",
+        "Kent County Council",
+        date(2026, 7, 17),
+        date(2026, 7, 17),
+        scores=False,
+    ),
+)
+SCORERS = tuple(m.name for m in PANEL if m.scores)
+
+
+def _weighted(score: int, weight: Decimal) -> Decimal:
+    return money(D(score) / 5 * weight)
+
+
+def _results(quality_weight: Decimal = D(70), price_weight: Decimal = D(30)) -> list[BidderResult]:
+    """Work out totals as the scoring rules would, optionally with other weights."""
+    lowest = min(ANNUAL_PRICE.values()) * 5
+    scored = []
+    for bidder in ASSESSED:
+        quality = sum(
+            (_weighted(s, c.weight) for s, c in zip(AGREED[bidder], CRITERIA, strict=True)), D(0)
+        )
+        quality = money(quality * quality_weight / 70)
+        price = ANNUAL_PRICE[bidder] * 5
+        price_score = money(price_weight * lowest / price)
+        scored.append((quality + price_score, bidder, quality, price_score, price))
+    scored.sort(reverse=True)
+    return [
+        BidderResult(bidder, rank, quality, price_score, total, price)
+        for rank, (total, bidder, quality, price_score, price) in enumerate(scored, start=1)
+    ]
+
+
+def _sensitivity() -> tuple[SensitivityScenario, ...]:
+    scenarios = []
+    for quality, price in ((70, 30), (60, 40), (50, 50), (80, 20)):
+        first = _results(D(quality), D(price))[0].bidder
+        scenarios.append(
+            SensitivityScenario(
+                f"Quality {quality}%, price {price}%",
+                first,
+                first != WINNER,
+                "Published weights" if quality == 70 else "",
+            )
+        )
+    scenarios.append(
+        SensitivityScenario(
+            f"{WINNER} Q5 at the lowest evaluator score (1)", WINNER, False, "Total falls to 75.83"
+        )
+    )
+    return tuple(scenarios)
+
+
+def evaluation_input() -> EvaluationReportInput:
+    """Return the East Kent lot's evaluation, ready for the report."""
+    results = tuple(_results())
+    consensus, own = [], []
+    for bidder in ASSESSED:
+        for index, criterion in enumerate(CRITERIA):
+            score = AGREED[bidder][index]
+            consensus.append(
+                ConsensusScore(
+                    bidder,
+                    criterion.code,
+                    D(score),
+                    _weighted(score, criterion.weight),
+                    RATIONALE[bidder][index],
+                )
+            )
+            for evaluator, value in zip(SCORERS, OWN_SCORES[bidder][index], strict=True):
+                if value is not None:
+                    own.append(EvaluatorScore(bidder, criterion.code, evaluator, D(value)))
+    return EvaluationReportInput(
+        procurement=procurement(),
+        lot=EAST,
+        report_date=date(2026, 9, 18),
+        version="Final 1.0",
+        classification="OFFICIAL-SENSITIVE: COMMERCIAL",
+        timetable=(
+            TimetableRow(
+                "Market engagement event",
+                date(2026, 3, 9),
+                date(2026, 3, 9),
+                date(2026, 3, 9),
+                date(2026, 3, 9),
+            ),
+            TimetableRow(
+                "Invite tenders",
+                date(2026, 6, 1),
+                date(2026, 6, 1),
+                date(2026, 6, 1),
+                date(2026, 6, 1),
+            ),
+            TimetableRow(
+                "Prepare tenders and clarifications",
+                date(2026, 6, 1),
+                date(2026, 7, 17),
+                date(2026, 6, 1),
+                date(2026, 7, 31),
+                "Deadline extended by two weeks after clarification CQ03 changed the TUPE information; every bidder was told on 3 July 2026.",
+            ),
+            TimetableRow(
+                "Evaluate tenders and interviews",
+                date(2026, 7, 20),
+                date(2026, 8, 21),
+                date(2026, 8, 3),
+                date(2026, 9, 4),
+                "Follows the extended tender deadline.",
+            ),
+            TimetableRow(
+                "Moderation meeting",
+                date(2026, 8, 25),
+                date(2026, 8, 25),
+                date(2026, 9, 8),
+                date(2026, 9, 8),
+                "Follows the extended tender deadline.",
+            ),
+            TimetableRow(
+                "Draft tender evaluation report",
+                date(2026, 8, 26),
+                date(2026, 9, 4),
+                date(2026, 9, 9),
+                date(2026, 9, 18),
+                "Follows the moderation meeting.",
+            ),
+            TimetableRow(
+                "Review the report and agree the award", date(2026, 9, 29), date(2026, 9, 29)
+            ),
+            TimetableRow("Standstill period", date(2026, 10, 14), date(2026, 10, 23)),
+            TimetableRow("Award contract", date(2026, 10, 26), date(2026, 10, 26)),
+        ),
+        panel=PANEL,
+        bids=(
+            BidReceived(WINNER, datetime(2026, 7, 31, 11, 2)),
+            BidReceived(AWKWARD, datetime(2026, 7, 30, 16, 40)),
+            BidReceived(OASTHOUSE, datetime(2026, 7, 31, 9, 15)),
+            BidReceived(WEALD, datetime(2026, 7, 29, 14, 20)),
+            BidReceived(
+                EXCLUDED,
+                datetime(2026, 7, 31, 11, 48),
+                excluded=True,
+                exclusion_reason="Failed PF2: insurance cover below the level required.",
+            ),
+            BidReceived(LATE, datetime(2026, 7, 31, 12, 7), late=True),
+        ),
+        method=METHOD,
+        pass_fail=tuple(
+            PassFailResult(
+                bidder,
+                question,
+                not (bidder == EXCLUDED and index == 1),
+                "Public liability cover of £2m only; the bidder confirmed it would not increase it."
+                if bidder == EXCLUDED and index == 1
+                else "",
+            )
+            for bidder in (*ASSESSED, EXCLUDED)
+            for index, question in enumerate(PASS_FAIL)
+        ),
+        evaluator_scores=tuple(own),
+        consensus=tuple(consensus),
+        results=results,
+        prices=tuple(
+            PriceAnalysis(
+                r.bidder,
+                r.price,
+                ANNUAL_PRICE[r.bidder],
+                r.price_score,
+                abnormally_low=r.bidder == WEALD,
+                investigation="Explained by donated refuge properties and a volunteer night service; costs verified and accepted."
+                if r.bidder == WEALD
+                else "",
+            )
+            for r in results
+        ),
+        vfm_checks=tuple(
+            check
+            for bidder, hourly, hours in (
+                (WINNER, "£18.40", "2.5"),
+                (AWKWARD, "£17.95", "3.0"),
+                (OASTHOUSE, "£19.60", "3.5"),
+                (WEALD, "£15.10", "1.0"),
+            )
+            for check in (
+                VfmCheck(bidder, "Support cost per hour", "£20.00 cap", hourly, True),
+                VfmCheck(
+                    bidder,
+                    "Outreach contact hours per person per week",
+                    "Maximum 6, target 1 to 3",
+                    hours,
+                    D(hours) <= 3,
+                    "" if D(hours) <= 3 else "Above the target range; within the maximum",
+                ),
+            )
+        ),
+        sensitivity=_sensitivity(),
+        clarifications=(
+            Clarification(
+                "CQ01",
+                date(2026, 6, 8),
+                "Can refuge properties in Dover be sub-let to a partner organisation?",
+                "Yes, with the Council's written consent; the lease terms are in Schedule 4.",
+                date(2026, 6, 10),
+                True,
+            ),
+            Clarification(
+                "CQ02",
+                date(2026, 6, 15),
+                "Is the countywide IDVA service in scope for the East Kent lot?",
+                "No. The countywide IDVA service is commissioned separately.",
+                date(2026, 6, 16),
+                True,
+            ),
+            Clarification(
+                "CQ03",
+                date(2026, 6, 29),
+                "Please confirm the number of staff in scope for TUPE.",
+                "Updated TUPE information for 23 staff is published with this answer; the tender deadline moves to 31 July 2026.",
+                date(2026, 7, 3),
+                True,
+            ),
+            Clarification(
+                "CQ04",
+                date(2026, 7, 6),
+                'Will the Council accept a bid for a single district ("partial lot")?',
+                "No. Bids must cover the whole lot.",
+                date(2026, 7, 7),
+                True,
+            ),
+        ),
+        recommended_bidder=WINNER,
+        recommendation=RECOMMENDATION,
+        sign_off=(
+            Signatory("Chair of the evaluation panel", "Priya Natarajan", "Kent County Council"),
+            Signatory("Procurement Manager", "Tom Ashdown", "Kent County Council"),
+            Signatory("Director of Commissioning", "Rachel Whitfield", "Kent County Council"),
+        ),
+        moderation_date=date(2026, 9, 8),
+    )
