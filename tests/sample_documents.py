@@ -7,14 +7,19 @@ bidder is called "Smith & Jones <Ltd>" so that escaping is tested end to end.
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from tenderflow.documents.content import Signatory
+from tenderflow.documents import charts
+from tenderflow.documents.content import Bullets, Chart, Signatory, Table
+from tenderflow.documents.feedback import feedback_rules
 from tenderflow.documents.inputs import (
+    AssessmentSummaryInput,
     BidderResult,
     BidReceived,
     Clarification,
+    CommitteeReportInput,
     ConsensusScore,
     Criterion,
     EvaluationMethod,
@@ -24,15 +29,21 @@ from tenderflow.documents.inputs import (
     PanelMember,
     PassFailResult,
     Person,
+    PlanTask,
     PriceAnalysis,
     ProcurementFacts,
+    ProcurementPlanInput,
+    ReportSection,
+    Risk,
     ScaleLevel,
     SensitivityScenario,
+    StandstillDates,
     TimetableRow,
     VfmCheck,
     route_facts,
 )
 from tenderflow.domain.regulations import RouteRequest, decide_route
+from tenderflow.domain.standstill import standstill_period
 
 D = Decimal
 CENT = D("0.01")
@@ -458,4 +469,276 @@ def evaluation_input() -> EvaluationReportInput:
             Signatory("Director of Commissioning", "Rachel Whitfield", "Kent County Council"),
         ),
         moderation_date=date(2026, 9, 8),
+    )
+
+
+def assessment_input(**changes: object) -> AssessmentSummaryInput:
+    """Return the East Kent lot's assessment summaries input (Procurement Act 2023 rules)."""
+    report = evaluation_input()
+    period = standstill_period(REGIME, date(2026, 10, 14))
+    summary = AssessmentSummaryInput(
+        procurement=report.procurement,
+        lot=EAST,
+        feedback=feedback_rules(REGIME),
+        method=METHOD,
+        consensus=report.consensus,
+        results=report.results,
+        winner=WINNER,
+        issued_on=date(2026, 10, 12),
+        standstill=StandstillDates.from_period(
+            period,
+            "A voluntary standstill of 8 working days, beginning with the day the contract award "
+            "notice is published. The Procurement Act 2023 does not require one for light-touch "
+            "contracts; the Council observes it so that bidders can raise concerns before the "
+            "contract is entered into.",
+        ),
+        contact=LEAD,
+        criteria_published_in="section 4 of the invitation to tender published on 1 June 2026",
+        winner_characteristics=(
+            "A hub-and-spoke service across all six East Kent districts with the largest refuge "
+            "capacity offered and a tested out-of-hours safeguarding route."
+        ),
+    )
+    return dataclasses.replace(summary, **changes)  # type: ignore[arg-type]
+
+
+def committee_report_input() -> CommitteeReportInput:
+    """Return the award report to the Supporting People Commissioning Body."""
+    results = _results()
+    ranking = Table(
+        columns=("Rank", "Bidder", "Quality (of 70)", "Price (of 30)", "Total (of 100)"),
+        rows=tuple(
+            (str(r.rank), r.bidder, f"{r.quality:.2f}", f"{r.price_score:.2f}", f"{r.total:.2f}")
+            for r in results
+        ),
+        caption="East Kent lot: ranking of the evaluated tenders",
+        widths=(1.0, 6.0, 2.5, 2.5, 2.5),
+        numeric_columns=frozenset({0, 2, 3, 4}),
+        emphasis_rows=frozenset({0}),
+    )
+    bars = charts.BarChartData(
+        title="East Kent lot: total scores",
+        labels=tuple(r.bidder for r in results),
+        values=tuple(float(r.total) for r in results),
+        highlight=0,
+        value_label="Total score (out of 100)",
+        maximum=100.0,
+    )
+    chart = Chart(
+        title=bars.title,
+        png=charts.bar_chart_png(bars),
+        caption="East Kent lot: total scores by bidder",
+        alt_text="; ".join(f"{r.bidder} {r.total:.2f}" for r in results),
+    )
+    return CommitteeReportInput(
+        by="Rachel Whitfield, Director of Commissioning, Adult Social Care and Health",
+        to="Supporting People Commissioning Body",
+        meeting_date=date(2026, 9, 29),
+        subject="Kent Integrated Domestic Abuse Service: award of contracts",
+        classification="Unrestricted (Appendix 1, the tender evaluation report, is exempt)",
+        summary=(
+            "This report summarises the tender for the Kent Integrated Domestic Abuse Service "
+            "and recommends the award of the East Kent and West Kent contracts.",
+        ),
+        recommendations=(
+            f"Approve the award of the East Kent contract to {WINNER} for three years from "
+            "1 April 2027, with the option to extend for up to two further years;",
+            "Approve the award of the West Kent contract to Greensand Housing Association on "
+            "the same terms;",
+            "Note the lessons learnt from the evaluation set out in section 5.",
+        ),
+        sections=(
+            ReportSection(
+                "Introduction",
+                (
+                    "The Commissioning Body agreed the procurement plan for an integrated domestic "
+                    "abuse service in March 2026, with one contract for East Kent and one for West "
+                    "Kent and a maximum budget of £3.5 million a year.",
+                    "The service brings together refuge accommodation, outreach, a consistent "
+                    "sanctuary scheme and move-on support, which are now delivered through twelve "
+                    "separate contracts.",
+                ),
+            ),
+            ReportSection(
+                "The procurement",
+                (
+                    "The tender was advertised on 1 June 2026 under the Procurement Act 2023 as a "
+                    "light-touch contract. The deadline was extended to 31 July 2026 after updated "
+                    "TUPE information was published.",
+                    "Six tenders were received for the East Kent lot:",
+                    Bullets.of(
+                        "four were evaluated in full;",
+                        f"one ({EXCLUDED}) was excluded for insufficient insurance cover;",
+                        f"one ({LATE}) arrived after the deadline and was not opened.",
+                    ),
+                ),
+            ),
+            ReportSection(
+                "Evaluation outcome",
+                (
+                    "A panel drawn from commissioning, district housing and public health scored "
+                    "each tender independently before agreeing consensus scores at moderation on "
+                    "8 September 2026.",
+                    ranking,
+                    chart,
+                    f"{WINNER} offered the strongest quality score and ranked first under every "
+                    "weighting tested.",
+                ),
+            ),
+            ReportSection(
+                "Financial implications",
+                (
+                    "The recommended tenders are within the maximum budget:",
+                    Table(
+                        columns=("Lot", "Annual price", "Whole-life price (5 years)"),
+                        rows=(
+                            ("East Kent", "£1,842,000.00", "£9,210,000.00"),
+                            ("West Kent", "£1,566,000.00", "£7,830,000.00"),
+                            ("Total", "£3,408,000.00", "£17,040,000.00"),
+                        ),
+                        caption="Contract prices",
+                        widths=(4.0, 4.0, 5.0),
+                        numeric_columns=frozenset({1, 2}),
+                        emphasis_rows=frozenset({2}),
+                    ),
+                ),
+            ),
+            ReportSection(
+                "Lessons learnt",
+                (
+                    "The evaluation panel reviewed the process and recommends that future "
+                    "procurements:",
+                    Bullets.of(
+                        "publish the evaluation guidance before evaluation starts;",
+                        "allow time in the plan to agree the guidance;",
+                        "resolve all queries and scores before moderation ends.",
+                    ),
+                ),
+            ),
+        ),
+        conclusion=(
+            "The procurement attracted a competitive field and the recommended providers offer "
+            "good quality within budget.",
+        ),
+        background_documents=(
+            "Draft procurement plan: Kent Integrated Domestic Abuse Service (March 2026)",
+            "Tender evaluation report: East Kent lot (September 2026), exempt",
+        ),
+        contact=CONTACT,
+        author=CLIENT,
+    )
+
+
+def procurement_plan_input() -> ProcurementPlanInput:
+    """Return the draft procurement plan, in the Kent shape."""
+    return ProcurementPlanInput(
+        title="Kent Integrated Domestic Abuse Service",
+        council="Kent County Council",
+        reference="KCC-SP-2026-014",
+        plan_date=date(2026, 3, 2),
+        status="Draft",
+        value_summary="Up to £3.5 million a year (£17.5 million over five years)",
+        procurement_lead=LEAD,
+        client_lead=CLIENT,
+        description=(
+            "The Kent Integrated Domestic Abuse Service is commissioned by the Kent Commissioned "
+            "Services Team, which works in partnership to deliver needs-led, value for money, "
+            "high quality housing support services for vulnerable people.",
+            "The contract provides a full range of services to support those affected by "
+            "domestic abuse, including:",
+            Bullets.of(
+                "refuge accommodation for women and their children fleeing domestic abuse;",
+                "safe accommodation for groups that are hard to reach, such as male victims and "
+                "Gypsy and Traveller communities;",
+                "outreach support for people in their own homes;",
+                "a consistent sanctuary scheme across the county;",
+                "a rent deposit scheme to help people move on to privately rented homes.",
+            ),
+        ),
+        funding=(
+            "Most of the funding comes from the Supporting People budget, currently around "
+            "£2 million a year. There may be scope to draw in external funding for additional "
+            "services.",
+        ),
+        value=("The contract has a maximum budget of £3.5 million a year across both lots.",),
+        business_objectives=(
+            "The supplier will contribute to these outcomes:",
+            Bullets.of(
+                "improved long-term health, well-being and quality of life for people affected "
+                "by domestic abuse;",
+                "fewer repeat victims and fewer domestic homicides;",
+                "better access to and exit from domestic abuse services;",
+                "less homelessness caused by domestic abuse.",
+            ),
+        ),
+        current_supply=(
+            "There are ten refuge contracts and two floating support contracts, delivered by five "
+            "organisations. There is no refuge in Tonbridge and Malling, a known gap in supply, "
+            "and sanctuary provision is inconsistent across the county.",
+        ),
+        market_position=(
+            "The market is mainly registered social landlords and the third sector. A market "
+            "engagement event will test the appetite for larger, integrated contracts.",
+        ),
+        risks=(
+            Risk(
+                "TUPE: bidders put off by the costs",
+                "All TUPE information is provided on request; money is set aside for additional costs.",
+            ),
+            Risk(
+                "Bidders not aware of the opportunity",
+                "An open day is held and providers who attend are emailed when the tender notice is published.",
+            ),
+            Risk(
+                "Risk of challenge",
+                "The procurement follows best practice, openly and transparently, with oversight by a procurement manager.",
+            ),
+            Risk(
+                "Landlords withdrawing properties",
+                "Consultation with building owners from the outset and contingency provision.",
+            ),
+        ),
+        route_options=(
+            "The contract will be awarded to one supplier for East Kent and one for West Kent, "
+            "which replicates the current floating support model and gives consistency and "
+            "value for money.",
+            "Evaluation follows the model and weightings published with the invitation to "
+            "tender, with strategic procurement overseeing the process.",
+        ),
+        route=procurement().route,
+        evaluation_team=(
+            "The evaluation team includes Commissioned Services, district housing, criminal "
+            "justice and public health partners, and the Kent and Medway domestic abuse "
+            "co-ordinator. After evaluation and interviews an evaluation report will recommend "
+            "the award.",
+        ),
+        value_for_money=(
+            "The evaluation assesses quality of service and value for money. Suppliers must meet "
+            "minimum service levels throughout the contract; unit costs will be analysed to "
+            "inform the next contract price.",
+        ),
+        route_recommendation=(
+            "Advertise on the Kent business portal and the central digital platform and award "
+            "one contract per lot, for economies of scale and continuity across Kent.",
+        ),
+        timetable=(
+            PlanTask("Market engagement event", date(2026, 3, 9)),
+            PlanTask("Invite tenders", date(2026, 6, 1)),
+            PlanTask("Prepare tenders and clarifications", date(2026, 6, 1), date(2026, 7, 17)),
+            PlanTask("Evaluate tenders and interviews", date(2026, 7, 20), date(2026, 8, 21)),
+            PlanTask("Draft tender evaluation report", date(2026, 8, 26), date(2026, 9, 4)),
+            PlanTask("Review the report and agree the award", date(2026, 9, 29)),
+            PlanTask("Standstill period", date(2026, 10, 14), date(2026, 10, 23)),
+            PlanTask("Award contract", date(2026, 10, 26)),
+        ),
+        resources=(
+            "Procurement manager support throughout the procurement.",
+            "Consultation team support for market engagement events.",
+            "Commissioned Services administration support for events and minutes.",
+        ),
+        reviews=(
+            "The Supporting People Commissioning Body receives regular progress reports. The "
+            "evaluation team and the procurement manager review progress regularly.",
+        ),
+        lots=(EAST, WEST),
     )

@@ -4,8 +4,11 @@ No Flask, SQLAlchemy or Prefect here: callers load the data, build the inputs in
 call a builder, and pass the resulting ``content.Document`` to ``writer.write_docx``.
 """
 
+from tenderflow.documents.assessment_summary import build_assessment_summaries
+from tenderflow.documents.committee_report import build_committee_report
 from tenderflow.documents.evaluation_report import build_evaluation_report
 from tenderflow.documents.feedback import FeedbackRules, feedback_rules
+from tenderflow.documents.procurement_plan import build_procurement_plan
 from tenderflow.documents.templates import (
     DEFAULT_TEMPLATE,
     REQUIRED_STYLES,
@@ -20,7 +23,10 @@ __all__ = [
     "REQUIRED_STYLES",
     "FeedbackRules",
     "TemplateError",
+    "build_assessment_summaries",
+    "build_committee_report",
     "build_evaluation_report",
+    "build_procurement_plan",
     "check_template",
     "feedback_rules",
     "missing_styles",

@@ -9,11 +9,18 @@ from decimal import Decimal
 import pytest
 
 from tenderflow.documents import (
+    build_assessment_summaries,
+    build_committee_report,
     build_evaluation_report,
+    build_procurement_plan,
+    feedback_rules,
 )
 from tenderflow.documents.content import (
+    Bullets,
     Chart,
     Document,
+    Heading,
+    KeyValue,
     NumberedSection,
     Paragraph,
     Table,
@@ -24,8 +31,9 @@ from tenderflow.documents.content import (
 )
 from tenderflow.documents.evaluation_scores import spread_chart_data, total_scores_chart_data
 from tenderflow.documents.formatting import format_date, format_score, format_total, ordinal
-from tenderflow.documents.inputs import TimetableRow
+from tenderflow.documents.inputs import ReportSection, TimetableRow
 from tenderflow.domain.money import format_gbp
+from tenderflow.domain.regulations import default_library
 from tests import sample_documents as sample
 
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -34,6 +42,11 @@ PNG = b"\x89PNG\r\n\x1a\n"
 @pytest.fixture(scope="module")
 def report() -> Document:
     return build_evaluation_report(sample.evaluation_input())
+
+
+@pytest.fixture(scope="module")
+def summaries() -> dict[str, Document]:
+    return build_assessment_summaries(sample.assessment_input())
 
 
 def table_titled(document: Document, caption: str) -> Table:
@@ -288,3 +301,203 @@ def test_awkward_bidder_names_pass_through_the_content_unchanged(report: Documen
     assert "8.2 Smith & Jones <Ltd>" in headings(report)
     assert "&amp;" not in text and "&lt;" not in text
     assert "Oasthouse Women's Aid" in text
+
+
+# --- assessment summaries -------------------------------------------------------------------
+
+
+def test_there_is_one_summary_per_assessed_bidder_the_winner_first(
+    summaries: dict[str, Document],
+) -> None:
+    assert list(summaries) == [sample.WINNER, sample.OASTHOUSE, sample.AWKWARD, sample.WEALD]
+    assert sample.EXCLUDED not in summaries and sample.LATE not in summaries
+
+
+def test_an_unsuccessful_bidder_sees_their_scores_reasons_and_the_winners(
+    summaries: dict[str, Document],
+) -> None:
+    document = summaries[sample.AWKWARD]
+    own = table_titled(document, "Your scores and the reasons for them")
+    assert own.rows[2][:4] == ("Q3 Refuge and safe accommodation", "10%", "3 of 5", "6.00")
+    assert own.rows[2][4] == sample.RATIONALE[sample.AWKWARD][2]
+    assert own.rows[-1] == ("Total", "100%", "", "73.81", "")
+    beside = table_titled(document, "Your tender beside the most advantageous tender")
+    assert beside.rows[1][:4] == ("Q2 Safeguarding and risk management", "15%", "9.00", "15.00")
+    assert beside.rows[1][4] == sample.RATIONALE[sample.WINNER][1]
+    assert beside.rows[-1][:4] == ("Total", "100%", "73.81", "79.83")
+
+
+@pytest.mark.parametrize("bidder", [sample.AWKWARD, sample.OASTHOUSE, sample.WEALD])
+def test_a_summary_never_mentions_another_unsuccessful_bidder(
+    summaries: dict[str, Document], bidder: str
+) -> None:
+    text = plain_text(summaries[bidder])
+    results = {r.bidder: r for r in sample.evaluation_input().results}
+    for other in (b for b in (sample.AWKWARD, sample.OASTHOUSE, sample.WEALD) if b != bidder):
+        assert other not in text
+        assert format_total(results[other].total) not in text
+        assert format_total(results[other].price_score) not in text
+        for rationale in sample.RATIONALE[other]:
+            assert rationale not in text
+    for outsider in (sample.EXCLUDED, sample.LATE):
+        assert outsider not in text
+    assert bidder in text and sample.WINNER in text
+
+
+def test_the_winner_is_told_they_won_and_sees_no_other_bidder(
+    summaries: dict[str, Document],
+) -> None:
+    text = plain_text(summaries[sample.WINNER])
+    assert "your tender was the most advantageous tender" in text
+    assert "Your tender beside" not in text
+    for other in (sample.AWKWARD, sample.OASTHOUSE, sample.WEALD):
+        assert other not in text
+
+
+def test_without_a_winner_comparison_a_bidder_sees_only_their_own_assessment() -> None:
+    rules = dataclasses.replace(feedback_rules("procurement-act-2023"), winner_scores=False)
+    document = build_assessment_summaries(sample.assessment_input(feedback=rules))[sample.AWKWARD]
+    text = plain_text(document)
+    assert "79.83" not in text
+    assert sample.RATIONALE[sample.WINNER][1] not in text
+    assert sample.WINNER in text  # the award itself is public
+
+
+def test_a_pcr_2015_standstill_letter_gives_the_winning_tenders_relative_advantages() -> None:
+    data = sample.assessment_input(feedback=feedback_rules("pcr-2015"))
+    document = build_assessment_summaries(data)[sample.AWKWARD]
+    assert document.blocks[0].text == "Standstill letter"  # type: ignore[union-attr]
+    assert "Characteristics and relative advantages of the successful tender" in headings(document)
+    advantages = next(
+        b for b in iter_blocks(document.blocks) if isinstance(b, Bullets) and len(b.items) == 3
+    )
+    assert [item.text.split(":")[0] for item in advantages.items] == [
+        "Q2 Safeguarding and risk management",
+        "Q3 Refuge and safe accommodation",
+        "SV1 Local employment and volunteering",
+    ]
+    assert "regulation 86 of the Public Contracts Regulations 2015" in plain_text(document)
+
+
+def test_the_standstill_dates_are_given(summaries: dict[str, Document]) -> None:
+    dates = next(
+        b
+        for b in iter_blocks(summaries[sample.OASTHOUSE].blocks)
+        if isinstance(b, KeyValue) and b.pairs[0][0] == "Begins"
+    )
+    assert dates.pairs == (
+        ("Begins", "14 October 2026"),
+        ("Ends", "midnight at the end of 23 October 2026"),
+        ("Contract from", "24 October 2026"),
+    )
+
+
+def test_every_national_regime_has_feedback_rules_and_unknown_ones_are_refused() -> None:
+    for regime in default_library().national_regimes():
+        assert feedback_rules(regime.name).regime == regime.name
+    assert feedback_rules(None).winner_scores is False
+    with pytest.raises(ValueError, match="no feedback rules for regime 'eu-2004'"):
+        feedback_rules("eu-2004")
+
+
+# --- committee report -----------------------------------------------------------------------
+
+
+def test_the_committee_report_follows_the_council_shape() -> None:
+    document = build_committee_report(sample.committee_report_input())
+    header = document.blocks[0]
+    assert isinstance(header, KeyValue)
+    assert [label for label, _ in header.pairs] == ["By", "To", "Subject", "Classification"]
+    assert header.pairs[1][1] == "Supporting People Commissioning Body – 29 September 2026"
+    top = [
+        b.text if isinstance(b, Heading) else b.heading
+        for b in document.blocks
+        if isinstance(b, Heading | NumberedSection)
+    ]
+    assert top == [
+        "Summary",
+        "Recommendations",
+        "1. Introduction",
+        "2. The procurement",
+        "3. Evaluation outcome",
+        "4. Financial implications",
+        "5. Lessons learnt",
+        "6. Conclusion",
+        "7. Recommendations",
+        "Background documents",
+        "Report author",
+        "Contact officer",
+    ]
+
+
+def test_recommendations_ask_the_body_and_are_numbered() -> None:
+    document = build_committee_report(sample.committee_report_input())
+    text = plain_text(document)
+    assert text.count("The Commissioning Body is asked to note and agree:") == 2
+    recommendations = next(b for b in document.blocks if isinstance(b, Bullets))
+    assert recommendations.numbered and len(recommendations.items) == 3
+
+
+def test_section_paragraphs_are_numbered_like_council_papers() -> None:
+    document = build_committee_report(sample.committee_report_input())
+    introduction = next(b for b in document.blocks if isinstance(b, NumberedSection))
+    assert [b.number for b in introduction.blocks if isinstance(b, Paragraph)] == ["(1)", "(2)"]
+
+
+def test_any_section_can_hold_tables_and_charts_for_a_priority_list() -> None:
+    chart = Chart("Scores", b"\x89PNG\r\n\x1a\nstub", "Scheme scores", "Scores of three schemes")
+    scores = Table(("Scheme", "Score"), (("Thanet foyer", "41"),), caption="Priority list")
+    data = dataclasses.replace(
+        sample.committee_report_input(),
+        sections=(ReportSection("Priority list", ("Schemes in priority order:", scores, chart)),),
+        background_documents=(),
+    )
+    document = build_committee_report(data)
+    section = next(b for b in document.blocks if isinstance(b, NumberedSection))
+    assert [type(b).__name__ for b in section.blocks] == ["Paragraph", "Table", "Chart"]
+    assert "Background documents\nNone" in plain_text(document)
+
+
+# --- procurement plan -----------------------------------------------------------------------
+
+
+def test_the_procurement_plan_has_the_kent_headings_in_order() -> None:
+    document = build_procurement_plan(sample.procurement_plan_input())
+    assert section_titles(document) == [
+        "1. Description",
+        "2. Funding",
+        "3. Value",
+        "4. Business objectives",
+        "5. Current supply arrangements",
+        "6. Market position",
+        "7. Procurement risks",
+        "8. Procurement route options and evaluation",
+        "9. Evaluation team",
+        "10. Value for money",
+        "11. Procurement route recommendation",
+        "12. Estimated timetable",
+        "13. Resources required",
+        "14. Reviews planned",
+    ]
+
+
+def test_the_plan_header_gives_title_value_reference_and_leads() -> None:
+    document = build_procurement_plan(sample.procurement_plan_input())
+    header = dict(next(b for b in document.blocks if isinstance(b, KeyValue)).pairs)
+    assert header["Value"] == "Up to £3.5 million a year (£17.5 million over five years)"
+    assert header["Reference"] == "KCC-SP-2026-014"
+    assert header["Procurement lead"] == "Tom Ashdown, Procurement Manager"
+    assert header["Date"] == "2 March 2026"
+
+
+def test_the_plan_tables_risks_with_controls_lots_and_the_timetable() -> None:
+    document = build_procurement_plan(sample.procurement_plan_input())
+    risks = table_titled(document, "Procurement risks and controls")
+    assert risks.rows[0][0] == "TUPE: bidders put off by the costs"
+    assert table_titled(document, "Lots").rows == (
+        ("1", "East Kent", "£1,900,000.00"),
+        ("2", "West Kent", "£1,600,000.00"),
+    )
+    timetable = table_titled(document, "Estimated outline timescales")
+    assert timetable.rows[2] == ("Prepare tenders and clarifications", "1 Jun 2026", "17 Jul 2026")
+    assert "threshold of £663,540.00" in plain_text(document)
