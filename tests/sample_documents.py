@@ -8,6 +8,7 @@ bidder is called "Smith & Jones <Ltd>" so that escaping is tested end to end.
 from __future__ import annotations
 
 import dataclasses
+import random
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -741,4 +742,95 @@ def procurement_plan_input() -> ProcurementPlanInput:
             "evaluation team and the procurement manager review progress regularly.",
         ),
         lots=(EAST, WEST),
+    )
+
+
+# --- a large synthetic evaluation for the benchmark ------------------------------------------
+
+
+def synthetic_evaluation(
+    bids: int = 30, criteria: int = 40, evaluators: int = 3
+) -> EvaluationReportInput:
+    """Return a large, consistent evaluation: ``bids`` bids, ``criteria`` criteria, 3 evaluators."""
+    base = evaluation_input()
+    weight = money(D(70) / criteria)
+    items = tuple(
+        Criterion(
+            f"Q{n:02d}",
+            f"Quality question {n} on service delivery",
+            "Quality" if n % 5 else "Social value",
+            weight,
+        )
+        for n in range(1, criteria + 1)
+    )
+    names = tuple(f"Provider {n:02d} Housing & Support Ltd" for n in range(1, bids + 1))
+    panel = tuple(
+        PanelMember(
+            f"Evaluator {n}",
+            "Commissioning Officer",
+            "Kent County Council",
+            date(2026, 7, 20),
+            date(2026, 7, 20),
+        )
+        for n in range(1, evaluators + 1)
+    )
+    rng = random.Random(2026)  # fixed seed: the same evaluation on every run
+    own, consensus, totals = [], [], []
+    for bidder in names:
+        quality, strength = D(0), rng.choice((2, 3, 3, 4, 4))
+        for criterion in items:
+            scores = [min(5, max(0, strength + rng.choice((-1, 0, 0, 0, 1)))) for _ in panel]
+            agreed = sorted(scores)[len(scores) // 2]
+            weighted = money(D(agreed) / 5 * criterion.weight)
+            quality += weighted
+            consensus.append(
+                ConsensusScore(
+                    bidder,
+                    criterion.code,
+                    D(agreed),
+                    weighted,
+                    f"The tender from {bidder} addresses {criterion.title.lower()} with evidence from current contracts; the panel agreed {agreed} after discussing the evaluators' notes.",
+                )
+            )
+            own += [
+                EvaluatorScore(bidder, criterion.code, m.name, D(s))
+                for m, s in zip(panel, scores, strict=True)
+            ]
+        price = D(rng.randrange(7_500_000, 10_500_000, 1_000))
+        totals.append((bidder, quality, price))
+    lowest = min(price for _, _, price in totals)
+    scored = sorted(
+        (
+            (q + money(30 * lowest / p), bidder, q, money(30 * lowest / p), p)
+            for bidder, q, p in totals
+        ),
+        reverse=True,
+    )
+    results = tuple(
+        BidderResult(bidder, rank, q, ps, total, p)
+        for rank, (total, bidder, q, ps, p) in enumerate(scored, start=1)
+    )
+    winner = results[0].bidder
+    method = dataclasses.replace(METHOD, criteria=items)
+    return dataclasses.replace(
+        base,
+        panel=panel,
+        bids=tuple(
+            BidReceived(name, datetime(2026, 7, 31, 9, n % 60)) for n, name in enumerate(names)
+        ),
+        method=method,
+        pass_fail=tuple(PassFailResult(name, q, True) for name in names for q in PASS_FAIL),
+        evaluator_scores=tuple(own),
+        consensus=tuple(consensus),
+        results=results,
+        prices=tuple(
+            PriceAnalysis(r.bidder, r.price, money(r.price / 5), r.price_score) for r in results
+        ),
+        vfm_checks=tuple(
+            VfmCheck(r.bidder, "Support cost per hour", "£20.00 cap", "£18.00", True)
+            for r in results
+        ),
+        sensitivity=(SensitivityScenario("Published weights", winner, False),),
+        recommended_bidder=winner,
+        recommendation=f"The panel recommends the award of the contract to {winner}.",
     )
