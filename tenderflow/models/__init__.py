@@ -1,6 +1,7 @@
 """SQLAlchemy models. Every module is imported here so Alembic and the ORM see all tables."""
 
 from tenderflow.models.audit import AuditEvent
+from tenderflow.models.documents import DocumentTemplate, GeneratedDocument
 from tenderflow.models.flow_runs import FlowRunRequest, WorkerHeartbeat
 from tenderflow.models.procurement import Lot, Procurement, procurement_districts
 from tenderflow.models.reference import ClientGroup, District, ServiceType
@@ -10,7 +11,9 @@ __all__ = [
     "AuditEvent",
     "ClientGroup",
     "District",
+    "DocumentTemplate",
     "FlowRunRequest",
+    "GeneratedDocument",
     "Lot",
     "Procurement",
     "ServiceType",
