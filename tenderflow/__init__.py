@@ -15,6 +15,7 @@ BLUEPRINTS = [
     "tenderflow.web.procurements",
     "tenderflow.web.admin",
     "tenderflow.web.runs",
+    "tenderflow.web.templates_admin",
     "tenderflow.web.capital",
 ]
 

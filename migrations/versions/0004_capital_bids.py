@@ -1,7 +1,7 @@
 """capital-bid rounds, schemes, checks, scores, decisions and notices
 
 Revision ID: 0004
-Revises: 0002
+Revises: 0005
 Create Date: 2026-11-22 05:55:25.527059
 
 """
@@ -11,7 +11,7 @@ import tenderflow.models.types
 
 
 revision = '0004'
-down_revision = '0002'
+down_revision = '0005'
 branch_labels = None
 depends_on = None
 

@@ -13,6 +13,7 @@ from tenderflow.models.capital import (
     CapitalScore,
     CapitalScoreSheet,
 )
+from tenderflow.models.documents import DocumentTemplate, GeneratedDocument
 from tenderflow.models.flow_runs import FlowRunRequest, WorkerHeartbeat
 from tenderflow.models.procurement import Lot, Procurement, procurement_districts
 from tenderflow.models.reference import ClientGroup, District, ServiceType
@@ -32,7 +33,9 @@ __all__ = [
     "CapitalScoreSheet",
     "ClientGroup",
     "District",
+    "DocumentTemplate",
     "FlowRunRequest",
+    "GeneratedDocument",
     "Lot",
     "Procurement",
     "ServiceType",

@@ -67,9 +67,17 @@ def test_submitting_the_same_request_twice_starts_one_flow_run(app: Any) -> None
     )
     db.session.commit()
     assert flow_runs.submit(db.session, request, clock.now())
-    first_run = request.flow_run_id
-    request.status = "queued"  # as if the first answer had been lost
-    assert flow_runs.submit(db.session, request, clock.now())
-    assert request.flow_run_id == first_run
     db.session.commit()
+    # As if the first answer had been lost and the request sent again: a detached copy, so
+    # the worker's own updates to the stored request are not disturbed.
+    again = FlowRunRequest(
+        key=request.key,
+        token=request.token,
+        deployment=request.deployment,
+        parameters=request.parameters,
+        status="queued",
+        attempts=0,
+    )
+    assert flow_runs.submit(db.session, again, clock.now())
+    assert again.flow_run_id == request.flow_run_id
     wait_for_request(request.id)
