@@ -5,21 +5,26 @@ say: tell districts the round is open, remind districts that have not submitted 
 deadline approaches, close the round once its deadline day has ended, and produce the priority
 list once scoring is complete. The app also asks for a run of one round when an administrator
 opens or closes it. Every step can run again without repeating itself: notices have unique
-keys and each status changes once.
+keys and each status changes once. Producing the priority list also writes it as a Word
+document for the commissioning body, kept with the round's other generated documents.
 """
 
 from __future__ import annotations
 
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
+from flask import current_app
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
 from tenderflow import clock
 from tenderflow.extensions import db
 from tenderflow.models import CapitalRound
+from tenderflow.services import documents
 from tenderflow.services.capital import priority, rounds
+from tenderflow.services.capital.documents import save_priority_list
 from workflows import names
 from workflows.runtime import app_context, tracked
 
@@ -69,6 +74,22 @@ def produce_priority_list(round_id: int) -> bool:
     return produced
 
 
+@task(cache_policy=NO_CACHE, retries=1, retry_delay_seconds=10)
+def write_priority_list_document(round_id: int, request_id: int | None) -> str:
+    """Write the produced priority list as a Word document and keep it; return its file name."""
+    storage = documents.Storage(Path(current_app.config["DOCUMENTS_DIR"]))
+    record = save_priority_list(
+        db.session,
+        storage,
+        _round(round_id),
+        clock.now(),
+        clock.today(),
+        flow_run_request_id=request_id,
+    )
+    db.session.commit()
+    return record.filename
+
+
 @flow(name="capital-round", log_prints=True)
 def advance_capital_rounds(
     request_id: int | None = None, round_id: int | None = None, today: str | None = None
@@ -77,12 +98,15 @@ def advance_capital_rounds(
     with app_context("capital round workflow"), tracked(request_id) as outcome:
         day = date.fromisoformat(today) if today else clock.today()
         for current in rounds_to_advance(round_id):
-            outcome[str(current)] = {
+            steps: dict[str, Any] = {
                 "opening_notices": send_opening_notices(current),
                 "reminders": send_deadline_reminders(current, day),
                 "closed": close_if_due(current, day),
                 "priority_list": produce_priority_list(current),
             }
+            if steps["priority_list"]:
+                steps["document"] = write_priority_list_document(current, request_id)
+            outcome[str(current)] = steps
     return outcome
 
 

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+import docx
 import openpyxl
 from flask.testing import FlaskClient
 from sqlalchemy import select
@@ -178,6 +179,7 @@ def test_a_round_from_opening_to_the_commissioning_bodys_decisions(
     outcome = advance_capital_rounds.fn(today="2026-10-01")
     assert outcome[str(round_.id)]["closed"] is True
     assert outcome[str(round_.id)]["priority_list"] is True
+    assert outcome[str(round_.id)]["document"].endswith(".docx")
     assert round_.status == st.ROUND_LISTED
 
     # The commissioning body sees the cut line and records its decisions.
@@ -198,6 +200,14 @@ def test_a_round_from_opening_to_the_commissioning_bodys_decisions(
     assert stored["Ramsey move-on flats"].next_review_on is None
 
     # Both documents download.
+    word = client.get(f"/capital/rounds/{round_.id}/priority-list.docx")
+    assert word.status_code == 200
+    assert word.headers["Content-Type"].startswith("application/vnd.openxmlformats-officedocument")
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(word.data)).paragraphs)
+    assert "The Commissioning Body is asked to note and agree:" in text
+    assert "Approved for bidding" in "\n".join(
+        c.text for t in docx.Document(io.BytesIO(word.data)).tables for r in t.rows for c in r.cells
+    )
     excel = client.get(f"/capital/rounds/{round_.id}/priority-list.xlsx")
     assert excel.status_code == 200
     sheet = openpyxl.load_workbook(io.BytesIO(excel.data)).active

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from io import BytesIO
+from pathlib import Path
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, send_file, url_for
+from flask import abort, current_app, flash, redirect, render_template, send_file, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextArea
@@ -18,9 +19,10 @@ from tenderflow.domain.capital import statuses as st
 from tenderflow.domain.capital.attachments import MEDIA_TYPES
 from tenderflow.domain.roles import Role
 from tenderflow.extensions import db
-from tenderflow.services import ServiceError
+from tenderflow.services import ServiceError, documents
 from tenderflow.services.capital import matrix_for
 from tenderflow.services.capital import priority as service
+from tenderflow.services.capital.documents import save_priority_list
 from tenderflow.services.capital.rounds import all_rounds
 from tenderflow.web.access import allow
 from tenderflow.web.capital import bp, context, round_or_404, scheme_or_404
@@ -100,6 +102,26 @@ def priority_list_xlsx(round_id: int) -> Any:
         mimetype=MEDIA_TYPES["xlsx"],
         as_attachment=True,
         download_name=f"capital-priority-list-round-{round_.id}.xlsx",
+        max_age=0,
+    )
+
+
+@bp.route("/rounds/<int:round_id>/priority-list.docx")
+@allow(*READERS)
+def priority_list_docx(round_id: int) -> Any:
+    round_ = round_or_404(round_id)
+    if round_.priority_list is None:
+        abort(404)
+    storage = documents.Storage(Path(current_app.config["DOCUMENTS_DIR"]))
+    record = save_priority_list(
+        db.session, storage, round_, clock.now(), clock.today(), user=current_user
+    )
+    db.session.commit()
+    return send_file(
+        BytesIO(documents.read_document(storage, record)),
+        mimetype=documents.DOCX_TYPE,
+        as_attachment=True,
+        download_name=record.filename,
         max_age=0,
     )
 
