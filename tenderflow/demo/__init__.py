@@ -22,7 +22,7 @@ DEMO_PASSWORD = "tenderflow-demo"
 
 # Each feature adds its demonstration data in its own module, with a function
 # ``load(session, today, people) -> str`` run after the procurements exist.
-DEMO_MODULES: list[str] = []
+DEMO_MODULES: list[str] = ["tenderflow.demo.capital"]
 
 # (email, name, job title, roles, district code)
 DEMO_USERS: list[tuple[str, str, str, set[Role], str | None]] = [
@@ -98,6 +98,7 @@ DEMO_USERS: list[tuple[str, str, str, set[Role], str | None]] = [
         None,
     ),
     ("spteam@tenderflow.example", "Nadia Kowalski", "SP team officer", {Role.SP_SCORER}, None),
+    ("spteam2@tenderflow.example", "Ben Adeyemi", "SP team officer", {Role.SP_SCORER}, None),
 ]
 
 DEMO_LOGINS = [
