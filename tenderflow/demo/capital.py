@@ -64,7 +64,9 @@ def answers(district: str, **facts: Any) -> dict[str, Any]:
     }
     for question in NORFOLK_TEST:
         values[f"gateway_{question}"] = "yes"
-        values[f"gateway_{question}_details"] = "Set out in the needs analysis attached to the bid."
+        values[f"gateway_{question}_details"] = (
+            "Set out in the district's needs analysis for the client group."
+        )
     values.update(facts)
     return values
 
@@ -115,7 +117,7 @@ def _last_year(session: Session, today: date, people: dict[str, User]) -> Capita
     round_ = rounds.open_round(
         session,
         rounds.RoundInput(
-            f"Capital bid round {opened.year} to {opened.year + 1}",
+            f"Capital bid round {opened.year + 1} to {opened.year + 2}",
             COUNTY,
             opened + timedelta(days=60),
             Decimal("200000"),
@@ -190,6 +192,17 @@ def _last_year(session: Session, today: date, people: dict[str, User]) -> Capita
     )
     for scheme, outcome, reasons in outcomes:
         priority.record_decision(session, scheme, body, outcome, reasons, decided, at(decided))
+    reviewed = refuge.decision.next_review_on if refuge.decision else None
+    if reviewed is not None and reviewed <= today:
+        priority.record_review(
+            session,
+            refuge,
+            body,
+            st.REVIEW_KEEP,
+            "Planning permission granted; the provider expects to start on site in the spring.",
+            reviewed,
+            at(reviewed),
+        )
     return round_
 
 
@@ -217,6 +230,7 @@ def _this_year(session: Session, today: date, people: dict[str, User]) -> Capita
         opened,
         at(opened),
     )
+    rounds.send_opening_notices(session, round_, at(opened, 11))
     day = opened + timedelta(days=7)
     start_scheme(
         session,

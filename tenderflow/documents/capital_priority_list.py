@@ -18,6 +18,7 @@ matplotlib.use("Agg")
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
 from tenderflow.documents.committee_report import build_committee_report  # noqa: E402
@@ -423,7 +424,8 @@ def priority_chart(data: PriorityListInput) -> Chart:
 def chart_png(series: PriorityChartData) -> bytes:
     """Draw the stacked bars; bars below the cut line are hatched, not only paler."""
     count = max(len(series.labels), 1)
-    height = min(1.6 + 0.28 * count, 8.0)
+    legend_inches = 0.45  # the key sits under the axis, clear of the bars
+    height = min(1.3 + legend_inches + 0.28 * count, 8.0)
     figure = Figure(figsize=(6.3, height), dpi=150)
     FigureCanvasAgg(figure)
     axes = figure.add_subplot()
@@ -431,14 +433,8 @@ def chart_png(series: PriorityChartData) -> bytes:
     lefts = [0.0] * len(series.labels)
     for index, criterion in enumerate(series.criteria):
         widths = [values[index] for values in series.values]
-        bars = axes.barh(
-            positions,
-            widths,
-            left=lefts,
-            height=0.7,
-            color=COLOURS[index % len(COLOURS)],
-            label=criterion,
-        )
+        colour = COLOURS[index % len(COLOURS)]
+        bars = axes.barh(positions, widths, left=lefts, height=0.7, color=colour, label=criterion)
         for bar, within in zip(bars, series.within, strict=True):
             if not within:
                 bar.set_alpha(0.45)
@@ -448,30 +444,37 @@ def chart_png(series: PriorityChartData) -> bytes:
         axes.text(total + 0.8, position, f"{total:.2f}", va="center", fontsize=6)
     cut = sum(series.within)
     if 0 < cut < len(series.labels):
-        axes.axhline(positions[cut - 1] - 0.5, color="#d4351c", linestyle="--", linewidth=1)
-        axes.text(
-            101, positions[cut - 1] - 0.5, " cut line", va="center", fontsize=7, color="#d4351c"
-        )
+        line = positions[cut - 1] - 0.5
+        axes.axhline(line, color="#d4351c", linestyle="--", linewidth=1)
     labels = [label if len(label) <= 34 else label[:33] + "…" for label in series.labels]
     axes.set_yticks(positions, [label.replace("$", r"\$") for label in labels], fontsize=6.5)
-    axes.set_xlim(0, 112)
+    axes.set_ylim(-0.6, len(series.labels) - 0.4)
+    axes.set_xlim(0, 108)
     axes.set_xlabel("Weighted score (out of 100)", fontsize=8)
     axes.set_title(series.title, fontsize=10, loc="left")
     axes.spines[["top", "right"]].set_visible(False)
     axes.tick_params(labelsize=7)
-    handles = [
+    handles: list[Patch | Line2D] = [
         Patch(color=COLOURS[i % len(COLOURS)], label=c) for i, c in enumerate(series.criteria)
     ]
     handles.append(
         Patch(facecolor="white", edgecolor="#505a5f", hatch="///", label="Below the cut line")
     )
-    axes.legend(handles=handles, fontsize=6, loc="lower right", frameon=False)
+    handles.append(Line2D([], [], color="#d4351c", linestyle="--", linewidth=1, label="Cut line"))
+    figure.legend(
+        handles=handles,
+        fontsize=6.5,
+        loc="lower center",
+        bbox_to_anchor=(0.5, 0.02),
+        ncol=4,
+        frameon=False,
+    )
     longest = max((len(label) for label in labels), default=1)
     figure.subplots_adjust(
         left=min((longest * 6.5 * 0.6 / 72 + 0.2) / 6.3, 0.45),
         right=0.97,
         top=1 - 0.35 / height,
-        bottom=0.55 / height,
+        bottom=(0.55 + legend_inches) / height,
     )
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=150)

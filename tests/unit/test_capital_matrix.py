@@ -205,3 +205,18 @@ def test_a_changed_matrix_has_a_different_fingerprint(data: dict[str, Any]) -> N
     before = parse_matrix(copy.deepcopy(data)).fingerprint
     data["criteria"][0]["descriptors"][5] = "Changed"
     assert parse_matrix(data).fingerprint != before
+
+
+def test_a_conditional_gateway_says_which_schemes_it_is_for(data: dict[str, Any]) -> None:
+    matrix = default_matrix()
+    gateway = matrix.gateway("no-suitable-accommodation")
+    assert gateway.condition_text(matrix.fields_by_id) == (
+        "Only for a new accommodation-based service (Norfolk's test)."
+    )
+    del data["gateways"][2]["applies_hint"]
+    worked_out = parse_matrix(data).gateway("no-suitable-accommodation")
+    assert worked_out.condition_text(matrix.fields_by_id) == (
+        "Only when Service type: Accommodation based service or Accommodation based with floating "
+        "or resettlement support; Is this a new service: A new service."
+    )
+    assert matrix.gateway("revenue-funding").condition_text(matrix.fields_by_id) is None

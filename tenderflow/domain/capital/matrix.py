@@ -101,6 +101,7 @@ class Gateway:
     hint: str | None = None
     details_max_length: int | None = None
     applies_when: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    applies_hint: str | None = None
 
     @property
     def answer_field(self) -> str:
@@ -117,15 +118,17 @@ class Gateway:
         return all(answers.get(name) in values for name, values in self.applies_when.items())
 
     def condition_text(self, fields: Mapping[str, Field]) -> str | None:
-        """Describe when the gateway applies, e.g. "Service type is Accommodation based service"."""
+        """Describe when the gateway applies, in the matrix's words or from its condition."""
         if not self.applies_when:
             return None
+        if self.applies_hint:
+            return self.applies_hint
         parts = []
         for name, values in self.applies_when.items():
             question = fields[name]
             labels = " or ".join(question.option_label(v) for v in values)
             parts.append(f"{question.label.rstrip('?')}: {labels}")
-        return "; ".join(parts)
+        return "Only when " + "; ".join(parts) + "."
 
 
 @dataclass(frozen=True)

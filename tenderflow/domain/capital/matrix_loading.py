@@ -196,6 +196,7 @@ def _gateway(raw: dict[str, Any], fields: dict[str, Field], errors: list[str]) -
         hint=raw.get("hint"),
         details_max_length=raw.get("details_max_length"),
         applies_when=conditions,
+        applies_hint=raw.get("applies_hint"),
     )
 
 

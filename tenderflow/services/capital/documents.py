@@ -17,6 +17,7 @@ from tenderflow.documents.capital_priority_list import (
 from tenderflow.documents.content import Document
 from tenderflow.documents.inputs import Person
 from tenderflow.domain.capital import statuses as st
+from tenderflow.domain.roles import Role
 from tenderflow.models import CapitalRound, GeneratedDocument, User
 from tenderflow.services import documents
 from tenderflow.services.capital import matrix_for
@@ -37,9 +38,10 @@ def priority_list_input(
     round_ = view.round
     matrix = matrix_for(round_)
     client = matrix.field("client_group")
+    # The contact officer is an SP team officer: whoever of them asked for the document.
     person = (
         Person(contact.name, contact.job_title or "Supporting People team", email=contact.email)
-        if contact is not None
+        if contact is not None and contact.has_role(Role.SP_SCORER)
         else SP_TEAM
     )
     schemes = tuple(

@@ -213,10 +213,6 @@ class DistrictProgress:
     name: str
     counts: Counter[str] = field(default_factory=Counter)
 
-    @property
-    def submitted(self) -> int:
-        return sum(n for s, n in self.counts.items() if s not in (st.DRAFT, st.WITHDRAWN))
-
 
 def progress(session: Session, round_: CapitalRound) -> list[DistrictProgress]:
     """Return each of the county's districts with its schemes counted by status."""

@@ -22,6 +22,7 @@ class AnswerRow:
     field_id: str
     label: str
     text: str
+    changeable: bool = True
 
 
 def answer_sections(scheme: CapitalScheme) -> list[tuple[str, list[AnswerRow]]]:
@@ -33,7 +34,10 @@ def answer_sections(scheme: CapitalScheme) -> list[tuple[str, list[AnswerRow]]]:
     for section in form_sections(matrix):
         rows = [
             AnswerRow(
-                item.id, item.label, answer_text(item, scheme.answers.get(item.id), districts)
+                item.id,
+                item.label,
+                answer_text(item, scheme.answers.get(item.id), districts),
+                changeable=item.type != "district",
             )
             for item in section.fields
             if item.about is None

@@ -42,7 +42,7 @@ def error_href(item: Field) -> str:
 
 
 def component(
-    item: Field, value: Any, error: str | None, hint: str | None = None
+    item: Field, value: Any, error: str | None, hint: str | None = None, rows: int = 5
 ) -> tuple[str, dict[str, Any]]:
     """Return the GOV.UK macro to render a field with, and its parameters."""
     hint_text = hint or item.hint
@@ -109,7 +109,7 @@ def component(
     text = "" if value is None else str(value)
     params.update(label=label, value=text)
     if item.type == "textarea":
-        params["rows"] = 5
+        params["rows"] = rows
         if item.max_length:
             params["maxlength"] = item.max_length
             return "govukCharacterCount", params
@@ -128,6 +128,7 @@ def rendered(
     errors: Mapping[str, str],
     skip: Iterable[str] = (),
     hints: Mapping[str, str] | None = None,
+    textarea_rows: int = 5,
 ) -> list[dict[str, Any]]:
     """Return each section's title and its fields' components, for the template."""
     skipped = set(skip)
@@ -138,7 +139,11 @@ def rendered(
             if item.id in skipped:
                 continue
             macro, params = component(
-                item, values.get(item.id), errors.get(item.id), (hints or {}).get(item.id)
+                item,
+                values.get(item.id),
+                errors.get(item.id),
+                (hints or {}).get(item.id),
+                textarea_rows,
             )
             items.append({"field": item, "macro": macro, "params": params})
         if items:

@@ -152,7 +152,7 @@ def score_scheme(scheme_id: int) -> Any:
         **context(
             scheme=scheme,
             matrix=matrix,
-            sections=rendered(sections, values, form.errors),
+            sections=rendered(sections, values, form.errors, textarea_rows=3),
             errors=error_list(sections, form.errors),
             form=form,
             evidence=evidence_for(scheme),
@@ -196,7 +196,9 @@ def agree(scheme_id: int) -> Any:
             matrix=matrix,
             flags=flags,
             agreed_flags=[f for f in final.flags if f.agreed],
-            items=list(zip(flags, rendered(sections, values, form.errors), strict=True)),
+            items=list(
+                zip(flags, rendered(sections, values, form.errors, textarea_rows=3), strict=True)
+            ),
             errors=error_list(sections, form.errors),
             form=form,
             comments=comments,

@@ -81,7 +81,7 @@ def _form_page(
     matrix = matrix_for(round_)
     sections = form_sections(matrix)
     hints = {
-        g.answer_field: f"{g.hint + ' ' if g.hint else ''}Only for: {g.condition_text(matrix.fields_by_id)}."
+        g.answer_field: f"{g.hint + ' ' if g.hint else ''}{g.condition_text(matrix.fields_by_id)}"
         for g in matrix.gateways
         if g.applies_when
     }
