@@ -34,6 +34,18 @@ def people(make_user: Callable[..., Any]) -> dict[str, Any]:
     }
 
 
+def listed_scheme(people: dict[str, Any]) -> tuple[Any, Any]:
+    """A closed round whose priority list holds one scored scheme."""
+    round_ = a_round(people["admin"])
+    foyer = a_scheme(round_, people["fenland"], "Wisbech foyer")
+    accept(foyer, people["partnership"])
+    score(foyer, people["first"], 4, 4, 4, 4, 4)
+    close(round_)
+    priority.produce_priority_list(db.session, round_, clock.now())
+    db.session.commit()
+    return round_, foyer
+
+
 def test_scores_two_points_apart_are_flagged_and_agreed_on_the_web(
     app: Any, client: FlaskClient, people: dict[str, Any]
 ) -> None:
@@ -198,13 +210,7 @@ def test_the_priority_list_waits_for_scoring_then_ranks_with_the_cut_line(
 def test_decisions_need_reasons_and_put_schemes_in_the_pipeline_for_review(
     app: Any, client: FlaskClient, people: dict[str, Any]
 ) -> None:
-    round_ = a_round(people["admin"])
-    foyer = a_scheme(round_, people["fenland"], "Wisbech foyer")
-    accept(foyer, people["partnership"])
-    score(foyer, people["first"], 4, 4, 4, 4, 4)
-    close(round_)
-    priority.produce_priority_list(db.session, round_, clock.now())
-    db.session.commit()
+    round_, foyer = listed_scheme(people)
 
     sign_in_as(client, people["body"])
     page = client.post(f"/capital/schemes/{foyer.id}/decision", data={"outcome": "deferred"})
@@ -239,13 +245,7 @@ def test_decisions_need_reasons_and_put_schemes_in_the_pipeline_for_review(
 def test_only_the_commissioning_body_records_decisions(
     app: Any, client: FlaskClient, people: dict[str, Any]
 ) -> None:
-    round_ = a_round(people["admin"])
-    foyer = a_scheme(round_, people["fenland"], "Wisbech foyer")
-    accept(foyer, people["partnership"])
-    score(foyer, people["first"], 4, 4, 4, 4, 4)
-    close(round_)
-    priority.produce_priority_list(db.session, round_, clock.now())
-    db.session.commit()
+    round_, foyer = listed_scheme(people)
     for who in ("first", "admin", "fenland", "partnership"):
         sign_in_as(client, people[who])
         response = client.post(

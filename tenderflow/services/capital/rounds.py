@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -16,7 +17,7 @@ from tenderflow.domain.capital import statuses as st
 from tenderflow.domain.capital.timetable import deadline_passed, reminder_due
 from tenderflow.domain.money import format_gbp
 from tenderflow.domain.roles import Role
-from tenderflow.models import CapitalRound, CapitalScheme, User
+from tenderflow.models import CapitalRound, CapitalScheme, District, User
 from tenderflow.services import ServiceError
 from tenderflow.services.capital import counties, county_districts, matrix_for
 from tenderflow.services.capital.notices import district_officers, long_date, queue_notice
@@ -149,29 +150,53 @@ def districts_with_submissions(session: Session, round_: CapitalRound) -> set[in
     )
 
 
-def send_opening_notices(session: Session, round_: CapitalRound, now: datetime) -> int:
-    """Tell every district officer in the county that the round is open; return how many."""
-    if round_.status != st.ROUND_OPEN:
-        return 0
+def _notify(
+    session: Session,
+    round_: CapitalRound,
+    kind: str,
+    occasion: str,
+    subject: str,
+    body: Callable[[District], str],
+    now: datetime,
+    skip: set[int] | frozenset[int] = frozenset(),
+) -> int:
+    """Queue a notice to every officer of each district not skipped, once per ``occasion``."""
     sent = 0
     for district, officers in district_officers(session, round_.county).items():
+        if district.id in skip:
+            continue
         for officer in officers:
             notice = queue_notice(
                 session,
-                key=f"capital:{round_.id}:opened:{officer.id}",
+                key=f"capital:{round_.id}:{occasion}:{officer.id}",
                 round_=round_,
                 recipient=officer,
-                kind="round-opened",
-                subject=f"Capital bid round open: {round_.title}",
-                body=(
-                    f"The capital bid round {round_.title} is open. Submit {district.name}'s "
-                    "supported-housing schemes seeking capital, one matrix for each scheme, by "
-                    f"the end of {long_date(round_.deadline)}."
-                ),
+                kind=kind,
+                subject=subject,
+                body=body(district),
                 now=now,
             )
             sent += notice is not None
     return sent
+
+
+def send_opening_notices(session: Session, round_: CapitalRound, now: datetime) -> int:
+    """Tell every district officer in the county that the round is open; return how many."""
+    if round_.status != st.ROUND_OPEN:
+        return 0
+    return _notify(
+        session,
+        round_,
+        "round-opened",
+        "opened",
+        f"Capital bid round open: {round_.title}",
+        lambda district: (
+            f"The capital bid round {round_.title} is open. Submit {district.name}'s "
+            "supported-housing schemes seeking capital, one matrix for each scheme, by the end "
+            f"of {long_date(round_.deadline)}."
+        ),
+        now,
+    )
 
 
 def send_due_reminders(session: Session, round_: CapitalRound, today: date, now: datetime) -> int:
@@ -181,29 +206,21 @@ def send_due_reminders(session: Session, round_: CapitalRound, today: date, now:
     days = reminder_due(round_.deadline, today, matrix_for(round_).rules.reminder_days)
     if days is None:
         return 0
-    done = districts_with_submissions(session, round_)
     left = (round_.deadline - today).days
     when = "today" if left == 0 else f"in {left} day{'s' if left != 1 else ''}"
-    sent = 0
-    for district, officers in district_officers(session, round_.county).items():
-        if district.id in done:
-            continue
-        for officer in officers:
-            notice = queue_notice(
-                session,
-                key=f"capital:{round_.id}:reminder-{days}:{officer.id}",
-                round_=round_,
-                recipient=officer,
-                kind="deadline-reminder",
-                subject=f"Reminder: {round_.title} closes {when}",
-                body=(
-                    f"{district.name} has not submitted a scheme to {round_.title}. The round "
-                    f"closes at the end of {long_date(round_.deadline)}."
-                ),
-                now=now,
-            )
-            sent += notice is not None
-    return sent
+    return _notify(
+        session,
+        round_,
+        "deadline-reminder",
+        f"reminder-{days}",
+        f"Reminder: {round_.title} closes {when}",
+        lambda district: (
+            f"{district.name} has not submitted a scheme to {round_.title}. The round closes at "
+            f"the end of {long_date(round_.deadline)}."
+        ),
+        now,
+        skip=districts_with_submissions(session, round_),
+    )
 
 
 @dataclass

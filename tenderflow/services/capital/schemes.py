@@ -126,7 +126,7 @@ def save_scheme(
     return scheme
 
 
-def submission_problems(scheme: CapitalScheme, user: Any, today: date) -> dict[str, str]:
+def submission_problems(scheme: CapitalScheme, user: Any) -> dict[str, str]:
     """Return every missing or wrong answer that stops the scheme being submitted."""
     result = check(matrix_for(scheme.round), user, scheme.answers, complete=True)
     return result.errors
@@ -143,7 +143,7 @@ def submit_scheme(
         raise ServiceError(
             "This scheme cannot be submitted now: the round is closed or it is locked"
         )
-    errors = submission_problems(scheme, user, today)
+    errors = submission_problems(scheme, user)
     if errors:
         raise ServiceError("The scheme is not complete", errors)
     scheme.status = st.SUBMITTED

@@ -25,6 +25,7 @@ from tenderflow.services.capital import rounds as round_service
 from tenderflow.services.capital import schemes as service
 from tenderflow.services.capital.attachments import add_attachment, remove_attachment, stored_path
 from tenderflow.services.capital.imports import ImportRefused, import_workbook
+from tenderflow.services.capital.scoring import final_for
 from tenderflow.web.access import allow
 from tenderflow.web.capital import bp, context, round_or_404, scheme_or_404
 from tenderflow.web.capital.answers import GeneratedForm, answer_sections, gateway_answers
@@ -152,7 +153,7 @@ def submit_scheme(scheme_id: int) -> Any:
     if not can_edit(current_user, scheme):
         return redirect(url_for("capital.scheme", scheme_id=scheme.id))
     today = clock.today()
-    problems = service.submission_problems(scheme, current_user, today)
+    problems = service.submission_problems(scheme, current_user)
     form = GeneratedForm()
     if request.method == "POST" and ActionForm().validate_on_submit():
         try:
@@ -365,8 +366,6 @@ def import_schemes(round_id: int) -> Any:
 @bp.route("/schemes/<int:scheme_id>")
 @allow(*CAPITAL_ROLES, per_object=True)
 def scheme(scheme_id: int) -> Any:
-    from tenderflow.services.capital.scoring import final_for
-
     found = scheme_or_404(scheme_id)
     matrix = matrix_for(found.round)
     sees_scores = current_user.has_role(Role.SP_SCORER, Role.ADMIN, Role.COMMISSIONING_BODY)
