@@ -1,6 +1,6 @@
 """Capital bid rounds moved on by date, never by a flow left waiting for weeks.
 
-A scheduled deployment runs every hour and advances every open or closed round as its dates
+A scheduled deployment runs every hour (at seven minutes past) and advances every open or closed round as its dates
 say: tell districts the round is open, remind districts that have not submitted as the
 deadline approaches, close the round once its deadline day has ended, and produce the priority
 list once scoring is complete. The app also asks for a run of one round when an administrator
@@ -11,7 +11,7 @@ document for the commissioning body, kept with the round's other generated docum
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -114,6 +114,7 @@ DEPLOYMENTS = [
     (
         advance_capital_rounds,
         names.CAPITAL_ROUND.split("/")[1],
-        {"interval": timedelta(hours=1)},
+        # Every hour at a fixed minute: the run looks at dates, so its exact time does not matter.
+        {"cron": "7 * * * *"},
     ),
 ]
