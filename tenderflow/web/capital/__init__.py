@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort
+from flask import Blueprint, abort, request
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from markupsafe import Markup
 
 from tenderflow.domain.capital import statuses as st
@@ -70,6 +71,19 @@ navigation.register(
     44,
     also_for=("capital.review_scheme",),
 )
+
+
+class ActionForm(FlaskForm):
+    """A form with nothing but its CSRF token, for buttons and generated forms."""
+
+
+def posted() -> bool:
+    """Say whether this is a POST with a valid CSRF token; refuse a POST without one."""
+    if request.method != "POST":
+        return False
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    return True
 
 
 def round_or_404(round_id: int) -> CapitalRound:

@@ -21,7 +21,7 @@ from tenderflow.services.capital import checks as check_service
 from tenderflow.services.capital import matrix_for
 from tenderflow.services.capital import scoring as scoring_service
 from tenderflow.web.access import allow
-from tenderflow.web.capital import bp, context, scheme_or_404
+from tenderflow.web.capital import bp, context, posted, scheme_or_404
 from tenderflow.web.capital.answers import (
     GeneratedForm,
     answer_sections,
@@ -109,10 +109,6 @@ def scoring() -> Any:
     )
 
 
-class ActionForm(FlaskForm):
-    pass
-
-
 @bp.route("/schemes/<int:scheme_id>/score", methods=["GET", "POST"])
 @allow(Role.SP_SCORER, per_object=True)
 def score_scheme(scheme_id: int) -> Any:
@@ -128,7 +124,7 @@ def score_scheme(scheme_id: int) -> Any:
     sheet = scoring_service.sheet_of(scheme, current_user)
     values: dict[str, Any] = scoring_service.sheet_answers(scheme, sheet)
     form = GeneratedForm()
-    if request.method == "POST" and ActionForm().validate_on_submit():
+    if posted():
         values = dict(request.form)
         try:
             scoring_service.save_score_sheet(db.session, scheme, current_user, values, clock.now())
@@ -174,7 +170,7 @@ def agree(scheme_id: int) -> Any:
     sections = agreement_fields(matrix, flags)
     form = GeneratedForm()
     values: dict[str, Any] = {}
-    if request.method == "POST" and flags and ActionForm().validate_on_submit():
+    if posted() and flags:
         values = dict(request.form)
         try:
             scoring_service.record_agreement(db.session, scheme, current_user, values, clock.now())

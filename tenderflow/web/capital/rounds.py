@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTextInput
@@ -25,7 +25,7 @@ from tenderflow.services.capital.notices import notices_for
 from tenderflow.services.capital.priority import scoring_complete
 from tenderflow.services.capital.scoring import open_flag_count
 from tenderflow.web.access import allow
-from tenderflow.web.capital import bp, context, round_or_404
+from tenderflow.web.capital import ActionForm, bp, context, posted, round_or_404
 from tenderflow.web.forms import GovDateField, MoneyField, apply_errors
 from workflows import names
 
@@ -61,10 +61,6 @@ class RoundForm(FlaskForm):
         widget=GovTextInput(),
     )
     submit = SubmitField("Open the round", widget=GovSubmitInput())
-
-
-class ActionForm(FlaskForm):
-    pass
 
 
 def request_advance(round_id: int, key: str, description: str) -> FlowRunRequest:
@@ -147,9 +143,7 @@ def round(round_id: int) -> Any:
 @allow(Role.ADMIN)
 def close_round(round_id: int) -> Any:
     round_ = round_or_404(round_id)
-    form = ActionForm()
-    if not form.validate_on_submit():
-        abort(400)
+    posted()
     if service.close_round(db.session, round_, clock.now()):
         db.session.commit()
         request_advance(round_.id, f"capital-round:{round_.id}:closed", f"Close {round_.title}")
@@ -163,9 +157,7 @@ def close_round(round_id: int) -> Any:
 @allow(Role.ADMIN, Role.SP_SCORER)
 def advance_round(round_id: int) -> Any:
     round_ = round_or_404(round_id)
-    form = ActionForm()
-    if not form.validate_on_submit():
-        abort(400)
+    posted()
     if round_.status not in (st.ROUND_OPEN, st.ROUND_CLOSED):
         flash("There is nothing left for the workflow to do in this round.", "error")
         return redirect(url_for("capital.round", round_id=round_.id))

@@ -8,7 +8,6 @@ from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
 
 from tenderflow import clock
 from tenderflow.capital_workbooks import template_workbook
@@ -27,7 +26,7 @@ from tenderflow.services.capital.attachments import add_attachment, remove_attac
 from tenderflow.services.capital.imports import ImportRefused, import_workbook
 from tenderflow.services.capital.scoring import final_for
 from tenderflow.web.access import allow
-from tenderflow.web.capital import bp, context, round_or_404, scheme_or_404
+from tenderflow.web.capital import ActionForm, bp, context, posted, round_or_404, scheme_or_404
 from tenderflow.web.capital.answers import GeneratedForm, answer_sections, gateway_answers
 from tenderflow.web.capital.fields import answers_from, error_list, rendered
 
@@ -38,10 +37,6 @@ CAPITAL_ROLES = (
     Role.COMMISSIONING_BODY,
     Role.ADMIN,
 )
-
-
-class ActionForm(FlaskForm):
-    pass
 
 
 def _own_scheme(scheme_id: int) -> CapitalScheme:
@@ -113,7 +108,7 @@ def new_scheme(round_id: int) -> Any:
     round_ = round_or_404(round_id)
     if not service.may_start(current_user, round_, clock.today()):
         abort(404)
-    if request.method == "POST" and ActionForm().validate_on_submit():
+    if posted():
         answers = answers_from(request.form, form_sections(matrix_for(round_)))
         try:
             scheme = service.start_scheme(
@@ -134,7 +129,7 @@ def edit_scheme(scheme_id: int) -> Any:
     if not can_edit(current_user, scheme):
         flash("This scheme is locked: it has been submitted.", "error")
         return redirect(url_for("capital.scheme", scheme_id=scheme.id))
-    if request.method == "POST" and ActionForm().validate_on_submit():
+    if posted():
         answers = answers_from(request.form, form_sections(matrix_for(scheme.round)))
         try:
             service.save_scheme(db.session, scheme, current_user, answers, clock.now())
@@ -155,7 +150,7 @@ def submit_scheme(scheme_id: int) -> Any:
     today = clock.today()
     problems = service.submission_problems(scheme, current_user)
     form = GeneratedForm()
-    if request.method == "POST" and ActionForm().validate_on_submit():
+    if posted():
         try:
             service.submit_scheme(db.session, scheme, current_user, clock.now(), today)
         except ServiceError as exc:
@@ -202,8 +197,7 @@ def submit_scheme(scheme_id: int) -> Any:
 @allow(Role.DISTRICT_OFFICER, per_object=True)
 def withdraw_scheme(scheme_id: int) -> Any:
     scheme = _own_scheme(scheme_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
+    posted()
     try:
         service.withdraw_scheme(db.session, scheme, current_user, clock.now())
     except ServiceError as exc:
@@ -223,7 +217,7 @@ def documents(scheme_id: int) -> Any:
     if item is None:
         abort(404)
     form = GeneratedForm()
-    if request.method == "POST" and ActionForm().validate_on_submit():
+    if posted():
         upload = request.files.get("file")
         if upload is None or not upload.filename:
             form.errors = {"file": "Select a file to upload"}
@@ -263,12 +257,9 @@ def documents(scheme_id: int) -> Any:
 @allow(Role.DISTRICT_OFFICER, per_object=True)
 def remove_document(scheme_id: int, attachment_id: int) -> Any:
     scheme = _own_scheme(scheme_id)
+    posted()
     attachment = db.session.get(CapitalAttachment, attachment_id)
-    if (
-        attachment is None
-        or attachment.scheme_id != scheme.id
-        or not ActionForm().validate_on_submit()
-    ):
+    if attachment is None or attachment.scheme_id != scheme.id:
         abort(404)
     try:
         remove_attachment(db.session, scheme, attachment, current_user, _upload_dir())
@@ -326,7 +317,7 @@ def import_schemes(round_id: int) -> Any:
     form = GeneratedForm()
     problems: list[Any] = []
     submit_now = request.form.get("after") == "submit"
-    if request.method == "POST" and ActionForm().validate_on_submit():
+    if posted():
         upload = request.files.get("file")
         if upload is None or not upload.filename:
             form.errors = {"file": "Select the spreadsheet to upload"}
