@@ -306,6 +306,11 @@ def test_a_returned_scheme_shows_the_comments_and_can_be_resubmitted_after_the_d
     sign_in_as(client, people["fenland"])
     page = client.get(f"/capital/schemes/{scheme.id}").get_data(as_text=True)
     assert "Returned by the partnership" in page and "Add the site plan." in page
+    listing = client.get("/capital/schemes").get_data(as_text=True)
+    assert '<p class="govuk-body-s govuk-!-margin-top-2">Add the site plan.</p>' in listing
+    check = client.get(f"/capital/schemes/{scheme.id}/submit").get_data(as_text=True)
+    for shown in (page, listing, check):
+        assert "&lt;p" not in shown  # the page's own markup is never shown as text
     assert client.post(f"/capital/schemes/{scheme.id}/submit").status_code == 302
     db.session.expire_all()
     assert scheme.status == st.SUBMITTED

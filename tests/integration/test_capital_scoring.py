@@ -62,6 +62,8 @@ def test_scores_two_points_apart_are_flagged_and_agreed_on_the_web(
     response = client.post(f"/capital/schemes/{scheme.id}/score", data=score_answers(3, 3, 2, 3, 3))
     assert response.headers["Location"].endswith(f"/capital/schemes/{scheme.id}/agree")
 
+    queue = client.get("/capital/scoring").get_data(as_text=True)
+    assert '<strong class="govuk-tag govuk-tag--red">1 to agree</strong>' in queue
     page = client.get(f"/capital/schemes/{scheme.id}/agree").get_data(as_text=True)
     assert 'data-testid="flag-strategic-relevance"' in page
     assert "2 points apart" in page
