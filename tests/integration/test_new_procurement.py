@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -186,3 +187,20 @@ def test_the_board_links_each_procurement_and_escapes_its_title(
     page = client.get("/").get_data(as_text=True)
     assert '<a class="govuk-link" href="/procurements/CCC-FS-2026">CCC-FS-2026</a>' in page
     assert "Smith &amp; Jones &lt;Ltd&gt; support" in page
+
+
+def test_every_question_on_the_form_has_its_label_or_legend(
+    client: FlaskClient, make_user: Callable[..., Any]
+) -> None:
+    _lead(client, make_user)
+    page = client.get("/procurements/new").get_data(as_text=True)
+    for question in [
+        "Is this the value per year or for the whole life of the contract?",
+        "VAT rate",
+        "Category",
+        "Type of contracting authority",
+        "Procurement start date",
+        "Is an exemption from competition needed?",
+        "Districts served",
+    ]:
+        assert re.search(rf"<legend[^>]*>\s*{re.escape(question)}", page), question
