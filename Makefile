@@ -46,6 +46,7 @@ test-unit: bootstrap
 	$(BIN)/python -m pytest tests/unit -q
 
 test-integration: bootstrap
+	scripts/ensure-system-packages libreoffice poppler
 	$(BIN)/python -m pytest tests/integration -q
 
 test-e2e: bootstrap

@@ -14,13 +14,41 @@ from tenderflow.models.capital import (
     CapitalScoreSheet,
 )
 from tenderflow.models.documents import DocumentTemplate, GeneratedDocument
+from tenderflow.models.evaluation import (
+    ConflictDeclaration,
+    ConsensusScore,
+    EvaluationModelVersion,
+    EvaluatorAssignment,
+    EvaluatorScore,
+    ModerationQuery,
+    PanelMember,
+    PassFailRecord,
+)
 from tenderflow.models.flow_runs import FlowRunRequest, WorkerHeartbeat
+from tenderflow.models.lifecycle import (
+    AwardApproval,
+    Bid,
+    Bidder,
+    BidDocument,
+    Challenge,
+    Clarification,
+    Contract,
+    Milestone,
+    OutboxMessage,
+    ProcurementPlan,
+    StageDates,
+    Transition,
+)
 from tenderflow.models.procurement import Lot, Procurement, procurement_districts
 from tenderflow.models.reference import ClientGroup, District, ServiceType
 from tenderflow.models.users import User, UserRole
 
 __all__ = [
     "AuditEvent",
+    "AwardApproval",
+    "Bid",
+    "BidDocument",
+    "Bidder",
     "CapitalAgreedScore",
     "CapitalAttachment",
     "CapitalCheck",
@@ -31,14 +59,30 @@ __all__ = [
     "CapitalScheme",
     "CapitalScore",
     "CapitalScoreSheet",
+    "Challenge",
+    "Clarification",
     "ClientGroup",
+    "ConflictDeclaration",
+    "ConsensusScore",
+    "Contract",
     "District",
     "DocumentTemplate",
+    "EvaluationModelVersion",
+    "EvaluatorAssignment",
+    "EvaluatorScore",
     "FlowRunRequest",
     "GeneratedDocument",
     "Lot",
+    "Milestone",
+    "ModerationQuery",
+    "OutboxMessage",
+    "PanelMember",
+    "PassFailRecord",
     "Procurement",
+    "ProcurementPlan",
     "ServiceType",
+    "StageDates",
+    "Transition",
     "User",
     "UserRole",
     "WorkerHeartbeat",

@@ -35,7 +35,7 @@ from tenderflow.extensions import db
 from tenderflow.models import ClientGroup, District, ServiceType
 from tenderflow.services import ServiceError, users
 from tenderflow.services import procurements as service
-from tenderflow.web import navigation
+from tenderflow.web import navigation, procurement_page
 from tenderflow.web.access import allow
 from tenderflow.web.forms import GovDateField, MoneyField, apply_errors
 
@@ -347,4 +347,8 @@ def show(reference: str) -> Any:
     procurement = service.get_by_reference(db.session, reference)
     if procurement is None:
         abort(404)
-    return render_template("procurements/show.html", procurement=procurement)
+    return render_template(
+        "procurements/show.html",
+        procurement=procurement,
+        sections=procurement_page.sections_for(procurement, current_user),
+    )
