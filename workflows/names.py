@@ -2,3 +2,5 @@
 
 HEARTBEAT = "worker-heartbeat/heartbeat"
 CAPITAL_ROUND = "capital-round/advance"
+TRANSITION = "stage-transition/apply"
+DEADLINES = "deadline-watcher/watch"

@@ -15,7 +15,7 @@ from tenderflow.domain.money import to_money
 from tenderflow.domain.regulations import RouteDecision, RouteInputError, RouteRequest
 from tenderflow.domain.vocabulary import STAGES
 from tenderflow.models import ClientGroup, District, Lot, Procurement, ServiceType, User
-from tenderflow.services import ServiceError
+from tenderflow.services import ServiceError, timetable
 
 
 @dataclass
@@ -152,6 +152,7 @@ def create_procurement(
         procurement.lots.append(Lot(number=number, title=title))
     session.add(procurement)
     session.flush()
+    timetable.plan_procurement(session, procurement)
     return procurement
 
 

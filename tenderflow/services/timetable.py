@@ -1,0 +1,253 @@
+"""A procurement's timetable: plan it at creation, edit planned dates, record actual ones."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tenderflow import clock
+from tenderflow.domain import regulations
+from tenderflow.domain import timetable as rules_
+from tenderflow.domain.stages import stages_for
+from tenderflow.models import Milestone, Procurement, StageDates
+from tenderflow.services import ServiceError
+
+# Deadlines for bidders fall at noon on their day; the standstill runs to the end of its last day.
+DEADLINE_TIME = time(12, 0)
+
+
+def rules_for(procurement: Procurement) -> rules_.Rules:
+    """Return the timetable rules for a procurement, from its route decision and rule set."""
+    decision = procurement.decision or {}
+    rule_set = regulations.load_rule_set(procurement.rule_set)
+    durations = getattr(rule_set, "timetable", None)
+    if durations is None:
+        # A national regime named directly has no local durations: use the first orders' own.
+        durations = regulations.standing_orders()[0].timetable
+    regime = regulations.load_rule_set(procurement.national_regime)
+    return rules_.rules_from(
+        procurement.route,
+        decision,
+        stages_for(procurement.route, decision),
+        durations,
+        regime.title,
+        procurement.term_years,
+    )
+
+
+def stage_dates(procurement: Procurement, session: Session) -> list[StageDates]:
+    """Return the procurement's stages in order."""
+    return list(
+        session.scalars(
+            select(StageDates)
+            .where(StageDates.procurement_id == procurement.id)
+            .order_by(StageDates.position)
+        )
+    )
+
+
+def milestones(session: Session, procurement: Procurement) -> list[Milestone]:
+    """Return the procurement's milestones, soonest first."""
+    return list(
+        session.scalars(
+            select(Milestone)
+            .where(Milestone.procurement_id == procurement.id)
+            .order_by(Milestone.due_at)
+        )
+    )
+
+
+def due_at(kind: str, day: date) -> datetime:
+    """Return the instant a milestone falls due on ``day``."""
+    if kind == "standstill-end":
+        end = datetime.combine(day + timedelta(days=1), time(0, 0), clock.LONDON)
+    else:
+        end = datetime.combine(day, DEADLINE_TIME, clock.LONDON)
+    return end.astimezone(clock.UTC)
+
+
+def plan_procurement(session: Session, procurement: Procurement) -> list[StageDates]:
+    """Create the proposed timetable and milestones for a new procurement."""
+    rules = rules_for(procurement)
+    planned = rules_.propose(rules, procurement.start_date)
+    rows = [
+        StageDates(
+            procurement_id=procurement.id,
+            stage=entry.stage,
+            position=position,
+            planned_start=entry.start,
+            planned_end=entry.end,
+        )
+        for position, entry in enumerate(planned)
+    ]
+    session.add_all(rows)
+    for milestone in rules_.milestones(planned):
+        session.add(
+            Milestone(
+                procurement_id=procurement.id,
+                kind=milestone.kind,
+                due_at=due_at(milestone.kind, milestone.due),
+            )
+        )
+    created = clock.local(procurement.created_at).date()
+    if rows and procurement.stage == rows[0].stage and procurement.start_date <= created:
+        # The procurement began on its start date; one starting later begins when it moves on.
+        rows[0].actual_start = procurement.start_date
+    session.flush()
+    return rows
+
+
+def _planned(rows: list[StageDates]) -> list[rules_.PlannedStage]:
+    return [rules_.PlannedStage(r.stage, r.planned_start, r.planned_end) for r in rows]
+
+
+def edit_planned(
+    session: Session, procurement: Procurement, stage: str, start: date, end: date
+) -> list[StageDates]:
+    """Change a stage's planned dates; later stages follow. Raise ServiceError naming each rule broken."""
+    rows = stage_dates(procurement, session)
+    try:
+        replanned = rules_.replan(rules_for(procurement), _planned(rows), stage, start, end)
+    except rules_.TimetableError as exc:
+        raise ServiceError("The planned dates were not changed", exc.errors) from exc
+    for row, entry in zip(rows, replanned, strict=True):
+        row.planned_start, row.planned_end = entry.start, entry.end
+    for milestone_row in milestones(session, procurement):
+        if milestone_row.done_at is not None:
+            continue
+        for planned in rules_.milestones(replanned):
+            if planned.kind == milestone_row.kind:
+                milestone_row.due_at = due_at(planned.kind, planned.due)
+                milestone_row.overdue = False
+    session.flush()
+    return rows
+
+
+def row_for(session: Session, procurement: Procurement, stage: str) -> StageDates:
+    """Return one stage's dates; raise ServiceError if the procurement has no such stage."""
+    row = session.scalar(
+        select(StageDates).where(
+            StageDates.procurement_id == procurement.id, StageDates.stage == stage
+        )
+    )
+    if row is None:
+        raise ServiceError(f"{rules_.stage_label(stage)} is not a stage of this procurement")
+    return row
+
+
+def record_delay_reason(
+    session: Session, procurement: Procurement, stage: str, reason: str
+) -> StageDates:
+    """Keep why a stage slipped past its planned dates."""
+    row = row_for(session, procurement, stage)
+    text = reason.strip()
+    if not text:
+        raise ServiceError("No reason given", {"reason": "Enter why the stage is late"})
+    row.delay_reason = text
+    session.flush()
+    return row
+
+
+def needs_delay_reason(row: StageDates) -> bool:
+    """Say whether a stage has slipped and nobody has said why yet."""
+    return not row.delay_reason and rules_.is_late(
+        row.planned_start, row.planned_end, row.actual_start, row.actual_end
+    )
+
+
+def late_on(session: Session, procurement: Procurement, to_stage: str, day: date) -> list[str]:
+    """Return the stages that would be late if ``procurement`` moved into ``to_stage`` on ``day``."""
+    late = []
+    for row in stage_dates(procurement, session):
+        if row.stage == procurement.stage and day > row.planned_end and not row.delay_reason:
+            late.append(row.stage)
+        if row.stage == to_stage and day > row.planned_start and not row.delay_reason:
+            late.append(row.stage)
+    return late
+
+
+def record_move(
+    session: Session,
+    procurement: Procurement,
+    from_stage: str,
+    to_stage: str,
+    day: date,
+    now: datetime,
+    delay_reason: str | None = None,
+) -> None:
+    """Record the actual dates of a move: the stage left ends, the stage entered starts."""
+    rows = {row.stage: row for row in stage_dates(procurement, session)}
+    left, entered = rows.get(from_stage), rows.get(to_stage)
+    if left is not None:
+        left.actual_start = left.actual_start or day
+        left.actual_end = left.actual_end or day
+    if entered is not None:
+        entered.actual_start = day
+    for row in (left, entered):
+        if row is not None and delay_reason and needs_delay_reason(row):
+            row.delay_reason = delay_reason.strip()
+    for milestone in milestones(session, procurement):
+        if rules_.MILESTONE_STAGES.get(milestone.kind) == from_stage and milestone.done_at is None:
+            milestone.done_at = now
+    session.flush()
+
+
+@dataclass(frozen=True)
+class TimetableRow:
+    stage: str
+    label: str
+    planned_start: date
+    planned_end: date
+    actual_start: date | None
+    actual_end: date | None
+    delay_reason: str | None
+    late: bool
+    needs_reason: bool
+    current: bool
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the six keys the command line prints, with ISO dates or null."""
+        return {
+            "stage": self.stage,
+            "planned_start": self.planned_start.isoformat(),
+            "planned_end": self.planned_end.isoformat(),
+            "actual_start": self.actual_start.isoformat() if self.actual_start else None,
+            "actual_end": self.actual_end.isoformat() if self.actual_end else None,
+            "delay_reason": self.delay_reason,
+        }
+
+
+def timetable(session: Session, procurement: Procurement) -> list[TimetableRow]:
+    """Return every stage with its planned and actual dates."""
+    return [
+        TimetableRow(
+            stage=row.stage,
+            label=rules_.stage_label(row.stage),
+            planned_start=row.planned_start,
+            planned_end=row.planned_end,
+            actual_start=row.actual_start,
+            actual_end=row.actual_end,
+            delay_reason=row.delay_reason,
+            late=rules_.is_late(
+                row.planned_start, row.planned_end, row.actual_start, row.actual_end
+            ),
+            needs_reason=needs_delay_reason(row),
+            current=row.stage == procurement.stage,
+        )
+        for row in stage_dates(procurement, session)
+    ]
+
+
+def chart(rows: list[TimetableRow], today: date) -> dict[str, Any]:
+    """Return the planned-against-actual chart's rows and axis."""
+    if not rows:
+        return {"rows": [], "first": None, "last": None}
+    laid_out, first, last = rules_.chart(
+        [(r.stage, r.planned_start, r.planned_end, r.actual_start, r.actual_end) for r in rows],
+        today,
+    )
+    return {"rows": laid_out, "first": first, "last": last}

@@ -1,0 +1,59 @@
+"""Gates into standstill and award: the commissioning body's approval, the standstill, challenges."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from tenderflow import clock
+from tenderflow.domain.standstill import standstill_period
+from tenderflow.domain.timetable import MILESTONE_LABELS
+from tenderflow.models import Procurement
+from tenderflow.services import award, transitions
+from tenderflow.services import timetable as timetable_service
+from tenderflow.services.gates import gate
+
+NO_APPROVAL = (
+    "The commissioning body's approval of the award recommendation is not recorded: "
+    "a commissioning body member records it on the procurement's page"
+)
+
+
+def _long(day: object) -> str:
+    return f"{day.day} {day:%B %Y}"  # type: ignore[attr-defined]
+
+
+@gate("standstill")
+def approval_recorded(session: Session, procurement: Procurement, now: datetime) -> list[str]:
+    """Into standstill: the award recommendation is approved."""
+    if transitions.approved_recommendation(session, procurement) is None:
+        return [NO_APPROVAL]
+    return []
+
+
+@gate("award")
+def award_may_proceed(session: Session, procurement: Procurement, now: datetime) -> list[str]:
+    """Into award: the standstill has ended (or, without one, the approval is recorded), no challenge open."""
+    unmet: list[str] = []
+    if "standstill" in transitions.stages(procurement):
+        row = timetable_service.row_for(session, procurement, "standstill")
+        if row.actual_start is None:
+            unmet.append("The standstill has not started")
+        else:
+            period = standstill_period(procurement.national_regime, row.actual_start)
+            if clock.local(now).date() <= period.last_day:
+                unmet.append(
+                    f"The {MILESTONE_LABELS['standstill-end'].lower()} has not come: the "
+                    f"standstill runs until the end of {_long(period.last_day)}, so the award "
+                    f"can be made from {_long(period.earliest_contract_date)}"
+                )
+    elif transitions.approved_recommendation(session, procurement) is None:
+        unmet.append(NO_APPROVAL)
+    for challenge in award.open_challenges(session, procurement):
+        who = f" from {challenge.bidder.name}" if challenge.bidder else ""
+        unmet.append(
+            f"A challenge{who} received on {_long(challenge.received_on)} is open: the award is "
+            "suspended until it is resolved"
+        )
+    return unmet

@@ -1,0 +1,341 @@
+"""The timetable on the procurement page, planned dates, delay reasons and moving to the next stage."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTextArea, GovTextInput
+from wtforms import SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional
+
+from tenderflow import clock
+from tenderflow.domain.roles import PROCUREMENT_READERS, Role
+from tenderflow.domain.timetable import MILESTONE_LABELS, stage_label
+from tenderflow.extensions import db
+from tenderflow.models import FlowRunRequest, Procurement, Transition, User
+from tenderflow.services import ServiceError, award, flow_runs, transitions
+from tenderflow.services import procurements as procurement_service
+from tenderflow.services import timetable as service
+from tenderflow.web import procurement_page
+from tenderflow.web.access import allow
+from tenderflow.web.forms import GovDateField, MoneyField, apply_errors
+
+bp = Blueprint("timetable", __name__, url_prefix="/procurements")
+
+LEADS = (Role.PROCUREMENT_LEAD, Role.ADMIN)
+
+
+def procurement_or_404(reference: str) -> Procurement:
+    """Return the procurement, or answer 404."""
+    found = procurement_service.get_by_reference(db.session, reference)
+    if found is None:
+        abort(404)
+    return found
+
+
+def may_run(procurement: Procurement, user: Any) -> bool:
+    """Say whether the user runs this procurement: its lead, or an administrator."""
+    return user.has_role(Role.ADMIN) or (
+        user.has_role(Role.PROCUREMENT_LEAD) and procurement.lead_id == user.id
+    )
+
+
+def led_or_403(reference: str) -> Procurement:
+    """Return the procurement if the signed-in user runs it; refuse anyone else."""
+    procurement = procurement_or_404(reference)
+    if not may_run(procurement, current_user):
+        abort(403)
+    return procurement
+
+
+def stage_or_404(procurement: Procurement, stage: str) -> str:
+    if stage not in transitions.stages(procurement):
+        abort(404)
+    return stage
+
+
+def submit_without_waiting(request_id: int | None) -> None:
+    """Send the move's run to Prefect after answering the browser; the dispatcher retries it.
+
+    The request is recorded and committed first, so nothing is lost if this never runs. Tests
+    set ``SUBMIT_IN_BACKGROUND`` false to submit before answering, which they can then check.
+    """
+    if request_id is None:
+        return
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+
+    def submit() -> None:
+        with app.app_context():
+            try:
+                request = db.session.get(FlowRunRequest, request_id)
+                if request is not None:
+                    flow_runs.submit(db.session, request, clock.now())
+                    db.session.commit()
+            except Exception:  # the worker's dispatcher sends it instead
+                db.session.rollback()
+            finally:
+                db.session.remove()
+
+    if app.config.get("SUBMIT_IN_BACKGROUND", not app.testing):
+        threading.Thread(target=submit, name=f"submit-run-{request_id}", daemon=True).start()
+    else:
+        submit()
+
+
+@procurement_page.section(10, "timetable/_section.html")
+def timetable_section(procurement: Procurement, user: User) -> dict[str, Any] | None:
+    """The timetable, the move to the next stage and the award's governance."""
+    if not user.has_role(*PROCUREMENT_READERS):
+        return None
+    rows = service.timetable(db.session, procurement)
+    history = transitions.history(db.session, procurement, limit=5)
+    latest = history[0] if history else None
+    return {
+        "procurement": procurement,
+        "rows": rows,
+        "chart": service.chart(rows, clock.today()),
+        "milestones": service.milestones(db.session, procurement),
+        "milestone_labels": MILESTONE_LABELS,
+        "next_stage": transitions.next_stage_for(procurement),
+        "latest": latest,
+        "latest_run": transitions.run_request(db.session, latest) if latest else None,
+        "history": history,
+        "may_run": may_run(procurement, user),
+        "may_approve": user.has_role(Role.COMMISSIONING_BODY),
+        "approvals": award.approvals(db.session, procurement),
+        "challenges": award.challenges(db.session, procurement),
+        "contracts": award.contracts(db.session, procurement),
+        "shows_award": any(s in transitions.stages(procurement) for s in ("standstill", "award")),
+        "stage_label": stage_label,
+    }
+
+
+class PlannedDatesForm(FlaskForm):
+    start = GovDateField(
+        "Planned start",
+        invalid="Planned start must be a real date",
+        description="For example 2 3 2027",
+        validators=[InputRequired("Enter the planned start")],
+    )
+    end = GovDateField(
+        "Planned end",
+        invalid="Planned end must be a real date",
+        description="For the invitation to tender, the tender deadline",
+        validators=[InputRequired("Enter the planned end")],
+    )
+    submit = SubmitField("Save planned dates", widget=GovSubmitInput())
+
+
+@bp.route("/<reference>/timetable/<stage>/edit", methods=["GET", "POST"])
+@allow(*LEADS, per_object=True)
+def edit_stage(reference: str, stage: str) -> Any:
+    procurement = led_or_403(reference)
+    stage_or_404(procurement, stage)
+    row = service.row_for(db.session, procurement, stage)
+    form = PlannedDatesForm()
+    if not form.is_submitted():
+        form.start.data, form.end.data = row.planned_start, row.planned_end
+    if form.validate_on_submit():
+        try:
+            service.edit_planned(db.session, procurement, stage, form.start.data, form.end.data)
+        except ServiceError as exc:
+            db.session.rollback()
+            apply_errors(form, exc.errors)
+        else:
+            db.session.commit()
+            flash(
+                f"Planned dates for {stage_label(stage)} saved; later stages moved with them.",
+                "success",
+            )
+            return redirect(url_for("procurements.show", reference=reference) + "#timetable")
+    return render_template(
+        "timetable/edit_stage.html",
+        procurement=procurement,
+        stage=stage,
+        stage_name=stage_label(stage),
+        row=row,
+        rules=service.rules_for(procurement),
+        form=form,
+    )
+
+
+class DelayForm(FlaskForm):
+    reason = TextAreaField(
+        "Why is this stage late?",
+        description="The reason is kept with the timetable, for the lessons learnt",
+        widget=GovTextArea(),
+        validators=[InputRequired("Enter why the stage is late")],
+    )
+    submit = SubmitField("Save the reason", widget=GovSubmitInput())
+
+
+@bp.route("/<reference>/timetable/<stage>/delay", methods=["GET", "POST"])
+@allow(*LEADS, per_object=True)
+def delay_reason(reference: str, stage: str) -> Any:
+    procurement = led_or_403(reference)
+    stage_or_404(procurement, stage)
+    row = service.row_for(db.session, procurement, stage)
+    form = DelayForm()
+    if not form.is_submitted() and row.delay_reason:
+        form.reason.data = row.delay_reason
+    if form.validate_on_submit():
+        try:
+            service.record_delay_reason(db.session, procurement, stage, form.reason.data or "")
+        except ServiceError as exc:
+            db.session.rollback()
+            apply_errors(form, exc.errors)
+        else:
+            db.session.commit()
+            flash(f"The reason {stage_label(stage)} is late is recorded.", "success")
+            return redirect(url_for("procurements.show", reference=reference) + "#timetable")
+    return render_template(
+        "timetable/delay.html",
+        procurement=procurement,
+        stage_name=stage_label(stage),
+        row=row,
+        form=form,
+    )
+
+
+class MoveForm(FlaskForm):
+    delay_reason = TextAreaField(
+        "Why has the timetable slipped?",
+        description="The move is later than planned, so say why; the reason is kept",
+        widget=GovTextArea(),
+        validators=[Optional()],
+    )
+    submit = SubmitField("Move", widget=GovSubmitInput())
+
+
+class AwardForm(MoveForm):
+    supplier_id = SelectField(
+        "Supplier",
+        coerce=lambda value: int(value) if value not in (None, "") else None,
+        widget=GovSelect(),
+        validators=[Optional()],
+    )
+    supplier_name = StringField(
+        "Supplier name, if not listed",
+        widget=GovTextInput(),
+        validators=[
+            Optional(),
+            Length(max=200, message="Supplier name must be 200 characters or fewer"),
+        ],
+    )
+    value = MoneyField(
+        "Contract value",
+        missing="Enter the contract value",
+        description="The whole-life value awarded, in pounds, excluding VAT",
+        widget=GovTextInput(),
+    )
+    start_date = GovDateField(
+        "Contract start date",
+        invalid="Contract start date must be a real date",
+        validators=[InputRequired("Enter the contract start date")],
+    )
+    end_date = GovDateField(
+        "Contract end date",
+        invalid="Contract end date must be a real date",
+        description="Not counting extensions",
+        validators=[InputRequired("Enter the contract end date")],
+    )
+    extension_options = TextAreaField(
+        "Extension options",
+        description="For example Up to 2 further years, one year at a time",
+        widget=GovTextArea(),
+        validators=[Optional()],
+    )
+
+
+@bp.route("/<reference>/move", methods=["GET", "POST"])
+@allow(*LEADS, per_object=True)
+def move(reference: str) -> Any:
+    procurement = led_or_403(reference)
+    target = transitions.next_stage_for(procurement)
+    if target is None:
+        flash(f"{procurement.reference} is at its last stage.", "error")
+        return redirect(url_for("procurements.show", reference=reference))
+    waiting = transitions.pending(db.session, procurement)
+    if waiting is not None:
+        return redirect(
+            url_for("timetable.transition", reference=reference, transition_id=waiting.id)
+        )
+    form: MoveForm = AwardForm() if target == "award" else MoveForm()
+    form.submit.label.text = f"Move to {stage_label(target)}"
+    if isinstance(form, AwardForm):
+        form.supplier_id.choices = [("", "Select the supplier")] + [
+            (b.id, b.name) for b in award.bidders(db.session, procurement)
+        ]
+        if not form.is_submitted():
+            suggested = transitions.default_contract_details(db.session, procurement)
+            form.supplier_id.data = suggested.supplier_id
+            form.value.data = str(suggested.value)
+            form.start_date.data = suggested.start_date
+            form.end_date.data = suggested.end_date
+            form.extension_options.data = suggested.extension_options
+    late = service.late_on(db.session, procurement, target, clock.today())
+    if form.validate_on_submit():
+        contract = None
+        if isinstance(form, AwardForm):
+            contract = transitions.ContractDetails(
+                value=form.value.amount,
+                start_date=form.start_date.data,
+                end_date=form.end_date.data,
+                supplier_id=form.supplier_id.data,
+                supplier_name=form.supplier_name.data or "",
+                extension_options=(form.extension_options.data or "").strip(),
+            )
+        now = clock.now()
+        try:
+            transition = transitions.request_transition(
+                db.session,
+                procurement,
+                target,
+                current_user,
+                now,
+                contract=contract,
+                delay_reason=form.delay_reason.data,
+            )
+        except ServiceError as exc:
+            db.session.rollback()
+            apply_errors(form, exc.errors if exc.errors else {"to_stage": str(exc)})
+        else:
+            db.session.commit()
+            submit_without_waiting(transition.flow_run_request_id)
+            return redirect(
+                url_for("timetable.transition", reference=reference, transition_id=transition.id)
+            )
+    return render_template(
+        "timetable/move.html",
+        procurement=procurement,
+        target=target,
+        target_name=stage_label(target),
+        current_name=stage_label(procurement.stage),
+        late=[stage_label(s) for s in late],
+        form=form,
+        award_form=isinstance(form, AwardForm),
+    )
+
+
+@bp.route("/<reference>/transitions/<int:transition_id>")
+@allow(*PROCUREMENT_READERS)
+def transition(reference: str, transition_id: int) -> Any:
+    procurement = procurement_or_404(reference)
+    found = db.session.get(Transition, transition_id)
+    if found is None or found.procurement_id != procurement.id:
+        abort(404)
+    return render_template(
+        "timetable/transition.html",
+        procurement=procurement,
+        transition=found,
+        run=transitions.run_request(db.session, found),
+        stage_label=stage_label,
+    )
+
+
+# The award's governance pages add their routes to ``bp``.
+from tenderflow.web import award as _award  # noqa: E402,F401
