@@ -17,6 +17,8 @@ BLUEPRINTS = [
     "tenderflow.web.runs",
     "tenderflow.web.templates_admin",
     "tenderflow.web.capital",
+    "tenderflow.web.bidders",
+    "tenderflow.web.bids",
 ]
 
 

@@ -1,0 +1,582 @@
+"""Bids (receipt, lateness, exclusion, opening, documents) and clarifications.
+
+Sealed bids stay sealed: the pages show who bid and when, never a price or a document,
+until the tender deadline has passed and the lead has opened the bids.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTextArea, GovTextInput
+from wtforms import SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import InputRequired
+
+from tenderflow import clock
+from tenderflow.domain import bidding
+from tenderflow.domain.money import parse_money
+from tenderflow.domain.roles import PROCUREMENT_READERS
+from tenderflow.extensions import db
+from tenderflow.models import Bid, BidDocument, Lot, Procurement, User
+from tenderflow.services import ServiceError, bidders, bids, plans
+from tenderflow.services import clarifications as questions
+from tenderflow.web import procurement_page
+from tenderflow.web.access import allow
+from tenderflow.web.bidders import (
+    MANAGERS,
+    ActionForm,
+    WhenForm,
+    can_manage,
+    load_procurement,
+    render_form,
+)
+from tenderflow.web.forms import GovDateField, MoneyField, apply_errors
+
+bp = Blueprint("bids", __name__, url_prefix="/procurements/<reference>")
+
+
+def _optional_int(value: Any) -> int | None:
+    return int(value) if value not in (None, "") else None
+
+
+def _upload_dir() -> str:
+    return str(current_app.config["UPLOAD_DIR"])
+
+
+def _max_bytes() -> int:
+    return int(current_app.config.get("BID_DOCUMENT_MAX_BYTES", bids.DEFAULT_MAX_BYTES))
+
+
+def _bid_or_404(procurement: Procurement, bid_id: int) -> Bid:
+    bid = bids.get_bid(db.session, procurement, bid_id)
+    if bid is None:
+        abort(404)
+    return bid
+
+
+@procurement_page.section(20, "procurements/_bidding.html")
+def page_section(procurement: Procurement, user: User) -> dict[str, Any] | None:
+    """Counts of bidders, bids and clarifications, with links; nothing for other roles."""
+    if not user.has_role(*PROCUREMENT_READERS) or procurement.route == "exempt":
+        return None
+    everyone = bidders.bidders_of(db.session, procurement)
+    received = bids.bids_of(db.session, procurement)
+    asked = questions.clarifications_of(db.session, procurement)
+    plan = plans.plan_for(db.session, procurement)
+    deadline = bids.tender_deadline(db.session, procurement)
+    return {
+        "procurement": procurement,
+        "quotes": bidders.asks_for_quotes(procurement),
+        "registered": len(everyone),
+        "passed": sum(1 for b in everyone if b.selection == "passed"),
+        "shortlisted": sum(1 for b in everyone if b.shortlisted),
+        "invited": sum(1 for b in everyone if b.invited_at is not None),
+        "bids": len(received),
+        "late": sum(1 for b in received if b.late),
+        "excluded": sum(1 for b in received if b.excluded),
+        "opened": sum(1 for b in received if b.opened_at is not None),
+        "sealed": bidding.is_sealed(deadline, clock.now()),
+        "deadline": bids.deadline_text(deadline),
+        "questions": len(asked),
+        "open_questions": sum(1 for c in asked if c.is_open),
+        "published": sum(1 for c in asked if c.published_at is not None),
+        "plan": plan,
+    }
+
+
+# Bids
+
+
+@bp.route("/bids")
+@allow(*PROCUREMENT_READERS)
+def index(reference: str) -> Any:
+    procurement = load_procurement(reference)
+    deadline = bids.tender_deadline(db.session, procurement)
+    now = clock.now()
+    received = bids.bids_of(db.session, procurement)
+    return render_template(
+        "bidding/bids.html",
+        procurement=procurement,
+        bids=received,
+        sealed=bidding.is_sealed(deadline, now),
+        deadline=bids.deadline_text(deadline),
+        unopened=sum(1 for b in received if b.opened_at is None),
+        can_manage=can_manage(),
+        action=ActionForm(),
+    )
+
+
+class BidForm(WhenForm):
+    bidder_id = SelectField(
+        "Bidder",
+        coerce=_optional_int,
+        widget=GovSelect(),
+        validators=[InputRequired("Select the bidder")],
+    )
+    lot_id = SelectField("Lot", coerce=_optional_int, widget=GovSelect())
+    received_on = GovDateField(
+        "Date received",
+        invalid="Date received must be a real date",
+        description="For example 3 3 2027. Leave the date and time blank to record it as received now.",
+    )
+    received_time = StringField(
+        "Time received", description="For example 11:45", widget=GovTextInput()
+    )
+    submit = SubmitField("Record the bid", widget=GovSubmitInput())
+
+
+@bp.route("/bids/new", methods=["GET", "POST"])
+@allow(*MANAGERS)
+def new_bid(reference: str) -> Any:
+    procurement = load_procurement(reference)
+    everyone = bidders.bidders_of(db.session, procurement)
+    form = BidForm()
+    form.bidder_id.choices = [("", "Select the bidder")] + [
+        (b.id, b.name) for b in everyone if b.selection != "failed"
+    ]
+    if procurement.lots:
+        form.lot_id.choices = [("", "Select the lot")] + [
+            (lot.id, lot.title) for lot in procurement.lots
+        ]
+    else:
+        del form.lot_id
+    if form.validate_on_submit():
+        try:
+            when = form.instant(form.received_on, form.received_time)
+        except ValueError:
+            pass
+        else:
+            bidder = bidders.get_bidder(db.session, procurement, form.bidder_id.data or 0)
+            lot = (
+                db.session.get(Lot, form.lot_id.data)
+                if procurement.lots and form.lot_id.data
+                else None
+            )
+            if bidder is None:
+                apply_errors(form, {"bidder_id": "Select the bidder"})
+            else:
+                try:
+                    bid = bids.record_bid(
+                        db.session,
+                        procurement,
+                        bidder,
+                        received_at=when,
+                        lot=lot,
+                        user=current_user,
+                        now=clock.now(),
+                    )
+                except ServiceError as exc:
+                    db.session.rollback()
+                    apply_errors(
+                        form,
+                        {
+                            ("received_on" if k == "received_at" else k): v
+                            for k, v in exc.errors.items()
+                        },
+                    )
+                else:
+                    db.session.commit()
+                    message = f"Bid from {bidder.name} recorded."
+                    if bid.late:
+                        message += " It arrived after the tender deadline and is excluded unless you accept it."
+                    flash(message, "success")
+                    return redirect(url_for("bids.show", reference=reference, bid_id=bid.id))
+    return render_form(
+        procurement, form, "Record a bid received", url_for("bids.index", reference=reference)
+    )
+
+
+@bp.route("/bids/<int:bid_id>")
+@allow(*PROCUREMENT_READERS)
+def show(reference: str, bid_id: int) -> Any:
+    procurement = load_procurement(reference)
+    bid = _bid_or_404(procurement, bid_id)
+    deadline = bids.tender_deadline(db.session, procurement)
+    return render_template(
+        "bidding/bid.html",
+        procurement=procurement,
+        bid=bid,
+        sealed=bidding.is_sealed(deadline, clock.now()) or bid.opened_at is None,
+        deadline=bids.deadline_text(deadline),
+        price=bids.visible_price(bid),
+        can_manage=can_manage(),
+        max_size=bidding.format_size(_max_bytes()),
+        upload_error=None,
+        format_size=bidding.format_size,
+    )
+
+
+class ReasonForm(FlaskForm):
+    reason = TextAreaField("Reason", widget=GovTextArea())
+    submit = SubmitField("Save", widget=GovSubmitInput())
+
+
+@bp.route("/bids/<int:bid_id>/accept-late", methods=["GET", "POST"])
+@allow(*MANAGERS)
+def accept_late(reference: str, bid_id: int) -> Any:
+    procurement = load_procurement(reference)
+    bid = _bid_or_404(procurement, bid_id)
+    form = ReasonForm()
+    form.reason.label.text = "Why is the late bid accepted?"
+    form.submit.label.text = "Accept the late bid"
+    if form.validate_on_submit():
+        try:
+            bids.accept_late_bid(db.session, bid, form.reason.data or "")
+        except ServiceError as exc:
+            db.session.rollback()
+            apply_errors(form, exc.errors)
+        else:
+            db.session.commit()
+            flash(f"The late bid from {bid.bidder.name} is accepted into evaluation.", "success")
+            return redirect(url_for("bids.show", reference=reference, bid_id=bid.id))
+    return render_form(
+        procurement,
+        form,
+        f"Accept the late bid from {bid.bidder.name}",
+        url_for("bids.show", reference=reference, bid_id=bid.id),
+        intro="A late bid is excluded unless a justified acceptance is recorded, for example a failure of the council's own portal.",
+    )
+
+
+@bp.route("/bids/<int:bid_id>/exclude", methods=["GET", "POST"])
+@allow(*MANAGERS)
+def exclude(reference: str, bid_id: int) -> Any:
+    procurement = load_procurement(reference)
+    bid = _bid_or_404(procurement, bid_id)
+    form = ReasonForm()
+    form.reason.label.text = "Why is the bid excluded?"
+    form.submit.label.text = "Exclude the bid"
+    if form.validate_on_submit():
+        try:
+            bids.exclude_bid(db.session, bid, form.reason.data or "")
+        except ServiceError as exc:
+            db.session.rollback()
+            apply_errors(form, exc.errors)
+        else:
+            db.session.commit()
+            flash(f"The bid from {bid.bidder.name} is excluded.", "success")
+            return redirect(url_for("bids.show", reference=reference, bid_id=bid.id))
+    return render_form(
+        procurement,
+        form,
+        f"Exclude the bid from {bid.bidder.name}",
+        url_for("bids.show", reference=reference, bid_id=bid.id),
+    )
+
+
+@bp.route("/bids/open", methods=["POST"])
+@allow(*MANAGERS)
+def open_bids(reference: str) -> Any:
+    procurement = load_procurement(reference)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        count = bids.open_bids(db.session, procurement, current_user, clock.now())
+    except bids.SealedBid as exc:
+        db.session.commit()  # keeps the audited refusal
+        flash(str(exc), "error")
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    else:
+        db.session.commit()
+        flash(f"{count} bid{'s' if count != 1 else ''} opened.", "success")
+    return redirect(url_for("bids.index", reference=reference))
+
+
+class PriceForm(FlaskForm):
+    price = MoneyField(
+        "Evaluated price",
+        missing="Enter the bid's price",
+        description="The whole-life price in pounds, as the bid states it",
+        widget=GovTextInput(),
+    )
+    hourly_rate = StringField("Hourly rate (optional)", widget=GovTextInput())
+    contact_hours = StringField(
+        "Contact hours per person per week (optional)", widget=GovTextInput()
+    )
+    submit = SubmitField("Save the price", widget=GovSubmitInput())
+
+
+@bp.route("/bids/<int:bid_id>/price", methods=["GET", "POST"])
+@allow(*MANAGERS, per_object=True)
+def price(reference: str, bid_id: int) -> Any:
+    procurement = load_procurement(reference)
+    bid = _bid_or_404(procurement, bid_id)
+    now = clock.now()
+    try:
+        bids.refuse_if_sealed(
+            db.session, procurement, "see the price of a bid", "bids", bid.id, now
+        )
+    except bids.SealedBid as exc:
+        db.session.commit()
+        flash(str(exc), "error")
+        return redirect(url_for("bids.show", reference=reference, bid_id=bid.id))
+    form = PriceForm()
+    if request.method == "GET" and bid.price is not None:
+        form.price.data = str(bid.price)
+    if form.validate_on_submit():
+        errors: dict[str, str] = {}
+        extra = {}
+        for name in ("hourly_rate", "contact_hours"):
+            text = (getattr(form, name).data or "").strip()
+            try:
+                extra[name] = parse_money(text) if text else None
+            except ValueError as exc:
+                errors[name] = str(exc)
+        if not errors:
+            try:
+                bids.record_price(
+                    db.session,
+                    bid,
+                    form.price.amount,
+                    extra["hourly_rate"],
+                    extra["contact_hours"],
+                    now,
+                )
+            except bids.SealedBid as exc:
+                db.session.commit()
+                errors = {"price": str(exc)}
+            except ServiceError as exc:
+                db.session.rollback()
+                errors = exc.errors or {"price": str(exc)}
+            else:
+                db.session.commit()
+                flash(f"Price recorded for {bid.bidder.name}.", "success")
+                return redirect(url_for("bids.show", reference=reference, bid_id=bid.id))
+        apply_errors(form, errors)
+    return render_form(
+        procurement,
+        form,
+        f"Price of the bid from {bid.bidder.name}",
+        url_for("bids.show", reference=reference, bid_id=bid.id),
+    )
+
+
+@bp.route("/bids/<int:bid_id>/documents", methods=["POST"])
+@allow(*MANAGERS)
+def upload(reference: str, bid_id: int) -> Any:
+    procurement = load_procurement(reference)
+    bid = _bid_or_404(procurement, bid_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    upload_file = request.files.get("file")
+    error: str | None = None
+    if upload_file is None or not upload_file.filename:
+        error = "Select a file to upload"
+    else:
+        limit = _max_bytes()
+        content = upload_file.stream.read(limit + 1)
+        try:
+            bids.add_document(
+                db.session,
+                bid,
+                filename=upload_file.filename,
+                content=content,
+                upload_dir=_upload_dir(),
+                max_bytes=limit,
+                user=current_user,
+                now=clock.now(),
+            )
+        except ServiceError as exc:
+            db.session.rollback()
+            error = exc.errors.get("file") or str(exc)
+        else:
+            db.session.commit()
+            flash(f"{upload_file.filename} has been added to the bid.", "success")
+            return redirect(url_for("bids.show", reference=reference, bid_id=bid.id))
+    deadline = bids.tender_deadline(db.session, procurement)
+    page = render_template(
+        "bidding/bid.html",
+        procurement=procurement,
+        bid=bid,
+        sealed=bidding.is_sealed(deadline, clock.now()) or bid.opened_at is None,
+        deadline=bids.deadline_text(deadline),
+        price=bids.visible_price(bid),
+        can_manage=True,
+        max_size=bidding.format_size(_max_bytes()),
+        upload_error=error,
+        format_size=bidding.format_size,
+    )
+    return page, 400
+
+
+@bp.route("/bids/<int:bid_id>/documents/<int:bid_document_id>")
+@allow(*PROCUREMENT_READERS, per_object=True)
+def document(reference: str, bid_id: int, bid_document_id: int) -> Any:
+    procurement = load_procurement(reference)
+    bid = _bid_or_404(procurement, bid_id)
+    item = db.session.get(BidDocument, bid_document_id)
+    if item is None or item.bid_id != bid.id:
+        abort(404)
+    try:
+        data = bids.read_document(db.session, item, _upload_dir(), clock.now())
+    except bids.SealedBid:
+        db.session.commit()  # keeps the audited refusal
+        abort(403)
+    return send_file(
+        io.BytesIO(data),
+        mimetype=item.content_type,
+        as_attachment=True,
+        download_name=item.original_filename,
+    )
+
+
+# Clarifications
+
+
+@bp.route("/clarifications")
+@allow(*PROCUREMENT_READERS)
+def clarifications(reference: str) -> Any:
+    procurement = load_procurement(reference)
+    return render_template(
+        "bidding/clarifications.html",
+        procurement=procurement,
+        items=questions.clarifications_of(db.session, procurement),
+        label=bidding.clarification_label,
+        can_manage=can_manage(),
+        action=ActionForm(),
+    )
+
+
+class QuestionForm(WhenForm):
+    bidder_id = SelectField("Who asked", coerce=_optional_int, widget=GovSelect())
+    question = TextAreaField(
+        "Question", widget=GovTextArea(), validators=[InputRequired("Enter the question")]
+    )
+    asked_on = GovDateField(
+        "Date asked",
+        invalid="Date asked must be a real date",
+        description="For example 12 2 2027. Leave blank for today.",
+    )
+    asked_time = StringField("Time asked (optional)", widget=GovTextInput())
+    submit = SubmitField("Log the question", widget=GovSubmitInput())
+
+
+@bp.route("/clarifications/new", methods=["GET", "POST"])
+@allow(*MANAGERS)
+def new_question(reference: str) -> Any:
+    procurement = load_procurement(reference)
+    form = QuestionForm()
+    form.bidder_id.choices = [("", "Not recorded")] + [
+        (b.id, b.name) for b in bidders.bidders_of(db.session, procurement)
+    ]
+    if form.validate_on_submit():
+        try:
+            when = form.instant(form.asked_on, form.asked_time)
+        except ValueError:
+            pass
+        else:
+            bidder = (
+                bidders.get_bidder(db.session, procurement, form.bidder_id.data)
+                if form.bidder_id.data
+                else None
+            )
+            try:
+                item = questions.log_question(
+                    db.session,
+                    procurement,
+                    bidder=bidder,
+                    question=form.question.data or "",
+                    asked_at=when,
+                    now=clock.now(),
+                )
+            except ServiceError as exc:
+                db.session.rollback()
+                apply_errors(
+                    form, {("asked_on" if k == "asked_at" else k): v for k, v in exc.errors.items()}
+                )
+            else:
+                db.session.commit()
+                flash(f"Question {bidding.clarification_label(item.number)} logged.", "success")
+                return redirect(url_for("bids.clarifications", reference=reference))
+    return render_form(
+        procurement,
+        form,
+        "Log a clarification question",
+        url_for("bids.clarifications", reference=reference),
+    )
+
+
+class AnswerForm(FlaskForm):
+    answer = TextAreaField(
+        "Answer", widget=GovTextArea(), validators=[InputRequired("Enter the answer")]
+    )
+    submit = SubmitField("Save the answer", widget=GovSubmitInput())
+
+
+@bp.route("/clarifications/<int:clarification_id>/answer", methods=["GET", "POST"])
+@allow(*MANAGERS)
+def answer(reference: str, clarification_id: int) -> Any:
+    procurement = load_procurement(reference)
+    item = questions.get_clarification(db.session, procurement, clarification_id)
+    if item is None:
+        abort(404)
+    form = AnswerForm()
+    if request.method == "GET":
+        form.answer.data = item.answer
+    if form.validate_on_submit():
+        try:
+            questions.answer(db.session, item, form.answer.data or "", current_user, clock.now())
+        except ServiceError as exc:
+            db.session.rollback()
+            apply_errors(form, exc.errors)
+        else:
+            db.session.commit()
+            flash(f"Answer to {bidding.clarification_label(item.number)} saved.", "success")
+            return redirect(url_for("bids.clarifications", reference=reference))
+    return render_form(
+        procurement,
+        form,
+        f"Answer {bidding.clarification_label(item.number)}",
+        url_for("bids.clarifications", reference=reference),
+        intro=item.question,
+    )
+
+
+@bp.route("/clarifications/<int:clarification_id>/publish", methods=["POST"])
+@allow(*MANAGERS)
+def publish(reference: str, clarification_id: int) -> Any:
+    procurement = load_procurement(reference)
+    item = questions.get_clarification(db.session, procurement, clarification_id)
+    if item is None:
+        abort(404)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        questions.publish(db.session, item, clock.now())
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    else:
+        db.session.commit()
+        flash(
+            f"{bidding.clarification_label(item.number)} is published to every bidder, without who asked.",
+            "success",
+        )
+    return redirect(url_for("bids.clarifications", reference=reference))
+
+
+@bp.route("/clarifications/published")
+@allow(*PROCUREMENT_READERS)
+def published(reference: str) -> Any:
+    procurement = load_procurement(reference)
+    return render_template(
+        "bidding/published.html",
+        procurement=procurement,
+        items=questions.published_log(db.session, procurement),
+    )
