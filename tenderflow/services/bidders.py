@@ -117,7 +117,7 @@ def _tender_field_for_change(
 ) -> TenderField:
     record = tender_field(session, procurement)
     if record is None:
-        record = TenderField(procurement_id=procurement.id)
+        record = TenderField(procurement_id=procurement.id, updated_at=now)
         session.add(record)
     record.updated_by_id = user.id
     record.updated_at = now

@@ -69,7 +69,7 @@ def save_plan(
     """Write or rewrite the plan; a changed plan must be agreed again."""
     plan = plan_for(session, procurement)
     if plan is None:
-        plan = ProcurementPlan(procurement_id=procurement.id)
+        plan = ProcurementPlan(procurement_id=procurement.id, updated_at=now)
         session.add(plan)
     changed = False
     for f in fields(PlanInput):

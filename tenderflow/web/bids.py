@@ -81,20 +81,59 @@ def page_section(procurement: Procurement, user: User) -> dict[str, Any] | None:
     return {
         "procurement": procurement,
         "quotes": bidders.asks_for_quotes(procurement),
-        "registered": len(everyone),
-        "passed": sum(1 for b in everyone if b.selection == "passed"),
-        "shortlisted": sum(1 for b in everyone if b.shortlisted),
-        "invited": sum(1 for b in everyone if b.invited_at is not None),
-        "bids": len(received),
-        "late": sum(1 for b in received if b.late),
-        "excluded": sum(1 for b in received if b.excluded),
-        "opened": sum(1 for b in received if b.opened_at is not None),
-        "sealed": bidding.is_sealed(deadline, clock.now()),
-        "deadline": bids.deadline_text(deadline),
-        "questions": len(asked),
-        "open_questions": sum(1 for c in asked if c.is_open),
-        "published": sum(1 for c in asked if c.published_at is not None),
-        "plan": plan,
+        "summary": summary_lines(
+            plan_agreed=None if plan is None else plan.agreed_at is not None,
+            quotes=bidders.asks_for_quotes(procurement),
+            everyone=everyone,
+            received=received,
+            asked=asked,
+            sealed=bidding.is_sealed(deadline, clock.now()),
+            deadline=bids.deadline_text(deadline),
+        ),
+    }
+
+
+def summary_lines(
+    *,
+    plan_agreed: bool | None,
+    quotes: bool,
+    everyone: list[Any],
+    received: list[Bid],
+    asked: list[Any],
+    sealed: bool,
+    deadline: str | None,
+) -> dict[str, str]:
+    """Return the procurement page's one-line summaries of the plan, bidders, bids and questions."""
+    if plan_agreed is None:
+        plan_text = "Not written"
+    else:
+        plan_text = "Agreed" if plan_agreed else "Draft, not yet agreed"
+    if quotes:
+        bidders_text = f"{len(everyone)} asked to quote"
+    else:
+        bidders_text = (
+            f"{len(everyone)} registered interest, "
+            f"{sum(1 for b in everyone if b.selection == 'passed')} passed selection, "
+            f"{sum(1 for b in everyone if b.shortlisted)} shortlisted, "
+            f"{sum(1 for b in everyone if b.invited_at is not None)} invited to tender"
+        )
+    if sealed:
+        state = f"sealed until {deadline}" if deadline else "sealed: no tender deadline set"
+    else:
+        state = f"{sum(1 for b in received if b.opened_at is not None)} opened"
+    bids_text = (
+        f"{len(received)} received ({sum(1 for b in received if b.late)} late, "
+        f"{sum(1 for b in received if b.excluded)} excluded), {state}"
+    )
+    questions_text = (
+        f"{len(asked)} asked, {sum(1 for c in asked if c.is_open)} open, "
+        f"{sum(1 for c in asked if c.published_at is not None)} published"
+    )
+    return {
+        "plan": plan_text,
+        "bidders": bidders_text,
+        "bids": bids_text,
+        "questions": questions_text,
     }
 
 

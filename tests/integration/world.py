@@ -40,9 +40,10 @@ WORLD_EXTENSIONS: list[Callable[[dict[str, Any]], None]] = []
 
 
 def _register_extensions() -> None:
-    from tests.integration import capital_world
+    from tests.integration import bidders_world, capital_world
 
     WORLD_EXTENSIONS.append(capital_world.extend)
+    WORLD_EXTENSIONS.append(bidders_world.extend)
 
 
 _register_extensions()
