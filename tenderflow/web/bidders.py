@@ -49,8 +49,6 @@ def can_manage() -> bool:
 class WhenForm(FlaskForm):
     """A form with an optional date and time, left blank for now."""
 
-    when_label = "Date"
-
     def instant(self, date_field: GovDateField, time_field: StringField) -> datetime | None:
         """Return the UTC instant entered in the date and time boxes, or None for now."""
         if date_field.data is None:
