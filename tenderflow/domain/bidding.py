@@ -10,6 +10,8 @@ import io
 import zipfile
 from datetime import datetime, time
 
+from tenderflow.domain.capital import attachments
+
 SELECTION_RESULTS = {"pending": "Not yet decided", "passed": "Passed", "failed": "Failed"}
 
 MEDIA_TYPES = {
@@ -24,26 +26,25 @@ ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
 
 def file_kind(content: bytes) -> str | None:
     """Return pdf, docx, xlsx or odt judged by the file's bytes, or None if it is none of them."""
-    if content.startswith(b"%PDF-"):
-        return "pdf"
-    if not content.startswith(b"PK\x03\x04"):
-        return None
+    if content.startswith(b"PK\x03\x04") and _is_odt(content):
+        return "odt"
+    kind = attachments.file_kind(content)
+    return kind if kind in MEDIA_TYPES else None
+
+
+def _is_odt(content: bytes) -> bool:
+    # OpenDocument keeps its type, uncompressed, as the archive's first entry.
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             names = archive.namelist()
-            if names and names[0] == "mimetype":
-                # OpenDocument keeps its type, uncompressed, as the archive's first entry.
-                kind = archive.read("mimetype").strip()
-                return "odt" if kind == ODT_MIMETYPE and "content.xml" in names else None
+            return (
+                bool(names)
+                and names[0] == "mimetype"
+                and "content.xml" in names
+                and archive.read("mimetype").strip() == ODT_MIMETYPE
+            )
     except (zipfile.BadZipFile, ValueError, KeyError, OSError):
-        return None
-    if "[Content_Types].xml" not in names:
-        return None
-    if "word/document.xml" in names:
-        return "docx"
-    if "xl/workbook.xml" in names:
-        return "xlsx"
-    return None
+        return False
 
 
 def upload_problem(content: bytes, max_bytes: int) -> str | None:

@@ -7,6 +7,7 @@ until the tender deadline has passed and the lead has opened the bids.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from typing import Any
 
 from flask import (
@@ -239,11 +240,7 @@ def new_bid(reference: str) -> Any:
     )
 
 
-@bp.route("/bids/<int:bid_id>")
-@allow(*PROCUREMENT_READERS)
-def show(reference: str, bid_id: int) -> Any:
-    procurement = load_procurement(reference)
-    bid = _bid_or_404(procurement, bid_id)
+def _bid_page(procurement: Procurement, bid: Bid, upload_error: str | None = None) -> str:
     deadline = bids.tender_deadline(db.session, procurement)
     return render_template(
         "bidding/bid.html",
@@ -254,9 +251,16 @@ def show(reference: str, bid_id: int) -> Any:
         price=bids.visible_price(bid),
         can_manage=can_manage(),
         max_size=bidding.format_size(_max_bytes()),
-        upload_error=None,
+        upload_error=upload_error,
         format_size=bidding.format_size,
     )
+
+
+@bp.route("/bids/<int:bid_id>")
+@allow(*PROCUREMENT_READERS)
+def show(reference: str, bid_id: int) -> Any:
+    procurement = load_procurement(reference)
+    return _bid_page(procurement, _bid_or_404(procurement, bid_id))
 
 
 class ReasonForm(FlaskForm):
@@ -264,56 +268,64 @@ class ReasonForm(FlaskForm):
     submit = SubmitField("Save", widget=GovSubmitInput())
 
 
-@bp.route("/bids/<int:bid_id>/accept-late", methods=["GET", "POST"])
-@allow(*MANAGERS)
-def accept_late(reference: str, bid_id: int) -> Any:
+def _reason_journey(
+    reference: str,
+    bid_id: int,
+    *,
+    question: str,
+    button: str,
+    heading: str,
+    record: Callable[[Bid, str], Any],
+    done: str,
+    intro: str = "",
+) -> Any:
+    """Ask for a reason about a bid, record it, and go back to the bid."""
     procurement = load_procurement(reference)
     bid = _bid_or_404(procurement, bid_id)
+    back = url_for("bids.show", reference=reference, bid_id=bid.id)
     form = ReasonForm()
-    form.reason.label.text = "Why is the late bid accepted?"
-    form.submit.label.text = "Accept the late bid"
+    form.reason.label.text = question
+    form.submit.label.text = button
     if form.validate_on_submit():
         try:
-            bids.accept_late_bid(db.session, bid, form.reason.data or "")
+            record(bid, form.reason.data or "")
         except ServiceError as exc:
             db.session.rollback()
             apply_errors(form, exc.errors)
         else:
             db.session.commit()
-            flash(f"The late bid from {bid.bidder.name} is accepted into evaluation.", "success")
-            return redirect(url_for("bids.show", reference=reference, bid_id=bid.id))
-    return render_form(
-        procurement,
-        form,
-        f"Accept the late bid from {bid.bidder.name}",
-        url_for("bids.show", reference=reference, bid_id=bid.id),
-        intro="A late bid is excluded unless a justified acceptance is recorded, for example a failure of the council's own portal.",
+            flash(done.format(bidder=bid.bidder.name), "success")
+            return redirect(back)
+    return render_form(procurement, form, heading.format(bidder=bid.bidder.name), back, intro=intro)
+
+
+@bp.route("/bids/<int:bid_id>/accept-late", methods=["GET", "POST"])
+@allow(*MANAGERS)
+def accept_late(reference: str, bid_id: int) -> Any:
+    return _reason_journey(
+        reference,
+        bid_id,
+        question="Why is the late bid accepted?",
+        button="Accept the late bid",
+        heading="Accept the late bid from {bidder}",
+        record=lambda bid, reason: bids.accept_late_bid(db.session, bid, reason),
+        done="The late bid from {bidder} is accepted into evaluation.",
+        intro="A late bid is excluded unless a justified acceptance is recorded, "
+        "for example a failure of the council's own portal.",
     )
 
 
 @bp.route("/bids/<int:bid_id>/exclude", methods=["GET", "POST"])
 @allow(*MANAGERS)
 def exclude(reference: str, bid_id: int) -> Any:
-    procurement = load_procurement(reference)
-    bid = _bid_or_404(procurement, bid_id)
-    form = ReasonForm()
-    form.reason.label.text = "Why is the bid excluded?"
-    form.submit.label.text = "Exclude the bid"
-    if form.validate_on_submit():
-        try:
-            bids.exclude_bid(db.session, bid, form.reason.data or "")
-        except ServiceError as exc:
-            db.session.rollback()
-            apply_errors(form, exc.errors)
-        else:
-            db.session.commit()
-            flash(f"The bid from {bid.bidder.name} is excluded.", "success")
-            return redirect(url_for("bids.show", reference=reference, bid_id=bid.id))
-    return render_form(
-        procurement,
-        form,
-        f"Exclude the bid from {bid.bidder.name}",
-        url_for("bids.show", reference=reference, bid_id=bid.id),
+    return _reason_journey(
+        reference,
+        bid_id,
+        question="Why is the bid excluded?",
+        button="Exclude the bid",
+        heading="Exclude the bid from {bidder}",
+        record=lambda bid, reason: bids.exclude_bid(db.session, bid, reason),
+        done="The bid from {bidder} is excluded.",
     )
 
 
@@ -438,20 +450,7 @@ def upload(reference: str, bid_id: int) -> Any:
             db.session.commit()
             flash(f"{upload_file.filename} has been added to the bid.", "success")
             return redirect(url_for("bids.show", reference=reference, bid_id=bid.id))
-    deadline = bids.tender_deadline(db.session, procurement)
-    page = render_template(
-        "bidding/bid.html",
-        procurement=procurement,
-        bid=bid,
-        sealed=bidding.is_sealed(deadline, clock.now()) or bid.opened_at is None,
-        deadline=bids.deadline_text(deadline),
-        price=bids.visible_price(bid),
-        can_manage=True,
-        max_size=bidding.format_size(_max_bytes()),
-        upload_error=error,
-        format_size=bidding.format_size,
-    )
-    return page, 400
+    return _bid_page(procurement, bid, error), 400
 
 
 @bp.route("/bids/<int:bid_id>/documents/<int:bid_document_id>")
