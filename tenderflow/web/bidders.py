@@ -362,11 +362,19 @@ def shortlist(reference: str) -> Any:
             )
             return redirect(url_for("bidders.index", reference=reference))
     minimum = procurement.min_candidates
-    intro = (
-        f"The route asks for at least {minimum} candidates. " if minimum else ""
-    ) + "Only organisations that passed selection are listed."
+    if bidders.asks_for_quotes(procurement):
+        form.bidders.label.text = "Suppliers asked to quote"
+        form.fewer_reason.label.text = (
+            "Why fewer suppliers are asked to quote than the route asks for"
+        )
+        noun, listed = "suppliers", "Untick a supplier who declined to quote."
+        heading = "Suppliers asked to quote"
+    else:
+        noun, listed = "candidates", "Only organisations that passed selection are listed."
+        heading = "Shortlist"
+    intro = (f"The route asks for at least {minimum} {noun}. " if minimum else "") + listed
     return render_form(
-        procurement, form, "Shortlist", url_for("bidders.index", reference=reference), intro=intro
+        procurement, form, heading, url_for("bidders.index", reference=reference), intro=intro
     )
 
 

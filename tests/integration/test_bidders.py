@@ -224,6 +224,20 @@ def test_on_a_quotes_route_the_lead_adds_suppliers_asked_to_quote(
     assert [b.shortlisted for b in suppliers] == [True, True, True]
     assert itt_unmet(procurement) == []
 
+    # One supplier declines; the lead records why only two quotes are sought.
+    page = client.get("/procurements/QUOTE-1/shortlist").get_data(as_text=True)
+    assert "The route asks for at least 3 suppliers." in page
+    client.post("/procurements/QUOTE-1/shortlist", data={"bidders": [str(suppliers[0].id)]})
+    assert itt_unmet(procurement) == [
+        "The route needs at least 3 suppliers asked to quote but there is 1: "
+        "add more or record why fewer responded"
+    ]
+    client.post(
+        "/procurements/QUOTE-1/shortlist",
+        data={"bidders": [str(suppliers[0].id)], "fewer_reason": "Two suppliers declined"},
+    )
+    assert itt_unmet(procurement) == []
+
 
 def test_the_itt_goes_to_the_shortlist_or_is_recorded_as_advertised(
     client: FlaskClient, make_user: Callable[..., Any]

@@ -18,11 +18,12 @@ from tenderflow import clock
 from tenderflow.domain.roles import Role
 from tenderflow.extensions import db
 from tenderflow.models import AuditEvent, BidDocument, Procurement, User
-from tenderflow.services import bids
+from tenderflow.services import bids, procurements
 from tenderflow.services.gates import unmet_conditions
 from tests.integration.bidders_world import PDF, a_bid, a_bidder, a_deadline
 from tests.integration.conftest import sign_in_as
 from tests.integration.test_bidders import a_procurement
+from tests.integration.world import procurement_input
 
 AFTER = "2026-06-20T12:00:00+01:00"  # after the deadline below, in UK time
 DEADLINE = datetime.fromisoformat("2026-06-19T12:00:00+01:00")
@@ -305,3 +306,28 @@ def test_the_evaluation_gate_needs_the_deadline_passed_and_the_bids_opened(
     db.session.commit()
     mine = [u for u in unmet() if "bid" in u.lower() or "deadline" in u.lower()]
     assert mine == []
+
+
+def test_on_a_procurement_with_lots_each_bid_names_its_lot(client: FlaskClient, lead: User) -> None:
+    procurement = procurements.create_procurement(
+        db.session,
+        procurement_input(reference="LOTS-1", lots=["East", "West"]),
+        lead,
+        clock.now(),
+    )
+    db.session.commit()
+    east, west = procurement.lots
+    bidder = a_bidder(procurement, "Alpha Care")
+    sign_in_as(client, lead)
+    missing = client.post("/procurements/LOTS-1/bids/new", data={"bidder_id": str(bidder.id)})
+    assert "Select the lot this bid is for" in missing.get_data(as_text=True)
+    for lot in (east, west):
+        client.post(
+            "/procurements/LOTS-1/bids/new",
+            data={"bidder_id": str(bidder.id), "lot_id": str(lot.id)},
+        )
+    assert [b.lot_id for b in bids.bids_of(db.session, procurement)] == [east.id, west.id]
+    again = client.post(
+        "/procurements/LOTS-1/bids/new", data={"bidder_id": str(bidder.id), "lot_id": str(east.id)}
+    )
+    assert "A bid from Alpha Care is already recorded for East" in again.get_data(as_text=True)
