@@ -19,6 +19,7 @@ BLUEPRINTS = [
     "tenderflow.web.capital",
     "tenderflow.web.bidders",
     "tenderflow.web.bids",
+    "tenderflow.web.clarifications",
 ]
 
 

@@ -41,6 +41,11 @@ def load_procurement(reference: str) -> Procurement:
     return procurement
 
 
+def optional_int(value: Any) -> int | None:
+    """Coerce a select's value to an id, or None for the empty choice."""
+    return int(value) if value not in (None, "") else None
+
+
 def can_manage() -> bool:
     """Return whether the signed-in user manages bidders, bids and clarifications."""
     return bool(current_user.has_role(*MANAGERS))

@@ -1,4 +1,4 @@
-"""Bids (receipt, lateness, exclusion, opening, documents) and clarifications.
+"""Bids: receipt, lateness, exclusion, opening and documents; and the procurement page's summary.
 
 Sealed bids stay sealed: the pages show who bid and when, never a price or a document,
 until the tender deadline has passed and the lead has opened the bids.
@@ -43,15 +43,12 @@ from tenderflow.web.bidders import (
     WhenForm,
     can_manage,
     load_procurement,
+    optional_int,
     render_form,
 )
 from tenderflow.web.forms import GovDateField, MoneyField, apply_errors
 
 bp = Blueprint("bids", __name__, url_prefix="/procurements/<reference>")
-
-
-def _optional_int(value: Any) -> int | None:
-    return int(value) if value not in (None, "") else None
 
 
 def _upload_dir() -> str:
@@ -163,11 +160,11 @@ def index(reference: str) -> Any:
 class BidForm(WhenForm):
     bidder_id = SelectField(
         "Bidder",
-        coerce=_optional_int,
+        coerce=optional_int,
         widget=GovSelect(),
         validators=[InputRequired("Select the bidder")],
     )
-    lot_id = SelectField("Lot", coerce=_optional_int, widget=GovSelect())
+    lot_id = SelectField("Lot", coerce=optional_int, widget=GovSelect())
     received_on = GovDateField(
         "Date received",
         invalid="Date received must be a real date",
@@ -471,150 +468,4 @@ def document(reference: str, bid_id: int, bid_document_id: int) -> Any:
         mimetype=item.content_type,
         as_attachment=True,
         download_name=item.original_filename,
-    )
-
-
-# Clarifications
-
-
-@bp.route("/clarifications")
-@allow(*PROCUREMENT_READERS)
-def clarifications(reference: str) -> Any:
-    procurement = load_procurement(reference)
-    return render_template(
-        "bidding/clarifications.html",
-        procurement=procurement,
-        items=questions.clarifications_of(db.session, procurement),
-        label=bidding.clarification_label,
-        can_manage=can_manage(),
-        action=ActionForm(),
-    )
-
-
-class QuestionForm(WhenForm):
-    bidder_id = SelectField("Who asked", coerce=_optional_int, widget=GovSelect())
-    question = TextAreaField(
-        "Question", widget=GovTextArea(), validators=[InputRequired("Enter the question")]
-    )
-    asked_on = GovDateField(
-        "Date asked",
-        invalid="Date asked must be a real date",
-        description="For example 12 2 2027. Leave blank for today.",
-    )
-    asked_time = StringField("Time asked (optional)", widget=GovTextInput())
-    submit = SubmitField("Log the question", widget=GovSubmitInput())
-
-
-@bp.route("/clarifications/new", methods=["GET", "POST"])
-@allow(*MANAGERS)
-def new_question(reference: str) -> Any:
-    procurement = load_procurement(reference)
-    form = QuestionForm()
-    form.bidder_id.choices = [("", "Not recorded")] + [
-        (b.id, b.name) for b in bidders.bidders_of(db.session, procurement)
-    ]
-    if form.validate_on_submit():
-        try:
-            when = form.instant(form.asked_on, form.asked_time)
-        except ValueError:
-            pass
-        else:
-            bidder = (
-                bidders.get_bidder(db.session, procurement, form.bidder_id.data)
-                if form.bidder_id.data
-                else None
-            )
-            try:
-                item = questions.log_question(
-                    db.session,
-                    procurement,
-                    bidder=bidder,
-                    question=form.question.data or "",
-                    asked_at=when,
-                    now=clock.now(),
-                )
-            except ServiceError as exc:
-                db.session.rollback()
-                apply_errors(
-                    form, {("asked_on" if k == "asked_at" else k): v for k, v in exc.errors.items()}
-                )
-            else:
-                db.session.commit()
-                flash(f"Question {bidding.clarification_label(item.number)} logged.", "success")
-                return redirect(url_for("bids.clarifications", reference=reference))
-    return render_form(
-        procurement,
-        form,
-        "Log a clarification question",
-        url_for("bids.clarifications", reference=reference),
-    )
-
-
-class AnswerForm(FlaskForm):
-    answer = TextAreaField(
-        "Answer", widget=GovTextArea(), validators=[InputRequired("Enter the answer")]
-    )
-    submit = SubmitField("Save the answer", widget=GovSubmitInput())
-
-
-@bp.route("/clarifications/<int:clarification_id>/answer", methods=["GET", "POST"])
-@allow(*MANAGERS)
-def answer(reference: str, clarification_id: int) -> Any:
-    procurement = load_procurement(reference)
-    item = questions.get_clarification(db.session, procurement, clarification_id)
-    if item is None:
-        abort(404)
-    form = AnswerForm()
-    if request.method == "GET":
-        form.answer.data = item.answer
-    if form.validate_on_submit():
-        try:
-            questions.answer(db.session, item, form.answer.data or "", current_user, clock.now())
-        except ServiceError as exc:
-            db.session.rollback()
-            apply_errors(form, exc.errors)
-        else:
-            db.session.commit()
-            flash(f"Answer to {bidding.clarification_label(item.number)} saved.", "success")
-            return redirect(url_for("bids.clarifications", reference=reference))
-    return render_form(
-        procurement,
-        form,
-        f"Answer {bidding.clarification_label(item.number)}",
-        url_for("bids.clarifications", reference=reference),
-        intro=item.question,
-    )
-
-
-@bp.route("/clarifications/<int:clarification_id>/publish", methods=["POST"])
-@allow(*MANAGERS)
-def publish(reference: str, clarification_id: int) -> Any:
-    procurement = load_procurement(reference)
-    item = questions.get_clarification(db.session, procurement, clarification_id)
-    if item is None:
-        abort(404)
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    try:
-        questions.publish(db.session, item, clock.now())
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    else:
-        db.session.commit()
-        flash(
-            f"{bidding.clarification_label(item.number)} is published to every bidder, without who asked.",
-            "success",
-        )
-    return redirect(url_for("bids.clarifications", reference=reference))
-
-
-@bp.route("/clarifications/published")
-@allow(*PROCUREMENT_READERS)
-def published(reference: str) -> Any:
-    procurement = load_procurement(reference)
-    return render_template(
-        "bidding/published.html",
-        procurement=procurement,
-        items=questions.published_log(db.session, procurement),
     )
