@@ -325,6 +325,8 @@ class ShortlistForm(FlaskForm):
     bidders = SelectMultipleField(
         "Organisations to invite to tender",
         coerce=int,
+        # The service names any organisation that may not be shortlisted, in plain words.
+        validate_choice=False,
         widget=GovCheckboxesInput(),
         validators=[Optional()],
     )

@@ -133,7 +133,10 @@ def test_the_lead_records_interest_selection_and_the_shortlist(
     client.post(f"/procurements/BID-1/bidders/{trust.id}/selection", data={"result": "passed"})
 
     refused = client.post("/procurements/BID-1/shortlist", data={"bidders": [str(ouse.id)]})
-    assert refused.status_code == 200  # a failed organisation is not a choice
+    assert (
+        "Only organisations that passed selection can be shortlisted: Ouse Valley Support"
+        in refused.get_data(as_text=True)
+    )
     client.post(
         "/procurements/BID-1/shortlist",
         data={"bidders": [str(trust.id)], "fewer_reason": "Only one provider in the district"},
