@@ -19,6 +19,9 @@ BLUEPRINTS = [
     "tenderflow.web.capital",
     "tenderflow.web.timetable",
     "tenderflow.web.messages",
+    "tenderflow.web.bidders",
+    "tenderflow.web.bids",
+    "tenderflow.web.clarifications",
 ]
 
 

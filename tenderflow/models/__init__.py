@@ -1,6 +1,7 @@
 """SQLAlchemy models. Every module is imported here so Alembic and the ORM see all tables."""
 
 from tenderflow.models.audit import AuditEvent
+from tenderflow.models.bidding import TenderField
 from tenderflow.models.capital import (
     CapitalAgreedScore,
     CapitalAttachment,
@@ -82,6 +83,7 @@ __all__ = [
     "ProcurementPlan",
     "ServiceType",
     "StageDates",
+    "TenderField",
     "Transition",
     "User",
     "UserRole",

@@ -20,7 +20,10 @@ from tenderflow.models import Procurement
 
 Check = Callable[[Session, Procurement, datetime], list[str]]
 
-GATE_MODULES: list[str] = ["tenderflow.services.timetable_gates"]
+GATE_MODULES: list[str] = [
+    "tenderflow.services.timetable_gates",
+    "tenderflow.services.bidding_gates",
+]
 
 _CHECKS: dict[str, list[Check]] = {}
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -19,6 +19,7 @@ from tenderflow.models import (
     Clarification,
     ConsensusScore,
     EvaluatorScore,
+    Milestone,
     ModerationQuery,
     PanelMember,
     Procurement,
@@ -156,6 +157,9 @@ def add_plan(procurement: Procurement, lead: User) -> None:
         ProcurementPlan(
             procurement_id=procurement.id,
             business_objectives="Reduce repeat homelessness.",
+            risks_and_controls="TUPE costs: early legal advice.",
+            route_recommendation="The national open procedure.",
+            agreed_at=clock.now(),
             updated_by_id=lead.id,
             updated_at=clock.now(),
         )
@@ -180,11 +184,20 @@ def add_shortlist(procurement: Procurement, names: list[str]) -> list[Bidder]:
 
 
 def add_bids(bidders: list[Bidder], opened: bool) -> list[Bid]:
+    """Bids received before a tender deadline that has just passed."""
+    deadline = db.session.scalar(
+        select(Milestone).where(
+            Milestone.procurement_id == bidders[0].procurement_id,
+            Milestone.kind == "tender-deadline",
+        )
+    )
+    assert deadline is not None
+    deadline.due_at = clock.now() - timedelta(hours=1)
     bids = [
         Bid(
             procurement_id=b.procurement_id,
             bidder_id=b.id,
-            received_at=clock.now(),
+            received_at=clock.now() - timedelta(days=1),
             price=Decimal("850000"),
             opened_at=clock.now() if opened else None,
         )

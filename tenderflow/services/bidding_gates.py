@@ -1,0 +1,83 @@
+"""Gates this feature adds: into ITT, into evaluation, and out of moderation."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from tenderflow.domain import bidding
+from tenderflow.domain.bidding import clarification_label
+from tenderflow.domain.stages import stages_for
+from tenderflow.models import Procurement
+from tenderflow.services import bidders, bids, clarifications, plans
+from tenderflow.services.gates import gate
+
+
+@gate("itt")
+def plan_is_agreed(session: Session, procurement: Procurement, now: datetime) -> list[str]:
+    """The procurement plan is written and agreed before the ITT goes out."""
+    plan = plans.plan_for(session, procurement)
+    if plan is None:
+        return ["Write the procurement plan and agree it"]
+    if plan.agreed_at is None:
+        return ["Agree the procurement plan"]
+    return []
+
+
+@gate("itt")
+def enough_candidates(session: Session, procurement: Procurement, now: datetime) -> list[str]:
+    """The shortlist meets the route's minimum number of candidates, or the shortfall is explained."""
+    shortlisted = sum(1 for b in bidders.bidders_of(session, procurement) if b.shortlisted)
+    record = bidders.tender_field(session, procurement)
+    return bidding.shortlist_unmet(
+        shortlisted,
+        procurement.min_candidates,
+        record.fewer_candidates_reason if record else None,
+        quotes=bidders.asks_for_quotes(procurement),
+    )
+
+
+@gate("evaluation")
+def bids_are_opened(session: Session, procurement: Procurement, now: datetime) -> list[str]:
+    """The tender deadline has passed and every bid received has been opened."""
+    deadline = bids.tender_deadline(session, procurement)
+    if deadline is None:
+        return ["Set the tender deadline in the timetable"]
+    if bidding.is_sealed(deadline, now):
+        return [
+            "The tender deadline has not passed: bids stay sealed until "
+            f"{bids.deadline_text(deadline)}"
+        ]
+    received = bids.bids_of(session, procurement)
+    if not received:
+        return ["Record the bids received"]
+    unopened = [b for b in received if b.opened_at is None]
+    if unopened:
+        count = len(unopened)
+        return [f"Open the bids: {count} bid{'s are' if count != 1 else ' is'} still unopened"]
+    return []
+
+
+def _no_open_clarifications(session: Session, procurement: Procurement) -> list[str]:
+    waiting = clarifications.open_clarifications(session, procurement)
+    if not waiting:
+        return []
+    labels = ", ".join(clarification_label(c.number) for c in waiting)
+    return [f"Answer the open clarification{'s' if len(waiting) != 1 else ''}: {labels}"]
+
+
+@gate("standstill")
+def clarifications_closed(session: Session, procurement: Procurement, now: datetime) -> list[str]:
+    """No clarification is waiting for an answer when moderation ends."""
+    return _no_open_clarifications(session, procurement)
+
+
+@gate("award")
+def clarifications_closed_before_award(
+    session: Session, procurement: Procurement, now: datetime
+) -> list[str]:
+    """Without a standstill, moderation ends at award: no clarification may still be open."""
+    if "standstill" in stages_for(procurement.route, procurement.decision):
+        return []  # checked on the way into standstill
+    return _no_open_clarifications(session, procurement)

@@ -1,0 +1,471 @@
+"""Bids: receipt, lateness, exclusion, opening and documents; and the procurement page's summary.
+
+Sealed bids stay sealed: the pages show who bid and when, never a price or a document,
+until the tender deadline has passed and the lead has opened the bids.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from typing import Any
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTextArea, GovTextInput
+from wtforms import SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import InputRequired
+
+from tenderflow import clock
+from tenderflow.domain import bidding
+from tenderflow.domain.money import parse_money
+from tenderflow.domain.roles import PROCUREMENT_READERS
+from tenderflow.extensions import db
+from tenderflow.models import Bid, BidDocument, Lot, Procurement, User
+from tenderflow.services import ServiceError, bidders, bids, plans
+from tenderflow.services import clarifications as questions
+from tenderflow.web import procurement_page
+from tenderflow.web.access import allow
+from tenderflow.web.bidders import (
+    MANAGERS,
+    ActionForm,
+    WhenForm,
+    can_manage,
+    load_procurement,
+    optional_int,
+    render_form,
+)
+from tenderflow.web.forms import GovDateField, MoneyField, apply_errors
+
+bp = Blueprint("bids", __name__, url_prefix="/procurements/<reference>")
+
+
+def _upload_dir() -> str:
+    return str(current_app.config["UPLOAD_DIR"])
+
+
+def _max_bytes() -> int:
+    return int(current_app.config.get("BID_DOCUMENT_MAX_BYTES", bids.DEFAULT_MAX_BYTES))
+
+
+def _bid_or_404(procurement: Procurement, bid_id: int) -> Bid:
+    bid = bids.get_bid(db.session, procurement, bid_id)
+    if bid is None:
+        abort(404)
+    return bid
+
+
+@procurement_page.section(20, "procurements/_bidding.html")
+def page_section(procurement: Procurement, user: User) -> dict[str, Any] | None:
+    """Counts of bidders, bids and clarifications, with links; nothing for other roles."""
+    if not user.has_role(*PROCUREMENT_READERS) or procurement.route == "exempt":
+        return None
+    everyone = bidders.bidders_of(db.session, procurement)
+    received = bids.bids_of(db.session, procurement)
+    asked = questions.clarifications_of(db.session, procurement)
+    plan = plans.plan_for(db.session, procurement)
+    deadline = bids.tender_deadline(db.session, procurement)
+    return {
+        "procurement": procurement,
+        "quotes": bidders.asks_for_quotes(procurement),
+        "summary": summary_lines(
+            plan_agreed=None if plan is None else plan.agreed_at is not None,
+            quotes=bidders.asks_for_quotes(procurement),
+            everyone=everyone,
+            received=received,
+            asked=asked,
+            sealed=bidding.is_sealed(deadline, clock.now()),
+            deadline=bids.deadline_text(deadline),
+        ),
+    }
+
+
+def summary_lines(
+    *,
+    plan_agreed: bool | None,
+    quotes: bool,
+    everyone: list[Any],
+    received: list[Bid],
+    asked: list[Any],
+    sealed: bool,
+    deadline: str | None,
+) -> dict[str, str]:
+    """Return the procurement page's one-line summaries of the plan, bidders, bids and questions."""
+    if plan_agreed is None:
+        plan_text = "Not written"
+    else:
+        plan_text = "Agreed" if plan_agreed else "Draft, not yet agreed"
+    if quotes:
+        bidders_text = f"{len(everyone)} asked to quote"
+    else:
+        bidders_text = (
+            f"{len(everyone)} registered interest, "
+            f"{sum(1 for b in everyone if b.selection == 'passed')} passed selection, "
+            f"{sum(1 for b in everyone if b.shortlisted)} shortlisted, "
+            f"{sum(1 for b in everyone if b.invited_at is not None)} invited to tender"
+        )
+    if sealed:
+        state = f"sealed until {deadline}" if deadline else "sealed: no tender deadline set"
+    else:
+        state = f"{sum(1 for b in received if b.opened_at is not None)} opened"
+    bids_text = (
+        f"{len(received)} received ({sum(1 for b in received if b.late)} late, "
+        f"{sum(1 for b in received if b.excluded)} excluded), {state}"
+    )
+    questions_text = (
+        f"{len(asked)} asked, {sum(1 for c in asked if c.is_open)} open, "
+        f"{sum(1 for c in asked if c.published_at is not None)} published"
+    )
+    return {
+        "plan": plan_text,
+        "bidders": bidders_text,
+        "bids": bids_text,
+        "questions": questions_text,
+    }
+
+
+# Bids
+
+
+@bp.route("/bids")
+@allow(*PROCUREMENT_READERS)
+def index(reference: str) -> Any:
+    procurement = load_procurement(reference)
+    deadline = bids.tender_deadline(db.session, procurement)
+    now = clock.now()
+    received = bids.bids_of(db.session, procurement)
+    return render_template(
+        "bidding/bids.html",
+        procurement=procurement,
+        bids=received,
+        sealed=bidding.is_sealed(deadline, now),
+        deadline=bids.deadline_text(deadline),
+        unopened=sum(1 for b in received if b.opened_at is None),
+        can_manage=can_manage(),
+        action=ActionForm(),
+    )
+
+
+class BidForm(WhenForm):
+    bidder_id = SelectField(
+        "Bidder",
+        coerce=optional_int,
+        widget=GovSelect(),
+        validators=[InputRequired("Select the bidder")],
+    )
+    lot_id = SelectField("Lot", coerce=optional_int, widget=GovSelect())
+    received_on = GovDateField(
+        "Date received",
+        invalid="Date received must be a real date",
+        description="For example 3 3 2027. Leave the date and time blank to record it as received now.",
+    )
+    received_time = StringField(
+        "Time received", description="For example 11:45", widget=GovTextInput()
+    )
+    submit = SubmitField("Record the bid", widget=GovSubmitInput())
+
+
+@bp.route("/bids/new", methods=["GET", "POST"])
+@allow(*MANAGERS)
+def new_bid(reference: str) -> Any:
+    procurement = load_procurement(reference)
+    everyone = bidders.bidders_of(db.session, procurement)
+    form = BidForm()
+    form.bidder_id.choices = [("", "Select the bidder")] + [
+        (b.id, b.name) for b in everyone if b.selection != "failed"
+    ]
+    if procurement.lots:
+        form.lot_id.choices = [("", "Select the lot")] + [
+            (lot.id, lot.title) for lot in procurement.lots
+        ]
+    else:
+        del form.lot_id
+    if form.validate_on_submit():
+        try:
+            when = form.instant(form.received_on, form.received_time)
+        except ValueError:
+            pass
+        else:
+            bidder = bidders.get_bidder(db.session, procurement, form.bidder_id.data or 0)
+            lot = (
+                db.session.get(Lot, form.lot_id.data)
+                if procurement.lots and form.lot_id.data
+                else None
+            )
+            if bidder is None:
+                apply_errors(form, {"bidder_id": "Select the bidder"})
+            else:
+                try:
+                    bid = bids.record_bid(
+                        db.session,
+                        procurement,
+                        bidder,
+                        received_at=when,
+                        lot=lot,
+                        user=current_user,
+                        now=clock.now(),
+                    )
+                except ServiceError as exc:
+                    db.session.rollback()
+                    apply_errors(
+                        form,
+                        {
+                            ("received_on" if k == "received_at" else k): v
+                            for k, v in exc.errors.items()
+                        },
+                    )
+                else:
+                    db.session.commit()
+                    message = f"Bid from {bidder.name} recorded."
+                    if bid.late:
+                        message += " It arrived after the tender deadline and is excluded unless you accept it."
+                    flash(message, "success")
+                    return redirect(url_for("bids.show", reference=reference, bid_id=bid.id))
+    return render_form(
+        procurement, form, "Record a bid received", url_for("bids.index", reference=reference)
+    )
+
+
+def _bid_page(procurement: Procurement, bid: Bid, upload_error: str | None = None) -> str:
+    deadline = bids.tender_deadline(db.session, procurement)
+    return render_template(
+        "bidding/bid.html",
+        procurement=procurement,
+        bid=bid,
+        sealed=bidding.is_sealed(deadline, clock.now()) or bid.opened_at is None,
+        deadline=bids.deadline_text(deadline),
+        price=bids.visible_price(bid),
+        can_manage=can_manage(),
+        max_size=bidding.format_size(_max_bytes()),
+        upload_error=upload_error,
+        format_size=bidding.format_size,
+    )
+
+
+@bp.route("/bids/<int:bid_id>")
+@allow(*PROCUREMENT_READERS)
+def show(reference: str, bid_id: int) -> Any:
+    procurement = load_procurement(reference)
+    return _bid_page(procurement, _bid_or_404(procurement, bid_id))
+
+
+class ReasonForm(FlaskForm):
+    reason = TextAreaField("Reason", widget=GovTextArea())
+    submit = SubmitField("Save", widget=GovSubmitInput())
+
+
+def _reason_journey(
+    reference: str,
+    bid_id: int,
+    *,
+    question: str,
+    button: str,
+    heading: str,
+    record: Callable[[Bid, str], Any],
+    done: str,
+    intro: str = "",
+) -> Any:
+    """Ask for a reason about a bid, record it, and go back to the bid."""
+    procurement = load_procurement(reference)
+    bid = _bid_or_404(procurement, bid_id)
+    back = url_for("bids.show", reference=reference, bid_id=bid.id)
+    form = ReasonForm()
+    form.reason.label.text = question
+    form.submit.label.text = button
+    if form.validate_on_submit():
+        try:
+            record(bid, form.reason.data or "")
+        except ServiceError as exc:
+            db.session.rollback()
+            apply_errors(form, exc.errors)
+        else:
+            db.session.commit()
+            flash(done.format(bidder=bid.bidder.name), "success")
+            return redirect(back)
+    return render_form(procurement, form, heading.format(bidder=bid.bidder.name), back, intro=intro)
+
+
+@bp.route("/bids/<int:bid_id>/accept-late", methods=["GET", "POST"])
+@allow(*MANAGERS)
+def accept_late(reference: str, bid_id: int) -> Any:
+    return _reason_journey(
+        reference,
+        bid_id,
+        question="Why is the late bid accepted?",
+        button="Accept the late bid",
+        heading="Accept the late bid from {bidder}",
+        record=lambda bid, reason: bids.accept_late_bid(db.session, bid, reason),
+        done="The late bid from {bidder} is accepted into evaluation.",
+        intro="A late bid is excluded unless a justified acceptance is recorded, "
+        "for example a failure of the council's own portal.",
+    )
+
+
+@bp.route("/bids/<int:bid_id>/exclude", methods=["GET", "POST"])
+@allow(*MANAGERS)
+def exclude(reference: str, bid_id: int) -> Any:
+    return _reason_journey(
+        reference,
+        bid_id,
+        question="Why is the bid excluded?",
+        button="Exclude the bid",
+        heading="Exclude the bid from {bidder}",
+        record=lambda bid, reason: bids.exclude_bid(db.session, bid, reason),
+        done="The bid from {bidder} is excluded.",
+    )
+
+
+@bp.route("/bids/open", methods=["POST"])
+@allow(*MANAGERS)
+def open_bids(reference: str) -> Any:
+    procurement = load_procurement(reference)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        count = bids.open_bids(db.session, procurement, current_user, clock.now())
+    except bids.SealedBid as exc:
+        db.session.commit()  # keeps the audited refusal
+        flash(str(exc), "error")
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    else:
+        db.session.commit()
+        flash(f"{count} bid{'s' if count != 1 else ''} opened.", "success")
+    return redirect(url_for("bids.index", reference=reference))
+
+
+class PriceForm(FlaskForm):
+    price = MoneyField(
+        "Evaluated price",
+        missing="Enter the bid's price",
+        description="The whole-life price in pounds, as the bid states it",
+        widget=GovTextInput(),
+    )
+    hourly_rate = StringField("Hourly rate (optional)", widget=GovTextInput())
+    contact_hours = StringField(
+        "Contact hours per person per week (optional)", widget=GovTextInput()
+    )
+    submit = SubmitField("Save the price", widget=GovSubmitInput())
+
+
+@bp.route("/bids/<int:bid_id>/price", methods=["GET", "POST"])
+@allow(*MANAGERS, per_object=True)
+def price(reference: str, bid_id: int) -> Any:
+    procurement = load_procurement(reference)
+    bid = _bid_or_404(procurement, bid_id)
+    now = clock.now()
+    try:
+        bids.refuse_if_sealed(
+            db.session, procurement, "see the price of a bid", "bids", bid.id, now
+        )
+    except bids.SealedBid as exc:
+        db.session.commit()
+        flash(str(exc), "error")
+        return redirect(url_for("bids.show", reference=reference, bid_id=bid.id))
+    form = PriceForm()
+    if request.method == "GET" and bid.price is not None:
+        form.price.data = str(bid.price)
+    if form.validate_on_submit():
+        errors: dict[str, str] = {}
+        extra = {}
+        for name in ("hourly_rate", "contact_hours"):
+            text = (getattr(form, name).data or "").strip()
+            try:
+                extra[name] = parse_money(text) if text else None
+            except ValueError as exc:
+                errors[name] = str(exc)
+        if not errors:
+            try:
+                bids.record_price(
+                    db.session,
+                    bid,
+                    form.price.amount,
+                    extra["hourly_rate"],
+                    extra["contact_hours"],
+                    now,
+                )
+            except bids.SealedBid as exc:
+                db.session.commit()
+                errors = {"price": str(exc)}
+            except ServiceError as exc:
+                db.session.rollback()
+                errors = exc.errors or {"price": str(exc)}
+            else:
+                db.session.commit()
+                flash(f"Price recorded for {bid.bidder.name}.", "success")
+                return redirect(url_for("bids.show", reference=reference, bid_id=bid.id))
+        apply_errors(form, errors)
+    return render_form(
+        procurement,
+        form,
+        f"Price of the bid from {bid.bidder.name}",
+        url_for("bids.show", reference=reference, bid_id=bid.id),
+    )
+
+
+@bp.route("/bids/<int:bid_id>/documents", methods=["POST"])
+@allow(*MANAGERS)
+def upload(reference: str, bid_id: int) -> Any:
+    procurement = load_procurement(reference)
+    bid = _bid_or_404(procurement, bid_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    upload_file = request.files.get("file")
+    error: str | None = None
+    if upload_file is None or not upload_file.filename:
+        error = "Select a file to upload"
+    else:
+        limit = _max_bytes()
+        content = upload_file.stream.read(limit + 1)
+        try:
+            bids.add_document(
+                db.session,
+                bid,
+                filename=upload_file.filename,
+                content=content,
+                upload_dir=_upload_dir(),
+                max_bytes=limit,
+                user=current_user,
+                now=clock.now(),
+            )
+        except ServiceError as exc:
+            db.session.rollback()
+            error = exc.errors.get("file") or str(exc)
+        else:
+            db.session.commit()
+            flash(f"{upload_file.filename} has been added to the bid.", "success")
+            return redirect(url_for("bids.show", reference=reference, bid_id=bid.id))
+    return _bid_page(procurement, bid, error), 400
+
+
+@bp.route("/bids/<int:bid_id>/documents/<int:bid_document_id>")
+@allow(*PROCUREMENT_READERS, per_object=True)
+def document(reference: str, bid_id: int, bid_document_id: int) -> Any:
+    procurement = load_procurement(reference)
+    bid = _bid_or_404(procurement, bid_id)
+    item = db.session.get(BidDocument, bid_document_id)
+    if item is None or item.bid_id != bid.id:
+        abort(404)
+    try:
+        data = bids.read_document(db.session, item, _upload_dir(), clock.now())
+    except bids.SealedBid:
+        db.session.commit()  # keeps the audited refusal
+        abort(403)
+    return send_file(
+        io.BytesIO(data),
+        mimetype=item.content_type,
+        as_attachment=True,
+        download_name=item.original_filename,
+    )
