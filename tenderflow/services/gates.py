@@ -20,7 +20,7 @@ from tenderflow.models import Procurement
 
 Check = Callable[[Session, Procurement, datetime], list[str]]
 
-GATE_MODULES: list[str] = []
+GATE_MODULES: list[str] = ["tenderflow.services.evaluation_gates"]
 
 _CHECKS: dict[str, list[Check]] = {}
 
