@@ -42,7 +42,9 @@ def check_model_text(yaml_text: str) -> list[str]:
     try:
         data = yaml.safe_load(yaml_text)
     except yaml.YAMLError as exc:
-        raise ModelRefused([f"The file cannot be read as YAML: {' '.join(str(exc).split())}"])
+        raise ModelRefused(
+            [f"The file cannot be read as YAML: {' '.join(str(exc).split())}"]
+        ) from None
     errors, warnings = validate_model(data)
     if errors:
         raise ModelRefused(errors)
