@@ -46,6 +46,11 @@ def panel_is_ready(session: Session, procurement: Procurement, now: datetime) ->
     unassigned = [m.user.name for m in evaluators if not m.assignments]
     if unassigned:
         unmet.append(f"Assign sections or criteria to {_names(unassigned)}.")
+    if found is not None:
+        covered = {a.criterion_id for m in evaluators for a in m.assignments}
+        uncovered = [c.id for c in found[1].criteria if c.id not in covered]
+        if uncovered:
+            unmet.append(f"Assign {_names(uncovered)} to at least one evaluator.")
     unsigned = [m.user.name for m in evaluators if m.confidentiality_signed_at is None]
     if unsigned:
         unmet.append(f"{_names(unsigned)} must sign the confidentiality agreement.")

@@ -106,7 +106,10 @@ def an_evaluation(
 def sign_and_declare(member: PanelMember, conflicted: tuple[str, ...] = ()) -> None:
     panel.sign_confidentiality(member, clock.now())
     answers = {
-        bidder.id: (bidder.name in conflicted, "My sister works there." if bidder.name in conflicted else "")
+        bidder.id: (
+            bidder.name in conflicted,
+            "My sister works there." if bidder.name in conflicted else "",
+        )
         for bidder in panel.bidders_to_declare(db.session, member.procurement)
     }
     panel.declare_conflicts(db.session, member, answers, clock.now())
@@ -127,7 +130,9 @@ def extend(world: dict[str, Any]) -> None:
     )
     model_versions.publish_model(db.session, procurement, now)
     model_versions.publish_guidance(db.session, procurement, now)
-    bidder = Bidder(procurement_id=procurement.id, name="Access World Evaluation Bidder", registered_at=now)
+    bidder = Bidder(
+        procurement_id=procurement.id, name="Access World Evaluation Bidder", registered_at=now
+    )
     db.session.add(
         Bid(
             procurement_id=procurement.id,
@@ -142,7 +147,14 @@ def extend(world: dict[str, Any]) -> None:
     member = panel.add_member(db.session, procurement, people[Role.EVALUATOR].id, "evaluator")
     panel.assign(db.session, member, model, ["Q1"])
     panel.add_member(db.session, procurement, people[Role.MODERATOR].id, "moderator")
-    query = moderation.raise_query(db.session, procurement, "Ask about TUPE costs.", people[Role.MODERATOR], now)
+    query = moderation.raise_query(
+        db.session, procurement, "Ask about TUPE costs.", people[Role.MODERATOR], now
+    )
     world["url_args"].update(
-        {"member_id": member.id, "criterion_id": "Q1", "query_id": query.id, "evaluator_id": member.id}
+        {
+            "member_id": member.id,
+            "criterion_id": "Q1",
+            "query_id": query.id,
+            "evaluator_id": member.id,
+        }
     )

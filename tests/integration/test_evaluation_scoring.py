@@ -94,7 +94,9 @@ def test_an_evaluator_sees_only_assigned_criteria_and_never_anothers_scores(
     sign_in_as(client, second.user)
     client.post(
         "/evaluations/EVAL-1/criteria/Q1/scores",
-        data=_form(evaluation, {"Harbour Light Housing Trust": ("1", "Second evaluator's secret.")}),
+        data=_form(
+            evaluation, {"Harbour Light Housing Trust": ("1", "Second evaluator's secret.")}
+        ),
     )
     sign_in_as(client, first.user)
     assert client.get("/evaluations/EVAL-1/criteria/Q2/scores").status_code == 404
