@@ -25,7 +25,7 @@ bp = Blueprint("evaluation", __name__, url_prefix="/evaluations")
 navigation.register(
     "Evaluations",
     "evaluation.mine",
-    {Role.EVALUATOR},
+    {Role.EVALUATOR, Role.MODERATOR},
     25,
     also_for=("evaluation.",),
 )
