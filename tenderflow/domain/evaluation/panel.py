@@ -80,7 +80,7 @@ def parse_score(value: Any, scale: Scale) -> tuple[Decimal | None, str | None]:
         return None, f"score {text!r} is not a number"
     if not score.is_finite() or not scale.contains(score):
         return None, f"score {text} is off the scale {scale.label}"
-    if score != score.quantize(Decimal("0.5")):
+    if score * 2 != (score * 2).to_integral_value():
         return None, f"score {text} must be a whole or half point"
     return score, None
 
