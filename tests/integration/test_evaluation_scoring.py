@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from tenderflow.domain.roles import Role
 from tenderflow.extensions import db
-from tenderflow.models import EvaluatorScore
+from tenderflow.models import AuditEvent, EvaluatorScore
 from tests.integration.conftest import sign_in_as
 from tests.integration.evaluation_world import COMMENT, an_evaluation
 
@@ -207,6 +207,10 @@ def test_a_workbook_with_any_bad_row_is_refused_whole_listing_each_row(
     ):
         assert expected in page
     assert _scores(member) == {}
+    refused = db.session.scalar(
+        select(AuditEvent).where(AuditEvent.entity == "scoring workbook")
+    )
+    assert refused is not None and "5 problem(s)" in refused.summary
 
 
 def test_a_workbook_row_for_a_conflicted_bidder_is_refused(client: Any, make_user: Any) -> None:

@@ -171,3 +171,30 @@ def test_bids_not_yet_opened_are_not_shown_to_evaluators(client: Any, make_user:
     page = client.get("/evaluations/EVAL-1/criteria/Q1/scores").get_data(as_text=True)
     assert "Harbour Light" not in page
     assert db.session.scalar(select(func.count(EvaluatorScore.id))) == 0
+
+
+def test_the_panel_reads_the_guidance_only_once_it_is_released(
+    client: Any, make_user: Any
+) -> None:
+    evaluation = an_evaluation(make_user)
+    version = _versions(evaluation.procurement)[0]
+    version.guidance_published_at = None
+    db.session.commit()
+    sign_in_as(client, evaluation.evaluators[0].user)
+    assert client.get("/evaluations/EVAL-1/model/guidance").status_code == 403
+    sign_in_as(client, make_user(Role.EVALUATOR))  # not on the panel
+    assert client.get("/evaluations/EVAL-1/model/guidance").status_code == 403
+    version.guidance_published_at = version.published_at
+    db.session.commit()
+    sign_in_as(client, evaluation.evaluators[0].user)
+    page = client.get("/evaluations/EVAL-1/model/guidance").get_data(as_text=True)
+    for expected in (
+        "No response or unacceptable",  # the scale's descriptors
+        "Service delivery (45%)",  # sections with weights
+        "Q1: Service model and support planning (weight 15",
+        "Safeguarding adults and children",  # pass/fail questions
+        "Price (40%)",
+        "he lowest compliant price gets the full price weight; each other",
+        "differ by 2 or more",
+    ):
+        assert expected in page

@@ -9,7 +9,7 @@ from flask import abort, flash, redirect, render_template, request, send_file, u
 from flask_login import current_user
 from sqlalchemy import select
 
-from tenderflow import clock
+from tenderflow import audit, clock
 from tenderflow.domain.evaluation.panel import next_step
 from tenderflow.domain.roles import Role
 from tenderflow.extensions import db
@@ -329,6 +329,15 @@ def import_workbook(reference: str, member_id: int) -> Any:
             except scoring_service.ScoresRefused as exc:
                 db.session.rollback()
                 problems = [str(p) for p in exc.problems]
+                audit.record(
+                    db.session,
+                    "refused",
+                    "scoring workbook",
+                    member.id,
+                    f"Scoring workbook for {member.user.name} refused: {len(problems)} problem(s)",
+                    procurement.id,
+                )
+                db.session.commit()
                 errors["workbook"] = (
                     f"The workbook was not imported: {len(problems)} problem(s), listed below"
                 )

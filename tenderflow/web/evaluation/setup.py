@@ -15,6 +15,7 @@ from tenderflow.services import ServiceError
 from tenderflow.services.evaluation import (
     bids_in_evaluation,
     current_model,
+    is_lead,
     member_by_id,
     member_of,
 )
@@ -119,19 +120,7 @@ def _chosen_model(errors: dict[str, str]) -> tuple[str, str]:
 def guidance(reference: str) -> Any:
     procurement = procurement_or_404(reference)
     found = current_model(db.session, procurement)
-    lead_or_admin = current_user.has_role(Role.ADMIN) or procurement.lead_id == current_user.id
-    member = member_of(db.session, procurement, current_user)
-    released = found is not None and found[0].guidance_published_at is not None
-    published = found is not None and found[0].published_at is not None
-    if not (
-        lead_or_admin
-        or (member and released)
-        or (
-            published
-            and not member
-            and current_user.has_role(Role.COMMISSIONING_BODY, Role.MODERATOR)
-        )
-    ):
+    if not _may_read_guidance(procurement, found):
         abort(403)
     if found is None:
         abort(404)
@@ -142,6 +131,21 @@ def guidance(reference: str) -> Any:
         version=version,
         model=evaluation_model,
         formula=FORMULA_DESCRIPTIONS.get(evaluation_model.price.formula, ""),
+    )
+
+
+def _may_read_guidance(procurement: Any, found: Any) -> bool:
+    """The lead and administrators always; the panel once the guidance is released; the
+    commissioning body once the model is published with the ITT."""
+    if is_lead(current_user, procurement):
+        return True
+    version = found[0] if found else None
+    if member_of(db.session, procurement, current_user) is not None:
+        return version is not None and version.guidance_published_at is not None
+    return (
+        current_user.has_role(Role.COMMISSIONING_BODY)
+        and version is not None
+        and version.published_at is not None
     )
 
 
