@@ -55,7 +55,7 @@ MODERATION_SCORES = {
 }
 COMMENTS = {
     1: "Little evidence; the response restates the specification.",
-    2: "Some evidence, but the plan for young people leaving care is thin.",
+    2: "Some evidence, but the support plan lacks detail.",
     3: "Meets the requirement, with a workable plan and some evidence.",
     4: "A clear, evidenced model drawn from a comparable service.",
     5: "Comprehensive and well evidenced, with added value for service users.",

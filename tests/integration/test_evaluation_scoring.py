@@ -207,9 +207,7 @@ def test_a_workbook_with_any_bad_row_is_refused_whole_listing_each_row(
     ):
         assert expected in page
     assert _scores(member) == {}
-    refused = db.session.scalar(
-        select(AuditEvent).where(AuditEvent.entity == "scoring workbook")
-    )
+    refused = db.session.scalar(select(AuditEvent).where(AuditEvent.entity == "scoring workbook"))
     assert refused is not None and "5 problem(s)" in refused.summary
 
 

@@ -173,9 +173,7 @@ def test_bids_not_yet_opened_are_not_shown_to_evaluators(client: Any, make_user:
     assert db.session.scalar(select(func.count(EvaluatorScore.id))) == 0
 
 
-def test_the_panel_reads_the_guidance_only_once_it_is_released(
-    client: Any, make_user: Any
-) -> None:
+def test_the_panel_reads_the_guidance_only_once_it_is_released(client: Any, make_user: Any) -> None:
     evaluation = an_evaluation(make_user)
     version = _versions(evaluation.procurement)[0]
     version.guidance_published_at = None
