@@ -230,3 +230,38 @@ def test_a_workbook_row_for_a_conflicted_bidder_is_refused(client: Any, make_use
     sign_in_as(client, make_user(Role.EVALUATOR))
     other = evaluation.evaluators[1]
     assert client.get(f"/evaluations/EVAL-1/panel/{other.id}/workbook").status_code == 403
+
+
+def test_the_lead_imports_an_offline_evaluators_workbook_for_them(
+    client: Any, make_user: Any
+) -> None:
+    evaluation = an_evaluation(make_user)
+    member = evaluation.evaluators[1]
+    sign_in_as(client, evaluation.lead)
+    book = _workbook(client, member)
+    for row in book["Scores"].iter_rows(min_row=2):
+        row[3].value, row[4].value = 3, "Scored on paper at the panel day."
+    response = _upload(client, member, book, submit=True)
+    assert response.status_code == 302
+    saved = _scores(member)
+    assert len(saved) == 6 and {s.status for s in saved.values()} == {"submitted"}
+    page = client.get("/evaluations/EVAL-1/panel").get_data(as_text=True)
+    assert "Submitted (6 of 6 submitted, 0 drafts)" in page
+    assert "Scored on paper" not in page
+
+
+def test_the_procurement_page_gives_each_reader_their_next_step(
+    client: Any, make_user: Any
+) -> None:
+    evaluation = an_evaluation(make_user)
+    sign_in_as(client, evaluation.lead)
+    page = client.get("/procurements/EVAL-1").get_data(as_text=True)
+    assert "Panel: 2 evaluator(s), 2 signed and declared, 0 submitted every score." in page
+    sign_in_as(client, evaluation.moderator.user)
+    page = client.get("/procurements/EVAL-1").get_data(as_text=True)
+    assert "You moderate this evaluation." in page
+    assert "moderation screen" not in page
+    commissioner = make_user(Role.COMMISSIONING_BODY)
+    sign_in_as(client, commissioner)
+    page = client.get("/procurements/EVAL-1").get_data(as_text=True)
+    assert 'id="evaluation"' not in page

@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from tenderflow.domain.evaluation.model import Scale, plain
+from tenderflow.domain.evaluation.rows import _text  # cells read as the CSV checks read them
 
 # Stages in which the panel's own scores may be seen by others (moderation has opened).
 MODERATION_OPEN_STAGES = frozenset({"moderation", "standstill", "award", "contract"})
@@ -69,9 +70,7 @@ class SheetProblem:
 
 def parse_score(value: Any, scale: Scale) -> tuple[Decimal | None, str | None]:
     """Read a score typed or stored in a cell; return (score, problem)."""
-    text = "" if value is None else str(value).strip()
-    if isinstance(value, float) and value.is_integer():
-        text = str(int(value))
+    text = _text(value)
     if not text:
         return None, None
     try:
@@ -145,14 +144,6 @@ def check_score_rows(
         elif score is not None:
             entries.append(ScoreEntry(bidder, criterion, score, comment))
     return entries, problems
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
 
 
 def score_text(score: Decimal | None) -> str:
