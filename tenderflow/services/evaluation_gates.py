@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from tenderflow.domain.stages import stages_for
 from tenderflow.models import Procurement
-from tenderflow.services.evaluation import bids_in_evaluation, current_model, panel_of
+from tenderflow.services.evaluation import bid_label, bids_in_evaluation, current_model, panel_of
 from tenderflow.services.evaluation.moderation import moderation_of, open_queries, pass_fail_of
 from tenderflow.services.evaluation.panel import declared_every_bidder
 from tenderflow.services.evaluation.scoring import progress_of
@@ -101,14 +101,14 @@ def _consensus_complete(session: Session, procurement: Procurement, now: datetim
             ]
             if missing:
                 unmet.append(
-                    f"Agree consensus scores with a rationale for {bid.bidder.name} on "
+                    f"Agree consensus scores with a rationale for {bid_label(bid)} on "
                     f"{_names(missing)}."
                 )
     recorded = pass_fail_of(session, procurement)
     for bid in bids:
         missing = [q.id for q in model.pass_fail if (bid.id, q.id) not in recorded]
         if missing:
-            unmet.append(f"Record pass or fail for {bid.bidder.name} on {_names(missing)}.")
+            unmet.append(f"Record pass or fail for {bid_label(bid)} on {_names(missing)}.")
     queries = open_queries(session, procurement)
     if queries:
         unmet.append(

@@ -221,3 +221,62 @@ def test_a_fail_needs_a_note(client: Any, make_user: Any) -> None:
     sign_in_as(client, evaluation.moderator.user)
     page = client.get("/evaluations/EVAL-1/results").get_data(as_text=True)
     assert "Insurance" in page or "PF2" in page
+
+
+def test_each_lot_is_scored_and_ranked_on_its_own(client: Any, make_user: Any) -> None:
+    from decimal import Decimal
+
+    from tenderflow.models import Bid, Bidder, Lot
+    from tenderflow.services.evaluation import bid_label
+
+    evaluation = an_evaluation(make_user, assignments=(ALL, ALL))
+    procurement = evaluation.procurement
+    east = Lot(procurement_id=procurement.id, number=1, title="East")
+    west = Lot(procurement_id=procurement.id, number=2, title="West")
+    db.session.add_all([east, west])
+    db.session.flush()
+    for bid in evaluation.bids:
+        bid.lot_id = east.id
+    # The same bidder bids for the west lot too, against a newcomer.
+    harbour = evaluation.bid("Harbour Light Housing Trust").bidder
+    newcomer = Bidder(
+        procurement_id=procurement.id, name="West Kent Newcomer", registered_at=clock.now()
+    )
+    for bidder, price in ((harbour, "80000"), (newcomer, "85000")):
+        db.session.add(
+            Bid(
+                procurement_id=procurement.id,
+                bidder=bidder,
+                lot_id=west.id,
+                received_at=clock.now(),
+                price=Decimal(price),
+                opened_at=clock.now(),
+            )
+        )
+    db.session.commit()
+    from tests.integration.evaluation_world import sign_and_declare
+
+    for member in evaluation.evaluators:
+        sign_and_declare(member)
+        rows: list[tuple[int, dict[str, Any]]] = []
+        for bid in scoring.work_of(db.session, member).bids:  # type: ignore[union-attr]
+            for criterion in ALL:
+                row = {
+                    "bidder": bid_label(bid),
+                    "criterion": criterion,
+                    "score": 3,
+                    "comment": "Ok.",
+                }
+                rows.append((len(rows), row))
+        assert len(rows) == 5 * len(ALL)
+        scoring.save_scores(db.session, member, "test", rows, clock.now())
+        scoring.submit_scores(db.session, member, clock.now())
+    procurement.stage = "moderation"
+    db.session.commit()
+    sign_in_as(client, evaluation.moderator.user)
+    page = client.get("/evaluations/EVAL-1/moderation").get_data(as_text=True)
+    assert "Harbour Light Housing Trust (lot 1)" in page
+    assert "Harbour Light Housing Trust (lot 2)" in page
+    page = client.get("/evaluations/EVAL-1/results").get_data(as_text=True)
+    assert "Lot 1: East" in page and "Lot 2: West" in page
+    assert "Highest-ranked bid: <strong>Harbour Light Housing Trust</strong>" in page

@@ -22,6 +22,7 @@ from tenderflow.services.evaluation_results import (
 
 __all__ = [
     "Panel",
+    "bid_label",
     "bidders_to_declare",
     "bids_in_evaluation",
     "bids_opened",
@@ -41,6 +42,11 @@ def is_lead(user: User, procurement: Procurement) -> bool:
     return user.has_role(Role.ADMIN) or (
         user.has_role(Role.PROCUREMENT_LEAD) and procurement.lead_id == user.id
     )
+
+
+def bid_label(bid: Bid) -> str:
+    """Name a bid as the panel sees it: the bidder, and its lot where there are lots."""
+    return f"{bid.bidder.name} (lot {bid.lot.number})" if bid.lot is not None else bid.bidder.name
 
 
 def bids_opened(session: Session, procurement: Procurement) -> bool:

@@ -22,7 +22,7 @@ from tenderflow.models import (
     User,
 )
 from tenderflow.services import ServiceError
-from tenderflow.services.evaluation import bids_in_evaluation, current_model
+from tenderflow.services.evaluation import bid_label, bids_in_evaluation, current_model
 
 
 @dataclass
@@ -122,9 +122,9 @@ def record_consensus(
     if problem:
         errors["score"] = problem[0].upper() + problem[1:]
     elif score is None:
-        errors["score"] = f"Enter the consensus score for {bid.bidder.name}"
+        errors["score"] = f"Enter the consensus score for {bid_label(bid)}"
     if not rationale.strip():
-        errors["rationale"] = f"Enter the rationale for the consensus score for {bid.bidder.name}"
+        errors["rationale"] = f"Enter the rationale for the consensus score for {bid_label(bid)}"
     if errors:
         raise ServiceError("Consensus not recorded", errors)
     assert score is not None
@@ -225,7 +225,7 @@ def record_pass_fail(
             errors[f"pf-{bid_id}-{question_id}"] = "Unknown bid or question"
         elif result == "fail" and not note.strip():
             errors[f"note-{bid_id}-{question_id}"] = (
-                f"Enter why {bids[bid_id].bidder.name} fails {questions[question_id].title}"
+                f"Enter why {bid_label(bids[bid_id])} fails {questions[question_id].title}"
             )
         elif result not in ("pass", "fail", ""):
             errors[f"pf-{bid_id}-{question_id}"] = "Select pass or fail"

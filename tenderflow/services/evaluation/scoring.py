@@ -23,6 +23,7 @@ from tenderflow.models import EvaluatorScore, PanelMember
 from tenderflow.services import ServiceError
 from tenderflow.services.evaluation import (
     Panel,
+    bid_label,
     bids_in_evaluation,
     conflicted_bidder_ids,
     current_model,
@@ -86,7 +87,7 @@ def rules_for(session: Session, work: Panel) -> SheetRules:
     """Return what the member may score, for checking a sheet."""
     everyone = bids_in_evaluation(session, work.member.procurement)
     conflicted = conflicted_bidder_ids(work.member)
-    names = {bid.id: bid.bidder.name for bid in everyone}
+    names = {bid.id: bid_label(bid) for bid in everyone}
     locked = {
         (names[bid_id], criterion)
         for (bid_id, criterion), s in scores_of(session, work.member).items()
@@ -94,10 +95,10 @@ def rules_for(session: Session, work: Panel) -> SheetRules:
     }
     return SheetRules(
         scale=work.model.scale,
-        bidders={bid.bidder.name for bid in everyone if bid.opened_at is not None},
+        bidders={bid_label(bid) for bid in everyone if bid.opened_at is not None},
         criteria={c.id for c in work.model.criteria},
         assigned={c.id for c in work.criteria},
-        conflicted={bid.bidder.name for bid in everyone if bid.bidder_id in conflicted},
+        conflicted={bid_label(bid) for bid in everyone if bid.bidder_id in conflicted},
         locked=locked,
     )
 
@@ -120,7 +121,7 @@ def save_scores(
     entries, problems = check_score_rows(sheet, rows, rules_for(session, work))
     if problems:
         raise ScoresRefused(problems)
-    bids = {bid.bidder.name: bid for bid in work.bids}
+    bids = {bid_label(bid): bid for bid in work.bids}
     existing = scores_of(session, member)
     for entry in entries:
         bid = bids[entry.bidder]
@@ -146,7 +147,7 @@ def submit_scores(session: Session, member: PanelMember, now: datetime) -> int:
         raise ServiceError("Nothing to score", {"scores": "You have no bids or criteria to score"})
     existing = scores_of(session, member)
     missing = [
-        f"{bid.bidder.name} on {criterion.id}"
+        f"{bid_label(bid)} on {criterion.id}"
         for bid, criterion in work.cells
         if (bid.id, criterion.id) not in existing
         or existing[(bid.id, criterion.id)].score is None

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from tenderflow.domain.evaluation.panel import SheetProblem, score_text
 from tenderflow.models import PanelMember
 from tenderflow.services import ServiceError
+from tenderflow.services.evaluation import bid_label
 from tenderflow.services.evaluation.scoring import (
     ScoresRefused,
     save_scores,
@@ -57,7 +58,7 @@ def export_workbook(session: Session, member: PanelMember) -> bytes:
         score = saved.get((bid.id, criterion.id))
         sheet.append(
             (
-                bid.bidder.name,
+                bid_label(bid),
                 criterion.id,
                 criterion.title,
                 float(score.score) if score and score.score is not None else None,

@@ -17,10 +17,11 @@ from tenderflow.domain.roles import Role
 from tenderflow.extensions import db
 from tenderflow.models import PanelMember, Procurement
 from tenderflow.services import procurements as procurement_service
-from tenderflow.services.evaluation import is_lead, member_of
+from tenderflow.services.evaluation import bid_label, is_lead, member_of
 from tenderflow.web import navigation
 
 bp = Blueprint("evaluation", __name__, url_prefix="/evaluations")
+bp.add_app_template_filter(bid_label, "bid_label")
 
 navigation.register(
     "Evaluations",

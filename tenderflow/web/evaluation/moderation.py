@@ -13,7 +13,7 @@ from tenderflow.domain.roles import Role
 from tenderflow.extensions import db
 from tenderflow.models import ModerationQuery
 from tenderflow.services import ServiceError
-from tenderflow.services.evaluation import is_lead, member_of
+from tenderflow.services.evaluation import bids_in_evaluation, is_lead, member_of
 from tenderflow.services.evaluation import moderation as service
 from tenderflow.services.evaluation_results import results_for
 from tenderflow.web.access import allow
@@ -213,15 +213,20 @@ def results(reference: str) -> Any:
     procurement = procurement_or_404(reference)
     if not may_see_results(procurement, current_user):
         abort(403)
-    found = results_for(db.session, procurement)
-    if found is None:
+    # Each lot is evaluated on its own; a procurement without lots is one evaluation.
+    lots = [
+        lot
+        for lot in procurement.lots
+        if any(bid.lot_id == lot.id for bid in bids_in_evaluation(db.session, procurement))
+    ]
+    blocks = [(lot, results_for(db.session, procurement, lot)) for lot in lots] or [
+        (None, results_for(db.session, procurement))
+    ]
+    if blocks[0][1] is None:
         abort(404)
-    moderation = service.moderation_of(db.session, procurement)
     return render_template(
         "evaluation/results.html",
         procurement=procurement,
-        results=found,
-        result=found.result,
-        moderation=moderation,
+        blocks=blocks,
         open_queries=service.open_queries(db.session, procurement),
     )

@@ -16,6 +16,7 @@ from tenderflow.extensions import db
 from tenderflow.models import PanelMember, Procurement
 from tenderflow.services import ServiceError
 from tenderflow.services.evaluation import (
+    bid_label,
     bidders_to_declare,
     current_model,
     is_lead,
@@ -190,7 +191,7 @@ def score(reference: str, criterion_id: str) -> Any:
             (
                 index,
                 {
-                    "bidder": bid.bidder.name,
+                    "bidder": bid_label(bid),
                     "criterion": criterion.id,
                     "score": request.form.get(f"score-{bid.id}", ""),
                     "comment": request.form.get(f"comment-{bid.id}", ""),
@@ -215,7 +216,7 @@ def score(reference: str, criterion_id: str) -> Any:
             for problem in exc.problems:
                 bid = work.bids[problem.row]
                 field = "comment" if "comment" in problem.message else "score"
-                errors.setdefault(f"{field}-{bid.id}", f"{bid.bidder.name}: {problem.message}")
+                errors.setdefault(f"{field}-{bid.id}", f"{bid_label(bid)}: {problem.message}")
         except ServiceError as exc:
             db.session.rollback()
             errors = exc.errors
