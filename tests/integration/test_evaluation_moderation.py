@@ -173,6 +173,7 @@ def test_gates_refuse_with_reasons_then_hold(client: Any, make_user: Any) -> Non
     _submit_all(evaluation)
     assert unmet_conditions(db.session, procurement, "moderation", now) == []
     procurement.stage = "moderation"
+    sign_and_declare(evaluation.moderator)
     db.session.commit()
     unmet = unmet_conditions(db.session, procurement, "standstill", now)
     assert any(
@@ -272,6 +273,7 @@ def test_each_lot_is_scored_and_ranked_on_its_own(client: Any, make_user: Any) -
         scoring.save_scores(db.session, member, "test", rows, clock.now())
         scoring.submit_scores(db.session, member, clock.now())
     procurement.stage = "moderation"
+    sign_and_declare(evaluation.moderator)  # again, for the new bidder
     db.session.commit()
     sign_in_as(client, evaluation.moderator.user)
     page = client.get("/evaluations/EVAL-1/moderation").get_data(as_text=True)
@@ -280,3 +282,18 @@ def test_each_lot_is_scored_and_ranked_on_its_own(client: Any, make_user: Any) -
     page = client.get("/evaluations/EVAL-1/results").get_data(as_text=True)
     assert "Lot 1: East" in page and "Lot 2: West" in page
     assert "Highest-ranked bid: <strong>Harbour Light Housing Trust</strong>" in page
+
+
+def test_a_moderator_signs_and_declares_before_seeing_any_score(
+    client: Any, make_user: Any
+) -> None:
+    evaluation = an_evaluation(make_user, assignments=(ALL, ALL))
+    _submit_all(evaluation)
+    evaluation.procurement.stage = "moderation"
+    evaluation.moderator.confidentiality_signed_at = None
+    db.session.commit()
+    sign_in_as(client, evaluation.moderator.user)
+    response = client.get("/evaluations/EVAL-1/moderation")
+    assert response.status_code == 302
+    assert "Evaluator A on" not in client.get(response.headers["Location"]).get_data(as_text=True)
+    assert client.get("/evaluations/EVAL-1/moderation/Q1").status_code == 302

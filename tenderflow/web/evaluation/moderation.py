@@ -15,6 +15,7 @@ from tenderflow.models import ModerationQuery
 from tenderflow.services import ServiceError
 from tenderflow.services.evaluation import bids_in_evaluation, is_lead, member_of
 from tenderflow.services.evaluation import moderation as service
+from tenderflow.services.evaluation.panel import declared_every_bidder
 from tenderflow.services.evaluation_results import results_for
 from tenderflow.web.access import allow
 from tenderflow.web.evaluation import (
@@ -27,15 +28,21 @@ from tenderflow.web.evaluation import (
 
 def _moderation_or_redirect(reference: str) -> Any:
     procurement = procurement_or_404(reference)
-    moderator_or_403(procurement)
-    moderation = service.moderation_of(db.session, procurement)
-    return procurement, moderation
+    member = moderator_or_403(procurement)
+    if member is not None and not (
+        member.confidentiality_signed_at and declared_every_bidder(db.session, member)
+    ):
+        flash("Sign the confidentiality agreement and declare any conflicts first.", "error")
+        return procurement, None, redirect(url_for("evaluation.overview", reference=reference))
+    return procurement, service.moderation_of(db.session, procurement), None
 
 
 @bp.route("/<reference>/moderation")
 @allow(Role.MODERATOR, Role.ADMIN, per_object=True)
 def moderation(reference: str) -> Any:
-    procurement, moderation = _moderation_or_redirect(reference)
+    procurement, moderation, refused = _moderation_or_redirect(reference)
+    if refused:
+        return refused
     return render_template(
         "evaluation/moderation.html",
         procurement=procurement,
@@ -47,7 +54,9 @@ def moderation(reference: str) -> Any:
 @bp.route("/<reference>/moderation/<criterion_id>", methods=["GET", "POST"])
 @allow(Role.MODERATOR, Role.ADMIN, per_object=True)
 def consensus(reference: str, criterion_id: str) -> Any:
-    procurement, moderation = _moderation_or_redirect(reference)
+    procurement, moderation, refused = _moderation_or_redirect(reference)
+    if refused:
+        return refused
     if moderation is None:
         flash("Moderation has not opened.", "error")
         return redirect(url_for("evaluation.moderation", reference=reference))
