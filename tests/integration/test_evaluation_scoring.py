@@ -237,8 +237,14 @@ def test_the_lead_imports_an_offline_evaluators_workbook_for_them(
 ) -> None:
     evaluation = an_evaluation(make_user)
     member = evaluation.evaluators[1]
+    sign_in_as(client, member.user)
+    client.post(
+        "/evaluations/EVAL-1/criteria/Q1/scores",
+        data=_form(evaluation, {"Harbour Light Housing Trust": ("2", "A private draft.")}),
+    )
     sign_in_as(client, evaluation.lead)
     book = _workbook(client, member)
+    assert "A private draft." not in [c.value for c in book["Scores"]["E"]]
     for row in book["Scores"].iter_rows(min_row=2):
         row[3].value, row[4].value = 3, "Scored on paper at the panel day."
     response = _upload(client, member, book, submit=True)

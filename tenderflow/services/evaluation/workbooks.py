@@ -39,8 +39,9 @@ def workbook_name(member: PanelMember) -> str:
     return f"{member.procurement.reference}-scores-{person}.xlsx"
 
 
-def export_workbook(session: Session, member: PanelMember) -> bytes:
-    """Write the member's scoring workbook: their bids and criteria, with any saved scores."""
+def export_workbook(session: Session, member: PanelMember, *, with_scores: bool = True) -> bytes:
+    """Write the member's scoring workbook: their bids and criteria, with any saved scores
+    (left out when ``with_scores`` is false: a blank workbook for someone else to hand on)."""
     reason = why_not_scoring(session, member)
     if reason:
         raise ServiceError(reason, {"workbook": reason})
@@ -53,7 +54,7 @@ def export_workbook(session: Session, member: PanelMember) -> bytes:
     sheet.append(HEADERS)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    saved = scores_of(session, member)
+    saved = scores_of(session, member) if with_scores else {}
     for bid, criterion in work.cells:
         score = saved.get((bid.id, criterion.id))
         sheet.append(

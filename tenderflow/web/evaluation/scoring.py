@@ -282,7 +282,10 @@ def workbook(reference: str, member_id: int) -> Any:
     procurement = procurement_or_404(reference)
     member = _workbook_member(procurement, member_id)
     try:
-        data = workbooks.export_workbook(db.session, member)
+        # Only the evaluator sees their own saved scores; anyone else gets a blank workbook.
+        data = workbooks.export_workbook(
+            db.session, member, with_scores=member.user_id == current_user.id
+        )
     except ServiceError as exc:
         flash(str(exc), "error")
         return redirect(url_for("evaluation.overview", reference=reference))
