@@ -110,6 +110,7 @@ def test_once_bids_are_opened_a_change_needs_a_reason_and_is_republished_as_a_ne
         },
     )
     first, second = _versions(evaluation.procurement)
+    assert first.frozen_at is None  # bids were opened without calling freeze_model
     assert second.version == 2 and second.change_reason.startswith("Social value")
     assert second.published_at is not None and second.frozen_at is not None
     assert second.guidance_published_at is not None
@@ -196,3 +197,17 @@ def test_the_panel_reads_the_guidance_only_once_it_is_released(client: Any, make
         "differ by 2 or more",
     ):
         assert expected in page
+
+
+def test_opening_bids_freezes_the_published_model(make_user: Any) -> None:
+    from tenderflow.services.evaluation import model_versions
+
+    evaluation = an_evaluation(make_user)
+    procurement = evaluation.procurement
+    assert model_versions.is_frozen(db.session, procurement)
+    assert model_versions.freeze_model(db.session, procurement, clock.now())
+    [version] = _versions(procurement)
+    assert version.frozen_at == clock.now()
+    for bid in evaluation.bids:
+        bid.opened_at = None
+    assert not model_versions.is_frozen(db.session, procurement)

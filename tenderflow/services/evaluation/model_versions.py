@@ -133,3 +133,16 @@ def publish_guidance(
 def is_frozen(session: Session, procurement: Procurement) -> bool:
     """The model is frozen once any bid has been opened."""
     return bids_opened(session, procurement)
+
+
+def freeze_model(session: Session, procurement: Procurement, now: datetime) -> bool:
+    """Record the moment the current model froze, when bids have been opened; call it from
+    bid opening. Return whether the model is frozen. The rule itself is :func:`is_frozen`, so
+    a model is treated as frozen even before this is called."""
+    version = current_model_version(session, procurement)
+    if version is None or not bids_opened(session, procurement):
+        return False
+    if version.frozen_at is None:
+        version.frozen_at = now
+        session.flush()
+    return True
