@@ -16,12 +16,20 @@ from tenderflow import clock
 from tenderflow.domain.evaluation import model_path
 from tenderflow.models import Bid, Bidder, Procurement, User
 from tenderflow.services import procurements
-from tenderflow.services.evaluation import current_model, model_versions, panel, scoring
+from tenderflow.services.evaluation import (
+    bids_in_evaluation,
+    current_model,
+    model_versions,
+    moderation,
+    panel,
+    scoring,
+)
 from tenderflow.services.procurements import ProcurementInput
 
 MODEL = "housing-support-60-40"
 SCORING = "CCC-YP-FLOAT-2027"
 MODERATING = "CCC-SH-HUNTS-2027"
+DECIDED = "CCC-DA-REFUGE-2027"
 
 BIDDERS = {
     SCORING: [
@@ -34,6 +42,17 @@ BIDDERS = {
         ("St Neots Pathways", "498000", "19.20", "5.5"),
         ("Huntingdon Night Light Trust", "330000", "14.10", "4"),
     ],
+    DECIDED: [
+        ("Safe Harbour Women's Aid", "610000", "19.90", "10"),
+        ("Cam Valley Refuge Partnership", "585000", "19.60", "9.5"),
+        ("Granta Outreach Services", "640000", "19.95", "10"),
+    ],
+}
+# Consensus scores agreed at the decided evaluation's moderation, by bidder (Q1 to Q6).
+DECIDED_CONSENSUS = {
+    "Safe Harbour Women's Aid": (4, 4, 4, 5, 3, 4),
+    "Cam Valley Refuge Partnership": (4, 3, 4, 4, 4, 3),
+    "Granta Outreach Services": (3, 3, 3, 4, 3, 3),
 }
 # Each evaluator's scores in moderation, by bidder (Q1 to Q6); the panel disagrees on a few.
 MODERATION_SCORES = {
@@ -97,6 +116,15 @@ def _inputs(today: date) -> list[ProcurementInput]:
             value=Decimal("170000"),
             **common,
         ),
+        ProcurementInput(
+            title="Refuge and outreach for women at risk of domestic abuse, Cambridgeshire",
+            reference=DECIDED,
+            description="Refuge places and community outreach for women at risk of domestic abuse.",
+            service_type="accommodation-with-floating",
+            districts=["cambridge", "south-cambridgeshire"],
+            value=Decimal("200000"),
+            **{**common, "client_group": "domestic-abuse"},
+        ),
     ]
 
 
@@ -144,8 +172,8 @@ def load(session: Session, today: date, people: dict[str, User]) -> str:
         return ""
     lead = people["lead@tenderflow.example"]
     moderator = people["moderator@tenderflow.example"]
-    scoring_one, moderating = (_procurement(session, d, lead) for d in _inputs(today))
-    for procurement in (scoring_one, moderating):
+    scoring_one, moderating, decided = (_procurement(session, d, lead) for d in _inputs(today))
+    for procurement in (scoring_one, moderating, decided):
         _model(session, procurement, lead)
         _bids(session, procurement)
     _, model = current_model(session, scoring_one)  # type: ignore[misc]
@@ -175,22 +203,58 @@ def load(session: Session, today: date, people: dict[str, User]) -> str:
     scoring.save_scores(session, second, "demo", rows, clock.now() - timedelta(days=2))
 
     # In moderation: everyone has submitted, with some wide spreads to discuss.
-    for email, by_bidder in MODERATION_SCORES.items():
-        member = panel.add_member(session, moderating, people[email].id, "evaluator")
-        panel.assign(session, member, model, criteria)
+    _panel_submitted(session, moderating, people, criteria, MODERATION_SCORES)
+    moderating.stage = "moderation"
+
+    # Decided: consensus agreed, gateways passed, in standstill; the commissioning body reads it.
+    decided_scores = {
+        email: dict(zip(DECIDED_CONSENSUS, by_bidder.values(), strict=True))
+        for email, by_bidder in MODERATION_SCORES.items()
+    }
+    _panel_submitted(session, decided, people, criteria, decided_scores)
+    decided.stage = "moderation"
+    agreed_at = clock.now() - timedelta(days=1)
+    bids = {bid.bidder.name: bid for bid in bids_in_evaluation(session, decided)}
+    for name, agreed in DECIDED_CONSENSUS.items():
+        for cid, score in zip(criteria, agreed, strict=True):
+            moderation.record_consensus(
+                session, decided, bids[name], cid, str(score), COMMENTS[score], moderator, agreed_at
+            )
+    answers = {(bid.id, q.id): ("pass", "") for bid in bids.values() for q in model.pass_fail}
+    moderation.record_pass_fail(session, decided, answers, moderator, agreed_at)
+    query = moderation.raise_query(
+        session, decided, "Confirm the refuge's staffing at night.", moderator, agreed_at
+    )
+    moderation.resolve_query(query, "Confirmed: waking night staff on site.", lead, agreed_at)
+    decided.stage = "standstill"
+    session.flush()
+    return "3 evaluations (scoring, in moderation, in standstill)"
+
+
+def _panel_submitted(
+    session: Session,
+    procurement: Procurement,
+    people: dict[str, User],
+    criteria: list[str],
+    scores: dict[str, dict[str, tuple[int, ...]]],
+) -> None:
+    """Put the three demo evaluators and the moderator on the panel, every score submitted."""
+    found = current_model(session, procurement)
+    assert found is not None
+    for email, by_bidder in scores.items():
+        member = panel.add_member(session, procurement, people[email].id, "evaluator")
+        panel.assign(session, member, found[1], criteria)
         _ready(member, session)
-        moderating.stage = "evaluation"
+        procurement.stage = "evaluation"
         rows = [
             (
                 len(criteria) * index + n,
                 {"bidder": name, "criterion": cid, "score": s, "comment": COMMENTS[s]},
             )
-            for index, (name, scores) in enumerate(by_bidder.items())
-            for n, (cid, s) in enumerate(zip(criteria, scores, strict=True))
+            for index, (name, marks) in enumerate(by_bidder.items())
+            for n, (cid, s) in enumerate(zip(criteria, marks, strict=True))
         ]
         scoring.save_scores(session, member, "demo", rows, clock.now() - timedelta(days=3))
         scoring.submit_scores(session, member, clock.now() - timedelta(days=2))
-    _ready(panel.add_member(session, moderating, moderator.id, "moderator"), session)
-    moderating.stage = "moderation"
-    session.flush()
-    return "2 evaluations (one scoring, one in moderation)"
+    moderator = people["moderator@tenderflow.example"]
+    _ready(panel.add_member(session, procurement, moderator.id, "moderator"), session)
