@@ -22,7 +22,11 @@ DEMO_PASSWORD = "tenderflow-demo"
 
 # Each feature adds its demonstration data in its own module, with a function
 # ``load(session, today, people) -> str`` run after the procurements exist.
-DEMO_MODULES: list[str] = ["tenderflow.demo.capital", "tenderflow.demo.timetable"]
+DEMO_MODULES: list[str] = [
+    "tenderflow.demo.capital",
+    "tenderflow.demo.timetable",
+    "tenderflow.demo.evaluation",
+]
 
 # (email, name, job title, roles, district code)
 DEMO_USERS: list[tuple[str, str, str, set[Role], str | None]] = [

@@ -23,6 +23,7 @@ Check = Callable[[Session, Procurement, datetime], list[str]]
 GATE_MODULES: list[str] = [
     "tenderflow.services.timetable_gates",
     "tenderflow.services.bidding_gates",
+    "tenderflow.services.evaluation_gates",
 ]
 
 _CHECKS: dict[str, list[Check]] = {}

@@ -1,0 +1,205 @@
+"""Independent scoring: each evaluator scores their bids and criteria alone, saves drafts and
+submits, which locks the scores. The lead sees progress, never scores."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tenderflow.domain.evaluation.panel import (
+    SCORING_STAGE,
+    Progress,
+    ScoreEntry,
+    SheetProblem,
+    SheetRules,
+    check_score_rows,
+)
+from tenderflow.models import EvaluatorScore, PanelMember
+from tenderflow.services import ServiceError
+from tenderflow.services.evaluation import (
+    Panel,
+    bid_label,
+    bids_in_evaluation,
+    conflicted_bidder_ids,
+    current_model,
+    panel_of,
+)
+from tenderflow.services.evaluation.panel import declared_every_bidder
+
+
+class ScoresRefused(ServiceError):
+    """Scores that cannot be saved; ``problems`` lists every bad row."""
+
+    def __init__(self, problems: list[SheetProblem]) -> None:
+        super().__init__("The scores were not saved")
+        self.problems = problems
+
+
+def work_of(session: Session, member: PanelMember) -> Panel | None:
+    """Return the bids and criteria the member scores, or None without a model."""
+    found = current_model(session, member.procurement)
+    if found is None:
+        return None
+    _, model = found
+    conflicted = conflicted_bidder_ids(member)
+    bids = [
+        bid
+        for bid in bids_in_evaluation(session, member.procurement)
+        if bid.opened_at is not None and bid.bidder_id not in conflicted
+    ]
+    assigned = {a.criterion_id for a in member.assignments}
+    criteria = [c for c in model.criteria if c.id in assigned]
+    return Panel(member, model, bids, criteria)
+
+
+def why_not_scoring(session: Session, member: PanelMember) -> str | None:
+    """Say why the member cannot score now, or None when they can."""
+    found = current_model(session, member.procurement)
+    if found is None or found[0].guidance_published_at is None:
+        return "The evaluation guidance has not been released to the panel yet."
+    if member.confidentiality_signed_at is None:
+        return "Sign the confidentiality agreement before you see any bid."
+    if not declared_every_bidder(session, member):
+        return "Declare any conflicts of interest for each bidder before you see any bid."
+    if member.procurement.stage != SCORING_STAGE:
+        return "Scoring is open only while the procurement is in evaluation."
+    if member.role != "evaluator":
+        return "Only evaluators score bids."
+    return None
+
+
+def scores_of(session: Session, member: PanelMember) -> dict[tuple[int, str], EvaluatorScore]:
+    """Return the member's own scores by (bid id, criterion id)."""
+    return {
+        (s.bid_id, s.criterion_id): s
+        for s in session.scalars(
+            select(EvaluatorScore).where(EvaluatorScore.panel_member_id == member.id)
+        )
+    }
+
+
+def rules_for(session: Session, work: Panel) -> SheetRules:
+    """Return what the member may score, for checking a sheet."""
+    everyone = bids_in_evaluation(session, work.member.procurement)
+    conflicted = conflicted_bidder_ids(work.member)
+    names = {bid.id: bid_label(bid) for bid in everyone}
+    locked = {
+        (names[bid_id], criterion)
+        for (bid_id, criterion), s in scores_of(session, work.member).items()
+        if s.status == "submitted" and bid_id in names
+    }
+    return SheetRules(
+        scale=work.model.scale,
+        bidders={bid_label(bid) for bid in everyone if bid.opened_at is not None},
+        criteria={c.id for c in work.model.criteria},
+        assigned={c.id for c in work.criteria},
+        conflicted={bid_label(bid) for bid in everyone if bid.bidder_id in conflicted},
+        locked=locked,
+    )
+
+
+def save_scores(
+    session: Session,
+    member: PanelMember,
+    sheet: str,
+    rows: Sequence[tuple[int, Mapping[str, Any]]],
+    now: datetime,
+    *,
+    source: str = "web",
+) -> list[ScoreEntry]:
+    """Check and save rows of (bidder, criterion, score, comment) as drafts, all or none."""
+    reason = why_not_scoring(session, member)
+    if reason:
+        raise ServiceError(reason, {"scores": reason})
+    work = work_of(session, member)
+    assert work is not None
+    entries, problems = check_score_rows(sheet, rows, rules_for(session, work))
+    if problems:
+        raise ScoresRefused(problems)
+    bids = {bid_label(bid): bid for bid in work.bids}
+    existing = scores_of(session, member)
+    for entry in entries:
+        bid = bids[entry.bidder]
+        score = existing.get((bid.id, entry.criterion))
+        if score is None:
+            score = EvaluatorScore(panel_member=member, bid=bid, criterion_id=entry.criterion)
+            session.add(score)
+        if score.score != entry.score or score.comment != entry.comment or score.id is None:
+            score.score, score.comment = entry.score, entry.comment
+            score.saved_at, score.source, score.status = now, source, "draft"
+    session.flush()
+    return entries
+
+
+def submit_scores(session: Session, member: PanelMember, now: datetime) -> int:
+    """Submit every score the member owes; they are locked afterwards. Return how many."""
+    reason = why_not_scoring(session, member)
+    if reason:
+        raise ServiceError(reason, {"scores": reason})
+    work = work_of(session, member)
+    assert work is not None
+    if not work.cells:
+        raise ServiceError("Nothing to score", {"scores": "You have no bids or criteria to score"})
+    existing = scores_of(session, member)
+    missing = [
+        f"{bid_label(bid)} on {criterion.id}"
+        for bid, criterion in work.cells
+        if (bid.id, criterion.id) not in existing
+        or existing[(bid.id, criterion.id)].score is None
+        or not existing[(bid.id, criterion.id)].comment.strip()
+    ]
+    if missing:
+        raise ServiceError(
+            "Scores missing",
+            {"scores": "Score, with a comment, " + "; ".join(missing) + " before you submit"},
+        )
+    count = 0
+    for bid, criterion in work.cells:
+        score = existing[(bid.id, criterion.id)]
+        if score.status != "submitted":
+            score.status, score.submitted_at = "submitted", now
+            count += 1
+    session.flush()
+    return count
+
+
+def progress_of(session: Session, member: PanelMember) -> Progress:
+    """Return how far one member has got."""
+    work = work_of(session, member)
+    if work is None or member.role != "evaluator":
+        return Progress(0, 0, 0)
+    cells = {(bid.id, criterion.id) for bid, criterion in work.cells}
+    mine = [s for key, s in scores_of(session, member).items() if key in cells]
+    return Progress(
+        len(cells),
+        sum(1 for s in mine if s.status == "draft"),
+        sum(1 for s in mine if s.status == "submitted"),
+    )
+
+
+@dataclass(frozen=True)
+class MemberProgress:
+    """A panel member's readiness and progress, as the lead sees it (no scores)."""
+
+    member: PanelMember
+    declared: bool
+    progress: Progress
+    criteria: list[str]
+
+
+def panel_progress(session: Session, procurement: Any) -> list[MemberProgress]:
+    """Return every member's progress: signed, declared, scores drafted and submitted."""
+    return [
+        MemberProgress(
+            member,
+            declared_every_bidder(session, member),
+            progress_of(session, member),
+            [a.criterion_id for a in member.assignments],
+        )
+        for member in panel_of(session, procurement)
+    ]

@@ -1,0 +1,80 @@
+"""Evaluation panels on the web, one module per journey.
+
+``setup``: the lead chooses and publishes the model, builds the panel and records pass/fail.
+``scoring``: panel members sign, declare conflicts, score (in the browser or a workbook) and
+submit. ``moderation``: the moderator compares scores, agrees consensus and tracks queries;
+the results page.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort
+from flask_login import current_user
+
+from tenderflow.domain.roles import Role
+from tenderflow.extensions import db
+from tenderflow.models import PanelMember, Procurement
+from tenderflow.services import procurements as procurement_service
+from tenderflow.services.evaluation import bid_label, is_lead, member_of
+from tenderflow.web import navigation
+
+bp = Blueprint("evaluation", __name__, url_prefix="/evaluations")
+bp.add_app_template_filter(bid_label, "bid_label")
+
+navigation.register(
+    "Evaluations",
+    "evaluation.mine",
+    {Role.EVALUATOR, Role.MODERATOR},
+    25,
+    also_for=("evaluation.",),
+)
+
+# Who reaches a procurement's evaluation pages at all; each view checks the person further.
+PANEL_ROLES = (Role.ADMIN, Role.PROCUREMENT_LEAD, Role.EVALUATOR, Role.MODERATOR)
+LEAD_ROLES = (Role.ADMIN, Role.PROCUREMENT_LEAD)
+
+
+def procurement_or_404(reference: str) -> Procurement:
+    procurement = procurement_service.get_by_reference(db.session, reference)
+    if procurement is None:
+        abort(404)
+    return procurement
+
+
+def lead_only(procurement: Procurement) -> None:
+    """Refuse anyone but the procurement's lead and administrators."""
+    if not is_lead(current_user, procurement):
+        abort(403)
+
+
+def panel_member_or_403(procurement: Procurement, role: str | None = None) -> PanelMember:
+    """Return the signed-in user's place on the panel, refusing anyone not on it."""
+    member = member_of(db.session, procurement, current_user)
+    if member is None or (role is not None and member.role != role):
+        abort(403)
+    return member
+
+
+def moderator_or_403(procurement: Procurement) -> PanelMember | None:
+    """Admit the panel's moderators and administrators (who act without a panel place)."""
+    member = member_of(db.session, procurement, current_user)
+    if member is not None and member.role == "moderator":
+        return member
+    if current_user.has_role(Role.ADMIN):
+        return None
+    abort(403)
+
+
+def error_list(errors: dict[str, str]) -> list[dict[str, Any]]:
+    """Return GOV.UK error-summary items linking to each field."""
+    return [{"text": message, "href": f"#{name}"} for name, message in errors.items()]
+
+
+from tenderflow.web.evaluation import (  # noqa: E402,F401
+    moderation,
+    scoring,
+    section,  # noqa: E402,F401
+    setup,
+)
