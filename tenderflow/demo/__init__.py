@@ -22,7 +22,7 @@ DEMO_PASSWORD = "tenderflow-demo"
 
 # Each feature adds its demonstration data in its own module, with a function
 # ``load(session, today, people) -> str`` run after the procurements exist.
-DEMO_MODULES: list[str] = ["tenderflow.demo.capital"]
+DEMO_MODULES: list[str] = ["tenderflow.demo.capital", "tenderflow.demo.lifecycle"]
 
 # (email, name, job title, roles, district code)
 DEMO_USERS: list[tuple[str, str, str, set[Role], str | None]] = [
