@@ -17,6 +17,7 @@ BLUEPRINTS = [
     "tenderflow.web.runs",
     "tenderflow.web.templates_admin",
     "tenderflow.web.capital",
+    "tenderflow.web.documents",
 ]
 
 

@@ -2,3 +2,4 @@
 
 HEARTBEAT = "worker-heartbeat/heartbeat"
 CAPITAL_ROUND = "capital-round/advance"
+DOCUMENTS = "procurement-documents/generate"

@@ -8,6 +8,7 @@ from typing import Any
 WORKFLOW_MODULES = [
     "workflows.maintenance",
     "workflows.capital_round",
+    "workflows.documents",
 ]
 
 

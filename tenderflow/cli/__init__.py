@@ -16,6 +16,7 @@ COMMAND_MODULES = [
     "tenderflow.cli.workflow_commands",
     "tenderflow.cli.evaluate",
     "tenderflow.cli.capital",
+    "tenderflow.cli.report",
 ]
 
 
