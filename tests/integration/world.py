@@ -43,6 +43,9 @@ def _register_extensions() -> None:
     from tests.integration import capital_world
 
     WORLD_EXTENSIONS.append(capital_world.extend)
+    from tests.integration import documents_world
+
+    WORLD_EXTENSIONS.append(documents_world.extend)
 
 
 _register_extensions()
