@@ -12,8 +12,10 @@ from sqlalchemy.orm import Session
 from tenderflow.documents import inputs as doc
 from tenderflow.documents.content import Signatory
 from tenderflow.documents.feedback import feedback_rules
+from tenderflow.documents.formatting import format_gbp
 from tenderflow.domain import council_papers as papers
 from tenderflow.domain.evaluation import EvaluationModel, EvaluationResult
+from tenderflow.domain.evaluation.value_for_money import load_costing_model
 from tenderflow.domain.standstill import standstill_period
 from tenderflow.models import (
     Bid,
@@ -34,7 +36,7 @@ VFM_CHECKS = {
     "over-maximum": "Contact hours per person per week",
     "below-target": "Contact hours per person per week",
     "above-target": "Contact hours per person per week",
-    "ok": "Costing model",
+    "ok": "Support cost per hour",
     "abnormally-low": "Abnormally low price",
 }
 
@@ -193,18 +195,29 @@ def prices_of(procurement: Procurement, evaluation: LotEvaluation) -> tuple[doc.
 
 
 def vfm_of(evaluation: LotEvaluation) -> tuple[doc.VfmCheck, ...]:
-    """Return the value-for-money findings as checks met or not."""
-    return tuple(
-        doc.VfmCheck(
-            f.bidder or "All bids",
-            VFM_CHECKS.get(f.code, f.code),
-            "Costing model",
-            "Within" if f.code == "ok" else f.code.replace("-", " ").capitalize(),
-            f.code == "ok",
-            f.message,
+    """Return the value-for-money findings as checks met or not, with the figure checked."""
+    cap = format_gbp(load_costing_model().hourly_rate_cap)
+    rates = {p.bidder: p.hourly_rate for p in evaluation.results.data.prices}
+    prices = {p.bidder: p.price for p in evaluation.results.data.prices}
+    checks = []
+    for finding in evaluation.results.findings:
+        bidder = finding.bidder or "All bids"
+        if finding.code == "abnormally-low":
+            limit, value = "Mean of the other compliant bids", prices.get(bidder)
+        else:
+            limit, value = f"{cap} an hour cap", rates.get(bidder)
+        shown = format_gbp(value) if isinstance(value, Decimal) else "Not given"
+        checks.append(
+            doc.VfmCheck(
+                bidder,
+                VFM_CHECKS.get(finding.code, finding.code),
+                limit,
+                shown,
+                finding.code == "ok",
+                finding.message,
+            )
         )
-        for f in evaluation.results.findings
-    )
+    return tuple(checks)
 
 
 def recommendation_text(
