@@ -103,6 +103,7 @@ class DemoHistory:
     clarifications: tuple[tuple[str, str, bool], ...]
     query: tuple[str, str, str, str]  # bidder, criterion, question, resolution
     slip_reason: str
+    lot_values: dict[int, Decimal] = field(default_factory=dict)  # each lot's budget a year
 
 
 KENT = DemoHistory(
@@ -214,6 +215,7 @@ KENT = DemoHistory(
         "The panel checked appendix C: the plan takes 16 weeks, so the requirement is not met in full; agreed at 3.",
     ),
     slip_reason="Tender deadline extended by one week after clarification CQ-002 changed the TUPE information; every bidder was told the same day.",
+    lot_values={1: Decimal("1900000"), 2: Decimal("1600000")},
 )
 
 YARMOUTH = DemoHistory(
@@ -549,6 +551,9 @@ def _history(session: Session, history: DemoHistory, today: date, people: dict[s
     _plan(session, procurement, history, line, lead)
     _timetable(session, procurement, history, line)
     lots = {lot.number: lot for lot in procurement.lots}
+    for number, value in history.lot_values.items():
+        if number in lots:
+            lots[number].annual_value = value
     deadline = at(line.tender_deadline, 12)
     names = dict.fromkeys(spec.bidder for specs in history.lots.values() for spec in specs)
     bidders: dict[str, Bidder] = {}

@@ -19,12 +19,28 @@ class PaperKind:
     stored: str  # GeneratedDocument.kind
     label: str
     per_lot: bool  # one document per lot that received bids
+    document_label: str = ""  # what one of them is called, when there is one per bidder
+
+    def name_of(self, bidder: str | None, lot: str | None) -> str:
+        """Name one document of this kind: "Assessment summary: X, East Kent lot"."""
+        name = self.document_label or self.label
+        if bidder:
+            name += f": {bidder}"
+        if lot:
+            name += f"{',' if bidder else ':'} {short_lot(lot)} lot"
+        return name
 
 
 PAPER_KINDS: tuple[PaperKind, ...] = (
     PaperKind("procurement-plan", "procurement-plan", "Procurement plan", False),
     PaperKind("evaluation", "tender-evaluation-report", "Tender evaluation report", True),
-    PaperKind("assessment-summaries", "assessment-summary", "Assessment summaries", True),
+    PaperKind(
+        "assessment-summaries",
+        "assessment-summary",
+        "Assessment summaries",
+        True,
+        "Assessment summary",
+    ),
     PaperKind("committee", "committee-report", "Report to the commissioning body", False),
 )
 KIND_NAMES: tuple[str, ...] = tuple(kind.name for kind in PAPER_KINDS)
@@ -41,6 +57,12 @@ def paper_kind(name: str) -> PaperKind:
 def stored_kind(kind: PaperKind, lot_number: int | None) -> str:
     """Return the kind a document is kept under; each lot's documents are kept apart."""
     return kind.stored if lot_number is None else f"{kind.stored}:lot-{lot_number}"
+
+
+def lot_of_stored(stored: str) -> int | None:
+    """Return the lot number a stored kind is kept under, if any."""
+    _, _, lot = stored.partition(":lot-")
+    return int(lot) if lot.isdigit() else None
 
 
 def kind_of_stored(stored: str) -> PaperKind | None:

@@ -72,3 +72,16 @@ def test_an_annual_price_spreads_the_whole_life_price_over_term_and_extensions()
     assert papers.annual_price(Decimal("9210000"), 3, 2) == Decimal("1842000.00")
     assert papers.annual_price(Decimal("100"), None, 0) == Decimal("100.00")
     assert papers.annual_price(Decimal("100"), 3, 0) == Decimal("33.33")
+
+
+def test_a_kept_document_is_named_by_its_kind_bidder_and_lot() -> None:
+    summaries = papers.paper_kind("assessment-summaries")
+    assert summaries.name_of("Smith & Jones <Ltd>", "East Kent (Ashford)") == (
+        "Assessment summary: Smith & Jones <Ltd>, East Kent lot"
+    )
+    assert papers.paper_kind("evaluation").name_of(None, "West Kent (Dartford)") == (
+        "Tender evaluation report: West Kent lot"
+    )
+    assert papers.paper_kind("committee").name_of(None, None) == "Report to the commissioning body"
+    assert papers.lot_of_stored("assessment-summary:lot-2") == 2
+    assert papers.lot_of_stored("committee-report") is None

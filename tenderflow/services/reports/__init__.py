@@ -136,11 +136,7 @@ class KeptDocument:
 
     latest: GeneratedDocument
     earlier: list[GeneratedDocument]
-
-    @property
-    def label(self) -> str:
-        kind = papers.kind_of_stored(self.latest.kind)
-        return kind.label if kind is not None else self.latest.kind
+    label: str
 
 
 def kept_documents(session: Session, procurement: Procurement) -> list[KeptDocument]:
@@ -154,7 +150,18 @@ def kept_documents(session: Session, procurement: Procurement) -> list[KeptDocum
     for record in session.scalars(query):
         found.setdefault((record.kind, record.bidder), []).append(record)
     order = {kind.stored: n for n, kind in enumerate(papers.PAPER_KINDS)}
-    kept = [KeptDocument(versions[0], versions[1:]) for versions in found.values()]
+    lots = {lot.number: lot.title for lot in procurement.lots}
+    kept = []
+    for versions in found.values():
+        latest = versions[0]
+        kind = papers.kind_of_stored(latest.kind)
+        lot = papers.lot_of_stored(latest.kind)
+        label = (
+            kind.name_of(latest.bidder, lots.get(lot) if lot is not None else None)
+            if kind is not None
+            else latest.title
+        )
+        kept.append(KeptDocument(latest, versions[1:], label))
     return sorted(
         kept,
         key=lambda k: (
