@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from tenderflow import clock
 from tenderflow.documents import convert_to_pdf, pdf_page_count, pdf_text
@@ -204,3 +204,30 @@ def test_the_evaluation_report_from_the_database_reads_right_in_libreoffice(
         if r.bidder == YARMOUTH_WINNER
     )
     assert f"{result.total:.2f}" in text
+
+
+def test_the_demo_histories_stand_where_they_say_and_load_once(histories: None) -> None:
+    stages = {
+        reference: procurement(reference).stage
+        for reference in (
+            "KCC-IDAS-2026",
+            "NCC-GY-FS-2026",
+            "CCC-AT-REVIEW",
+            "CCC-NEEDS-2027",
+            "CCC-USER-SURVEY",
+        )
+    }
+    assert stages == {
+        "KCC-IDAS-2026": "standstill",
+        "NCC-GY-FS-2026": "standstill",
+        "CCC-AT-REVIEW": "eoi",
+        "CCC-NEEDS-2027": "itt",
+        "CCC-USER-SURVEY": "evaluation",
+    }
+    bids = db.session.scalar(select(func.count(Bid.id)))
+    load_histories()
+    assert db.session.scalar(select(func.count(Bid.id))) == bids
+    sealed = db.session.scalars(
+        select(Bid).where(Bid.procurement_id == procurement("CCC-NEEDS-2027").id)
+    ).all()
+    assert sealed and all(b.opened_at is None and b.price is None for b in sealed)
