@@ -590,7 +590,7 @@ def _history(session: Session, history: DemoHistory, today: date, people: dict[s
     members = _panel(session, procurement, history, people, line, bidders)
     session.flush()
     years = (procurement.term_years or 1) + procurement.extension_years
-    for number, specs in history.lots.items():
+    for lot_number, specs in history.lots.items():
         for n, spec in enumerate(specs):
             # On time the day before the deadline; the late one seven minutes after it.
             received = (
@@ -601,7 +601,7 @@ def _history(session: Session, history: DemoHistory, today: date, people: dict[s
             bid = Bid(
                 procurement_id=procurement.id,
                 bidder_id=bidders[spec.bidder].id,
-                lot_id=lots[number].id if number is not None else None,
+                lot_id=lots[lot_number].id if lot_number is not None else None,
                 received_at=received,
                 received_by_id=lead.id,
                 price=spec.annual_price * years,
@@ -623,11 +623,11 @@ def _history(session: Session, history: DemoHistory, today: date, people: dict[s
         session.add(
             AwardApproval(
                 procurement_id=procurement.id,
-                lot_id=lots[number].id if number is not None else None,
+                lot_id=lots[lot_number].id if lot_number is not None else None,
                 recommended_bidder_id=bidders[winner].id,
                 decision="approved",
                 decided_on=line.approval,
-                minute_reference=f"SPCB minute {line.approval:%Y}/{14 + (number or 0)}",
+                minute_reference=f"SPCB minute {line.approval:%Y}/{14 + (lot_number or 0)}",
                 notes="Approved as recommended in the tender evaluation report.",
                 recorded_by_id=lead.id,
                 recorded_at=at(line.approval, 16),
@@ -648,9 +648,9 @@ def _history(session: Session, history: DemoHistory, today: date, people: dict[s
                 published_at=at(asked + timedelta(days=2), 16) if published else None,
             )
         )
-    bidder, criterion, question, resolution = history.query
+    queried, criterion, question, resolution = history.query
     first_bid = session.scalar(
-        select(Bid).where(Bid.bidder_id == bidders[bidder].id).order_by(Bid.id).limit(1)
+        select(Bid).where(Bid.bidder_id == bidders[queried].id).order_by(Bid.id).limit(1)
     )
     session.add(
         ModerationQuery(

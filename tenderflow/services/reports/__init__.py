@@ -53,11 +53,11 @@ def build(session: Session, procurement: Procurement, kind_name: str, today: dat
     except KeyError as exc:
         raise ServiceError(str(exc.args[0])) from None
     if kind.name == "procurement-plan":
-        data = procurement_plan_input(session, procurement, today)
+        plan = procurement_plan_input(session, procurement, today)
         return [
             Built(
                 kind.stored,
-                build_procurement_plan(data),
+                build_procurement_plan(plan),
                 _filename(procurement, "procurement-plan"),
             )
         ]

@@ -67,8 +67,10 @@ class LotEvaluation:
 
 def lots_with_bids(session: Session, procurement: Procurement) -> list[Lot | None]:
     """Return the lots that received bids, or [None] when bids are for the whole procurement."""
-    lots = [lot for lot in procurement.lots if facts.bids_of(session, procurement, lot)]
-    return lots or [None]  # type: ignore[list-item]
+    lots: list[Lot | None] = [
+        lot for lot in procurement.lots if facts.bids_of(session, procurement, lot)
+    ]
+    return lots or [None]
 
 
 def final_evaluation(session: Session, procurement: Procurement, lot: Lot | None) -> LotEvaluation:
@@ -251,7 +253,7 @@ def evaluation_report_input(
         for s in evaluation.results.data.scores
         if s.evaluator in scorers and s.bidder in scored_bidders
     )
-    sensitivity = ()
+    sensitivity: tuple[doc.SensitivityScenario, ...] = ()
     if result.sensitivity is not None:
         sensitivity = tuple(
             doc.SensitivityScenario(s.label, s.winner or "None", s.changed)

@@ -112,7 +112,7 @@ def procurement_facts(session: Session, procurement: Procurement) -> doc.Procure
         extension_years=procurement.extension_years,
         route=route_facts(procurement.decision),
         districts=tuple(d.name for d in procurement.districts),
-        lots=tuple(lot_facts(lot) for lot in procurement.lots if lot is not None),  # type: ignore[misc]
+        lots=tuple(doc.Lot(lot.number, lot.title, lot.annual_value) for lot in procurement.lots),
         procurement_lead=person(procurement.lead, organisation=council),
         client_lead=client,
     )
