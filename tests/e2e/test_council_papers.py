@@ -37,6 +37,7 @@ def test_the_commissioning_body_downloads_the_papers_and_a_lead_asks_for_new_one
     sign_in(page, "commissioning@tenderflow.example")
     page.goto("/procurements/KCC-IDAS-2026")
     expect(page.get_by_role("heading", name="Documents")).to_be_visible()
+    page.screenshot(path=str(tmp_path / "procurement.png"), full_page=True)
     page.get_by_role("link", name="Write or download the council papers").click()
     expect(page.get_by_role("heading", name="Documents", exact=True)).to_be_visible()
     expect(page.get_by_role("button", name="Write all the documents")).to_have_count(0)

@@ -79,6 +79,9 @@ def test_the_evaluation_report_is_written_per_lot_with_every_bid_and_score(
     assert "Excellent: comprehensive" in east  # consensus rationale
     west = texts["KCC-IDAS-2026-evaluation-report-lot-2.docx"]
     assert f"contract to {WEST_WINNER}" in west and "89.34" in west
+    assert "Final, version 1" in east
+    again = written("KCC-IDAS-2026", "evaluation")
+    assert "Final, version 2" in again["KCC-IDAS-2026-evaluation-report-lot-1.docx"]
 
 
 def test_each_assessed_bidder_gets_a_summary_naming_no_other_unsuccessful_bidder(

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tenderflow.documents import inputs as doc
@@ -20,6 +20,7 @@ from tenderflow.domain.standstill import standstill_period
 from tenderflow.models import (
     Bid,
     ConsensusScore,
+    GeneratedDocument,
     Lot,
     Milestone,
     PanelMember,
@@ -240,6 +241,21 @@ def recommendation_text(
     )
 
 
+def _versions_kept(session: Session, procurement: Procurement, evaluation: LotEvaluation) -> int:
+    """Count the versions of this report already kept, so each new one is numbered after them."""
+    kind = papers.stored_kind(
+        papers.paper_kind("evaluation"), evaluation.lot.number if evaluation.lot else None
+    )
+    return (
+        session.scalar(
+            select(func.count(GeneratedDocument.id)).where(
+                GeneratedDocument.procurement_id == procurement.id, GeneratedDocument.kind == kind
+            )
+        )
+        or 0
+    )
+
+
 def evaluation_report_input(
     session: Session, procurement: Procurement, evaluation: LotEvaluation, today: date
 ) -> doc.EvaluationReportInput:
@@ -283,7 +299,7 @@ def evaluation_report_input(
         procurement=facts_,
         lot=facts.lot_facts(evaluation.lot),
         report_date=today,
-        version="Final",
+        version=f"Final, version {_versions_kept(session, procurement, evaluation) + 1}",
         classification=facts.CLASSIFICATION,
         timetable=facts.timetable(session, procurement),
         panel=panel,
