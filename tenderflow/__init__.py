@@ -23,6 +23,7 @@ BLUEPRINTS = [
     "tenderflow.web.bids",
     "tenderflow.web.clarifications",
     "tenderflow.web.evaluation",
+    "tenderflow.web.documents",
 ]
 
 

@@ -9,6 +9,7 @@ WORKFLOW_MODULES = [
     "workflows.maintenance",
     "workflows.capital_round",
     "workflows.timetable",
+    "workflows.documents",
 ]
 
 

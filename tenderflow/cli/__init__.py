@@ -17,6 +17,7 @@ COMMAND_MODULES = [
     "tenderflow.cli.evaluate",
     "tenderflow.cli.capital",
     "tenderflow.cli.timetable",
+    "tenderflow.cli.report",
 ]
 
 

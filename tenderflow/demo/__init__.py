@@ -24,8 +24,10 @@ DEMO_PASSWORD = "tenderflow-demo"
 # ``load(session, today, people) -> str`` run after the procurements exist.
 DEMO_MODULES: list[str] = [
     "tenderflow.demo.capital",
-    "tenderflow.demo.timetable",
+    "tenderflow.demo.lifecycle",
     "tenderflow.demo.evaluation",
+    # Last, so the deadline checks see every demo procurement where it stands.
+    "tenderflow.demo.timetable",
 ]
 
 # (email, name, job title, roles, district code)

@@ -40,12 +40,19 @@ WORLD_EXTENSIONS: list[Callable[[dict[str, Any]], None]] = []
 
 
 def _register_extensions() -> None:
-    from tests.integration import bidders_world, capital_world, evaluation_world, timetable_world
+    from tests.integration import (
+        bidders_world,
+        capital_world,
+        documents_world,
+        evaluation_world,
+        timetable_world,
+    )
 
     WORLD_EXTENSIONS.append(capital_world.extend)
     WORLD_EXTENSIONS.append(timetable_world.extend)
     WORLD_EXTENSIONS.append(bidders_world.extend)
     WORLD_EXTENSIONS.append(evaluation_world.extend)
+    WORLD_EXTENSIONS.append(documents_world.extend)
 
 
 _register_extensions()
