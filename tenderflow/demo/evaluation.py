@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from tenderflow import clock
 from tenderflow.domain.evaluation import model_path
-from tenderflow.models import Bid, Bidder, Procurement, User
+from tenderflow.models import AwardApproval, Bid, Bidder, Procurement, User
 from tenderflow.services import procurements
 from tenderflow.services.evaluation import (
     bids_in_evaluation,
@@ -24,6 +24,7 @@ from tenderflow.services.evaluation import (
     panel,
     scoring,
 )
+from tenderflow.services.evaluation_results import results_for
 from tenderflow.services.procurements import ProcurementInput
 
 MODEL = "housing-support-60-40"
@@ -226,6 +227,22 @@ def load(session: Session, today: date, people: dict[str, User]) -> str:
         session, decided, "Confirm the refuge's staffing at night.", moderator, agreed_at
     )
     moderation.resolve_query(query, "Confirmed: waking night staff on site.", lead, agreed_at)
+    session.flush()
+    decided_results = results_for(session, decided, include_sensitivity=False)
+    assert decided_results is not None and decided_results.result is not None
+    winner = decided_results.result.winner
+    session.add(
+        AwardApproval(
+            procurement_id=decided.id,
+            recommended_bidder_id=bids[winner].bidder_id if winner else None,
+            decision="approved",
+            decided_on=agreed_at.date(),
+            minute_reference=f"SPCB minute {agreed_at:%Y}/21",
+            notes="Approved as recommended by the evaluation panel.",
+            recorded_by_id=lead.id,
+            recorded_at=agreed_at,
+        )
+    )
     decided.stage = "standstill"
     session.flush()
     return "3 evaluations (scoring, in moderation, in standstill)"

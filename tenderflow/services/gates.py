@@ -50,10 +50,19 @@ def checks_for(stage: str) -> list[Check]:
 
 
 def unmet_conditions(
-    session: Session, procurement: Procurement, stage: str, now: datetime
+    session: Session,
+    procurement: Procurement,
+    stage: str,
+    now: datetime,
+    *,
+    only: str | None = None,
 ) -> list[str]:
-    """Return every unmet condition for moving ``procurement`` into ``stage``."""
+    """Return every unmet condition for moving ``procurement`` into ``stage``.
+
+    ``only`` names one module of checks, to ask what a single feature still needs.
+    """
     unmet: list[str] = []
     for check in checks_for(stage):
-        unmet.extend(check(session, procurement, now))
+        if only is None or check.__module__ == only:
+            unmet.extend(check(session, procurement, now))
     return unmet

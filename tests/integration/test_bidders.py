@@ -26,6 +26,8 @@ PLAN = {
     "route_recommendation": "Invited tender",
 }
 
+GATES = "tenderflow.services.bidding_gates"
+
 
 def a_procurement(lead: User, reference: str = "BID-1", value: str = "45000") -> Procurement:
     procurement = procurements.create_procurement(
@@ -58,7 +60,7 @@ def shortlist(procurement: Procurement, lead: User, *names: str, reason: str = "
 
 
 def itt_unmet(procurement: Procurement) -> list[str]:
-    return unmet_conditions(db.session, procurement, "itt", clock.now())
+    return unmet_conditions(db.session, procurement, "itt", clock.now(), only=GATES)
 
 
 def test_the_lead_writes_and_agrees_the_plan_and_it_reads_in_the_kent_order(

@@ -22,6 +22,8 @@ SCORES = {
     "Riverside Care Co-operative": ((1, 4), (2, 2)),
 }
 
+GATES = "tenderflow.services.evaluation_gates"
+
 
 ALL = ("Q1", "Q2", "Q3", "Q4", "Q5", "Q6")
 
@@ -154,8 +156,8 @@ def test_gates_refuse_with_reasons_then_hold(client: Any, make_user: Any) -> Non
     now = clock.now()
     evaluation = an_evaluation(make_user, sign=False, assignments=(ALL, ALL))
     procurement = evaluation.procurement
-    assert unmet_conditions(db.session, procurement, "itt", now) == []
-    unmet = unmet_conditions(db.session, procurement, "evaluation", now)
+    assert unmet_conditions(db.session, procurement, "itt", now, only=GATES) == []
+    unmet = unmet_conditions(db.session, procurement, "evaluation", now, only=GATES)
     assert "Evaluator A and Evaluator B must sign the confidentiality agreement." in unmet
     assert (
         "Evaluator A and Evaluator B must declare conflicts of interest for each bidder." in unmet
@@ -164,18 +166,18 @@ def test_gates_refuse_with_reasons_then_hold(client: Any, make_user: Any) -> Non
 
     for member in evaluation.evaluators:
         sign_and_declare(member)
-    assert unmet_conditions(db.session, procurement, "evaluation", now) == []
-    unmet = unmet_conditions(db.session, procurement, "moderation", now)
+    assert unmet_conditions(db.session, procurement, "evaluation", now, only=GATES) == []
+    unmet = unmet_conditions(db.session, procurement, "moderation", now, only=GATES)
     assert unmet == [
         "Evaluator A has not submitted 18 of 18 scores.",
         "Evaluator B has not submitted 18 of 18 scores.",
     ]
     _submit_all(evaluation)
-    assert unmet_conditions(db.session, procurement, "moderation", now) == []
+    assert unmet_conditions(db.session, procurement, "moderation", now, only=GATES) == []
     procurement.stage = "moderation"
     sign_and_declare(evaluation.moderator)
     db.session.commit()
-    unmet = unmet_conditions(db.session, procurement, "standstill", now)
+    unmet = unmet_conditions(db.session, procurement, "standstill", now, only=GATES)
     assert any(
         s.startswith(
             "Agree consensus scores with a rationale for Harbour Light Housing Trust on Q1"
@@ -200,13 +202,13 @@ def test_gates_refuse_with_reasons_then_hold(client: Any, make_user: Any) -> Non
         for question in ("PF1", "PF2", "PF3", "PF4"):
             answers[f"pf-{bid.id}-{question}"] = "pass"
     client.post("/evaluations/EVAL-1/pass-fail", data=answers)
-    assert unmet_conditions(db.session, procurement, "standstill", now) == [
+    assert unmet_conditions(db.session, procurement, "standstill", now, only=GATES) == [
         "Resolve 1 open moderation query."
     ]
     query = db.session.scalar(select(ModerationQuery))
     client.post(f"/evaluations/EVAL-1/queries/{query.id}", data={"resolution": "Seen."})
     db.session.expire_all()
-    assert unmet_conditions(db.session, procurement, "standstill", now) == []
+    assert unmet_conditions(db.session, procurement, "standstill", now, only=GATES) == []
 
 
 def test_a_fail_needs_a_note(client: Any, make_user: Any) -> None:

@@ -14,7 +14,6 @@ from tenderflow.domain.roles import Role
 from tenderflow.extensions import db
 from tenderflow.models import (
     Contract,
-    EvaluatorScore,
     FlowRunRequest,
     OutboxMessage,
     StageDates,
@@ -31,7 +30,9 @@ from tests.integration.timetable_data import (
     frozen_at,
     move,
     national_procurement,
-    stand_in_gates,
+    publish_model,
+    ready_panel,
+    submit_scores,
 )
 from tests.integration.world import procurement_input
 from workflows import names
@@ -165,76 +166,81 @@ def test_a_procurement_goes_from_planning_to_award_and_every_gate_refuses_when_i
 ) -> None:
     lead, chair = people["lead"], people["chair"]
     procurement = national_procurement(lead)
-    with stand_in_gates():
-        assert move(procurement, "eoi", lead).status == "applied"
+    assert move(procurement, "eoi", lead).status == "applied"
 
-        # Into ITT: a plan and a shortlist of the route's minimum.
-        refused = move(procurement, "itt", lead)
-        assert refused.status == "refused" and procurement.stage == "eoi"
-        assert refused.unmet
-        add_plan(procurement, lead)
-        bidders = add_shortlist(
-            procurement,
-            [
-                "Fenland Housing Trust",
-                "Wisbech Support Ltd",
-                "Ouse Care",
-                "Marsh Homes",
-                "March Futures",
-                "Chatteris Living",
-            ],
-        )
-        assert move(procurement, "itt", lead).status == "applied"
+    # Into ITT: an agreed plan, a shortlist of the route's minimum, a published model.
+    refused = move(procurement, "itt", lead)
+    assert refused.status == "refused" and procurement.stage == "eoi"
+    assert "Write the procurement plan and agree it" in refused.unmet
+    assert "Choose the evaluation model and publish it with the ITT." in refused.unmet
+    add_plan(procurement, lead)
+    publish_model(procurement, lead)
+    bidders = add_shortlist(
+        procurement,
+        [
+            "Fenland Housing Trust",
+            "Wisbech Support Ltd",
+            "Ouse Care",
+            "Marsh Homes",
+            "March Futures",
+            "Chatteris Living",
+        ],
+    )
+    assert move(procurement, "itt", lead).status == "applied"
 
-        # Into evaluation: bids opened.
-        bids = add_bids(bidders[:2], opened=False)
-        refused = move(procurement, "evaluation", lead)
-        assert refused.status == "refused" and procurement.stage == "itt"
-        for bid in bids:
-            bid.opened_at = clock.now()
-        db.session.commit()
-        assert move(procurement, "evaluation", lead).status == "applied"
+    # Into evaluation: bids opened after the deadline, and a panel ready to score.
+    bids = add_bids(bidders[:2], opened=False)
+    refused = move(procurement, "evaluation", lead)
+    assert refused.status == "refused" and procurement.stage == "itt"
+    assert "Release the evaluation guidance to the panel." in refused.unmet
+    assert any("unopened" in item for item in refused.unmet)
+    for bid in bids:
+        bid.opened_at = clock.now()
+    db.session.commit()
+    ready_panel(procurement, people["evaluator"])
+    assert move(procurement, "evaluation", lead).status == "applied"
 
-        # Into moderation: every score submitted.
-        add_scores(procurement, bids, people["evaluator"], status="draft")
-        assert move(procurement, "moderation", lead).status == "refused"
-        for score in db.session.scalars(select(EvaluatorScore)):
-            score.status = "submitted"
-        db.session.commit()
-        assert move(procurement, "moderation", lead).status == "applied"
+    # Into moderation: every score submitted, not only saved.
+    add_scores(procurement, bids, people["evaluator"])
+    refused = move(procurement, "moderation", lead)
+    assert refused.status == "refused"
+    assert any("has not submitted" in item for item in refused.unmet)
+    submit_scores(procurement, people["evaluator"])
+    assert move(procurement, "moderation", lead).status == "applied"
 
-        # Into standstill: consensus agreed, and the commissioning body's approval.
-        refused = move(procurement, "standstill", lead)
-        assert refused.status == "refused"
-        assert any("commissioning body's approval" in item for item in refused.unmet)
-        add_consensus(bids, lead)
-        award.record_approval(
-            db.session,
-            procurement,
-            award.ApprovalInput("rejected", clock.today(), notes="Ask for a price check."),
-            chair,
-            clock.now(),
-            clock.today(),
-        )
-        db.session.commit()
-        refused = move(procurement, "standstill", lead)
-        assert refused.unmet == [
-            "The commissioning body's approval of the award recommendation is not recorded: "
-            "a commissioning body member records it on the procurement's page"
-        ]
-        award.record_approval(
-            db.session,
-            procurement,
-            award.ApprovalInput("approved", clock.today(), recommended_bidder_id=bidders[0].id),
-            chair,
-            clock.now(),
-            clock.today(),
-        )
-        db.session.commit()
-        # Monday 15 June 2026 is a bank holiday in Scotland, so not a working day under the Act.
-        entered = move(procurement, "standstill", lead)
-        assert entered.status == "applied"
-        assert entered.details["standstill"]["last_day"] == "2026-06-25"
+    # Into standstill: consensus agreed, and the commissioning body's approval.
+    refused = move(procurement, "standstill", lead)
+    assert refused.status == "refused"
+    assert any("commissioning body's approval" in item for item in refused.unmet)
+    assert any("Agree consensus scores" in item for item in refused.unmet)
+    add_consensus(procurement, bids, lead)
+    award.record_approval(
+        db.session,
+        procurement,
+        award.ApprovalInput("rejected", clock.today(), notes="Ask for a price check."),
+        chair,
+        clock.now(),
+        clock.today(),
+    )
+    db.session.commit()
+    refused = move(procurement, "standstill", lead)
+    assert refused.unmet == [
+        "The commissioning body's approval of the award recommendation is not recorded: "
+        "a commissioning body member records it on the procurement's page"
+    ]
+    award.record_approval(
+        db.session,
+        procurement,
+        award.ApprovalInput("approved", clock.today(), recommended_bidder_id=bidders[0].id),
+        chair,
+        clock.now(),
+        clock.today(),
+    )
+    db.session.commit()
+    # Monday 15 June 2026 is a bank holiday in Scotland, so not a working day under the Act.
+    entered = move(procurement, "standstill", lead)
+    assert entered.status == "applied"
+    assert entered.details["standstill"]["last_day"] == "2026-06-25"
 
     details = transitions.default_contract_details(db.session, procurement)
     assert details.supplier_id == bidders[0].id
@@ -305,27 +311,32 @@ def test_without_a_standstill_the_award_needs_the_approval(
     )
     db.session.commit()
     assert "standstill" not in transitions.stages(procurement)
+    publish_model(procurement, people["lead"])
+    bids = add_bids(add_shortlist(procurement, ["Venue Hire Co"]), opened=True)
+    procurement.stage = "evaluation"
+    ready_panel(procurement, people["evaluator"])
+    add_scores(procurement, bids, people["evaluator"])
+    submit_scores(procurement, people["evaluator"])
     procurement.stage = "moderation"
-    db.session.commit()
+    add_consensus(procurement, bids, people["lead"])
     details = transitions.ContractDetails(
         value=10000,
         start_date=date(2026, 7, 1),
         end_date=date(2027, 6, 30),
         supplier_name="Venue Hire Co",
     )
-    with stand_in_gates():
-        refused = move(procurement, "award", people["lead"], contract=details)
-        assert refused.status == "refused"
-        assert any("approval" in item for item in refused.unmet)
-        award.record_approval(
-            db.session,
-            procurement,
-            award.ApprovalInput("approved", clock.today()),
-            people["chair"],
-            clock.now(),
-            clock.today(),
-        )
-        db.session.commit()
-        assert move(procurement, "award", people["lead"], contract=details).status == "applied"
+    refused = move(procurement, "award", people["lead"], contract=details)
+    assert refused.status == "refused"
+    assert any("approval" in item for item in refused.unmet)
+    award.record_approval(
+        db.session,
+        procurement,
+        award.ApprovalInput("approved", clock.today()),
+        people["chair"],
+        clock.now(),
+        clock.today(),
+    )
+    db.session.commit()
+    assert move(procurement, "award", people["lead"], contract=details).status == "applied"
     contract = db.session.scalar(select(Contract))
     assert contract is not None and contract.supplier.name == "Venue Hire Co"

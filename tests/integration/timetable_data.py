@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -16,22 +16,26 @@ from tenderflow.extensions import db
 from tenderflow.models import (
     Bid,
     Bidder,
-    Clarification,
-    ConsensusScore,
-    EvaluatorScore,
     Milestone,
-    ModerationQuery,
     PanelMember,
     Procurement,
     ProcurementPlan,
     Transition,
     User,
 )
-from tenderflow.services import gates, procurements, transitions
+from tenderflow.services import procurements, transitions
+from tenderflow.services.evaluation import (
+    bid_label,
+    bidders_to_declare,
+    current_model,
+    member_of,
+    model_versions,
+    moderation,
+    panel,
+    scoring,
+)
 from tests.integration.world import procurement_input
 from workflows.timetable import run_transition
-
-OURS = "tenderflow.services.timetable_gates"
 
 
 def national_procurement(lead: User, reference: str = "TT-NAT-1") -> Procurement:
@@ -68,88 +72,7 @@ def move(procurement: Procurement, to_stage: str, user: User | None, **options: 
     return transition
 
 
-# --- stand-in checks for gates other features own, used only while theirs are missing ---------
-
-
-def _plan_and_shortlist(session: Any, procurement: Procurement, now: datetime) -> list[str]:
-    unmet = []
-    if (
-        session.scalar(
-            select(ProcurementPlan.id).where(ProcurementPlan.procurement_id == procurement.id)
-        )
-        is None
-    ):
-        unmet.append("Stand-in: write the procurement plan")
-    shortlisted = session.scalars(
-        select(Bidder).where(Bidder.procurement_id == procurement.id, Bidder.shortlisted)
-    ).all()
-    if len(shortlisted) < (procurement.min_candidates or 1):
-        unmet.append("Stand-in: the shortlist is too short")
-    return unmet
-
-
-def _bids_opened(session: Any, procurement: Procurement, now: datetime) -> list[str]:
-    bids = session.scalars(select(Bid).where(Bid.procurement_id == procurement.id)).all()
-    if not bids or any(b.opened_at is None for b in bids):
-        return ["Stand-in: open the bids"]
-    return []
-
-
-def _scores_submitted(session: Any, procurement: Procurement, now: datetime) -> list[str]:
-    scores = session.scalars(
-        select(EvaluatorScore).join(Bid).where(Bid.procurement_id == procurement.id)
-    ).all()
-    if not scores or any(s.status != "submitted" for s in scores):
-        return ["Stand-in: submit every score"]
-    return []
-
-
-def _consensus_agreed(session: Any, procurement: Procurement, now: datetime) -> list[str]:
-    unmet = []
-    bids = session.scalars(select(Bid).where(Bid.procurement_id == procurement.id)).all()
-    agreed = {c.bid_id for c in session.scalars(select(ConsensusScore))}
-    if any(b.id not in agreed for b in bids):
-        unmet.append("Stand-in: agree a consensus score for every bid")
-    queries = session.scalars(
-        select(ModerationQuery).where(
-            ModerationQuery.procurement_id == procurement.id, ModerationQuery.resolution.is_(None)
-        )
-    ).all()
-    clarifications = session.scalars(
-        select(Clarification).where(
-            Clarification.procurement_id == procurement.id, Clarification.answered_at.is_(None)
-        )
-    ).all()
-    if queries or clarifications:
-        unmet.append("Stand-in: close every query and clarification")
-    return unmet
-
-
-STAND_INS = {
-    "itt": _plan_and_shortlist,
-    "evaluation": _bids_opened,
-    "moderation": _scores_submitted,
-    "standstill": _consensus_agreed,
-}
-
-
-@contextmanager
-def stand_in_gates() -> Iterator[list[str]]:
-    """Register a stand-in check for each stage no other feature guards yet; remove them after."""
-    added: list[tuple[str, Any]] = []
-    for stage, check in STAND_INS.items():
-        theirs = [c for c in gates.checks_for(stage) if c.__module__ not in (OURS, __name__)]
-        if not theirs:
-            gates.gate(stage)(check)
-            added.append((stage, check))
-    try:
-        yield [stage for stage, _ in added]
-    finally:
-        for stage, check in added:
-            gates._CHECKS[stage].remove(check)
-
-
-# --- other features' rows, inserted directly ---------------------------------------------------
+# --- other features' records, made through their own services ------------------------------
 
 
 def add_plan(procurement: Procurement, lead: User) -> None:
@@ -208,41 +131,73 @@ def add_bids(bidders: list[Bidder], opened: bool) -> list[Bid]:
     return bids
 
 
-def add_scores(procurement: Procurement, bids: list[Bid], evaluator: User, status: str) -> None:
-    member = PanelMember(
-        procurement_id=procurement.id,
-        user_id=evaluator.id,
-        confidentiality_signed_at=clock.now(),
-        conflicts_declared_at=clock.now(),
+MODEL = "housing-support-60-40"
+
+
+def publish_model(procurement: Procurement, lead: User) -> None:
+    """Choose the ready-made 60/40 model and publish it with the ITT."""
+    model_versions.save_model(
+        db.session,
+        procurement,
+        lead,
+        clock.now(),
+        source=MODEL,
+        yaml_text=model_versions.ready_made_text(MODEL),
     )
-    db.session.add(member)
-    db.session.flush()
-    for bid in bids:
-        db.session.add(
-            EvaluatorScore(
-                panel_member_id=member.id,
-                bid_id=bid.id,
-                criterion_id="quality",
-                score=Decimal("3"),
-                comment="Meets the requirement.",
-                status=status,
-                saved_at=clock.now(),
-                submitted_at=clock.now() if status == "submitted" else None,
-            )
-        )
+    model_versions.publish_model(db.session, procurement, clock.now())
     db.session.commit()
 
 
-def add_consensus(bids: list[Bid], moderator: User) -> None:
+def ready_panel(procurement: Procurement, evaluator: User) -> PanelMember:
+    """Release the guidance; the evaluator scores every criterion, signed and declared."""
+    model_versions.publish_guidance(db.session, procurement, clock.now())
+    member = panel.add_member(db.session, procurement, evaluator.id, "evaluator")
+    found = current_model(db.session, procurement)
+    assert found is not None
+    panel.assign(db.session, member, found[1], [c.id for c in found[1].criteria])
+    panel.sign_confidentiality(member, clock.now())
+    bidders = bidders_to_declare(db.session, procurement)
+    panel.declare_conflicts(db.session, member, {b.id: (False, "") for b in bidders}, clock.now())
+    db.session.commit()
+    return member
+
+
+def add_scores(procurement: Procurement, bids: list[Bid], evaluator: User) -> None:
+    """The evaluator saves a draft score with a comment for every bid on every criterion."""
+    member = member_of(db.session, procurement, evaluator)
+    found = current_model(db.session, procurement)
+    assert member is not None and found is not None
+    rows = [
+        (n, {"bidder": bid_label(bid), "criterion": c.id, "score": 3, "comment": "Meets it."})
+        for n, (bid, c) in enumerate((b, c) for b in bids for c in found[1].criteria)
+    ]
+    scoring.save_scores(db.session, member, "web", rows, clock.now())
+    db.session.commit()
+
+
+def submit_scores(procurement: Procurement, evaluator: User) -> None:
+    member = member_of(db.session, procurement, evaluator)
+    assert member is not None
+    scoring.submit_scores(db.session, member, clock.now())
+    db.session.commit()
+
+
+def add_consensus(procurement: Procurement, bids: list[Bid], moderator: User) -> None:
+    """Agree a consensus score with a rationale on every criterion; every gateway passed."""
+    found = current_model(db.session, procurement)
+    assert found is not None
     for bid in bids:
-        db.session.add(
-            ConsensusScore(
-                bid_id=bid.id,
-                criterion_id="quality",
-                score=Decimal("3"),
-                rationale="Agreed at moderation.",
-                moderator_id=moderator.id,
-                agreed_at=clock.now(),
+        for criterion in found[1].criteria:
+            moderation.record_consensus(
+                db.session,
+                procurement,
+                bid,
+                criterion.id,
+                "3",
+                "Agreed at moderation.",
+                moderator,
+                clock.now(),
             )
-        )
+    answers = {(bid.id, q.id): ("pass", "") for bid in bids for q in found[1].pass_fail}
+    moderation.record_pass_fail(db.session, procurement, answers, moderator, clock.now())
     db.session.commit()

@@ -133,11 +133,12 @@ def record_consensus(
             ConsensusScore.bid_id == bid.id, ConsensusScore.criterion_id == criterion_id
         )
     )
+    moderator_id = user.id  # read first: loading it must not flush a half-made score
     if consensus is None:
         consensus = ConsensusScore(bid=bid, criterion_id=criterion_id)
         session.add(consensus)
     consensus.score, consensus.rationale = score, rationale.strip()
-    consensus.moderator_id, consensus.agreed_at = user.id, now
+    consensus.moderator_id, consensus.agreed_at = moderator_id, now
     session.flush()
     return consensus
 
