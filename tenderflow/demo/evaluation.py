@@ -6,7 +6,7 @@ Every bidder named here is invented. Prices and hourly rates sit around the cost
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -14,8 +14,10 @@ from sqlalchemy.orm import Session
 
 from tenderflow import clock
 from tenderflow.domain.evaluation import model_path
+from tenderflow.domain.stages import stages_for
 from tenderflow.models import AwardApproval, Bid, Bidder, Procurement, User
-from tenderflow.services import procurements
+from tenderflow.services import plans, procurements
+from tenderflow.services import timetable as timetable_service
 from tenderflow.services.evaluation import (
     bids_in_evaluation,
     current_model,
@@ -161,6 +163,54 @@ def _model(session: Session, procurement: Procurement, lead: User) -> None:
     model_versions.publish_guidance(session, procurement, now)
 
 
+def _plan(session: Session, procurement: Procurement, lead: User) -> None:
+    """An agreed procurement plan, written before the ITT went out."""
+    now = clock.now() - timedelta(days=60)
+    service = procurement.service_type.name.lower() if procurement.service_type else "support"
+    plans.save_plan(
+        session,
+        procurement,
+        plans.PlanInput(
+            client_lead="Commissioning manager, housing-related support",
+            funding="Supporting People grant, within the programme's annual allocation.",
+            business_objectives=(
+                f"Commission {service} that helps people live independently, "
+                "with outcomes monitored quarterly."
+            ),
+            current_supply="Spot-purchased places with two providers on expiring agreements.",
+            market_position="Several local and regional providers expressed interest at market "
+            "engagement.",
+            risks_and_controls=(
+                "TUPE: early legal advice and staff lists requested from the incumbents.\n"
+                "Too few bidders: market engagement event and a four-week tendering period."
+            ),
+            route_options="Open tender or mini-competition; open tender preferred for reach.",
+            value_for_money="Prices tested against the costing model's £20 an hour cap.",
+            route_recommendation="Invited tender with quality 60% and price 40%.",
+            resources="Procurement lead, three evaluators and a moderator.",
+            reviews_planned="Contract review at six months, then annually.",
+        ),
+        lead,
+        now,
+    )
+    plans.agree_plan(session, procurement, lead, now)
+
+
+def _record_moves(session: Session, procurement: Procurement, today: date) -> None:
+    """Record the actual dates of every stage passed, as planned (never later than today)."""
+    path = stages_for(procurement.route, procurement.decision)
+    reached = path[: path.index(procurement.stage) + 1]
+    planned = {row.stage: row for row in timetable_service.stage_dates(procurement, session)}
+    day = procurement.start_date
+    if reached[0] in planned:
+        planned[reached[0]].actual_start = day
+    for left, entered in zip(reached, reached[1:], strict=False):
+        row = planned.get(entered)
+        day = max(day, min(row.planned_start if row else today, today))
+        at = datetime.combine(day, time(10, 0), clock.LONDON).astimezone(clock.UTC)
+        timetable_service.record_move(session, procurement, left, entered, day, at)
+
+
 def _ready(member: Any, session: Session) -> None:
     panel.sign_confidentiality(member, clock.now() - timedelta(days=6))
     answers = {b.id: (False, "") for b in panel.bidders_to_declare(session, member.procurement)}
@@ -175,6 +225,7 @@ def load(session: Session, today: date, people: dict[str, User]) -> str:
     moderator = people["moderator@tenderflow.example"]
     scoring_one, moderating, decided = (_procurement(session, d, lead) for d in _inputs(today))
     for procurement in (scoring_one, moderating, decided):
+        _plan(session, procurement, lead)
         _model(session, procurement, lead)
         _bids(session, procurement)
     _, model = current_model(session, scoring_one)  # type: ignore[misc]
@@ -245,6 +296,8 @@ def load(session: Session, today: date, people: dict[str, User]) -> str:
     )
     decided.stage = "standstill"
     session.flush()
+    for procurement in (scoring_one, moderating, decided):
+        _record_moves(session, procurement, today)
     return "3 evaluations (scoring, in moderation, in standstill)"
 
 
