@@ -39,7 +39,10 @@ def end_standstills(session: Session, today: date, now: datetime) -> list[str]:
         )
     ).all()
     for procurement, row in rows:
-        period = standstill_period(procurement.national_regime, row.actual_start)
+        started = row.actual_start
+        if started is None:
+            continue
+        period = standstill_period(procurement.national_regime, started)
         if today <= period.last_day:
             continue
         row.actual_end = period.earliest_contract_date
@@ -52,7 +55,7 @@ def end_standstills(session: Session, today: date, now: datetime) -> list[str]:
             milestone.done_at = now
         outbox.queue_message(
             session,
-            key=f"standstill-ended:{procurement.id}:{row.actual_start.isoformat()}",
+            key=f"standstill-ended:{procurement.id}:{started.isoformat()}",
             kind="standstill-ended",
             recipient=procurement.lead,
             subject=f"{procurement.reference}: the standstill has ended",
