@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
+from prefect.settings import PREFECT_API_URL, temporary_settings
 from sqlalchemy import func, select
 
 from tenderflow import clock
@@ -136,7 +137,8 @@ def test_asking_to_move_records_it_and_shows_it_queued_when_the_workflow_server_
     sign_in_as(client, people["lead"])
     form = client.get(f"/procurements/{procurement.reference}/move").get_data(as_text=True)
     assert "Move from Planning to Expressions of interest" in form
-    response = client.post(f"/procurements/{procurement.reference}/move", data={})
+    with temporary_settings(updates={PREFECT_API_URL: "http://127.0.0.1:9/api"}):
+        response = client.post(f"/procurements/{procurement.reference}/move", data={})
     assert response.status_code == 302
     transition = db.session.scalar(select(Transition))
     assert transition is not None and transition.status == "queued"
