@@ -53,3 +53,11 @@ def award_may_proceed(session: Session, procurement: Procurement, now: datetime)
             "suspended until it is resolved"
         )
     return unmet
+
+
+@gate("contract")
+def contract_recorded(session: Session, procurement: Procurement, now: datetime) -> list[str]:
+    """Into contract: the award has created the contract record."""
+    if not award.contracts(session, procurement):
+        return ["The contract is not recorded: it is created when the award is made"]
+    return []
