@@ -10,6 +10,8 @@ their course, marks overdue milestones and stages, and reminds leads of deadline
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any
 
@@ -34,17 +36,26 @@ def check_gates(transition_id: int, now: datetime) -> list[str]:
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2)
 def apply_transition(transition_id: int, unmet: list[str], now: datetime) -> str:
     """Apply the move once, or refuse it; return the transition's status."""
-    status = transitions.apply(db.session, transition_id, unmet, now)
-    db.session.commit()
-    return status
+    with committed():
+        return transitions.apply(db.session, transition_id, unmet, now)
 
 
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2)
 def follow_up(transition_id: int, now: datetime) -> int:
     """Queue the messages that tell people how the move ended; return how many."""
-    sent = transitions.follow_up(db.session, transition_id, now)
+    with committed():
+        return transitions.follow_up(db.session, transition_id, now)
+
+
+@contextmanager
+def committed() -> Iterator[None]:
+    """Commit the task's work, or roll it back so a retry starts from a clean session."""
+    try:
+        yield
+    except Exception:
+        db.session.rollback()
+        raise
     db.session.commit()
-    return sent
 
 
 @flow(name="stage-transition", log_prints=True)
@@ -71,28 +82,25 @@ def run_transition(transition_id: int, request_id: int | None = None) -> dict[st
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=5)
 def end_standstills(today: date, now: datetime) -> list[str]:
     """Record the end of standstills that have run their course; return the references."""
-    ended = deadlines.end_standstills(db.session, today, now)
-    db.session.commit()
-    return ended
+    with committed():
+        return deadlines.end_standstills(db.session, today, now)
 
 
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=5)
 def mark_overdue(today: date, now: datetime) -> dict[str, int]:
     """Mark overdue milestones and stages, telling each lead once."""
-    counts = {
-        "milestones": deadlines.mark_overdue_milestones(db.session, now),
-        "stages": deadlines.mark_overdue_stages(db.session, today, now),
-    }
-    db.session.commit()
-    return counts
+    with committed():
+        return {
+            "milestones": deadlines.mark_overdue_milestones(db.session, now),
+            "stages": deadlines.mark_overdue_stages(db.session, today, now),
+        }
 
 
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=5)
 def send_reminders(now: datetime) -> int:
     """Remind leads of milestones coming up; return how many reminders were queued."""
-    sent = deadlines.remind_upcoming(db.session, now)
-    db.session.commit()
-    return sent
+    with committed():
+        return deadlines.remind_upcoming(db.session, now)
 
 
 @flow(name="deadline-watcher", log_prints=True)

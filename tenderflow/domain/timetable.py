@@ -177,26 +177,26 @@ def check(rules: Rules, planned: Sequence[PlannedStage], stage: str) -> dict[str
     if index > 0 and entry.start < planned[index - 1].end:
         before = planned[index - 1]
         errors["start"] = (
-            f"{name} must start on or after {stage_label(before.stage)} ends ({_long(before.end)})"
+            f"{name} must start on or after {stage_label(before.stage)} ends ({say_date(before.end)})"
         )
     if entry.end < entry.start:
-        errors["end"] = f"{name} must end on or after it starts ({_long(entry.start)})"
+        errors["end"] = f"{name} must end on or after it starts ({say_date(entry.start)})"
     elif stage == "itt" and rules.min_tendering_days is not None:
         if entry.days < rules.min_tendering_days:
             errors["end"] = (
                 f"The tendering period would be {entry.days} days, shorter than the minimum of "
                 f"{rules.min_tendering_days} days for this route under {rules.regime_title}: "
                 f"set the tender deadline on or after "
-                f"{_long(entry.start + timedelta(days=rules.min_tendering_days))}"
+                f"{say_date(entry.start + timedelta(days=rules.min_tendering_days))}"
             )
     elif stage == "standstill":
         earliest = standstill_end(rules, entry.start)
         if entry.end < earliest:
             period = standstill_period(rules.regime, entry.start)
             errors["end"] = (
-                f"The standstill under {rules.regime_title} starting {_long(entry.start)} runs "
-                f"until the end of {_long(period.last_day)}: the award can be planned from "
-                f"{_long(earliest)}"
+                f"The standstill under {rules.regime_title} starting {say_date(entry.start)} runs "
+                f"until the end of {say_date(period.last_day)}: the award can be planned from "
+                f"{say_date(earliest)}"
             )
     return errors
 
@@ -300,5 +300,6 @@ def chart(
     return laid_out, first, last
 
 
-def _long(day: date) -> str:
+def say_date(day: date) -> str:
+    """Say a date the GOV.UK way, as messages and refusals do: 3 March 2027."""
     return f"{day.day} {day:%B %Y}"

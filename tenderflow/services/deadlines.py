@@ -13,16 +13,12 @@ from sqlalchemy.orm import Session
 
 from tenderflow import clock
 from tenderflow.domain.standstill import standstill_period
-from tenderflow.domain.timetable import MILESTONE_LABELS, MILESTONE_STAGES, stage_label
+from tenderflow.domain.timetable import MILESTONE_LABELS, MILESTONE_STAGES, say_date, stage_label
 from tenderflow.models import Milestone, Procurement, StageDates
 from tenderflow.services import outbox
 
 # Remind the lead this many days before a milestone falls due.
 REMINDER_DAYS = 3
-
-
-def _long(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 def end_standstills(session: Session, today: date, now: datetime) -> list[str]:
@@ -39,7 +35,10 @@ def end_standstills(session: Session, today: date, now: datetime) -> list[str]:
         )
     ).all()
     for procurement, row in rows:
-        period = standstill_period(procurement.national_regime, row.actual_start)
+        started = row.actual_start
+        if started is None:
+            continue
+        period = standstill_period(procurement.national_regime, started)
         if today <= period.last_day:
             continue
         row.actual_end = period.earliest_contract_date
@@ -52,13 +51,13 @@ def end_standstills(session: Session, today: date, now: datetime) -> list[str]:
             milestone.done_at = now
         outbox.queue_message(
             session,
-            key=f"standstill-ended:{procurement.id}:{row.actual_start.isoformat()}",
+            key=f"standstill-ended:{procurement.id}:{started.isoformat()}",
             kind="standstill-ended",
             recipient=procurement.lead,
             subject=f"{procurement.reference}: the standstill has ended",
             body=(
                 f"The standstill for {procurement.title} ended at the end of "
-                f"{_long(period.last_day)}. The award may proceed if no challenge is open."
+                f"{say_date(period.last_day)}. The award may proceed if no challenge is open."
             ),
             now=now,
             procurement_id=procurement.id,
@@ -166,7 +165,7 @@ def mark_overdue_stages(session: Session, today: date, now: datetime) -> int:
             subject=f"{procurement.reference}: {stage_label(row.stage)} is overdue",
             body=(
                 f"{stage_label(row.stage)} for {procurement.title} was planned to end on "
-                f"{_long(row.planned_end)}. Move on when its gate is met, and record why it is late."
+                f"{say_date(row.planned_end)}. Move on when its gate is met, and record why it is late."
             ),
             now=now,
             procurement_id=procurement.id,
@@ -187,5 +186,5 @@ def clock_local_text(instant: datetime) -> str:
     """Say an instant in UK time: "at 12:00 on 3 March 2027"."""
     local = clock.local(instant)
     if local.hour == 0 and local.minute == 0:
-        return f"at the end of {_long(local.date() - timedelta(days=1))}"
-    return f"at {local:%H:%M} on {_long(local.date())}"
+        return f"at the end of {say_date(local.date() - timedelta(days=1))}"
+    return f"at {local:%H:%M} on {say_date(local.date())}"

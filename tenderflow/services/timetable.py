@@ -243,7 +243,11 @@ def timetable(session: Session, procurement: Procurement) -> list[TimetableRow]:
 
 
 def chart(rows: list[TimetableRow], today: date) -> dict[str, Any]:
-    """Return the planned-against-actual chart's rows and axis."""
+    """Return the planned-against-actual chart's rows and axis, up to the contract's start.
+
+    The contract runs for years; drawn to scale it would squeeze every other stage to a sliver.
+    """
+    rows = [r for r in rows if r.stage != "contract"]
     if not rows:
         return {"rows": [], "first": None, "last": None}
     laid_out, first, last = rules_.chart(

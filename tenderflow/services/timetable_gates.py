@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from tenderflow import clock
 from tenderflow.domain.standstill import standstill_period
-from tenderflow.domain.timetable import MILESTONE_LABELS
+from tenderflow.domain.timetable import MILESTONE_LABELS, say_date
 from tenderflow.models import Procurement
 from tenderflow.services import award, transitions
 from tenderflow.services import timetable as timetable_service
@@ -18,10 +18,6 @@ NO_APPROVAL = (
     "The commissioning body's approval of the award recommendation is not recorded: "
     "a commissioning body member records it on the procurement's page"
 )
-
-
-def _long(day: object) -> str:
-    return f"{day.day} {day:%B %Y}"  # type: ignore[attr-defined]
 
 
 @gate("standstill")
@@ -45,15 +41,23 @@ def award_may_proceed(session: Session, procurement: Procurement, now: datetime)
             if clock.local(now).date() <= period.last_day:
                 unmet.append(
                     f"The {MILESTONE_LABELS['standstill-end'].lower()} has not come: the "
-                    f"standstill runs until the end of {_long(period.last_day)}, so the award "
-                    f"can be made from {_long(period.earliest_contract_date)}"
+                    f"standstill runs until the end of {say_date(period.last_day)}, so the award "
+                    f"can be made from {say_date(period.earliest_contract_date)}"
                 )
     elif transitions.approved_recommendation(session, procurement) is None:
         unmet.append(NO_APPROVAL)
     for challenge in award.open_challenges(session, procurement):
         who = f" from {challenge.bidder.name}" if challenge.bidder else ""
         unmet.append(
-            f"A challenge{who} received on {_long(challenge.received_on)} is open: the award is "
+            f"A challenge{who} received on {say_date(challenge.received_on)} is open: the award is "
             "suspended until it is resolved"
         )
     return unmet
+
+
+@gate("contract")
+def contract_recorded(session: Session, procurement: Procurement, now: datetime) -> list[str]:
+    """Into contract: the award has created the contract record."""
+    if not award.contracts(session, procurement):
+        return ["The contract is not recorded: it is created when the award is made"]
+    return []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, render_template
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
@@ -21,10 +21,10 @@ from tenderflow import clock
 from tenderflow.domain.roles import Role
 from tenderflow.extensions import db
 from tenderflow.models import Challenge
-from tenderflow.services import ServiceError, award
+from tenderflow.services import award
 from tenderflow.web.access import allow
-from tenderflow.web.forms import GovDateField, apply_errors
-from tenderflow.web.timetable import LEADS, bp, led_or_403, procurement_or_404
+from tenderflow.web.forms import GovDateField
+from tenderflow.web.timetable import LEADS, bp, led_or_403, procurement_or_404, saved
 
 
 def _bidder_choice(value: Any) -> int | None:
@@ -85,17 +85,17 @@ def approval(reference: str) -> Any:
             notes=form.notes.data or "",
             recommended_bidder_id=form.recommended_bidder_id.data,
         )
-        try:
-            award.record_approval(
+        done = saved(
+            form,
+            lambda: award.record_approval(
                 db.session, procurement, data, current_user, clock.now(), clock.today()
-            )
-        except ServiceError as exc:
-            db.session.rollback()
-            apply_errors(form, exc.errors)
-        else:
-            db.session.commit()
-            flash("The commissioning body's decision is recorded.", "success")
-            return redirect(url_for("procurements.show", reference=reference) + "#award")
+            ),
+            reference,
+            "The commissioning body's decision is recorded.",
+            "award",
+        )
+        if done is not None:
+            return done
     return render_template("timetable/approval.html", procurement=procurement, form=form)
 
 
@@ -130,8 +130,9 @@ def new_challenge(reference: str) -> Any:
     if not form.is_submitted():
         form.received_on.data = clock.today()
     if form.validate_on_submit():
-        try:
-            award.record_challenge(
+        done = saved(
+            form,
+            lambda: award.record_challenge(
                 db.session,
                 procurement,
                 form.summary.data or "",
@@ -139,16 +140,13 @@ def new_challenge(reference: str) -> Any:
                 form.bidder_id.data,
                 current_user,
                 clock.today(),
-            )
-        except ServiceError as exc:
-            db.session.rollback()
-            apply_errors(form, exc.errors)
-        else:
-            db.session.commit()
-            flash(
-                "The challenge is recorded. The award is suspended until it is resolved.", "success"
-            )
-            return redirect(url_for("procurements.show", reference=reference) + "#award")
+            ),
+            reference,
+            "The challenge is recorded. The award is suspended until it is resolved.",
+            "award",
+        )
+        if done is not None:
+            return done
     return render_template("timetable/challenge.html", procurement=procurement, form=form)
 
 
@@ -177,17 +175,17 @@ def resolve_challenge(reference: str, challenge_id: int) -> Any:
     if not form.is_submitted():
         form.resolved_on.data = clock.today()
     if form.validate_on_submit():
-        try:
-            award.resolve_challenge(
+        done = saved(
+            form,
+            lambda: award.resolve_challenge(
                 db.session, challenge, form.outcome.data or "", form.resolved_on.data, clock.today()
-            )
-        except ServiceError as exc:
-            db.session.rollback()
-            apply_errors(form, exc.errors)
-        else:
-            db.session.commit()
-            flash("The challenge is resolved.", "success")
-            return redirect(url_for("procurements.show", reference=reference) + "#award")
+            ),
+            reference,
+            "The challenge is resolved.",
+            "award",
+        )
+        if done is not None:
+            return done
     return render_template(
         "timetable/resolve.html", procurement=procurement, challenge=challenge, form=form
     )

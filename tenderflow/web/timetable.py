@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
@@ -50,6 +51,21 @@ def led_or_403(reference: str) -> Procurement:
     if not may_run(procurement, current_user):
         abort(403)
     return procurement
+
+
+def saved(
+    form: FlaskForm, change: Callable[[], object], reference: str, message: str, anchor: str
+) -> Any | None:
+    """Make a change and return to the procurement page, or show the service's errors on the form."""
+    try:
+        change()
+    except ServiceError as exc:
+        db.session.rollback()
+        apply_errors(form, exc.errors)
+        return None
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for("procurements.show", reference=reference) + f"#{anchor}")
 
 
 def stage_or_404(procurement: Procurement, stage: str) -> str:
@@ -140,18 +156,17 @@ def edit_stage(reference: str, stage: str) -> Any:
     if not form.is_submitted():
         form.start.data, form.end.data = row.planned_start, row.planned_end
     if form.validate_on_submit():
-        try:
-            service.edit_planned(db.session, procurement, stage, form.start.data, form.end.data)
-        except ServiceError as exc:
-            db.session.rollback()
-            apply_errors(form, exc.errors)
-        else:
-            db.session.commit()
-            flash(
-                f"Planned dates for {stage_label(stage)} saved; later stages moved with them.",
-                "success",
-            )
-            return redirect(url_for("procurements.show", reference=reference) + "#timetable")
+        done = saved(
+            form,
+            lambda: service.edit_planned(
+                db.session, procurement, stage, form.start.data, form.end.data
+            ),
+            reference,
+            f"Planned dates for {stage_label(stage)} saved; later stages moved with them.",
+            "timetable",
+        )
+        if done is not None:
+            return done
     return render_template(
         "timetable/edit_stage.html",
         procurement=procurement,
@@ -183,15 +198,17 @@ def delay_reason(reference: str, stage: str) -> Any:
     if not form.is_submitted() and row.delay_reason:
         form.reason.data = row.delay_reason
     if form.validate_on_submit():
-        try:
-            service.record_delay_reason(db.session, procurement, stage, form.reason.data or "")
-        except ServiceError as exc:
-            db.session.rollback()
-            apply_errors(form, exc.errors)
-        else:
-            db.session.commit()
-            flash(f"The reason {stage_label(stage)} is late is recorded.", "success")
-            return redirect(url_for("procurements.show", reference=reference) + "#timetable")
+        done = saved(
+            form,
+            lambda: service.record_delay_reason(
+                db.session, procurement, stage, form.reason.data or ""
+            ),
+            reference,
+            f"The reason {stage_label(stage)} is late is recorded.",
+            "timetable",
+        )
+        if done is not None:
+            return done
     return render_template(
         "timetable/delay.html",
         procurement=procurement,

@@ -297,6 +297,20 @@ def test_a_procurement_goes_from_planning_to_award_and_every_gate_refuses_when_i
     ]
     assert f"{procurement.reference} moved to Award" in subjects
     assert f"{procurement.reference} did not move to Award" in subjects
+    with frozen_at("2026-06-26T15:00:00+01:00"):
+        assert move(procurement, "contract", lead).status == "applied"
+    assert procurement.stage == "contract"
+    assert transitions.next_stage_for(procurement) is None
+
+
+def test_the_contract_stage_needs_the_contract_the_award_creates(
+    app: Any, people: dict[str, Any]
+) -> None:
+    procurement = national_procurement(people["lead"])
+    procurement.stage = "award"
+    db.session.commit()
+    refused = move(procurement, "contract", people["lead"])
+    assert refused.unmet == ["The contract is not recorded: it is created when the award is made"]
 
 
 def test_without_a_standstill_the_award_needs_the_approval(
