@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from tenderflow import clock
 from tenderflow.domain.roles import Role
 from tenderflow.extensions import db
-from tenderflow.models import EvaluationModelVersion, EvaluatorScore, PanelMember
+from tenderflow.models import EvaluationModelVersion, EvaluatorScore, PanelMember, UserRole
 from tenderflow.services import procurements
 from tests.integration.conftest import sign_in_as
 from tests.integration.evaluation_world import an_evaluation, ready_made
@@ -127,7 +127,7 @@ def test_the_panel_takes_only_people_with_the_role_and_assignments_are_criteria(
     refused = client.post(
         "/evaluations/EVAL-1/panel", data={"user_id": commissioner.id, "role": "evaluator"}
     )
-    assert "Select a person who is a evaluator" in refused.get_data(as_text=True)
+    assert "Select a person who is an evaluator" in refused.get_data(as_text=True)
     client.post("/evaluations/EVAL-1/panel", data={"user_id": evaluator.id, "role": "evaluator"})
     member = db.session.scalar(select(PanelMember).where(PanelMember.user_id == evaluator.id))
     assert member is not None
@@ -211,3 +211,20 @@ def test_opening_bids_freezes_the_published_model(make_user: Any) -> None:
     for bid in evaluation.bids:
         bid.opened_at = None
     assert not model_versions.is_frozen(db.session, procurement)
+
+
+def test_a_lead_who_moderates_their_own_procurement_reaches_their_panel_steps(
+    client: Any, make_user: Any
+) -> None:
+    evaluation = an_evaluation(make_user)
+    lead = evaluation.lead
+    sign_in_as(client, lead)
+    assert (
+        client.get("/evaluations/EVAL-1").headers["Location"].endswith("/evaluations/EVAL-1/panel")
+    )
+    lead.role_links.append(UserRole(role=Role.MODERATOR.value))
+    db.session.commit()
+    client.post("/evaluations/EVAL-1/panel", data={"user_id": lead.id, "role": "moderator"})
+    page = client.get("/evaluations/EVAL-1").get_data(as_text=True)
+    assert "You are a moderator on this panel." in page
+    assert "Sign the confidentiality agreement" in page

@@ -45,7 +45,10 @@ def add_member(
         raise ServiceError("Unknown role", {"role": "Select evaluator or moderator"})
     user = session.get(User, user_id) if user_id else None
     if user is None or not user.has_role(PANEL_ROLES[role]):
-        raise ServiceError("Not a panel user", {"user_id": f"Select a person who is a {role}"})
+        raise ServiceError(
+            "Not a panel user",
+            {"user_id": f"Select a person who is {'an' if role == 'evaluator' else 'a'} {role}"},
+        )
     if member_of(session, procurement, user) is not None:
         raise ServiceError("Already on panel", {"user_id": f"{user.name} is already on the panel"})
     member = PanelMember(procurement_id=procurement.id, user=user, role=role)

@@ -21,6 +21,7 @@ from tenderflow.services.evaluation import (
     current_model,
     is_lead,
     member_by_id,
+    member_of,
     workbooks,
 )
 from tenderflow.services.evaluation import panel as panel_service
@@ -64,7 +65,8 @@ def mine() -> Any:
 @allow(*PANEL_ROLES, per_object=True)
 def overview(reference: str) -> Any:
     procurement = procurement_or_404(reference)
-    if is_lead(current_user, procurement):
+    on_panel = member_of(db.session, procurement, current_user) is not None
+    if is_lead(current_user, procurement) and not on_panel:
         return redirect(url_for("evaluation.panel", reference=reference))
     member = panel_member_or_403(procurement)
     work = scoring_service.work_of(db.session, member)
