@@ -13,6 +13,10 @@ POSTGRES_URL = os.environ.get("TENDERFLOW_TEST_POSTGRES_URL")
 # Tests never read the real clock: anything that asks for "today" without being told gets this.
 os.environ.setdefault("TENDERFLOW_NOW", "2026-06-15T10:00:00+01:00")
 os.environ.setdefault("SECRET_KEY", "tests-only-secret-key")
+# The suites share a machine with Prefect's server and worker: give submissions more time than
+# a web request gets, so a slow moment is not mistaken for a server that is down.
+os.environ.setdefault("TENDERFLOW_PREFECT_CONNECT_TIMEOUT", "2")
+os.environ.setdefault("TENDERFLOW_PREFECT_REQUEST_TIMEOUT", "20")
 # Prefect keeps its own state for the test session apart from a developer's, and never
 # starts an ephemeral server unless a test asks for the test harness.
 os.environ["PREFECT_HOME"] = tempfile.mkdtemp(prefix="tenderflow-prefect-")

@@ -8,6 +8,7 @@ dispatcher submits it once the server is back; nothing is lost.
 
 from __future__ import annotations
 
+import os
 import secrets
 import socket
 from datetime import datetime
@@ -20,9 +21,15 @@ from sqlalchemy.orm import Session
 from tenderflow.models import FlowRunRequest, User
 from tenderflow.models.flow_runs import COMPLETED, FAILED, QUEUED, RUNNING, SUBMITTED
 
-# How long a web request may spend reaching the Prefect server before giving up.
+# How long a web request may spend reaching the Prefect server before giving up. A busy
+# machine (a test run beside other work, say) can raise them through the environment.
 CONNECT_TIMEOUT_SECONDS = 0.25
 REQUEST_TIMEOUT_SECONDS = 3.0
+
+
+def _timeout(name: str, default: float) -> float:
+    return float(os.environ.get(name) or default)
+
 
 _STATE_STATUS = {
     "SCHEDULED": SUBMITTED,
@@ -87,7 +94,8 @@ def server_reachable(url: str | None) -> bool:
     port = parts.port or (443 if parts.scheme == "https" else 80)
     try:
         with socket.create_connection(
-            (parts.hostname or "127.0.0.1", port), CONNECT_TIMEOUT_SECONDS
+            (parts.hostname or "127.0.0.1", port),
+            _timeout("TENDERFLOW_PREFECT_CONNECT_TIMEOUT", CONNECT_TIMEOUT_SECONDS),
         ):
             return True
     except OSError:
@@ -118,7 +126,9 @@ def submit(session: Session, request: FlowRunRequest, now: datetime) -> bool:
         with temporary_settings(
             updates={
                 PREFECT_CLIENT_MAX_RETRIES: 0,
-                PREFECT_API_REQUEST_TIMEOUT: REQUEST_TIMEOUT_SECONDS,
+                PREFECT_API_REQUEST_TIMEOUT: _timeout(
+                    "TENDERFLOW_PREFECT_REQUEST_TIMEOUT", REQUEST_TIMEOUT_SECONDS
+                ),
             }
         ):
             flow_run = run_deployment(

@@ -66,7 +66,7 @@ def test_submitting_the_same_request_twice_starts_one_flow_run(app: Any) -> None
         now=clock.now(),
     )
     db.session.commit()
-    assert flow_runs.submit(db.session, request, clock.now())
+    assert flow_runs.submit(db.session, request, clock.now()), request.error
     db.session.commit()
     # As if the first answer had been lost and the request sent again: a detached copy, so
     # the worker's own updates to the stored request are not disturbed.
@@ -78,6 +78,6 @@ def test_submitting_the_same_request_twice_starts_one_flow_run(app: Any) -> None
         status="queued",
         attempts=0,
     )
-    assert flow_runs.submit(db.session, again, clock.now())
+    assert flow_runs.submit(db.session, again, clock.now()), again.error
     assert again.flow_run_id == request.flow_run_id
     wait_for_request(request.id)
