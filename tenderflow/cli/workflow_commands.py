@@ -42,7 +42,12 @@ def _dispatch_forever(stop: threading.Event, every: float) -> None:
 @click.command("worker")
 @click.option("--poll-seconds", default=1.0, show_default=True, type=float)
 @click.option("--limit", default=4, show_default=True, type=int, help="Flow runs at once.")
-def worker(poll_seconds: float, limit: int) -> None:
+@click.option(
+    "--no-schedules",
+    is_flag=True,
+    help="Run flows only when asked for: no heartbeat, deadline watch or hourly round runs.",
+)
+def worker(poll_seconds: float, limit: int, no_schedules: bool) -> None:
     """Serve every deployment, and send queued requests once the server is up."""
     from prefect import serve
 
@@ -66,7 +71,7 @@ def worker(poll_seconds: float, limit: int) -> None:
             click.echo("Worker serving tenderflow's deployments.")
             try:
                 serve(
-                    *deployments(),
+                    *deployments(schedules=not no_schedules),
                     limit=limit,
                     query_seconds=poll_seconds,
                     print_starting_message=False,

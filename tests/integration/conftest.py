@@ -184,7 +184,14 @@ def workflow_worker(
         "SECRET_KEY": "tests-only-secret-key",
         "PREFECT_LOGGING_LEVEL": os.environ.get("TENDERFLOW_WORKER_LOG_LEVEL", "INFO"),
     }
-    command = [str(Path(sys.executable).parent / "tenderflow"), "worker", "--poll-seconds", "1"]
+    # No schedules: a heartbeat or deadline watch must not land in the middle of a test.
+    command = [
+        str(Path(sys.executable).parent / "tenderflow"),
+        "worker",
+        "--poll-seconds",
+        "1",
+        "--no-schedules",
+    ]
     # One worker at a time: the previous database's worker would take this one's runs.
     while _WORKERS:
         _stop_process(_WORKERS.pop())
