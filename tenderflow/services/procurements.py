@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from tenderflow.domain import regulations
 from tenderflow.domain.money import to_money
 from tenderflow.domain.regulations import RouteDecision, RouteInputError, RouteRequest
+from tenderflow.domain.roles import Role
 from tenderflow.domain.vocabulary import STAGES
 from tenderflow.models import ClientGroup, District, Lot, Procurement, ServiceType, User
 from tenderflow.services import ServiceError, timetable
@@ -160,6 +161,18 @@ def _by_code(session: Session, model: Any, code: str | None) -> Any:
     if not code:
         return None
     return session.scalar(select(model).where(model.code == code))
+
+
+def is_run_by(procurement: Procurement, user: Any) -> bool:
+    """Say whether the user runs this procurement: its own lead, or an administrator.
+
+    Other procurement leads may read it, but only its lead changes its bidders, bids,
+    clarifications, panel and timetable.
+    """
+    return bool(
+        user.has_role(Role.ADMIN)
+        or (user.has_role(Role.PROCUREMENT_LEAD) and procurement.lead_id == user.id)
+    )
 
 
 def get_by_reference(session: Session, reference: str) -> Procurement | None:

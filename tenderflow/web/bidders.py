@@ -46,9 +46,17 @@ def optional_int(value: Any) -> int | None:
     return int(value) if value not in (None, "") else None
 
 
-def can_manage() -> bool:
-    """Return whether the signed-in user manages bidders, bids and clarifications."""
-    return bool(current_user.has_role(*MANAGERS))
+def can_manage(procurement: Procurement) -> bool:
+    """Return whether the signed-in user manages this procurement's bidders, bids and questions."""
+    return procurement_service.is_run_by(procurement, current_user)
+
+
+def managed_or_403(reference: str) -> Procurement:
+    """Return the procurement if the signed-in user runs it (its lead or an administrator)."""
+    procurement = load_procurement(reference)
+    if not can_manage(procurement):
+        abort(403)
+    return procurement
 
 
 class WhenForm(FlaskForm):
@@ -127,15 +135,15 @@ def plan(reference: str) -> Any:
         procurement=procurement,
         plan=plans.plan_for(db.session, procurement),
         sections=plans.PLAN_SECTIONS,
-        can_manage=can_manage(),
+        can_manage=can_manage(procurement),
         action=ActionForm(),
     )
 
 
 @bp.route("/plan/edit", methods=["GET", "POST"])
-@allow(*MANAGERS)
+@allow(*MANAGERS, per_object=True)
 def edit_plan(reference: str) -> Any:
-    procurement = load_procurement(reference)
+    procurement = managed_or_403(reference)
     form = PlanForm()
     if request.method == "GET":
         existing = plans.PlanInput.from_plan(plans.plan_for(db.session, procurement))
@@ -159,9 +167,9 @@ def edit_plan(reference: str) -> Any:
 
 
 @bp.route("/plan/agree", methods=["POST"])
-@allow(*MANAGERS)
+@allow(*MANAGERS, per_object=True)
 def agree_plan(reference: str) -> Any:
-    procurement = load_procurement(reference)
+    procurement = managed_or_403(reference)
     if not ActionForm().validate_on_submit():
         abort(400)
     try:
@@ -190,7 +198,7 @@ def index(reference: str) -> Any:
         quotes=bidders.asks_for_quotes(procurement),
         has_eoi=bidders.has_eoi(procurement),
         field=field,
-        can_manage=can_manage(),
+        can_manage=can_manage(procurement),
         selection_label=bidders.selection_label,
     )
 
@@ -235,9 +243,9 @@ class BidderForm(WhenForm):
 
 
 @bp.route("/bidders/new", methods=["GET", "POST"])
-@allow(*MANAGERS)
+@allow(*MANAGERS, per_object=True)
 def new_bidder(reference: str) -> Any:
-    procurement = load_procurement(reference)
+    procurement = managed_or_403(reference)
     quotes = bidders.asks_for_quotes(procurement)
     form = BidderForm()
     if quotes:
@@ -291,9 +299,9 @@ class SelectionForm(FlaskForm):
 
 
 @bp.route("/bidders/<int:bidder_id>/selection", methods=["GET", "POST"])
-@allow(*MANAGERS)
+@allow(*MANAGERS, per_object=True)
 def selection(reference: str, bidder_id: int) -> Any:
-    procurement = load_procurement(reference)
+    procurement = managed_or_403(reference)
     bidder = bidders.get_bidder(db.session, procurement, bidder_id)
     if bidder is None:
         abort(404)
@@ -338,9 +346,9 @@ class ShortlistForm(FlaskForm):
 
 
 @bp.route("/shortlist", methods=["GET", "POST"])
-@allow(*MANAGERS)
+@allow(*MANAGERS, per_object=True)
 def shortlist(reference: str) -> Any:
-    procurement = load_procurement(reference)
+    procurement = managed_or_403(reference)
     everyone = bidders.bidders_of(db.session, procurement)
     form = ShortlistForm()
     form.bidders.choices = [(b.id, b.name) for b in everyone if b.selection == "passed"]
@@ -405,9 +413,9 @@ class IttForm(FlaskForm):
 
 
 @bp.route("/itt", methods=["GET", "POST"])
-@allow(*MANAGERS)
+@allow(*MANAGERS, per_object=True)
 def issue_itt(reference: str) -> Any:
-    procurement = load_procurement(reference)
+    procurement = managed_or_403(reference)
     form = IttForm()
     if form.validate_on_submit():
         try:

@@ -43,6 +43,7 @@ from tenderflow.web.bidders import (
     WhenForm,
     can_manage,
     load_procurement,
+    managed_or_403,
     optional_int,
     render_form,
 )
@@ -152,7 +153,7 @@ def index(reference: str) -> Any:
         sealed=bidding.is_sealed(deadline, now),
         deadline=bids.deadline_text(deadline),
         unopened=sum(1 for b in received if b.opened_at is None),
-        can_manage=can_manage(),
+        can_manage=can_manage(procurement),
         action=ActionForm(),
     )
 
@@ -177,9 +178,9 @@ class BidForm(WhenForm):
 
 
 @bp.route("/bids/new", methods=["GET", "POST"])
-@allow(*MANAGERS)
+@allow(*MANAGERS, per_object=True)
 def new_bid(reference: str) -> Any:
-    procurement = load_procurement(reference)
+    procurement = managed_or_403(reference)
     everyone = bidders.bidders_of(db.session, procurement)
     form = BidForm()
     form.bidder_id.choices = [("", "Select the bidder")] + [
@@ -246,7 +247,7 @@ def _bid_page(procurement: Procurement, bid: Bid, upload_error: str | None = Non
         sealed=bidding.is_sealed(deadline, clock.now()) or bid.opened_at is None,
         deadline=bids.deadline_text(deadline),
         price=bids.visible_price(bid),
-        can_manage=can_manage(),
+        can_manage=can_manage(procurement),
         max_size=bidding.format_size(_max_bytes()),
         upload_error=upload_error,
         format_size=bidding.format_size,
@@ -277,7 +278,7 @@ def _reason_journey(
     intro: str = "",
 ) -> Any:
     """Ask for a reason about a bid, record it, and go back to the bid."""
-    procurement = load_procurement(reference)
+    procurement = managed_or_403(reference)
     bid = _bid_or_404(procurement, bid_id)
     back = url_for("bids.show", reference=reference, bid_id=bid.id)
     form = ReasonForm()
@@ -297,7 +298,7 @@ def _reason_journey(
 
 
 @bp.route("/bids/<int:bid_id>/accept-late", methods=["GET", "POST"])
-@allow(*MANAGERS)
+@allow(*MANAGERS, per_object=True)
 def accept_late(reference: str, bid_id: int) -> Any:
     return _reason_journey(
         reference,
@@ -313,7 +314,7 @@ def accept_late(reference: str, bid_id: int) -> Any:
 
 
 @bp.route("/bids/<int:bid_id>/exclude", methods=["GET", "POST"])
-@allow(*MANAGERS)
+@allow(*MANAGERS, per_object=True)
 def exclude(reference: str, bid_id: int) -> Any:
     return _reason_journey(
         reference,
@@ -327,9 +328,9 @@ def exclude(reference: str, bid_id: int) -> Any:
 
 
 @bp.route("/bids/open", methods=["POST"])
-@allow(*MANAGERS)
+@allow(*MANAGERS, per_object=True)
 def open_bids(reference: str) -> Any:
-    procurement = load_procurement(reference)
+    procurement = managed_or_403(reference)
     if not ActionForm().validate_on_submit():
         abort(400)
     try:
@@ -363,7 +364,7 @@ class PriceForm(FlaskForm):
 @bp.route("/bids/<int:bid_id>/price", methods=["GET", "POST"])
 @allow(*MANAGERS, per_object=True)
 def price(reference: str, bid_id: int) -> Any:
-    procurement = load_procurement(reference)
+    procurement = managed_or_403(reference)
     bid = _bid_or_404(procurement, bid_id)
     now = clock.now()
     try:
@@ -416,9 +417,9 @@ def price(reference: str, bid_id: int) -> Any:
 
 
 @bp.route("/bids/<int:bid_id>/documents", methods=["POST"])
-@allow(*MANAGERS)
+@allow(*MANAGERS, per_object=True)
 def upload(reference: str, bid_id: int) -> Any:
-    procurement = load_procurement(reference)
+    procurement = managed_or_403(reference)
     bid = _bid_or_404(procurement, bid_id)
     if not ActionForm().validate_on_submit():
         abort(400)

@@ -27,6 +27,7 @@ from tenderflow.web.bidders import (
     WhenForm,
     can_manage,
     load_procurement,
+    managed_or_403,
     optional_int,
     render_form,
 )
@@ -44,7 +45,7 @@ def index(reference: str) -> Any:
         procurement=procurement,
         items=questions.clarifications_of(db.session, procurement),
         label=bidding.clarification_label,
-        can_manage=can_manage(),
+        can_manage=can_manage(procurement),
         action=ActionForm(),
     )
 
@@ -64,9 +65,9 @@ class QuestionForm(WhenForm):
 
 
 @bp.route("/clarifications/new", methods=["GET", "POST"])
-@allow(*MANAGERS)
+@allow(*MANAGERS, per_object=True)
 def new_question(reference: str) -> Any:
-    procurement = load_procurement(reference)
+    procurement = managed_or_403(reference)
     form = QuestionForm()
     form.bidder_id.choices = [("", "Not recorded")] + [
         (b.id, b.name) for b in bidders.bidders_of(db.session, procurement)
@@ -116,9 +117,9 @@ class AnswerForm(FlaskForm):
 
 
 @bp.route("/clarifications/<int:clarification_id>/answer", methods=["GET", "POST"])
-@allow(*MANAGERS)
+@allow(*MANAGERS, per_object=True)
 def answer(reference: str, clarification_id: int) -> Any:
-    procurement = load_procurement(reference)
+    procurement = managed_or_403(reference)
     item = questions.get_clarification(db.session, procurement, clarification_id)
     if item is None:
         abort(404)
@@ -145,9 +146,9 @@ def answer(reference: str, clarification_id: int) -> Any:
 
 
 @bp.route("/clarifications/<int:clarification_id>/publish", methods=["POST"])
-@allow(*MANAGERS)
+@allow(*MANAGERS, per_object=True)
 def publish(reference: str, clarification_id: int) -> Any:
-    procurement = load_procurement(reference)
+    procurement = managed_or_403(reference)
     item = questions.get_clarification(db.session, procurement, clarification_id)
     if item is None:
         abort(404)

@@ -40,9 +40,7 @@ def procurement_or_404(reference: str) -> Procurement:
 
 def may_run(procurement: Procurement, user: Any) -> bool:
     """Say whether the user runs this procurement: its lead, or an administrator."""
-    return user.has_role(Role.ADMIN) or (
-        user.has_role(Role.PROCUREMENT_LEAD) and procurement.lead_id == user.id
-    )
+    return procurement_service.is_run_by(procurement, user)
 
 
 def led_or_403(reference: str) -> Procurement:

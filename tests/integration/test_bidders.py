@@ -280,3 +280,70 @@ def test_the_procurement_page_summarises_bidders_with_links(
     assert "2 registered interest, 1 passed selection, 1 shortlisted, 0 invited to tender" in page
     assert 'href="/procurements/BID-1/bidders"' in page
     assert "sealed: no tender deadline set" in page
+
+
+def test_another_lead_reads_the_bidding_pages_but_only_the_procurements_own_lead_changes_them(
+    client: FlaskClient, make_user: Callable[..., Any]
+) -> None:
+    from tenderflow.services import clarifications
+    from tests.integration.bidders_world import a_bid
+
+    lead = make_user(Role.PROCUREMENT_LEAD)
+    other = make_user(Role.PROCUREMENT_LEAD)
+    procurement = a_procurement(lead)
+    bidder = a_bidder(procurement, "Smith & Jones <Ltd>")
+    bid = a_bid(procurement, bidder, lead)
+    question = clarifications.log_question(
+        db.session,
+        procurement,
+        bidder=None,
+        question="Is parking provided?",
+        asked_at=None,
+        now=clock.now(),
+    )
+    db.session.commit()
+    base = "/procurements/BID-1"
+    changes = [
+        ("GET", "/plan/edit"),
+        ("POST", "/plan/edit"),
+        ("POST", "/plan/agree"),
+        ("GET", "/bidders/new"),
+        ("POST", "/bidders/new"),
+        ("GET", f"/bidders/{bidder.id}/selection"),
+        ("POST", f"/bidders/{bidder.id}/selection"),
+        ("GET", "/shortlist"),
+        ("POST", "/shortlist"),
+        ("GET", "/itt"),
+        ("POST", "/itt"),
+        ("GET", "/bids/new"),
+        ("POST", "/bids/new"),
+        ("GET", f"/bids/{bid.id}/accept-late"),
+        ("POST", f"/bids/{bid.id}/exclude"),
+        ("POST", "/bids/open"),
+        ("GET", f"/bids/{bid.id}/price"),
+        ("POST", f"/bids/{bid.id}/documents"),
+        ("GET", "/clarifications/new"),
+        ("POST", "/clarifications/new"),
+        ("GET", f"/clarifications/{question.id}/answer"),
+        ("POST", f"/clarifications/{question.id}/publish"),
+    ]
+    before = db.session.scalar(db.select(db.func.count(AuditEvent.id)))
+
+    sign_in_as(client, other)
+    for page in ("/plan", "/bidders", "/bids", "/clarifications"):
+        response = client.get(base + page)
+        assert response.status_code == 200, page
+        body = response.get_data(as_text=True)
+        for button in ("Write the plan", "Record an expression", "Record a bid", "Log a question"):
+            assert button not in body, (page, button)
+    refused = {
+        (method, path): client.open(base + path, method=method).status_code
+        for method, path in changes
+    }
+    assert set(refused.values()) == {403}, refused
+    db.session.expire_all()
+    assert db.session.scalar(db.select(db.func.count(AuditEvent.id))) == before
+
+    sign_in_as(client, lead)
+    assert client.get(base + "/bidders/new").status_code == 200
+    assert client.get(base + f"/clarifications/{question.id}/answer").status_code == 200

@@ -19,6 +19,7 @@ from tenderflow.services.evaluation_results import (
     current_model_version,
     model_of,
 )
+from tenderflow.services.procurements import is_run_by
 
 __all__ = [
     "Panel",
@@ -39,9 +40,7 @@ __all__ = [
 
 def is_lead(user: User, procurement: Procurement) -> bool:
     """The procurement's own lead, or an administrator."""
-    return user.has_role(Role.ADMIN) or (
-        user.has_role(Role.PROCUREMENT_LEAD) and procurement.lead_id == user.id
-    )
+    return is_run_by(procurement, user)
 
 
 def bid_label(bid: Bid) -> str:
