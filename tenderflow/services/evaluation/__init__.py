@@ -12,7 +12,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tenderflow.domain.evaluation import Criterion, EvaluationModel
-from tenderflow.domain.roles import Role
 from tenderflow.models import Bid, Bidder, EvaluationModelVersion, PanelMember, Procurement, User
 from tenderflow.services.evaluation_results import (
     bids_in_evaluation,
