@@ -299,3 +299,74 @@ def test_a_moderator_signs_and_declares_before_seeing_any_score(
     assert response.status_code == 302
     assert "Evaluator A on" not in client.get(response.headers["Location"]).get_data(as_text=True)
     assert client.get("/evaluations/EVAL-1/moderation/Q1").status_code == 302
+
+
+def test_a_moderators_declared_conflict_removes_them_from_that_bidder(
+    client: Any, make_user: Any
+) -> None:
+    import pytest
+
+    from tenderflow.services import ServiceError
+    from tenderflow.services.evaluation import moderation
+    from tests.integration.evaluation_world import sign_and_declare
+
+    evaluation = _in_moderation(make_user)
+    sign_and_declare(evaluation.moderator, conflicted=("Riverside Care Co-operative",))
+    db.session.commit()
+    riverside = evaluation.bid("Riverside Care Co-operative")
+    sign_in_as(client, evaluation.moderator.user)
+
+    page = client.get("/evaluations/EVAL-1/moderation").get_data(as_text=True)
+    assert "Riverside Care Co-operative" not in page
+    assert "Harbour Light Housing Trust" in page
+    assert "1 bid is not shown because you declared a conflict with the bidder" in page
+    assert "0 of 12 consensus scores agreed; 0 flagged" in page
+    for path in ("/moderation/Q1", "/pass-fail", "/queries"):
+        page = client.get("/evaluations/EVAL-1" + path).get_data(as_text=True)
+        assert "Riverside Care Co-operative" not in page, path
+
+    # Posting the form for the hidden bid, or calling the service, records nothing.
+    client.post(
+        "/evaluations/EVAL-1/moderation/Q1",
+        data={f"score-{riverside.id}": "3", f"rationale-{riverside.id}": "Agreed."},
+    )
+    client.post("/evaluations/EVAL-1/pass-fail", data={f"pf-{riverside.id}-PF1": "pass"})
+    with pytest.raises(ServiceError) as refused:
+        moderation.record_consensus(
+            db.session,
+            evaluation.procurement,
+            riverside,
+            "Q1",
+            "3",
+            "Agreed.",
+            evaluation.moderator.user,
+            clock.now(),
+        )
+    assert (
+        "You declared a conflict with Riverside Care Co-operative" in refused.value.errors["score"]
+    )
+    with pytest.raises(ServiceError):
+        moderation.record_pass_fail(
+            db.session,
+            evaluation.procurement,
+            {(riverside.id, "PF1"): ("pass", "")},
+            evaluation.moderator.user,
+            clock.now(),
+        )
+    db.session.rollback()
+    assert db.session.scalar(select(ConsensusScore)) is None
+    unmet = unmet_conditions(
+        db.session, evaluation.procurement, "standstill", clock.now(), only=GATES
+    )
+    assert any("Riverside Care Co-operative on Q1" in line for line in unmet)
+
+    # An administrator, who has no conflict, agrees the withheld bid's scores.
+    sign_in_as(client, make_user(Role.ADMIN))
+    page = client.get("/evaluations/EVAL-1/moderation").get_data(as_text=True)
+    assert "Riverside Care Co-operative" in page and "not shown" not in page
+    client.post(
+        "/evaluations/EVAL-1/moderation/Q1",
+        data={f"score-{riverside.id}": "3", f"rationale-{riverside.id}": "Agreed by the panel."},
+    )
+    consensus = db.session.scalar(select(ConsensusScore))
+    assert consensus is not None and consensus.bid_id == riverside.id

@@ -22,7 +22,13 @@ from tenderflow.models import (
     User,
 )
 from tenderflow.services import ServiceError
-from tenderflow.services.evaluation import bid_label, bids_in_evaluation, current_model
+from tenderflow.services.evaluation import (
+    bid_label,
+    bids_in_evaluation,
+    conflicted_bidder_ids,
+    current_model,
+    member_of,
+)
 
 
 @dataclass
@@ -60,6 +66,8 @@ class Moderation:
     model: EvaluationModel
     bids: list[Bid]
     cells: dict[tuple[int, str], Cell]
+    # Bids kept from the person looking, who declared a conflict with their bidders.
+    withheld: int = 0
 
     def for_criterion(self, criterion_id: str) -> list[Cell]:
         return [self.cells[(bid.id, criterion_id)] for bid in self.bids]
@@ -73,13 +81,29 @@ class Moderation:
         return sum(1 for c in self.cells.values() if c.consensus is not None)
 
 
-def moderation_of(session: Session, procurement: Procurement) -> Moderation | None:
-    """Gather submitted scores and consensus per bid and criterion (only once moderation opens)."""
+def conflicted_with(session: Session, procurement: Procurement, user: User, bid: Bid) -> bool:
+    """Say whether the user, on this procurement's panel, declared a conflict with the bid's bidder."""
+    member = member_of(session, procurement, user)
+    return member is not None and bid.bidder_id in conflicted_bidder_ids(member)
+
+
+def moderation_of(
+    session: Session, procurement: Procurement, viewer: User | None = None
+) -> Moderation | None:
+    """Gather submitted scores and consensus per bid and criterion (only once moderation opens).
+
+    With a ``viewer`` on the panel, bids from bidders they declared a conflict with are left
+    out: a declared conflict removes a moderator from that bidder as it does an evaluator.
+    """
     found = current_model(session, procurement)
     if found is None or not moderation_open(procurement.stage):
         return None
     _, model = found
     bids = [b for b in bids_in_evaluation(session, procurement) if b.opened_at is not None]
+    member = member_of(session, procurement, viewer) if viewer is not None else None
+    conflicted = conflicted_bidder_ids(member) if member is not None else set()
+    withheld = sum(1 for b in bids if b.bidder_id in conflicted)
+    bids = [b for b in bids if b.bidder_id not in conflicted]
     threshold = model.moderation.spread_flag
     cells = {
         (bid.id, c.id): Cell(bid, c, threshold=threshold) for bid in bids for c in model.criteria
@@ -98,7 +122,7 @@ def moderation_of(session: Session, procurement: Procurement) -> Moderation | No
         cell = cells.get((consensus.bid_id, consensus.criterion_id))
         if cell is not None:
             cell.consensus = consensus
-    return Moderation(model, bids, cells)
+    return Moderation(model, bids, cells, withheld)
 
 
 def record_consensus(
@@ -125,6 +149,11 @@ def record_consensus(
         errors["score"] = f"Enter the consensus score for {bid_label(bid)}"
     if not rationale.strip():
         errors["rationale"] = f"Enter the rationale for the consensus score for {bid_label(bid)}"
+    if conflicted_with(session, procurement, user, bid):
+        errors = {
+            "score": f"You declared a conflict with {bid_label(bid)}: another moderator "
+            "or an administrator agrees its scores"
+        }
     if errors:
         raise ServiceError("Consensus not recorded", errors)
     assert score is not None
@@ -230,6 +259,11 @@ def record_pass_fail(
             )
         elif result not in ("pass", "fail", ""):
             errors[f"pf-{bid_id}-{question_id}"] = "Select pass or fail"
+        elif result and conflicted_with(session, procurement, user, bids[bid_id]):
+            errors[f"pf-{bid_id}-{question_id}"] = (
+                f"You declared a conflict with {bid_label(bids[bid_id])}: another moderator "
+                "or an administrator records its results"
+            )
     if errors:
         raise ServiceError("Pass/fail not recorded", errors)
     existing = pass_fail_of(session, procurement)

@@ -34,7 +34,7 @@ def _moderation_or_redirect(reference: str) -> Any:
     ):
         flash("Sign the confidentiality agreement and declare any conflicts first.", "error")
         return procurement, None, redirect(url_for("evaluation.overview", reference=reference))
-    return procurement, service.moderation_of(db.session, procurement), None
+    return procurement, service.moderation_of(db.session, procurement, current_user), None
 
 
 @bp.route("/<reference>/moderation")
@@ -124,7 +124,7 @@ def _query_access(reference: str) -> Any:
 @allow(Role.MODERATOR, Role.PROCUREMENT_LEAD, Role.ADMIN, per_object=True)
 def queries(reference: str) -> Any:
     procurement = _query_access(reference)
-    moderation = service.moderation_of(db.session, procurement)
+    moderation = service.moderation_of(db.session, procurement, current_user)
     errors: dict[str, str] = {}
     if request.method == "POST":
         bid = None
