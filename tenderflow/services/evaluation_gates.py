@@ -67,6 +67,12 @@ def scores_are_submitted(session: Session, procurement: Procurement, now: dateti
     if not evaluators:
         return ["The panel has no evaluators."]
     unmet = []
+    found = current_model(session, procurement)
+    if found is not None:
+        covered = {a.criterion_id for m in evaluators for a in m.assignments}
+        uncovered = [c.id for c in found[1].criteria if c.id not in covered]
+        if uncovered:
+            unmet.append(f"Assign {_names(uncovered)} to at least one evaluator.")
     for member in evaluators:
         progress = progress_of(session, member)
         if progress.expected == 0 and member.assignments:

@@ -228,3 +228,49 @@ def test_a_lead_who_moderates_their_own_procurement_reaches_their_panel_steps(
     page = client.get("/evaluations/EVAL-1").get_data(as_text=True)
     assert "You are a moderator on this panel." in page
     assert "Sign the confidentiality agreement" in page
+
+
+def test_a_model_changed_after_opening_drops_removed_criteria_from_the_panel_and_asks_for_new(
+    client: Any, make_user: Any
+) -> None:
+    from tenderflow.models import EvaluatorAssignment
+    from tenderflow.services.evaluation import scoring
+    from tenderflow.services.gates import unmet_conditions
+
+    evaluation = an_evaluation(
+        make_user, assignments=(("Q1", "Q6"), ("Q1", "Q2", "Q3", "Q4", "Q5"))
+    )
+    first = evaluation.evaluators[0]
+    harbour = "Harbour Light Housing Trust"
+    row = {"bidder": harbour, "criterion": "Q6", "score": 3, "comment": "Fair."}
+    scoring.save_scores(db.session, first, "test", [(0, row)], clock.now())
+    db.session.commit()
+    sign_in_as(client, evaluation.lead)
+    response = client.post(
+        "/evaluations/EVAL-1/model",
+        data={
+            "action": "save",
+            "ready_made": "housing-support-social-value",
+            "reason": "Social value was left out by mistake; bidders told by clarification.",
+        },
+        follow_redirects=True,
+    )
+    page = response.get_data(as_text=True)
+    assert "Q6 is no longer in the model: 1 score(s) given on it are kept" in page
+    assert "SV1, SV2 and SV3 are new: assign them to an evaluator before moderation" in page
+    db.session.expire_all()
+    assigned = db.session.scalars(
+        select(EvaluatorAssignment.criterion_id).where(
+            EvaluatorAssignment.panel_member_id == first.id
+        )
+    ).all()
+    assert assigned == ["Q1"]
+    assert db.session.scalar(select(func.count(EvaluatorScore.id))) == 1
+    unmet = unmet_conditions(
+        db.session,
+        evaluation.procurement,
+        "moderation",
+        clock.now(),
+        only="tenderflow.services.evaluation_gates",
+    )
+    assert "Assign SV1, SV2 and SV3 to at least one evaluator." in unmet

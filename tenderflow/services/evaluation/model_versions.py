@@ -5,12 +5,20 @@ from __future__ import annotations
 from datetime import datetime
 
 import yaml
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tenderflow.domain.evaluation import available_models, model_path, validate_model
-from tenderflow.models import EvaluationModelVersion, Procurement, User
+from tenderflow.models import (
+    EvaluationModelVersion,
+    EvaluatorAssignment,
+    EvaluatorScore,
+    PanelMember,
+    Procurement,
+    User,
+)
 from tenderflow.services import ServiceError
-from tenderflow.services.evaluation import bids_opened, current_model_version
+from tenderflow.services.evaluation import bids_opened, current_model_version, model_of
 
 
 class ModelRefused(ServiceError):
@@ -97,7 +105,65 @@ def save_model(
             version.guidance_published_at = now
     session.add(version)
     session.flush()
+    if frozen and current is not None:
+        warnings = [*warnings, *_carry_panel_over(session, procurement, current, version)]
     return version, warnings
+
+
+def _carry_panel_over(
+    session: Session,
+    procurement: Procurement,
+    before: EvaluationModelVersion,
+    after: EvaluationModelVersion,
+) -> list[str]:
+    """Fit the panel's assignments to a model changed after bids were opened; say what changed.
+
+    Assignments to criteria the new model drops are removed; scores already given on them are
+    kept, for the record, but no longer count. New criteria need an evaluator.
+    """
+    old = [c.id for c in model_of(before).criteria]
+    new = [c.id for c in model_of(after).criteria]
+    removed = [c for c in old if c not in new]
+    added = [c for c in new if c not in old]
+    warnings = []
+    if removed:
+        for assignment in session.scalars(
+            select(EvaluatorAssignment)
+            .join(PanelMember, EvaluatorAssignment.panel_member_id == PanelMember.id)
+            .where(
+                PanelMember.procurement_id == procurement.id,
+                EvaluatorAssignment.criterion_id.in_(removed),
+            )
+        ):
+            session.delete(assignment)
+        scored = session.scalar(
+            select(func.count(EvaluatorScore.id))
+            .join(PanelMember, EvaluatorScore.panel_member_id == PanelMember.id)
+            .where(
+                PanelMember.procurement_id == procurement.id,
+                EvaluatorScore.criterion_id.in_(removed),
+            )
+        )
+        warnings.append(
+            f"{_listed(removed)} {'is' if len(removed) == 1 else 'are'} no longer in the model: "
+            f"{scored or 0} score(s) given on {'it' if len(removed) == 1 else 'them'} are kept "
+            "but no longer count"
+        )
+    if added:
+        warnings.append(
+            f"{_listed(added)} {'is' if len(added) == 1 else 'are'} new: assign "
+            f"{'it' if len(added) == 1 else 'them'} to an evaluator before moderation"
+        )
+    session.flush()
+    for member in session.scalars(
+        select(PanelMember).where(PanelMember.procurement_id == procurement.id)
+    ):
+        session.expire(member, ["assignments"])
+    return warnings
+
+
+def _listed(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def publish_model(
