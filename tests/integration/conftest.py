@@ -247,6 +247,19 @@ def _wait_for_deployments(process: Any, log: Any, seconds: float = 90) -> None:
         )
 
 
+def sent_from_the_request(request: Any) -> bool:
+    """Say whether the web request handed the run to Prefect itself.
+
+    A busy Prefect server may answer 503; the request then waits, with that reason, for the
+    worker's dispatcher, which sends it a second later. Anything else is a failure.
+    """
+    if request is None:
+        return False
+    if request.status == "queued":
+        return "503" in (request.error or "")
+    return request.status != "queued" and bool(request.flow_run_id)
+
+
 def wait_for_request(request_id: int, seconds: float = 45) -> Any:
     """Wait until a flow run request finishes; return it."""
     import time

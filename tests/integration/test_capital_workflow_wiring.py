@@ -11,7 +11,7 @@ from sqlalchemy import select
 from tenderflow.domain.roles import Role
 from tenderflow.extensions import db
 from tenderflow.models import CapitalNotice, CapitalRound, FlowRunRequest
-from tests.integration.conftest import sign_in_as, wait_for_request
+from tests.integration.conftest import sent_from_the_request, sign_in_as, wait_for_request
 from workflows import names
 
 pytestmark = pytest.mark.usefixtures("workflow_worker")
@@ -37,7 +37,7 @@ def test_opening_a_round_runs_its_workflow_which_tells_the_districts(
     request = db.session.scalar(
         select(FlowRunRequest).where(FlowRunRequest.deployment == names.CAPITAL_ROUND)
     )
-    assert request is not None and request.status == "submitted" and request.flow_run_id
+    assert sent_from_the_request(request), request and request.error
     assert request.parameters["round_id"] == round_.id
     finished = wait_for_request(request.id)
     assert finished.status == "completed", finished.error

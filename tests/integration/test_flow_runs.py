@@ -55,6 +55,51 @@ def test_a_request_stays_queued_with_a_reason_when_the_server_is_down(app: Any) 
     assert elapsed < 1.0, "a web request must not wait on a server that is down"
 
 
+def test_a_busy_server_leaves_the_request_in_the_queue_with_the_reason(
+    app: Any,
+) -> None:
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    seen: list[str] = []
+
+    class Busy(BaseHTTPRequestHandler):
+        def _busy(self) -> None:
+            seen.append(self.path)
+            body = b'{"exception_message": "Service Unavailable"}'
+            self.send_response(503)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        do_GET = do_POST = _busy
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    import prefect.deployments  # noqa: F401  (imported once per process, not per request)
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Busy)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    request = _request()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/api"
+        with temporary_settings(updates={PREFECT_API_URL: url}):
+            started = time.monotonic()
+            accepted = flow_runs.submit(db.session, request, clock.now())
+            elapsed = time.monotonic() - started
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert accepted is False
+    assert request.status == "queued" and request.flow_run_id is None
+    assert request.error is not None and "503" in request.error
+    assert len(seen) == 1, "the dispatcher, not the web request, sends it again"
+    # Prefect's client pauses 2 s after a 503 even when told not to retry.
+    assert elapsed < 3.5, "a web request does not wait long on a busy server"
+
+
 def test_without_a_configured_server_requests_wait_in_the_queue(app: Any) -> None:
     request = _request()
     with temporary_settings(updates={PREFECT_API_URL: None}):

@@ -16,7 +16,7 @@ from tenderflow.domain.roles import Role
 from tenderflow.extensions import db
 from tenderflow.models import FlowRunRequest, Transition
 from tenderflow.services import transitions
-from tests.integration.conftest import sign_in_as, wait_for_request
+from tests.integration.conftest import sent_from_the_request, sign_in_as, wait_for_request
 from tests.integration.timetable_data import national_procurement
 
 pytestmark = pytest.mark.usefixtures("workflow_worker")
@@ -33,7 +33,7 @@ def test_a_move_asked_for_on_the_web_is_applied_by_the_worker(
     transition = db.session.scalar(select(Transition))
     assert transition is not None
     request = db.session.get(FlowRunRequest, transition.flow_run_request_id)
-    assert request is not None and request.status == "submitted" and request.flow_run_id
+    assert sent_from_the_request(request), request and request.error
     finished = wait_for_request(request.id)
     assert finished.status == "completed", finished.error
     assert finished.result["status"] == "applied"
