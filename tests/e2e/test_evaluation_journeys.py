@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
+import openpyxl
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import sign_in
@@ -123,3 +125,54 @@ def test_a_moderator_sees_flags_agrees_consensus_raises_a_query_and_reads_result
     expect(page.get_by_test_id("sensitivity")).to_be_visible()
     expect(page.get_by_test_id("value-for-money")).to_contain_text("Huntingdon Night Light Trust")
     expect(page.get_by_text(re.compile("higher quality score wins"))).to_be_visible()
+
+
+def test_an_evaluator_scores_offline_in_the_workbook_and_a_bad_row_imports_nothing(
+    page: Page, tmp_path: Path
+) -> None:
+    sign_in(page, "evaluator3@tenderflow.example")
+    page.get_by_role("link", name="Evaluations").click()
+    page.get_by_role("link", name=SCORING).click()
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download your scoring workbook").click()
+    blank = tmp_path / "blank.xlsx"
+    download.value.save_as(blank)
+    book = openpyxl.load_workbook(blank)
+    rows = list(book["Scores"].iter_rows(min_row=2))
+    assert {r[0].value for r in rows} == {
+        "Ely Foyer Trust",
+        "Fen Edge Support",
+        "Isle Youth Housing Co-operative",
+    }
+    for index, row in enumerate(rows):
+        row[3].value = [4, 3, 2.5][index % 3]
+        row[4].value = f"Evidence seen on {row[1].value}."
+    # Two mistakes: a score off the scale and a missing comment. Nothing must be imported.
+    rows[1][3].value = 7
+    rows[4][4].value = None
+    bad = tmp_path / "bad.xlsx"
+    book.save(bad)
+    page.get_by_role("link", name="Import a completed workbook").click()
+    page.get_by_label("Scoring workbook (.xlsx)").set_input_files(str(bad))
+    page.get_by_role("button", name="Import the workbook").click()
+    problems = page.get_by_test_id("workbook-problems")
+    expect(problems).to_contain_text("Nothing was imported")
+    expect(problems).to_contain_text("Scores row 3")
+    expect(problems).to_contain_text("Scores row 6")
+    expect(problems.locator("li")).to_have_count(2)
+    page.get_by_role("link", name="Back").click()
+    expect(page.get_by_test_id("my-criteria")).to_contain_text("0 of 3 scored")
+
+    rows[1][3].value = 3.5
+    rows[4][4].value = "Evidence seen, thinly."
+    good = tmp_path / "good.xlsx"
+    book.save(good)
+    page.get_by_role("link", name="Import a completed workbook").click()
+    page.get_by_label("Scoring workbook (.xlsx)").set_input_files(str(good))
+    page.get_by_label("Submit the scores on import (they are then locked)").check()
+    page.get_by_role("button", name="Import the workbook").click()
+    expect(page.get_by_text(f"{len(rows)} scores imported and submitted.")).to_be_visible()
+    corrected = f"^{rows[1][1].value}: "  # the criterion of the corrected row
+    page.get_by_test_id("my-criteria").get_by_role("link", name=re.compile(corrected)).click()
+    expect(page.get_by_text("Submitted: 3.5")).to_be_visible()
+    expect(page.get_by_label(f"Score for {rows[1][0].value}")).to_have_count(0)
