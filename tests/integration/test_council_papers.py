@@ -16,7 +16,6 @@ from tenderflow.domain.roles import Role
 from tenderflow.extensions import db
 from tenderflow.models import Bid, ConsensusScore, GeneratedDocument
 from tenderflow.services import ServiceError, documents, reports
-from tests.conftest import IN_CI
 from tests.integration.council_papers import (
     AWKWARD,
     EAST_ASSESSED,
@@ -174,10 +173,10 @@ def test_the_evaluation_report_from_the_database_reads_right_in_libreoffice(
     histories: None, tmp_path: Any
 ) -> None:
     if soffice_path() is None:
-        message = "LibreOffice (soffice) is not installed"
-        if IN_CI:
-            pytest.fail(message, pytrace=False)
-        pytest.skip(message)
+        pytest.fail(
+            "LibreOffice (soffice) is not installed: scripts/ensure-system-packages libreoffice",
+            pytrace=False,
+        )
     (record,) = reports.generate(
         db.session,
         storage(),
