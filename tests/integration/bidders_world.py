@@ -11,7 +11,7 @@ from sqlalchemy import select
 from tenderflow import clock
 from tenderflow.domain.roles import Role
 from tenderflow.extensions import db
-from tenderflow.models import Bid, Bidder, Milestone, Procurement, User
+from tenderflow.models import Bid, Bidder, Clarification, Milestone, Procurement, User
 from tenderflow.services import bidders, bids, clarifications
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -67,6 +67,17 @@ def a_bid(procurement: Procurement, bidder: Bidder, user: User, **changes: Any) 
     return bid
 
 
+def a_question(
+    procurement: Procurement, question: str, bidder: Bidder | None = None
+) -> Clarification:
+    """Log a clarification question asked now."""
+    item = clarifications.log_question(
+        db.session, procurement, bidder=bidder, question=question, asked_at=None, now=clock.now()
+    )
+    db.session.commit()
+    return item
+
+
 def extend(world: dict[str, Any]) -> None:
     """Add a bidder, a sealed bid with a document, and a clarification to the access world."""
     procurement = world["procurement"]
@@ -84,15 +95,7 @@ def extend(world: dict[str, Any]) -> None:
         user=lead,
         now=clock.now(),
     )
-    item = clarifications.log_question(
-        db.session,
-        procurement,
-        bidder=bidder,
-        question="Is TUPE expected to apply?",
-        asked_at=None,
-        now=clock.now(),
-    )
-    db.session.commit()
+    item = a_question(procurement, "Is TUPE expected to apply?", bidder)
     world["url_args"].update(
         bidder_id=bidder.id,
         bid_id=bid.id,

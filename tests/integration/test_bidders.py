@@ -285,23 +285,14 @@ def test_the_procurement_page_summarises_bidders_with_links(
 def test_another_lead_reads_the_bidding_pages_but_only_the_procurements_own_lead_changes_them(
     client: FlaskClient, make_user: Callable[..., Any]
 ) -> None:
-    from tenderflow.services import clarifications
-    from tests.integration.bidders_world import a_bid
+    from tests.integration.bidders_world import a_bid, a_question
 
     lead = make_user(Role.PROCUREMENT_LEAD)
     other = make_user(Role.PROCUREMENT_LEAD)
     procurement = a_procurement(lead)
     bidder = a_bidder(procurement, "Smith & Jones <Ltd>")
     bid = a_bid(procurement, bidder, lead)
-    question = clarifications.log_question(
-        db.session,
-        procurement,
-        bidder=None,
-        question="Is parking provided?",
-        asked_at=None,
-        now=clock.now(),
-    )
-    db.session.commit()
+    question = a_question(procurement, "Is parking provided?")
     base = "/procurements/BID-1"
     changes = [
         ("GET", "/plan/edit"),
