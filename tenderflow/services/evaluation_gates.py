@@ -6,11 +6,13 @@ Each check names who or what is missing so the procurement lead can act on it.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.orm import Session
 
+from tenderflow.domain.council_papers import join_words
 from tenderflow.domain.stages import stages_for
-from tenderflow.models import Procurement
+from tenderflow.models import PanelMember, Procurement
 from tenderflow.services.evaluation import bid_label, bids_in_evaluation, current_model, panel_of
 from tenderflow.services.evaluation.moderation import moderation_of, open_queries, pass_fail_of
 from tenderflow.services.evaluation.panel import declared_every_bidder
@@ -18,8 +20,13 @@ from tenderflow.services.evaluation.scoring import progress_of
 from tenderflow.services.gates import gate
 
 
-def _names(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+def _unassigned_criteria(found: Any, evaluators: list[PanelMember]) -> list[str]:
+    """Name the model's criteria no evaluator is assigned (``found``: version and model)."""
+    if found is None:
+        return []
+    covered = {a.criterion_id for m in evaluators for a in m.assignments}
+    uncovered = [c.id for c in found[1].criteria if c.id not in covered]
+    return [f"Assign {join_words(uncovered)} to at least one evaluator."] if uncovered else []
 
 
 @gate("itt")
@@ -45,18 +52,16 @@ def panel_is_ready(session: Session, procurement: Procurement, now: datetime) ->
         return [*unmet, "Add evaluators to the panel and assign them criteria."]
     unassigned = [m.user.name for m in evaluators if not m.assignments]
     if unassigned:
-        unmet.append(f"Assign sections or criteria to {_names(unassigned)}.")
-    if found is not None:
-        covered = {a.criterion_id for m in evaluators for a in m.assignments}
-        uncovered = [c.id for c in found[1].criteria if c.id not in covered]
-        if uncovered:
-            unmet.append(f"Assign {_names(uncovered)} to at least one evaluator.")
+        unmet.append(f"Assign sections or criteria to {join_words(unassigned)}.")
+    unmet += _unassigned_criteria(found, evaluators)
     unsigned = [m.user.name for m in evaluators if m.confidentiality_signed_at is None]
     if unsigned:
-        unmet.append(f"{_names(unsigned)} must sign the confidentiality agreement.")
+        unmet.append(f"{join_words(unsigned)} must sign the confidentiality agreement.")
     undeclared = [m.user.name for m in evaluators if not declared_every_bidder(session, m)]
     if undeclared:
-        unmet.append(f"{_names(undeclared)} must declare conflicts of interest for each bidder.")
+        unmet.append(
+            f"{join_words(undeclared)} must declare conflicts of interest for each bidder."
+        )
     return unmet
 
 
@@ -66,13 +71,7 @@ def scores_are_submitted(session: Session, procurement: Procurement, now: dateti
     evaluators = [m for m in panel_of(session, procurement) if m.role == "evaluator"]
     if not evaluators:
         return ["The panel has no evaluators."]
-    unmet = []
-    found = current_model(session, procurement)
-    if found is not None:
-        covered = {a.criterion_id for m in evaluators for a in m.assignments}
-        uncovered = [c.id for c in found[1].criteria if c.id not in covered]
-        if uncovered:
-            unmet.append(f"Assign {_names(uncovered)} to at least one evaluator.")
+    unmet = _unassigned_criteria(current_model(session, procurement), evaluators)
     for member in evaluators:
         progress = progress_of(session, member)
         if progress.expected == 0 and member.assignments:
@@ -108,13 +107,13 @@ def _consensus_complete(session: Session, procurement: Procurement, now: datetim
             if missing:
                 unmet.append(
                     f"Agree consensus scores with a rationale for {bid_label(bid)} on "
-                    f"{_names(missing)}."
+                    f"{join_words(missing)}."
                 )
     recorded = pass_fail_of(session, procurement)
     for bid in bids:
         missing = [q.id for q in model.pass_fail if (bid.id, q.id) not in recorded]
         if missing:
-            unmet.append(f"Record pass or fail for {bid_label(bid)} on {_names(missing)}.")
+            unmet.append(f"Record pass or fail for {bid_label(bid)} on {join_words(missing)}.")
     queries = open_queries(session, procurement)
     if queries:
         unmet.append(

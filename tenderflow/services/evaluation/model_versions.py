@@ -8,6 +8,7 @@ import yaml
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from tenderflow.domain.council_papers import join_words
 from tenderflow.domain.evaluation import available_models, model_path, validate_model
 from tenderflow.models import (
     EvaluationModelVersion,
@@ -145,13 +146,13 @@ def _carry_panel_over(
             )
         )
         warnings.append(
-            f"{_listed(removed)} {'is' if len(removed) == 1 else 'are'} no longer in the model: "
+            f"{join_words(removed)} {'is' if len(removed) == 1 else 'are'} no longer in the model: "
             f"{scored or 0} score(s) given on {'it' if len(removed) == 1 else 'them'} are kept "
             "but no longer count"
         )
     if added:
         warnings.append(
-            f"{_listed(added)} {'is' if len(added) == 1 else 'are'} new: assign "
+            f"{join_words(added)} {'is' if len(added) == 1 else 'are'} new: assign "
             f"{'it' if len(added) == 1 else 'them'} to an evaluator before moderation"
         )
     session.flush()
@@ -160,10 +161,6 @@ def _carry_panel_over(
     ):
         session.expire(member, ["assignments"])
     return warnings
-
-
-def _listed(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def publish_model(

@@ -81,10 +81,22 @@ class Moderation:
         return sum(1 for c in self.cells.values() if c.consensus is not None)
 
 
-def conflicted_with(session: Session, procurement: Procurement, user: User, bid: Bid) -> bool:
-    """Say whether the user, on this procurement's panel, declared a conflict with the bid's bidder."""
-    member = member_of(session, procurement, user)
-    return member is not None and bid.bidder_id in conflicted_bidder_ids(member)
+def conflicts_of(session: Session, procurement: Procurement, user: User | None) -> set[int]:
+    """Return the bidders the user, on this procurement's panel, declared a conflict with."""
+    member = member_of(session, procurement, user) if user is not None else None
+    return conflicted_bidder_ids(member) if member is not None else set()
+
+
+def bids_to_moderate(
+    session: Session, procurement: Procurement, user: User | None = None
+) -> list[Bid]:
+    """Return the opened bids in evaluation, less those the user declared a conflict with."""
+    conflicted = conflicts_of(session, procurement, user)
+    return [
+        b
+        for b in bids_in_evaluation(session, procurement)
+        if b.opened_at is not None and b.bidder_id not in conflicted
+    ]
 
 
 def moderation_of(
@@ -99,11 +111,10 @@ def moderation_of(
     if found is None or not moderation_open(procurement.stage):
         return None
     _, model = found
-    bids = [b for b in bids_in_evaluation(session, procurement) if b.opened_at is not None]
-    member = member_of(session, procurement, viewer) if viewer is not None else None
-    conflicted = conflicted_bidder_ids(member) if member is not None else set()
-    withheld = sum(1 for b in bids if b.bidder_id in conflicted)
-    bids = [b for b in bids if b.bidder_id not in conflicted]
+    everyone = bids_to_moderate(session, procurement)
+    conflicted = conflicts_of(session, procurement, viewer)
+    bids = [b for b in everyone if b.bidder_id not in conflicted]
+    withheld = len(everyone) - len(bids)
     threshold = model.moderation.spread_flag
     cells = {
         (bid.id, c.id): Cell(bid, c, threshold=threshold) for bid in bids for c in model.criteria
@@ -149,7 +160,7 @@ def record_consensus(
         errors["score"] = f"Enter the consensus score for {bid_label(bid)}"
     if not rationale.strip():
         errors["rationale"] = f"Enter the rationale for the consensus score for {bid_label(bid)}"
-    if conflicted_with(session, procurement, user, bid):
+    if bid.bidder_id in conflicts_of(session, procurement, user):
         errors = {
             "score": f"You declared a conflict with {bid_label(bid)}: another moderator "
             "or an administrator agrees its scores"
@@ -249,6 +260,7 @@ def record_pass_fail(
     _, model = found
     bids = {b.id: b for b in bids_in_evaluation(session, procurement)}
     questions = {q.id: q for q in model.pass_fail}
+    conflicted = conflicts_of(session, procurement, user)
     errors: dict[str, str] = {}
     for (bid_id, question_id), (result, note) in answers.items():
         if bid_id not in bids or question_id not in questions:
@@ -259,7 +271,7 @@ def record_pass_fail(
             )
         elif result not in ("pass", "fail", ""):
             errors[f"pf-{bid_id}-{question_id}"] = "Select pass or fail"
-        elif result and conflicted_with(session, procurement, user, bids[bid_id]):
+        elif result and bids[bid_id].bidder_id in conflicted:
             errors[f"pf-{bid_id}-{question_id}"] = (
                 f"You declared a conflict with {bid_label(bids[bid_id])}: another moderator "
                 "or an administrator records its results"

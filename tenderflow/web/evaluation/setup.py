@@ -13,8 +13,6 @@ from tenderflow.domain.roles import Role
 from tenderflow.extensions import db
 from tenderflow.services import ServiceError
 from tenderflow.services.evaluation import (
-    bids_in_evaluation,
-    conflicted_bidder_ids,
     current_model,
     is_lead,
     member_by_id,
@@ -244,12 +242,7 @@ def pass_fail(reference: str) -> Any:
     found = current_model(db.session, procurement)
     if found is None:
         abort(404)
-    conflicted = conflicted_bidder_ids(member) if member is not None else set()
-    bids = [
-        b
-        for b in bids_in_evaluation(db.session, procurement)
-        if b.opened_at is not None and b.bidder_id not in conflicted
-    ]
+    bids = moderation_service.bids_to_moderate(db.session, procurement, current_user)
     errors: dict[str, str] = {}
     if request.method == "POST":
         answers = {
