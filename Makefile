@@ -59,7 +59,9 @@ lock:
 	.lock-venv/bin/python -m pip install --quiet -e ".[dev]"
 	{ echo "# Exact versions of every dependency (direct ones are listed in pyproject.toml)."; \
 	  echo "# Regenerate with: make lock"; \
-	  .lock-venv/bin/python -m pip freeze --exclude-editable | grep -v '^tenderflow'; } > requirements.lock
+	  .lock-venv/bin/python -m pip freeze --exclude-editable | grep -v '^tenderflow' \
+	  | sed "s/^SQLAlchemy==.*/&  # below 2.1: Prefect 3.8.8's scheduler fails under SQLAlchemy 2.1 (see pyproject.toml)/"; \
+	} > requirements.lock
 	rm -rf .lock-venv
 
 clean:
