@@ -49,6 +49,11 @@ def now() -> datetime:
     return parse_instant(frozen[1], frozen[0]) if frozen else datetime.now(UTC)
 
 
+def machine_now() -> datetime:
+    """Return the machine's real time, never frozen: for liveness (heartbeats), not for rules."""
+    return datetime.now(UTC)
+
+
 def today() -> date:
     """Return today's date in the UK."""
     return now().astimezone(LONDON).date()

@@ -20,6 +20,8 @@ os.environ.setdefault("TENDERFLOW_PREFECT_REQUEST_TIMEOUT", "20")
 # Prefect keeps its own state for the test session apart from a developer's, and never
 # starts an ephemeral server unless a test asks for the test harness.
 os.environ["PREFECT_HOME"] = tempfile.mkdtemp(prefix="tenderflow-prefect-")
+# The Workflows page reads the local workflow server's log: never a developer's own.
+os.environ["TENDERFLOW_LOG_DIR"] = tempfile.mkdtemp(prefix="tenderflow-logs-")
 os.environ.pop("PREFECT_API_URL", None)
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_LOGGING_TO_API_ENABLED", "false")

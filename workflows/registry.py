@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import importlib
+import os
+from datetime import timedelta
 from typing import Any
 
 WORKFLOW_MODULES = [
@@ -15,6 +17,33 @@ WORKFLOW_MODULES = [
 
 SCHEDULE_OPTIONS = frozenset({"cron", "interval", "rrule", "schedule", "schedules"})
 
+# Runs every scheduled deployment this often instead of its own schedule: for tests and
+# demonstrations that need to see scheduled runs happen within seconds.
+SCHEDULE_SECONDS_ENV = "TENDERFLOW_SCHEDULE_EVERY_SECONDS"
+
+
+def _schedule_override() -> timedelta | None:
+    value = os.environ.get(SCHEDULE_SECONDS_ENV, "").strip()
+    if not value:
+        return None
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise ValueError(
+            f"{SCHEDULE_SECONDS_ENV} must be a number of seconds, not {value!r}"
+        ) from None
+    if seconds < 1:
+        raise ValueError(f"{SCHEDULE_SECONDS_ENV} must be at least 1 second, not {value!r}")
+    return timedelta(seconds=seconds)
+
+
+def _declared() -> list[tuple[Any, str, dict[str, Any]]]:
+    found = []
+    for name in WORKFLOW_MODULES:
+        module = importlib.import_module(name)
+        found.extend(module.DEPLOYMENTS)
+    return found
+
 
 def deployments(*, schedules: bool = True) -> list[Any]:
     """Return a RunnerDeployment for every flow the app submits to.
@@ -22,21 +51,27 @@ def deployments(*, schedules: bool = True) -> list[Any]:
     Without ``schedules`` the deployments run only when asked for: a worker serving a test
     database must not have the hourly and quarter-hourly runs land in the middle of a test.
     """
+    override = _schedule_override() if schedules else None
     found = []
-    for name in WORKFLOW_MODULES:
-        module = importlib.import_module(name)
-        for flow, deployment_name, options in module.DEPLOYMENTS:
-            if not schedules:
-                options = {k: v for k, v in options.items() if k not in SCHEDULE_OPTIONS}
-            found.append(flow.to_deployment(name=deployment_name, tags=["tenderflow"], **options))
+    for flow, deployment_name, options in _declared():
+        scheduled = bool(SCHEDULE_OPTIONS & set(options))
+        options = {k: v for k, v in options.items() if k not in SCHEDULE_OPTIONS or schedules}
+        if override is not None and scheduled:
+            options = {k: v for k, v in options.items() if k not in SCHEDULE_OPTIONS}
+            options["interval"] = override
+        found.append(flow.to_deployment(name=deployment_name, tags=["tenderflow"], **options))
     return found
 
 
 def deployment_names() -> list[str]:
     """Return every served deployment's full name, "flow name/deployment name"."""
-    names = []
-    for name in WORKFLOW_MODULES:
-        module = importlib.import_module(name)
-        for flow, deployment_name, _ in module.DEPLOYMENTS:
-            names.append(f"{flow.name}/{deployment_name}")
-    return names
+    return [f"{flow.name}/{deployment_name}" for flow, deployment_name, _ in _declared()]
+
+
+def scheduled_deployment_names() -> list[str]:
+    """Return the deployments that run on a schedule as well as when asked for."""
+    return [
+        f"{flow.name}/{deployment_name}"
+        for flow, deployment_name, options in _declared()
+        if SCHEDULE_OPTIONS & set(options)
+    ]

@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from tenderflow.paths import INSTANCE_DIR
+from tenderflow.paths import INSTANCE_DIR, logs_dir
 
 DEFAULT_PREFECT_PORT = 4200
 
@@ -41,14 +41,21 @@ def _dispatch_forever(stop: threading.Event, every: float) -> None:
 
 @click.command("worker")
 @click.option("--poll-seconds", default=1.0, show_default=True, type=float)
+@click.option(
+    "--check",
+    is_flag=True,
+    help="Do not serve: check the worker and the scheduled runs, as `tenderflow doctor` does.",
+)
 @click.option("--limit", default=4, show_default=True, type=int, help="Flow runs at once.")
 @click.option(
     "--no-schedules",
     is_flag=True,
     help="Run flows only when asked for: no heartbeat, deadline watch or hourly round runs.",
 )
-def worker(poll_seconds: float, limit: int, no_schedules: bool) -> None:
+def worker(poll_seconds: float, limit: int, no_schedules: bool, check: bool) -> None:
     """Serve every deployment, and send queued requests once the server is up."""
+    if check:
+        raise SystemExit(_report_health(as_json=False, stale_minutes=None))
     from prefect import serve
 
     from tenderflow.services.flow_runs import api_url, server_reachable
@@ -83,6 +90,77 @@ def worker(poll_seconds: float, limit: int, no_schedules: bool) -> None:
                 time.sleep(2)
     finally:
         stop.set()
+
+
+def _report_health(*, as_json: bool, stale_minutes: float | None) -> int:
+    """Print the workflows' health; return 0 when all is well, 1 when anything is wrong."""
+    import json
+    from datetime import timedelta
+
+    from tenderflow import clock
+    from tenderflow.cli.context import app_context
+    from tenderflow.extensions import db
+    from tenderflow.services import flow_runs, workflow_health
+    from workflows.registry import scheduled_deployment_names
+
+    stale_after = (
+        timedelta(minutes=stale_minutes)
+        if stale_minutes is not None
+        else workflow_health.HEARTBEAT_STALE_AFTER
+    )
+    with app_context("workflow check"):
+        server = flow_runs.api_url()
+        health = workflow_health.check(
+            db.session,
+            clock.machine_now(),
+            deployments=scheduled_deployment_names(),
+            server=server,
+            reachable=flow_runs.server_reachable(server),
+            stale_after=stale_after,
+        )
+        db.session.rollback()
+    if as_json:
+        click.echo(json.dumps(health.as_json(), indent=2))
+        return 0 if health.healthy else 1
+    click.echo(
+        f"Workflow server: {health.server or 'not configured'}"
+        f" ({'reachable' if health.reachable else 'cannot be reached'})"
+    )
+    seen = health.heartbeat_at.isoformat(timespec="seconds") if health.heartbeat_at else "never"
+    click.echo(
+        f"Worker last seen: {seen}"
+        + (f" on {health.heartbeat_host}" if health.heartbeat_host else "")
+    )
+    for state in health.schedules or []:
+        upcoming = state.next_run.isoformat(timespec="seconds") if state.next_run else "none"
+        last = (
+            f"{state.last_state} at {state.last_run.isoformat(timespec='seconds')}"
+            if state.last_run
+            else "never ran"
+        )
+        click.echo(f"  {state.deployment}: next run {upcoming}; last run {last}")
+    for error in health.errors:
+        click.echo(f"Error ({error.source}{', ' + error.at if error.at else ''}): {error.message}")
+    if health.healthy:
+        click.echo("OK: scheduled runs are being created and the worker is answering.")
+        return 0
+    for problem in health.problems:
+        click.echo(f"Problem: {problem}", err=True)
+    click.echo(workflow_health.WHAT_TO_DO, err=True)
+    return 1
+
+
+@click.command("doctor")
+@click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
+@click.option(
+    "--stale-minutes",
+    type=click.FloatRange(min=0.1),
+    default=None,
+    help="How old the worker's last heartbeat may be (default 5 minutes).",
+)
+def doctor(as_json: bool, stale_minutes: float | None) -> None:
+    """Check the workflow server, its scheduler and the worker; exit 1 when anything is wrong."""
+    raise SystemExit(_report_health(as_json=as_json, stale_minutes=stale_minutes))
 
 
 @click.command("dispatch")
@@ -137,7 +215,7 @@ def _stop(processes: list[subprocess.Popen[bytes]]) -> None:
 def start_workflow_services(env: dict[str, str]) -> tuple[list[subprocess.Popen[bytes]], str]:
     """Start a local Prefect server (unless PREFECT_API_URL names one) and the worker."""
     bin_dir = Path(sys.executable).parent
-    logs = INSTANCE_DIR / "logs"
+    logs = logs_dir(env)
     processes: list[subprocess.Popen[bytes]] = []
     if env.get("PREFECT_API_URL"):
         api = env["PREFECT_API_URL"].rstrip("/")
@@ -188,7 +266,7 @@ def run(host: str, port: int) -> None:
 
     app = create_app()
     click.echo(f"\ntenderflow is running at http://{host}:{port}/")
-    click.echo(f"Workflow server: {api.removesuffix('/api')} (logs in {INSTANCE_DIR / 'logs'})\n")
+    click.echo(f"Workflow server: {api.removesuffix('/api')} (logs in {logs_dir()})\n")
     click.echo(f"Demo logins (password for each: {DEMO_PASSWORD}):")
     for email, role in DEMO_LOGINS:
         click.echo(f"  {email:<42} {role}")
@@ -202,4 +280,4 @@ def run(host: str, port: int) -> None:
         _stop(processes)
 
 
-COMMANDS = [worker, dispatch, run]
+COMMANDS = [worker, dispatch, doctor, run]

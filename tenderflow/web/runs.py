@@ -13,12 +13,13 @@ from tenderflow import clock
 from tenderflow.domain.roles import PROCUREMENT_READERS, Role
 from tenderflow.domain.vocabulary import FLOW_RUN_STATUS_LABELS
 from tenderflow.extensions import db
-from tenderflow.models import FlowRunRequest, WorkerHeartbeat
+from tenderflow.models import FlowRunRequest
 from tenderflow.models.flow_runs import QUEUED
-from tenderflow.services import flow_runs
+from tenderflow.services import flow_runs, workflow_health
 from tenderflow.web import navigation
 from tenderflow.web.access import allow, signed_in_per_object
 from workflows import names
+from workflows.registry import scheduled_deployment_names
 
 bp = Blueprint("runs", __name__)
 navigation.register("Workflows", "runs.overview", {Role.ADMIN}, 85)
@@ -67,16 +68,20 @@ def overview() -> Any:
     queued = db.session.scalar(
         select(func.count(FlowRunRequest.id)).where(FlowRunRequest.status == QUEUED)
     )
-    heartbeat = db.session.scalar(
-        select(WorkerHeartbeat).order_by(WorkerHeartbeat.id.desc()).limit(1)
+    server = flow_runs.api_url()
+    health = workflow_health.check(
+        db.session,
+        clock.machine_now(),
+        deployments=scheduled_deployment_names(),
+        server=server,
+        reachable=flow_runs.server_reachable(server),
     )
     return render_template(
         "admin/workflows.html",
         recent=recent,
         queued=queued,
-        heartbeat=heartbeat,
-        server=flow_runs.api_url(),
-        reachable=flow_runs.server_reachable(flow_runs.api_url()),
+        health=health,
+        what_to_do=workflow_health.WHAT_TO_DO,
         form=HeartbeatForm(),
     )
 

@@ -33,7 +33,8 @@ def test_an_administrator_checks_the_worker_and_sees_it_answer(
     assert finished.status == "completed", finished.error
     assert finished.result["heartbeats"] >= 1
     page = client.get("/admin/workflows").get_data(as_text=True)
-    assert "Done" in page and "Never" not in page
+    assert "Done" in page and "The worker has never been seen" not in page
+    assert "The worker was last seen" not in page
 
 
 def test_a_request_queued_while_the_server_was_down_completes_once_it_is_back(app: Any) -> None:

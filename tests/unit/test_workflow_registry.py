@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+import pytest
+
 from workflows import names
-from workflows.registry import deployment_names, deployments
+from workflows.registry import (
+    SCHEDULE_SECONDS_ENV,
+    deployment_names,
+    deployments,
+    scheduled_deployment_names,
+)
 
 
 def _by_name(found: list) -> dict[str, object]:
@@ -26,3 +35,33 @@ def test_without_schedules_flows_run_only_when_asked_for() -> None:
     found = _by_name(deployments(schedules=False))
     assert set(found) == set(deployment_names())
     assert all(not d.schedules for d in found.values())
+
+
+def test_the_scheduled_deployments_are_named_for_the_health_check() -> None:
+    assert set(scheduled_deployment_names()) == {
+        names.HEARTBEAT,
+        names.CAPITAL_ROUND,
+        names.DEADLINES,
+    }
+
+
+def test_a_short_test_interval_replaces_every_schedule_and_only_schedules(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv(SCHEDULE_SECONDS_ENV, "5")
+    found = _by_name(deployments())
+    for name in scheduled_deployment_names():
+        (schedule,) = found[name].schedules
+        assert schedule.schedule.interval == timedelta(seconds=5)
+    assert not found[names.TRANSITION].schedules
+    assert not found[names.DOCUMENTS].schedules
+    assert all(not d.schedules for d in deployments(schedules=False))
+
+
+@pytest.mark.parametrize("value", ["soon", "0", "-3"])
+def test_a_test_interval_that_is_not_a_positive_number_is_refused(
+    monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    monkeypatch.setenv(SCHEDULE_SECONDS_ENV, value)
+    with pytest.raises(ValueError, match=SCHEDULE_SECONDS_ENV):
+        deployments()
