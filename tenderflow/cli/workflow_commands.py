@@ -108,8 +108,15 @@ def _report_health(*, as_json: bool, stale_minutes: float | None) -> int:
         if stale_minutes is not None
         else workflow_health.HEARTBEAT_STALE_AFTER
     )
-    with app_context("workflow check"):
-        server = flow_runs.api_url()
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    # Without PREFECT_API_URL, look where `tenderflow run` starts its local server.
+    port = int(os.environ.get("TENDERFLOW_PREFECT_PORT", DEFAULT_PREFECT_PORT))
+    server = flow_runs.api_url() or f"http://127.0.0.1:{port}/api"
+    with (
+        temporary_settings(updates={PREFECT_API_URL: server}),
+        app_context("workflow check"),
+    ):
         health = workflow_health.check(
             db.session,
             clock.machine_now(),

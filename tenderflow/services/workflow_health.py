@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from tenderflow.models import WorkerHeartbeat
@@ -315,7 +316,17 @@ def check(
     stale_after: timedelta = HEARTBEAT_STALE_AFTER,
 ) -> WorkflowHealth:
     """Observe the heartbeat, the scheduled ``deployments`` and recent errors, and assess them."""
-    beat = last_heartbeat(session)
+    database_problem = None
+    try:
+        beat = last_heartbeat(session)
+    except SQLAlchemyError as exc:
+        session.rollback()
+        beat = None
+        database_problem = (
+            "The app's database cannot be read, so the worker's heartbeat is unknown "
+            f"({type(exc.orig or exc).__name__}: {str(exc.orig or exc).splitlines()[0]}); "
+            "run `tenderflow db upgrade`."
+        )
     schedules: list[ScheduleState] | None = None
     errors: list[WorkflowError] = []
     if ask_server and server and reachable:
@@ -333,7 +344,8 @@ def check(
         heartbeat_host=beat.host if beat else None,
         schedules=schedules,
         errors=errors,
-        problems=assess(
+        problems=([database_problem] if database_problem else [])
+        + assess(
             now=now,
             server=server,
             reachable=reachable,
