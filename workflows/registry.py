@@ -12,6 +12,7 @@ WORKFLOW_MODULES = [
     "workflows.capital_round",
     "workflows.timetable",
     "workflows.documents",
+    "workflows.email",
 ]
 
 

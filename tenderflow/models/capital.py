@@ -10,6 +10,7 @@ from sqlalchemy import JSON, Date, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tenderflow.extensions import db
+from tenderflow.models.lifecycle import OutboxMessage
 from tenderflow.models.reference import District
 from tenderflow.models.types import Money, UTCDateTime
 from tenderflow.models.users import User
@@ -238,5 +239,8 @@ class CapitalNotice(db.Model):  # type: ignore[name-defined]
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The outbox message that carries it to the officer (and by email).
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("outbox_messages.id"))
 
     district: Mapped[District | None] = relationship()
+    message: Mapped[OutboxMessage | None] = relationship()

@@ -279,7 +279,7 @@ class Transition(_OfProcurement, db.Model):  # type: ignore[name-defined]
 
 
 class OutboxMessage(db.Model):  # type: ignore[name-defined]
-    """A message the app has to send: reminders, notices. Shown in the app; email can come later."""
+    """A message the app has to send: reminders, notices. Shown in the app, and emailed."""
 
     __tablename__ = "outbox_messages"
 
@@ -295,9 +295,32 @@ class OutboxMessage(db.Model):  # type: ignore[name-defined]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The page the message is about, as a path in the app; the email links to it.
+    link: Mapped[str | None] = mapped_column(String(300))
+    # Email delivery (tenderflow.domain.messages): in-app, queued, sending, sent, delivered, failed.
+    delivery_status: Mapped[str] = mapped_column(String(20), default="in-app", index=True)
+    delivery_attempts: Mapped[int] = mapped_column(default=0)
+    delivery_error: Mapped[str | None] = mapped_column(Text)
+    # The mail relay's Message-ID or Notify's notification id.
+    provider_reference: Mapped[str | None] = mapped_column(String(200))
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     recipient: Mapped[User | None] = relationship()
 
     @property
     def audit_procurement_id(self) -> int | None:
         return self.procurement_id
+
+
+class EmailPreference(db.Model):  # type: ignore[name-defined]
+    """A kind of message a person has chosen not to get by email (it still shows in the app)."""
+
+    __tablename__ = "email_preferences"
+    __table_args__ = (UniqueConstraint("user_id", "category"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    category: Mapped[str] = mapped_column(String(40))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

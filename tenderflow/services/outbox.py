@@ -21,19 +21,29 @@ def queue_message(
     body: str,
     now: datetime,
     procurement_id: int | None = None,
+    link: str | None = None,
+    email: str | None = None,
 ) -> OutboxMessage | None:
-    """Queue a message unless one with the same key was queued before; return the new one."""
+    """Queue a message unless one with the same key was queued before; return the new one.
+
+    It shows in the app under Messages and, when email is on and the person wants this kind
+    by email, waits for the delivery workflow (``tenderflow.services.delivery``).
+    """
+    from tenderflow.services.delivery import initial_status
+
     if session.scalar(select(OutboxMessage.id).where(OutboxMessage.key == key)) is not None:
         return None
     message = OutboxMessage(
         key=key[:160],
         kind=kind,
         recipient=recipient,
-        recipient_email=recipient.email if recipient else "",
+        recipient_email=email or (recipient.email if recipient else ""),
         subject=subject[:300],
         body=body,
         created_at=now,
         procurement_id=procurement_id,
+        link=link,
+        delivery_status=initial_status(session, recipient, kind),
     )
     session.add(message)
     session.flush()

@@ -11,7 +11,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from tenderflow import clock
-from tenderflow.domain import vocabulary
+from tenderflow.domain import messages, vocabulary
 from tenderflow.web import navigation
 
 
@@ -80,6 +80,7 @@ def init_app(app: Flask) -> None:
 
     # A global, not a context variable, so imported macros see it too.
     app.jinja_env.globals["flow_run_labels"] = vocabulary.FLOW_RUN_STATUS_LABELS
+    app.jinja_env.globals["delivery_labels"] = messages.DELIVERY_LABELS
 
     @app.context_processor
     def page_globals() -> dict[str, Any]:

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovSubmitInput
+from wtforms import SelectMultipleField, SubmitField
 
 from tenderflow import clock
+from tenderflow.domain import messages as message_rules
 from tenderflow.domain.roles import Role
 from tenderflow.extensions import db
 from tenderflow.models import OutboxMessage
-from tenderflow.services import outbox
+from tenderflow.services import delivery, outbox
 from tenderflow.web import navigation
 from tenderflow.web.access import signed_in, signed_in_per_object
 
@@ -47,3 +50,39 @@ def mark_read(message_id: int) -> Any:
         abort(403)
     db.session.commit()
     return redirect(url_for("messages.index"))
+
+
+class EmailChoicesForm(FlaskForm):
+    categories = SelectMultipleField(
+        "Send me an email about",
+        choices=[(c.code, c.label) for c in message_rules.CATEGORIES],
+        widget=GovCheckboxesInput(),
+    )
+    submit = SubmitField("Save my email choices", widget=GovSubmitInput())
+
+
+@bp.route("/email", methods=["GET", "POST"])
+@signed_in
+def email_choices() -> Any:
+    """Let each person choose which kinds of message they also get by email."""
+    form = EmailChoicesForm()
+    if form.validate_on_submit():
+        delivery.choose_email(
+            db.session, current_user, set(form.categories.data or []), clock.now()
+        )
+        db.session.commit()
+        flash("Your email choices have been saved.", "success")
+        return redirect(url_for("messages.email_choices"))
+    if not form.is_submitted():
+        off = delivery.turned_off(db.session, current_user)
+        form.categories.data = [c for c in message_rules.CATEGORY_CODES if c not in off]
+    try:
+        settings_text = delivery.email_settings().describe()
+    except delivery.ConfigurationError as exc:
+        settings_text = f"Email is not working: {exc}"
+    return render_template(
+        "timetable/email_choices.html",
+        form=form,
+        categories=message_rules.CATEGORIES,
+        settings_text=settings_text,
+    )

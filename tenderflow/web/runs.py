@@ -15,7 +15,7 @@ from tenderflow.domain.vocabulary import FLOW_RUN_STATUS_LABELS
 from tenderflow.extensions import db
 from tenderflow.models import FlowRunRequest
 from tenderflow.models.flow_runs import QUEUED
-from tenderflow.services import flow_runs, workflow_health
+from tenderflow.services import delivery, flow_runs, workflow_health
 from tenderflow.web import navigation
 from tenderflow.web.access import allow, signed_in_per_object
 from workflows import names
@@ -76,11 +76,16 @@ def overview() -> Any:
         server=server,
         reachable=flow_runs.server_reachable(server),
     )
+    try:
+        email_text = delivery.email_settings().describe()
+    except delivery.ConfigurationError as exc:
+        email_text = f"Email is not working: {exc}"
     return render_template(
         "admin/workflows.html",
         recent=recent,
         queued=queued,
         health=health,
+        email_text=email_text,
         what_to_do=workflow_health.WHAT_TO_DO,
         form=HeartbeatForm(),
     )

@@ -1,7 +1,7 @@
 """Messages to district officers about a round, queued in the capital-bid outbox.
 
 Notices wait in ``capital_notices`` with a unique key, so a workflow that runs again queues
-nothing twice. Sending them (by email or otherwise) is a separate step: ``mark_sent`` records it.
+nothing twice. Each also goes to the officer's messages (and by email, when email is on).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from tenderflow.domain.roles import Role
 from tenderflow.models import CapitalNotice, CapitalRound, District, User, UserRole
+from tenderflow.services import outbox
 
 
 def long_date(day: date) -> str:
@@ -45,6 +46,17 @@ def queue_notice(
         subject=subject,
         body=body,
         created_at=now,
+    )
+    # The officer reads it under Messages and, when email is on, gets it by email.
+    notice.message = outbox.queue_message(
+        session,
+        key=f"capital-notice:{key}",
+        kind=f"capital-{kind}",
+        recipient=recipient,
+        subject=subject,
+        body=body,
+        now=now,
+        link="/capital/schemes",
     )
     session.add(notice)
     session.flush()
