@@ -38,7 +38,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from tenderflow.config import load_config
     from tenderflow.extensions import csrf, db, login_manager, migrate
     from tenderflow.paths import INSTANCE_DIR, MIGRATIONS_DIR, STATIC_DIR, TEMPLATES_DIR
-    from tenderflow.web import access, filters
+    from tenderflow.web import access, access_log, filters, headers
 
     app = Flask(
         __name__,
@@ -70,6 +70,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     login_manager.init_app(app)
     WTFormsHelpers(app)
     filters.init_app(app)
+    headers.init_app(app)
+    access_log.init_app(app)
 
     from flask_sqlalchemy.session import Session as FlaskSession
 

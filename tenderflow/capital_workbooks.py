@@ -22,8 +22,10 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from tenderflow.domain.archives import archive_problem
 from tenderflow.domain.capital import CapitalMatrix, Field, answer_fields
 from tenderflow.domain.capital.statuses import DECISION_LABELS
+from tenderflow.spreadsheet_cells import append_row, restore_cell, safe_cell
 
 SCHEMES_SHEET = "Schemes"
 LISTS_SHEET = "Lists"
@@ -55,7 +57,7 @@ def template_workbook(matrix: CapitalMatrix, district_name: str) -> bytes:
     fields = answer_fields(matrix)
     list_column = 0
     for column, item in enumerate(fields, start=1):
-        cell = sheet.cell(row=1, column=column, value=header_text(item))
+        cell = sheet.cell(row=1, column=column, value=safe_cell(header_text(item)))
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -65,13 +67,13 @@ def template_workbook(matrix: CapitalMatrix, district_name: str) -> bytes:
         letter = get_column_letter(column)
         cells = f"{letter}2:{letter}{TEMPLATE_ROWS + 1}"
         if item.type == "district":
-            sheet.cell(row=2, column=column, value=district_name)
+            sheet.cell(row=2, column=column, value=safe_cell(district_name))
         if item.type == "choice":
             list_column += 1
             list_letter = get_column_letter(list_column)
-            lists.cell(row=1, column=list_column, value=item.id).font = Font(bold=True)
+            lists.cell(row=1, column=list_column, value=safe_cell(item.id)).font = Font(bold=True)
             for row, option in enumerate(item.options, start=2):
-                lists.cell(row=row, column=list_column, value=option.label)
+                lists.cell(row=row, column=list_column, value=safe_cell(option.label))
             last = len(item.options) + 1
             check = DataValidation(
                 type="list",
@@ -96,17 +98,18 @@ def template_workbook(matrix: CapitalMatrix, district_name: str) -> bytes:
 
 
 def _guidance(sheet: Any, matrix: CapitalMatrix, fields: Iterable[Field]) -> None:
-    sheet.append([matrix.title])
+    append_row(sheet, [matrix.title])
     sheet["A1"].font = Font(bold=True, size=14)
-    sheet.append(
+    append_row(
+        sheet,
         [
             "Fill in one row of the Schemes sheet for each scheme. Keep the header row as it is. "
             "Dates as day/month/year; amounts in pounds. A file with any problem is refused "
             "whole, with a list of every problem to correct."
-        ]
+        ],
     )
-    sheet.append([])
-    sheet.append(["Column", "Question", "Guidance", "Answers allowed"])
+    append_row(sheet, [])
+    append_row(sheet, ["Column", "Question", "Guidance", "Answers allowed"])
     for cell in sheet[4]:
         cell.font = Font(bold=True)
     for item in fields:
@@ -130,13 +133,14 @@ def _guidance(sheet: Any, matrix: CapitalMatrix, fields: Iterable[Field]) -> Non
                 )
                 + ")"
             )
-        sheet.append([item.id, item.label, item.hint or "", allowed])
-    sheet.append([])
-    sheet.append(["How schemes are scored"])
+        append_row(sheet, [item.id, item.label, item.hint or "", allowed])
+    append_row(sheet, [])
+    append_row(sheet, ["How schemes are scored"])
     sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True)
     for criterion in matrix.criteria:
-        sheet.append(
-            [criterion.id, f"{criterion.title} ({criterion.weight} points)", criterion.guidance]
+        append_row(
+            sheet,
+            [criterion.id, f"{criterion.title} ({criterion.weight} points)", criterion.guidance],
         )
     _widths(sheet, {1: 34, 2: 50, 3: 70, 4: 50})
     for row in sheet.iter_rows(min_row=5):
@@ -200,6 +204,7 @@ def _heading(value: Any, by_label: Mapping[str, str], ids: set[str]) -> str | No
 
 
 def _cell(value: Any) -> Any:
+    value = restore_cell(value)
     if isinstance(value, datetime):
         return value.date() if value.time() == datetime.min.time() else value
     if isinstance(value, float) and value.is_integer():
@@ -215,6 +220,9 @@ def read_workbook(matrix: CapitalMatrix, content: bytes) -> list[WorkbookRow]:
         raise WorkbookError(
             [WorkbookProblem(None, None, None, "The file must be smaller than 5 MB")]
         )
+    unsafe = archive_problem(content)
+    if unsafe is not None:
+        raise WorkbookError([WorkbookProblem(None, None, None, unsafe)])
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError):
@@ -294,18 +302,19 @@ def priority_list_workbook(view: Any, matrix: CapitalMatrix) -> bytes:
     assert sheet is not None
     sheet.title = "Priority list"
     round_ = view.round
-    sheet.append([f"Capital bid priority list: {round_.title}"])
+    append_row(sheet, [f"Capital bid priority list: {round_.title}"])
     sheet["A1"].font = Font(bold=True, size=14)
     status = (
         "Produced " + view.produced_at.strftime("%d/%m/%Y") if view.produced_at else "Provisional"
     )
-    sheet.append(
+    append_row(
+        sheet,
         [
             f"{round_.county}. {status}. Revenue budget £{view.budget:,.2f} a year; £{view.committed:,.2f} within it; £{view.headroom:,.2f} left above the cut line."
-        ]
+        ],
     )
-    sheet.append([f"Ranking: {view.tie_break_rule}. Cut line: {view.cut_line_rule}."])
-    sheet.append([])
+    append_row(sheet, [f"Ranking: {view.tie_break_rule}. Cut line: {view.cut_line_rule}."])
+    append_row(sheet, [])
     criteria = list(matrix.criteria)
     head = [
         "Rank",
@@ -326,7 +335,7 @@ def priority_list_workbook(view: Any, matrix: CapitalMatrix) -> bytes:
         "Reasons",
         "Next review",
     ]
-    sheet.append(head)
+    append_row(sheet, head)
     header_row = sheet.max_row
     for cell in sheet[header_row]:
         cell.font = Font(bold=True, color="FFFFFF")
@@ -336,7 +345,8 @@ def priority_list_workbook(view: Any, matrix: CapitalMatrix) -> bytes:
     service = matrix.field("service_type")
     for row in view.rows:
         decision = row.decision
-        sheet.append(
+        append_row(
+            sheet,
             [
                 row.rank,
                 row.name,
@@ -355,7 +365,7 @@ def priority_list_workbook(view: Any, matrix: CapitalMatrix) -> bytes:
                 DECISION_LABELS.get(decision.outcome, decision.outcome) if decision else "",
                 decision.reasons if decision else "",
                 decision.next_review_on if decision and decision.next_review_on else None,
-            ]
+            ],
         )
         current = sheet.max_row
         for column in (8, 9, 10):

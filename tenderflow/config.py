@@ -35,6 +35,14 @@ def database_url(instance_dir: Path = INSTANCE_DIR) -> str:
     return f"sqlite:///{instance_dir / 'tenderflow.sqlite3'}"
 
 
+def proxy_hops() -> int:
+    """Return TENDERFLOW_PROXY_HOPS: how many proxies in front of the app to trust (default 0)."""
+    value = os.environ.get("TENDERFLOW_PROXY_HOPS", "").strip() or "0"
+    if not value.isdigit():
+        raise ValueError(f"TENDERFLOW_PROXY_HOPS must be a whole number of proxies, not {value!r}")
+    return int(value)
+
+
 def load_config(
     overrides: dict[str, Any] | None = None, instance_dir: Path = INSTANCE_DIR
 ) -> dict[str, Any]:
@@ -55,6 +63,9 @@ def load_config(
             Path(os.environ.get("TENDERFLOW_DOCUMENTS_DIR", instance_dir / "documents"))
         ),
         "SERVICE_NAME": "tenderflow",
+        "PRODUCTION": os.environ.get("TENDERFLOW_ENV", "").strip().lower() == "production",
+        # Proxies in front of the app whose X-Forwarded-* headers are trusted (ProxyFix).
+        "PROXY_HOPS": proxy_hops(),
         # Fix "now" for demonstrations and tests (ISO date or datetime); unset means the real clock.
         "FROZEN_NOW": os.environ.get("TENDERFLOW_NOW") or None,
     }

@@ -1,7 +1,7 @@
 """email delivery: each outbox message's delivery status, people's email choices
 
 Revision ID: 0013e
-Revises: 0008
+Revises: 0011h
 Create Date: 2026-12-07 07:00:00
 
 """
@@ -12,7 +12,7 @@ from alembic import op
 import tenderflow.models.types
 
 revision = "0013e"
-down_revision = "0008"
+down_revision = "0011h"
 branch_labels = None
 depends_on = None
 

@@ -256,7 +256,9 @@ def run(host: str, port: int) -> None:
     from waitress import serve
 
     from tenderflow.demo import DEMO_LOGINS, DEMO_PASSWORD
+    from tenderflow.logging_config import configure_logging
 
+    configure_logging()
     env = dict(os.environ)
     processes, api = start_workflow_services(env)
     # The web app submits runs to the same server; set before Prefect is first imported.

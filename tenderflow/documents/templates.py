@@ -12,6 +12,7 @@ from docx.document import Document as DocxDocument
 from docx.enum.style import WD_STYLE_TYPE
 from lxml import etree
 
+from tenderflow.domain.archives import archive_problem
 from tenderflow.paths import TEMPLATES_DIR
 
 DEFAULT_TEMPLATE = TEMPLATES_DIR / "docx" / "default.docx"
@@ -91,6 +92,9 @@ _KIND_NAMES = {WD_STYLE_TYPE.PARAGRAPH: "paragraph", WD_STYLE_TYPE.TABLE: "table
 def _as_docx_package(data: bytes) -> bytes:
     # Checked by content, not by file name: a renamed PDF or spreadsheet is refused here.
     not_word = "The file is not a Word document (.docx): save it from Word as a Word Document"
+    unsafe = archive_problem(data)
+    if unsafe is not None:
+        raise TemplateError(unsafe + ".")
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         names = set(archive.namelist())

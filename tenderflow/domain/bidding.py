@@ -10,6 +10,7 @@ import io
 import zipfile
 from datetime import datetime, time
 
+from tenderflow.domain.archives import archive_problem
 from tenderflow.domain.capital import attachments
 
 SELECTION_RESULTS = {"pending": "Not yet decided", "passed": "Passed", "failed": "Failed"}
@@ -53,6 +54,9 @@ def upload_problem(content: bytes, max_bytes: int) -> str | None:
         return "The selected file is empty"
     if len(content) > max_bytes:
         return f"The selected file must be smaller than {format_size(max_bytes)}"
+    unsafe = archive_problem(content)
+    if unsafe is not None:
+        return unsafe
     if file_kind(content) is None:
         return "The selected file must be a PDF, Word document (DOCX), Excel workbook (XLSX) or ODT"
     return None

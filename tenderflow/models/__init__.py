@@ -15,6 +15,7 @@ from tenderflow.models.capital import (
     CapitalScoreSheet,
 )
 from tenderflow.models.documents import DocumentTemplate, GeneratedDocument
+from tenderflow.models.drafts import ProcurementDraft
 from tenderflow.models.evaluation import (
     ConflictDeclaration,
     ConsensusScore,
@@ -82,6 +83,7 @@ __all__ = [
     "PanelMember",
     "PassFailRecord",
     "Procurement",
+    "ProcurementDraft",
     "ProcurementPlan",
     "ServiceType",
     "StageDates",

@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
@@ -35,6 +35,7 @@ from tenderflow.extensions import db
 from tenderflow.models import ClientGroup, District, ServiceType
 from tenderflow.services import ServiceError, users
 from tenderflow.services import procurements as service
+from tenderflow.services.procurement_drafts import discard_draft, draft_of, keep_draft
 from tenderflow.web import navigation, procurement_page
 from tenderflow.web.access import allow
 from tenderflow.web.forms import GovDateField, MoneyField, apply_errors
@@ -48,7 +49,6 @@ navigation.register(
     also_for=("procurements.check",),
 )
 
-PENDING_KEY = "new_procurement"
 VAT_CHOICES = [
     ("0.20", "20% (standard rate)"),
     ("0.05", "5% (reduced rate)"),
@@ -260,9 +260,9 @@ def new() -> Any:
     form = ProcurementForm()
     form.set_choices()
     if request.method == "GET":
-        pending = session.get(PENDING_KEY)
-        if pending and request.args.get("change"):
-            form.fill_from(service.ProcurementInput.from_json(pending))
+        pending = draft_of(db.session, current_user) if request.args.get("change") else None
+        if pending is not None:
+            form.fill_from(pending)
         elif current_user.has_role(Role.PROCUREMENT_LEAD):
             form.lead_id.data = current_user.id
     if (
@@ -282,7 +282,8 @@ def new() -> Any:
             except ServiceError as exc:
                 errors = exc.errors
         if not errors:
-            session[PENDING_KEY] = data.to_json()
+            keep_draft(db.session, current_user, data, clock.now())
+            db.session.commit()
             return redirect(url_for("procurements.check"))
         apply_errors(form, errors)
     return render_template("procurements/new.html", form=form)
@@ -295,10 +296,9 @@ class ConfirmForm(FlaskForm):
 @bp.route("/new/check", methods=["GET", "POST"])
 @allow(Role.PROCUREMENT_LEAD, Role.ADMIN)
 def check() -> Any:
-    pending = session.get(PENDING_KEY)
-    if not pending:
+    data = draft_of(db.session, current_user)
+    if data is None:
         return redirect(url_for("procurements.new"))
-    data = service.ProcurementInput.from_json(pending)
     form = ConfirmForm()
     if form.validate_on_submit():
         try:
@@ -307,8 +307,8 @@ def check() -> Any:
             db.session.rollback()
             flash(" ".join(exc.errors.values()) or str(exc), "error")
             return redirect(url_for("procurements.new", change=1))
+        discard_draft(db.session, current_user)
         db.session.commit()
-        session.pop(PENDING_KEY, None)
         flash(f"Procurement {procurement.reference} created.", "success")
         return redirect(url_for("procurements.show", reference=procurement.reference))
     decision = service.decide(data)

@@ -199,6 +199,12 @@ def test_a_round_from_opening_to_the_commissioning_bodys_decisions(
     assert stored["St Neots refuge"].next_review_on == date(2026, 10, 1)  # decided 15 June
     assert stored["Ramsey move-on flats"].next_review_on is None
 
+    # The Word document the workflow wrote predates the decisions; writing it again takes
+    # them in. Downloading never writes a document.
+    written = client.post(f"/capital/rounds/{round_.id}/priority-list/document")
+    assert written.status_code == 302
+    assert written.headers["Location"].endswith(f"/capital/rounds/{round_.id}/priority-list.docx")
+
     # Both documents download.
     word = client.get(f"/capital/rounds/{round_.id}/priority-list.docx")
     assert word.status_code == 200

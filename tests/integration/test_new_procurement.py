@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import random
 import re
+import string
 from collections.abc import Callable
 from typing import Any
 
@@ -204,3 +206,25 @@ def test_every_question_on_the_form_has_its_label_or_legend(
         "Districts served",
     ]:
         assert re.search(rf"<legend[^>]*>\s*{re.escape(question)}", page), question
+
+
+def test_a_long_description_survives_the_check_page_and_is_saved(
+    client: FlaskClient, make_user: Callable[..., Any]
+) -> None:
+    from tenderflow.models import ProcurementDraft
+
+    _lead(client, make_user)
+    # Varied text (so it does not compress) far beyond the 4 KB a session cookie holds.
+    description = "".join(random.Random(12).choices(string.ascii_lowercase + " ", k=8000)).strip()
+    response = client.post("/procurements/new", data={**VALID, "description": description})
+    assert response.status_code == 302
+    cookie = response.headers.get("Set-Cookie", "")
+    assert len(cookie) < 4096
+
+    changing = client.get("/procurements/new?change=1").get_data(as_text=True)
+    assert description in changing  # the form comes back filled in
+    client.post("/procurements/new/check", data={})
+    procurement = db.session.scalar(select(Procurement))
+    assert procurement is not None
+    assert procurement.description == description
+    assert db.session.scalar(select(func.count(ProcurementDraft.id))) == 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import zipfile
 
+from tenderflow.domain.archives import archive_problem
 from tenderflow.domain.capital.matrix import Field
 
 MEDIA_TYPES = {
@@ -48,6 +49,9 @@ def attachment_problem(item: Field, content: bytes, already: int) -> str | None:
         return item.errors["empty"]
     if item.max_size_mb is not None and len(content) > item.max_size_mb * 1024 * 1024:
         return item.errors["too_large"]
+    unsafe = archive_problem(content)
+    if unsafe is not None:
+        return unsafe
     if file_kind(content) not in item.file_types:
         return item.errors["invalid"]
     return None

@@ -119,3 +119,21 @@ def save_priority_list(
         generated_by=user,
         flow_run_request_id=flow_run_request_id,
     )
+
+
+def newest_priority_list_document(session: Session, round_: CapitalRound) -> GeneratedDocument | None:
+    """Return the newest Word document of the round's priority list, if one has been written."""
+    newest = [
+        d
+        for d in documents.latest_documents(session, f"capital-round:{round_.id}")
+        if d.kind == KIND
+    ]
+    return newest[0] if newest else None
+
+
+def decided_since(view: PriorityListView, document: GeneratedDocument | None) -> bool:
+    """Say whether a decision was recorded after the document was written (it lacks it)."""
+    if document is None:
+        return False
+    written = document.generated_at
+    return any(r.decision is not None and r.decision.decided_at > written for r in view.rows)

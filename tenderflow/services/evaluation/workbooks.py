@@ -15,6 +15,7 @@ from openpyxl.styles import Alignment, Font, Protection
 from openpyxl.utils.exceptions import InvalidFileException
 from sqlalchemy.orm import Session
 
+from tenderflow.domain.archives import archive_problem
 from tenderflow.domain.evaluation.panel import SheetProblem, score_text
 from tenderflow.models import PanelMember
 from tenderflow.services import ServiceError
@@ -27,6 +28,7 @@ from tenderflow.services.evaluation.scoring import (
     why_not_scoring,
     work_of,
 )
+from tenderflow.spreadsheet_cells import append_row, restore_cell
 
 SHEET = "Scores"
 HEADERS = ("Bidder", "Criterion", "Criterion title", "Score", "Comment", "Status")
@@ -51,13 +53,14 @@ def export_workbook(session: Session, member: PanelMember, *, with_scores: bool 
     sheet = book.active
     assert sheet is not None
     sheet.title = SHEET
-    sheet.append(HEADERS)
+    append_row(sheet, HEADERS)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     saved = scores_of(session, member) if with_scores else {}
     for bid, criterion in work.cells:
         score = saved.get((bid.id, criterion.id))
-        sheet.append(
+        append_row(
+            sheet,
             (
                 bid_label(bid),
                 criterion.id,
@@ -65,7 +68,7 @@ def export_workbook(session: Session, member: PanelMember, *, with_scores: bool 
                 float(score.score) if score and score.score is not None else None,
                 score.comment if score else "",
                 score.status if score else "not scored",
-            )
+            ),
         )
     for column, width in zip("ABCDEF", (34, 10, 44, 8, 70, 12), strict=True):
         sheet.column_dimensions[column].width = width
@@ -73,23 +76,25 @@ def export_workbook(session: Session, member: PanelMember, *, with_scores: bool 
         row[4].alignment = Alignment(wrap_text=True, vertical="top")
         row[3].protection = Protection(locked=False)
     scale = book.create_sheet("Scale")
-    scale.append(("Score", "Meaning"))
+    append_row(scale, ("Score", "Meaning"))
     for point, descriptor in sorted(work.model.scale.descriptors.items()):
-        scale.append(
+        append_row(
+            scale,
             (
                 point,
                 descriptor.label
                 + (f": {descriptor.description}" if descriptor.description else ""),
-            )
+            ),
         )
-    scale.append(())
-    scale.append(
+    append_row(scale, ())
+    append_row(
+        scale,
         (
             "How to fill in",
             f"Enter a score from {work.model.scale.label} (whole or half points) and a comment "
             "for every row. Leave a row blank to score it later. Do not change the bidder or "
             "criterion columns.",
-        )
+        ),
     )
     scale.column_dimensions["B"].width = 100
     out = io.BytesIO()
@@ -99,6 +104,9 @@ def export_workbook(session: Session, member: PanelMember, *, with_scores: bool 
 
 def read_rows(data: bytes) -> list[tuple[int, dict[str, object]]]:
     """Read the Scores sheet's rows, numbered as Excel shows them."""
+    unsafe = archive_problem(data)
+    if unsafe is not None:
+        raise ScoresRefused([SheetProblem("file", 1, unsafe)])
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
@@ -118,7 +126,7 @@ def read_rows(data: bytes) -> list[tuple[int, dict[str, object]]]:
     for number, values in enumerate(rows[1:], start=2):
         if not any(v not in (None, "") for v in values[:5]):
             continue
-        found.append((number, dict(zip(COLUMNS, values, strict=False))))
+        found.append((number, dict(zip(COLUMNS, map(restore_cell, values), strict=False))))
     return found
 
 

@@ -22,10 +22,14 @@ from tenderflow.extensions import db
 from tenderflow.services import ServiceError, documents
 from tenderflow.services.capital import matrix_for
 from tenderflow.services.capital import priority as service
-from tenderflow.services.capital.documents import save_priority_list
+from tenderflow.services.capital.documents import (
+    decided_since,
+    newest_priority_list_document,
+    save_priority_list,
+)
 from tenderflow.services.capital.rounds import all_rounds
 from tenderflow.web.access import allow
-from tenderflow.web.capital import bp, context, round_or_404, scheme_or_404
+from tenderflow.web.capital import bp, context, posted, round_or_404, scheme_or_404
 from tenderflow.web.forms import apply_errors
 
 READERS = (Role.COMMISSIONING_BODY, Role.SP_SCORER, Role.ADMIN)
@@ -78,12 +82,16 @@ def latest_priority_list() -> Any:
 @allow(*READERS)
 def priority_list(round_id: int) -> Any:
     round_ = round_or_404(round_id)
+    view = service.priority_list_view(db.session, round_)
+    document = newest_priority_list_document(db.session, round_)
     return render_template(
         "capital/priority_list.html",
         **context(
-            view=service.priority_list_view(db.session, round_),
+            view=view,
             matrix=matrix_for(round_),
             rounds=all_rounds(db.session),
+            document=document,
+            document_lacks_decisions=decided_since(view, document),
         ),
     )
 
@@ -109,21 +117,37 @@ def priority_list_xlsx(round_id: int) -> Any:
 @bp.route("/rounds/<int:round_id>/priority-list.docx")
 @allow(*READERS)
 def priority_list_docx(round_id: int) -> Any:
+    # Only downloads: the workflow writes the document when it produces the list, and
+    # readers write a new version with the POST below.
     round_ = round_or_404(round_id)
-    if round_.priority_list is None:
+    record = newest_priority_list_document(db.session, round_)
+    if round_.priority_list is None or record is None:
         abort(404)
-    storage = documents.Storage(Path(current_app.config["DOCUMENTS_DIR"]))
-    record = save_priority_list(
-        db.session, storage, round_, clock.now(), clock.today(), user=current_user
-    )
-    db.session.commit()
     return send_file(
-        BytesIO(documents.read_document(storage, record)),
+        BytesIO(documents.read_document(_storage(), record)),
         mimetype=documents.DOCX_TYPE,
         as_attachment=True,
         download_name=record.filename,
         max_age=0,
     )
+
+
+@bp.route("/rounds/<int:round_id>/priority-list/document", methods=["POST"])
+@allow(*READERS)
+def write_priority_list_document(round_id: int) -> Any:
+    round_ = round_or_404(round_id)
+    posted()
+    if round_.priority_list is None:
+        abort(404)
+    save_priority_list(
+        db.session, _storage(), round_, clock.now(), clock.today(), user=current_user
+    )
+    db.session.commit()
+    return redirect(url_for("capital.priority_list_docx", round_id=round_.id))
+
+
+def _storage() -> documents.Storage:
+    return documents.Storage(Path(current_app.config["DOCUMENTS_DIR"]))
 
 
 @bp.route("/schemes/<int:scheme_id>/decision", methods=["GET", "POST"])
