@@ -59,3 +59,13 @@ def local(instant: datetime) -> datetime:
     if instant.tzinfo is None:
         instant = instant.replace(tzinfo=UTC)
     return instant.astimezone(LONDON)
+
+
+def wall_now() -> datetime:
+    """Return the real current instant, never frozen.
+
+    Security timings (sessions' idle and absolute limits, sign-in throttling, one-time
+    links, two-factor codes) measure time that really passes: a demonstration's fixed
+    date must not keep a session or a lockout alive for ever, nor break authenticator codes.
+    """
+    return datetime.now(UTC)
