@@ -106,7 +106,7 @@ def use(
     problem = password_problem(password, user.email)
     errors = {}
     if problem:
-        errors["password"] = problem
+        errors["new_password"] = problem
     elif password != confirmation:
         errors["confirm_password"] = "The passwords you entered do not match"
     if errors:

@@ -18,7 +18,7 @@ from tenderflow.services import ServiceError, two_factor
 from tenderflow.services import users as service
 from tenderflow.web import sessions
 from tenderflow.web.access import signed_in
-from tenderflow.web.auth import CodeForm
+from tenderflow.web.auth import CodeForm, confirm_password_field, new_password_field
 from tenderflow.web.forms import apply_errors
 
 bp = Blueprint("account", __name__, url_prefix="/account")
@@ -31,16 +31,8 @@ class ChangePasswordForm(FlaskForm):
         widget=GovPasswordInput(),
         validators=[InputRequired("Enter your current password")],
     )
-    new_password = PasswordField(
-        "New password",
-        widget=GovPasswordInput(),
-        validators=[InputRequired("Enter a new password")],
-    )
-    confirm_password = PasswordField(
-        "Confirm new password",
-        widget=GovPasswordInput(),
-        validators=[InputRequired("Confirm your new password")],
-    )
+    new_password = new_password_field()
+    confirm_password = confirm_password_field()
     submit = SubmitField("Change password", widget=GovSubmitInput())
 
 

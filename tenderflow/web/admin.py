@@ -138,6 +138,19 @@ def _send_link(user: User, purpose: str) -> str:
     )
 
 
+def _keeps_own_access(form: UserForm, person: User) -> bool:
+    # Administrators cannot lock themselves out: another administrator has to do that.
+    if person.id != current_user.id:
+        return True
+    if not form.active.data:
+        form.active.errors = [*form.active.errors, "You cannot disable your own account"]
+        return False
+    if Role.ADMIN.value not in (form.roles.data or []):
+        form.roles.errors = [*form.roles.errors, "You cannot remove your own administrator role"]
+        return False
+    return True
+
+
 class ActionForm(FlaskForm):
     """A button that changes something, carrying only the CSRF token."""
 
@@ -200,7 +213,7 @@ def edit_user(user_id: int) -> Any:
         form.roles.data = sorted(r.value for r in person.roles)
         form.district.data = person.district.code if person.district else ""
         form.active.data = person.active
-    if form.validate_on_submit():
+    if form.validate_on_submit() and _keeps_own_access(form, person):
         try:
             service.update_user(db.session, person, form.to_input())
         except ServiceError as exc:

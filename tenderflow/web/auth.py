@@ -56,17 +56,27 @@ class CodeForm(FlaskForm):
     submit = SubmitField("Continue", widget=GovSubmitInput())
 
 
-class SetPasswordForm(FlaskForm):
-    password = PasswordField(
+def new_password_field() -> PasswordField:
+    """Return the new-password field shared by the set and change password forms."""
+    return PasswordField(
         "New password",
         widget=GovPasswordInput(),
         validators=[InputRequired("Enter a new password")],
     )
-    confirm_password = PasswordField(
+
+
+def confirm_password_field() -> PasswordField:
+    """Return the field that repeats a new password."""
+    return PasswordField(
         "Confirm new password",
         widget=GovPasswordInput(),
         validators=[InputRequired("Confirm your new password")],
     )
+
+
+class NewPasswordForm(FlaskForm):
+    new_password = new_password_field()
+    confirm_password = confirm_password_field()
     submit = SubmitField("Set password", widget=GovSubmitInput())
 
 
@@ -208,11 +218,15 @@ def set_password(token: str) -> Any:
     link = account_links.find_usable(db.session, token, now)
     if link is None:
         return render_template("auth/link_expired.html"), 410
-    form = SetPasswordForm()
+    form = NewPasswordForm()
     if form.validate_on_submit():
         try:
             account_links.use(
-                db.session, link, form.password.data or "", form.confirm_password.data or "", now
+                db.session,
+                link,
+                form.new_password.data or "",
+                form.confirm_password.data or "",
+                now,
             )
         except ServiceError as exc:
             db.session.rollback()

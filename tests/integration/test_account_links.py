@@ -63,12 +63,14 @@ def test_an_invited_person_sets_their_password_once_and_signs_in(
     client.post("/logout")
 
     assert "Set your password" in client.get(link).get_data(as_text=True)
-    refused = client.post(link, data={"password": "qwertyuiop", "confirm_password": "qwertyuiop"})
+    refused = client.post(
+        link, data={"new_password": "qwertyuiop", "confirm_password": "qwertyuiop"}
+    )
     assert "<title>Error: Set your password" in refused.get_data(as_text=True)
     db.session.expire_all()
     assert not person.has_password
 
-    done = client.post(link, data={"password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD})
+    done = client.post(link, data={"new_password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD})
     assert done.headers["Location"] == "/login"
     response = client.post("/login", data={"email": person.email, "password": NEW_PASSWORD})
     assert response.status_code == 302
@@ -122,7 +124,7 @@ def test_a_password_reset_replaces_the_earlier_link_and_ends_the_persons_session
     assert client.get(first).status_code == 410
 
     assert theirs.get("/").status_code == 200  # sending a reset alone signs nobody out
-    client.post(second, data={"password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD})
+    client.post(second, data={"new_password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD})
     assert theirs.get("/").status_code == 302
     db.session.expire_all()
     assert person.check_password(NEW_PASSWORD)
@@ -165,3 +167,36 @@ def test_other_administrators_do_not_see_a_link_in_messages(
     assert "Reset your tenderflow password" in page
     assert link not in page
     assert "shown only to its recipient" in page
+
+
+def test_an_administrator_cannot_disable_their_own_account_or_drop_their_role(
+    client: FlaskClient, make_user: Callable[..., Any]
+) -> None:
+    admin = make_user(Role.ADMIN)
+    sign_in_as(client, admin)
+    base = {"name": admin.name, "email": admin.email, "district": ""}
+    page = client.post(f"/admin/users/{admin.id}", data={**base, "roles": ["admin"]})
+    assert "You cannot disable your own account" in page.get_data(as_text=True)
+    page = client.post(
+        f"/admin/users/{admin.id}", data={**base, "roles": ["evaluator"], "active": "y"}
+    )
+    assert "You cannot remove your own administrator role" in page.get_data(as_text=True)
+    db.session.expire_all()
+    assert admin.active and admin.roles == {Role.ADMIN}
+    assert client.get("/admin/users").status_code == 200
+
+
+def test_the_users_list_shows_who_is_invited_active_or_disabled(
+    client: FlaskClient, make_user: Callable[..., Any]
+) -> None:
+    sign_in_as(client, make_user(Role.ADMIN))
+    invite(client, "still.invited@council.example")
+    disabled = make_user(Role.EVALUATOR, name="Dana Disabled")
+    users.set_active(db.session, disabled, False)
+    db.session.commit()
+    page = client.get("/admin/users").get_data(as_text=True)
+    assert re.search(
+        r"still.invited@council.example</td>\s*<td[^>]*>[^<]*</td>\s*<td[^>]*>[^<]*</td>\s*<td[^>]*>\s*Invited",
+        page,
+    ), page[-3000:]
+    assert re.search(r"Dana Disabled.*?Disabled", page, re.S)
