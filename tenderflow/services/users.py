@@ -47,8 +47,9 @@ def _dummy_hash() -> str:
 def authenticate(session: Session, email: str, password: str) -> User | None:
     """Return the active user whose email and password match, or None."""
     user = find_by_email(session, email)
-    if user is None:
-        # Check a password anyway, so the response time does not reveal which emails exist.
+    if user is None or not user.has_password:
+        # Check a password anyway, so the response time does not reveal which emails exist
+        # (or which accounts are still waiting for their holder to set a password).
         check_password_hash(_dummy_hash(), password)
         return None
     if not user.check_password(password) or not user.active:
