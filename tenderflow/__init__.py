@@ -11,6 +11,7 @@ if TYPE_CHECKING:
 # Journeys, each a module with a ``bp`` blueprint; imported inside the factory.
 BLUEPRINTS = [
     "tenderflow.web.auth",
+    "tenderflow.web.account",
     "tenderflow.web.home",
     "tenderflow.web.procurements",
     "tenderflow.web.admin",
@@ -27,8 +28,16 @@ BLUEPRINTS = [
 ]
 
 
+class ProductionConfigError(RuntimeError):
+    """The app was asked to start in production with settings that are not safe."""
+
+
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
-    """Create and configure the tenderflow web app."""
+    """Create and configure the tenderflow web app.
+
+    In production (``TENDERFLOW_ENV=production``) raise :class:`ProductionConfigError`,
+    naming every reason, when the app would not be safe to serve.
+    """
     # Imported here so the domain rules and the command line can load without Flask.
     from flask import Flask, send_from_directory
     from govuk_frontend_wtf.main import WTFormsHelpers
@@ -87,7 +96,35 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     for name in BLUEPRINTS:
         app.register_blueprint(importlib.import_module(name).bp)
 
-    from tenderflow.web import errors
+    from tenderflow.web import errors, sessions
 
     errors.init_app(app)
+    sessions.init_app(app)
+    if app.config["TENDERFLOW_ENV"] == "production" and not app.config.get(
+        "SKIP_PRODUCTION_CHECKS"
+    ):
+        _refuse_unsafe_production(app)
     return app
+
+
+def _refuse_unsafe_production(app: Flask) -> None:
+    from tenderflow.domain.accounts import ProductionSettings, production_problems
+    from tenderflow.services.users import count_demo_accounts
+
+    with app.app_context():
+        from tenderflow.extensions import db
+
+        demo_accounts = count_demo_accounts(db.session())
+        db.session.remove()
+    problems = production_problems(
+        ProductionSettings(
+            secret_key_from_environment=bool(app.config.get("SECRET_KEY_FROM_ENVIRONMENT")),
+            session_cookie_secure=bool(app.config.get("SESSION_COOKIE_SECURE")),
+            remember_cookie_secure=bool(app.config.get("REMEMBER_COOKIE_SECURE")),
+            demo_accounts=demo_accounts,
+        )
+    )
+    if problems:
+        raise ProductionConfigError(
+            "tenderflow will not start in production: " + "; ".join(problems)
+        )

@@ -49,11 +49,6 @@ def now() -> datetime:
     return parse_instant(frozen[1], frozen[0]) if frozen else datetime.now(UTC)
 
 
-def machine_now() -> datetime:
-    """Return the machine's real time, never frozen: for liveness (heartbeats), not for rules."""
-    return datetime.now(UTC)
-
-
 def today() -> date:
     """Return today's date in the UK."""
     return now().astimezone(LONDON).date()
@@ -64,3 +59,14 @@ def local(instant: datetime) -> datetime:
     if instant.tzinfo is None:
         instant = instant.replace(tzinfo=UTC)
     return instant.astimezone(LONDON)
+
+
+def wall_now() -> datetime:
+    """Return the real current instant, never frozen.
+
+    Security timings (sessions' idle and absolute limits, sign-in throttling, one-time
+    links, two-factor codes) and liveness (the worker's heartbeat) measure time that really
+    passes: a demonstration's fixed
+    date must not keep a session or a lockout alive for ever, nor break authenticator codes.
+    """
+    return datetime.now(UTC)

@@ -9,11 +9,16 @@ from typing import Any
 
 from tenderflow.paths import INSTANCE_DIR
 
+PRODUCTION = "production"
+DEMONSTRATION = "demonstration"
 
-def _secret_key(instance_dir: Path) -> str:
-    """Return SECRET_KEY from the environment, or a key kept under instance/."""
+
+def _secret_key(instance_dir: Path, production: bool) -> str | None:
+    """Return SECRET_KEY from the environment, or (outside production) a key kept under instance/."""
     if os.environ.get("SECRET_KEY"):
         return os.environ["SECRET_KEY"]
+    if production:
+        return None
     key_file = instance_dir / "secret_key"
     if not key_file.exists():
         instance_dir.mkdir(parents=True, exist_ok=True)
@@ -43,19 +48,66 @@ def proxy_hops() -> int:
     return int(value)
 
 
+def _flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _number(name: str, default: float) -> float:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        number = float(value)
+    except ValueError:
+        raise ValueError(f"{name} must be a number, not {value!r}") from None
+    if number <= 0:
+        raise ValueError(f"{name} must be more than 0, not {value!r}")
+    return number
+
+
+def mode() -> str:
+    """Return the mode from TENDERFLOW_ENV: production, or the local demonstration (the default)."""
+    value = os.environ.get("TENDERFLOW_ENV", "").strip().lower() or DEMONSTRATION
+    if value not in {PRODUCTION, DEMONSTRATION}:
+        raise ValueError(f"TENDERFLOW_ENV must be {PRODUCTION} or {DEMONSTRATION}, not {value!r}")
+    return value
+
+
 def load_config(
     overrides: dict[str, Any] | None = None, instance_dir: Path = INSTANCE_DIR
 ) -> dict[str, Any]:
     """Build the app's configuration from the environment, then apply ``overrides``."""
     overrides = overrides or {}
+    env_mode = overrides.get("TENDERFLOW_ENV") or mode()
+    production = env_mode == PRODUCTION
     config = {
-        "SECRET_KEY": overrides.get("SECRET_KEY") or _secret_key(instance_dir),
+        "TENDERFLOW_ENV": env_mode,
+        "SECRET_KEY": overrides.get("SECRET_KEY") or _secret_key(instance_dir, production),
+        "SECRET_KEY_FROM_ENVIRONMENT": bool(os.environ.get("SECRET_KEY")),
         "SQLALCHEMY_DATABASE_URI": database_url(instance_dir),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_SECURE": os.environ.get("SESSION_COOKIE_SECURE") == "1",
+        # Secure by default in production; the demonstration runs on plain http://127.0.0.1.
+        "SESSION_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE", production),
         "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SECURE": _flag("REMEMBER_COOKIE_SECURE", production),
+        "SESSION_IDLE_MINUTES": _number("TENDERFLOW_SESSION_IDLE_MINUTES", 60),
+        "SESSION_MAX_HOURS": _number("TENDERFLOW_SESSION_MAX_HOURS", 12),
+        "SIGN_IN_FAILURES_PER_ACCOUNT": int(_number("TENDERFLOW_SIGN_IN_FAILURES_PER_ACCOUNT", 5)),
+        "SIGN_IN_FAILURES_PER_ADDRESS": int(_number("TENDERFLOW_SIGN_IN_FAILURES_PER_ADDRESS", 20)),
+        "SIGN_IN_WINDOW_MINUTES": _number("TENDERFLOW_SIGN_IN_WINDOW_MINUTES", 15),
+        "ACCOUNT_LINK_HOURS": _number("TENDERFLOW_ACCOUNT_LINK_HOURS", 72),
+        # Roles that must use two-factor sign-in (comma-separated role names); production
+        # always adds administrators and procurement leads.
+        "TWO_FACTOR_ROLES": [
+            r.strip()
+            for r in os.environ.get("TENDERFLOW_TWO_FACTOR_ROLES", "").split(",")
+            if r.strip()
+        ],
         "WTF_CSRF_TIME_LIMIT": None,
         "MAX_CONTENT_LENGTH": 25 * 1024 * 1024,
         "UPLOAD_DIR": str(Path(os.environ.get("TENDERFLOW_UPLOAD_DIR", instance_dir / "uploads"))),
@@ -63,7 +115,7 @@ def load_config(
             Path(os.environ.get("TENDERFLOW_DOCUMENTS_DIR", instance_dir / "documents"))
         ),
         "SERVICE_NAME": "tenderflow",
-        "PRODUCTION": os.environ.get("TENDERFLOW_ENV", "").strip().lower() == "production",
+        "PRODUCTION": production,
         # Proxies in front of the app whose X-Forwarded-* headers are trusted (ProxyFix).
         "PROXY_HOPS": proxy_hops(),
         # Fix "now" for demonstrations and tests (ISO date or datetime); unset means the real clock.

@@ -21,7 +21,7 @@ KEEP_HEARTBEATS = 100
 def record_heartbeat() -> int:
     """Record that the worker is alive and drop old heartbeats."""
     db.session.add(
-        WorkerHeartbeat(at=clock.machine_now(), host=host_name(), flow_run_id=current_flow_run_id())
+        WorkerHeartbeat(at=clock.wall_now(), host=host_name(), flow_run_id=current_flow_run_id())
     )
     db.session.flush()
     newest = select(WorkerHeartbeat.id).order_by(WorkerHeartbeat.id.desc()).limit(KEEP_HEARTBEATS)

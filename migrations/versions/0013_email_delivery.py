@@ -1,7 +1,7 @@
 """email delivery: each outbox message's delivery status, people's email choices
 
 Revision ID: 0013e
-Revises: 0011h
+Revises: 0012a
 Create Date: 2026-12-07 07:00:00
 
 """
@@ -12,7 +12,7 @@ from alembic import op
 import tenderflow.models.types
 
 revision = "0013e"
-down_revision = "0011h"
+down_revision = "0012a"
 branch_labels = None
 depends_on = None
 

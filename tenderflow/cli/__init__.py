@@ -18,6 +18,7 @@ COMMAND_MODULES = [
     "tenderflow.cli.capital",
     "tenderflow.cli.timetable",
     "tenderflow.cli.report",
+    "tenderflow.cli.accounts",
 ]
 
 

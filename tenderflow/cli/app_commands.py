@@ -43,10 +43,15 @@ def demo_group() -> None:
 def demo_load(if_empty: bool) -> None:
     """Load the demonstration users and procurements."""
     from tenderflow import clock
+    from tenderflow.config import PRODUCTION, mode
     from tenderflow.demo import load_demo
     from tenderflow.extensions import db
     from tenderflow.models import User
 
+    if mode() == PRODUCTION:
+        raise click.ClickException(
+            "demo data is never loaded in production (TENDERFLOW_ENV=production)"
+        )
     with app_context("demo data"):
         if if_empty and db.session.scalar(db.select(db.func.count(User.id))):
             click.echo("Demo data already loaded.")

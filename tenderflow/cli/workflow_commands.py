@@ -119,7 +119,7 @@ def _report_health(*, as_json: bool, stale_minutes: float | None) -> int:
     ):
         health = workflow_health.check(
             db.session,
-            clock.machine_now(),
+            clock.wall_now(),
             deployments=scheduled_deployment_names(),
             server=server,
             reachable=flow_runs.server_reachable(server),
@@ -276,9 +276,10 @@ def run(host: str, port: int) -> None:
     app = create_app()
     click.echo(f"\ntenderflow is running at http://{host}:{port}/")
     click.echo(f"Workflow server: {api.removesuffix('/api')} (logs in {logs_dir()})\n")
-    click.echo(f"Demo logins (password for each: {DEMO_PASSWORD}):")
-    for email, role in DEMO_LOGINS:
-        click.echo(f"  {email:<42} {role}")
+    if app.config["TENDERFLOW_ENV"] != "production":
+        click.echo(f"Demo logins (password for each: {DEMO_PASSWORD}):")
+        for email, role in DEMO_LOGINS:
+            click.echo(f"  {email:<42} {role}")
     click.echo("\nPress Ctrl+C to stop everything.\n")
     try:
         serve(app, host=host, port=port, threads=8, _quiet=True)

@@ -258,7 +258,11 @@ def demo_procurements(today: date) -> list[ProcurementInput]:
 
 
 def load_demo(session: Session, today: date) -> str:
-    """Load the demo users and procurements; return a one-line summary."""
+    """Load the demo users and procurements; return a one-line summary (never in production)."""
+    from flask import current_app, has_app_context
+
+    if has_app_context() and current_app.config.get("TENDERFLOW_ENV") == "production":
+        raise RuntimeError("demo data is never loaded in production")
     load_reference_data(session)
     people = {}
     for email, name, job_title, roles, district in DEMO_USERS:

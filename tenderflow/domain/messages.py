@@ -76,7 +76,9 @@ CATEGORIES = (
 CATEGORY_CODES = tuple(c.code for c in CATEGORIES)
 
 # Always sent by email, whatever the person's choices: they are how people get in safely.
-SECURITY_KINDS = frozenset({"invitation", "password-reset", "sign-in-alert", "account-change"})
+SECURITY_KINDS = frozenset(
+    {"account-link", "invitation", "password-reset", "sign-in-alert", "account-change"}
+)
 OTHER = "other"
 
 

@@ -44,9 +44,10 @@ from tenderflow.models.lifecycle import (
 )
 from tenderflow.models.procurement import Lot, Procurement, procurement_districts
 from tenderflow.models.reference import ClientGroup, District, ServiceType
-from tenderflow.models.users import User, UserRole
+from tenderflow.models.users import AccountLink, SignInAttempt, User, UserRole
 
 __all__ = [
+    "AccountLink",
     "AuditEvent",
     "AwardApproval",
     "Bid",
@@ -86,6 +87,7 @@ __all__ = [
     "ProcurementDraft",
     "ProcurementPlan",
     "ServiceType",
+    "SignInAttempt",
     "StageDates",
     "TenderField",
     "Transition",

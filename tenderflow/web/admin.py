@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovCheckboxInput,
-    GovPasswordInput,
     GovSelect,
     GovSubmitInput,
     GovTextInput,
@@ -17,7 +18,6 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from sqlalchemy import select
 from wtforms import (
     BooleanField,
-    PasswordField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -25,13 +25,14 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired
 
+from tenderflow import clock
 from tenderflow.domain import regulations
 from tenderflow.domain.roles import ROLE_LABELS, Role
 from tenderflow.extensions import db
 from tenderflow.models import AuditEvent, District, User
-from tenderflow.services import ServiceError
+from tenderflow.services import ServiceError, account_links, two_factor
 from tenderflow.services import users as service
-from tenderflow.web import navigation
+from tenderflow.web import navigation, sessions
 from tenderflow.web.access import allow
 from tenderflow.web.forms import apply_errors
 
@@ -73,7 +74,6 @@ class UserForm(FlaskForm):
         widget=GovSelect(),
         description="A district council officer sees only their own district's schemes",
     )
-    password = PasswordField("Password", widget=GovPasswordInput())
     active = BooleanField("Account is active", default=True, widget=GovCheckboxInput())
     submit = SubmitField("Save account", widget=GovSubmitInput())
 
@@ -88,7 +88,6 @@ class UserForm(FlaskForm):
             email=self.email.data or "",
             name=self.name.data or "",
             roles={Role(r) for r in self.roles.data or []},
-            password=self.password.data or None,
             job_title=self.job_title.data or None,
             organisation=self.organisation.data or None,
             district_code=self.district.data or None,
@@ -115,10 +114,89 @@ def new_user() -> Any:
             db.session.rollback()
             apply_errors(form, exc.errors)
         else:
+            link = _send_link(user, account_links.INVITATION)
             db.session.commit()
-            flash(f"Account created for {user.name}.", "success")
+            flash(
+                f"Account created for {user.name}, and an invitation sent to {user.email}. "
+                f"Until email delivery is set up, give them this link: {link}",
+                "success",
+            )
             return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form, person=None)
+
+
+def _send_link(user: User, purpose: str) -> str:
+    lifetime = timedelta(hours=float(current_app.config["ACCOUNT_LINK_HOURS"]))
+    return account_links.issue(
+        db.session,
+        user,
+        purpose,
+        by=current_user,
+        now=clock.wall_now(),
+        lifetime=lifetime,
+        link_for=lambda token: url_for("auth.set_password", token=token, _external=True),
+    )
+
+
+def _keeps_own_access(form: UserForm, person: User) -> bool:
+    # Administrators cannot lock themselves out: another administrator has to do that.
+    if person.id != current_user.id:
+        return True
+    if not form.active.data:
+        form.active.errors = [*form.active.errors, "You cannot disable your own account"]
+        return False
+    if Role.ADMIN.value not in (form.roles.data or []):
+        form.roles.errors = [*form.roles.errors, "You cannot remove your own administrator role"]
+        return False
+    return True
+
+
+class ActionForm(FlaskForm):
+    """A button that changes something, carrying only the CSRF token."""
+
+
+def _person(user_id: int) -> User:
+    person = db.session.get(User, user_id)
+    if person is None:
+        abort(404)
+    return person
+
+
+@bp.route("/users/<int:user_id>/link", methods=["POST"])
+@allow(Role.ADMIN)
+def send_link(user_id: int) -> Any:
+    person = _person(user_id)
+    if ActionForm().validate_on_submit():
+        purpose = account_links.RESET if person.has_password else account_links.INVITATION
+        try:
+            link = _send_link(person, purpose)
+        except ServiceError:
+            db.session.rollback()
+            flash(f"{person.name}'s account is disabled: enable it before sending a link.", "info")
+        else:
+            db.session.commit()
+            what = "A password reset" if purpose == account_links.RESET else "An invitation"
+            flash(
+                f"{what} has been sent to {person.email}. Until email delivery is set up, "
+                f"give them this link: {link}",
+                "success",
+            )
+    return redirect(url_for("admin.edit_user", user_id=person.id))
+
+
+@bp.route("/users/<int:user_id>/two-factor/reset", methods=["POST"])
+@allow(Role.ADMIN)
+def reset_two_factor(user_id: int) -> Any:
+    person = _person(user_id)
+    if ActionForm().validate_on_submit() and person.two_factor_enabled:
+        two_factor.turn_off(db.session, person)
+        db.session.commit()
+        flash(
+            f"Two-factor sign-in is reset for {person.name}: they set it up again when they next sign in"
+            + ("." if two_factor.is_required(person) else ", if they choose to."),
+            "success",
+        )
+    return redirect(url_for("admin.edit_user", user_id=person.id))
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
@@ -135,7 +213,7 @@ def edit_user(user_id: int) -> Any:
         form.roles.data = sorted(r.value for r in person.roles)
         form.district.data = person.district.code if person.district else ""
         form.active.data = person.active
-    if form.validate_on_submit():
+    if form.validate_on_submit() and _keeps_own_access(form, person):
         try:
             service.update_user(db.session, person, form.to_input())
         except ServiceError as exc:
@@ -143,9 +221,12 @@ def edit_user(user_id: int) -> Any:
             apply_errors(form, exc.errors)
         else:
             db.session.commit()
+            if person.id == current_user.id:
+                # An administrator changing their own roles keeps this session.
+                sessions.keep_after_own_change(person)
             flash(f"Account for {person.name} saved.", "success")
             return redirect(url_for("admin.users"))
-    return render_template("admin/user_form.html", form=form, person=person)
+    return render_template("admin/user_form.html", form=form, person=person, action=ActionForm())
 
 
 @bp.route("/rule-sets")

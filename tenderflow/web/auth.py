@@ -1,21 +1,25 @@
-"""Signing in and out."""
+"""Signing in (with a two-factor code where set up or required), signing out, one-time links."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import login_user, logout_user
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, logout_user
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput, GovTextInput
 from wtforms import PasswordField, StringField, SubmitField
 from wtforms.validators import InputRequired
 
+from tenderflow import clock
 from tenderflow.extensions import db, login_manager
 from tenderflow.models import User
-from tenderflow.services import users
+from tenderflow.services import ServiceError, account_links, sign_in, two_factor
+from tenderflow.web import sessions
 from tenderflow.web.access import public
+from tenderflow.web.forms import apply_errors
 
 bp = Blueprint("auth", __name__)
 
@@ -23,11 +27,12 @@ login_manager.login_view = "auth.login"
 login_manager.login_message = "Sign in to continue."
 login_manager.login_message_category = "info"
 
-
-@login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    user = db.session.get(User, int(user_id))
-    return user if user and user.active else None
+# The one message for every refused sign-in, so a refusal says nothing about the account.
+SIGN_IN_REFUSED = "Enter a correct email address and password"
+CODE_REFUSED = "Enter the correct 6-digit code from your authenticator app"
+PENDING = "_pending_sign_in"
+# Time allowed between the password and the two-factor code.
+PENDING_MINUTES = 5
 
 
 class LoginForm(FlaskForm):
@@ -42,6 +47,39 @@ class LoginForm(FlaskForm):
     submit = SubmitField("Sign in", widget=GovSubmitInput())
 
 
+class CodeForm(FlaskForm):
+    code = StringField(
+        "Code from your authenticator app",
+        widget=GovTextInput(),
+        validators=[InputRequired("Enter the 6-digit code from your authenticator app")],
+    )
+    submit = SubmitField("Continue", widget=GovSubmitInput())
+
+
+def new_password_field() -> PasswordField:
+    """Return the new-password field shared by the set and change password forms."""
+    return PasswordField(
+        "New password",
+        widget=GovPasswordInput(),
+        validators=[InputRequired("Enter a new password")],
+    )
+
+
+def confirm_password_field() -> PasswordField:
+    """Return the field that repeats a new password."""
+    return PasswordField(
+        "Confirm new password",
+        widget=GovPasswordInput(),
+        validators=[InputRequired("Confirm your new password")],
+    )
+
+
+class NewPasswordForm(FlaskForm):
+    new_password = new_password_field()
+    confirm_password = confirm_password_field()
+    submit = SubmitField("Set password", widget=GovSubmitInput())
+
+
 def _safe_next(target: str | None) -> str:
     # Only follow local paths, so a crafted link cannot send people elsewhere.
     if (
@@ -54,23 +92,155 @@ def _safe_next(target: str | None) -> str:
     return url_for("home.index")
 
 
+def client_address() -> str:
+    """Return the address the request came from (the proxy's view, where one is trusted)."""
+    return (request.remote_addr or "unknown")[:64]
+
+
+def _finish(user: User, target: str) -> Any:
+    sign_in.record_success(db.session, user, client_address(), clock.wall_now())
+    db.session.commit()
+    sessions.start(user)
+    return redirect(target)
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @public
 def login() -> Any:
     form = LoginForm()
     if form.validate_on_submit():
-        user = users.authenticate(db.session, form.email.data or "", form.password.data or "")
+        user = sign_in.check_password(
+            db.session,
+            form.email.data or "",
+            form.password.data or "",
+            client_address(),
+            clock.wall_now(),
+        )
+        target = _safe_next(request.args.get("next"))
         if user is None:
-            form.email.errors = ["Enter a correct email address and password"]
+            db.session.commit()
+            form.email.errors = [SIGN_IN_REFUSED]
+        elif user.two_factor_enabled or two_factor.is_required(user):
+            db.session.commit()
+            session.clear()
+            session[PENDING] = {
+                "user_id": user.id,
+                "version": user.session_version,
+                "at": clock.wall_now().timestamp(),
+                "next": target,
+            }
+            return redirect(url_for("auth.two_factor_step"))
         else:
-            login_user(user)
-            return redirect(_safe_next(request.args.get("next")))
+            return _finish(user, target)
     return render_template("auth/login.html", form=form)
+
+
+def _pending_user() -> User | None:
+    pending = session.get(PENDING)
+    if not isinstance(pending, dict):
+        return None
+    user = db.session.get(User, pending.get("user_id"))
+    started = pending.get("at")
+    if (
+        user is None
+        or not user.active
+        or user.session_version != pending.get("version")
+        or not isinstance(started, int | float)
+        or clock.wall_now().timestamp() - started > PENDING_MINUTES * 60
+    ):
+        return None
+    return user
+
+
+@bp.route("/login/two-factor", methods=["GET", "POST"])
+@public
+def two_factor_step() -> Any:
+    user = _pending_user()
+    if user is None:
+        session.pop(PENDING, None)
+        flash("Sign in to continue.", "info")
+        return redirect(url_for("auth.login"))
+    pending = session[PENDING]
+    form = CodeForm()
+    setting_up = not user.two_factor_enabled
+    if setting_up and "secret" not in pending:
+        pending["secret"] = two_factor.new_secret()
+        session[PENDING] = pending
+    if form.validate_on_submit():
+        now = clock.wall_now()
+        code = form.code.data or ""
+        if sign_in.is_throttled(db.session, user.email, client_address(), now):
+            sign_in.record_throttled(db.session, user, client_address(), now)
+            db.session.commit()
+            form.code.errors = [CODE_REFUSED]
+        elif setting_up:
+            try:
+                two_factor.enable(db.session, user, pending["secret"], code, now)
+            except ServiceError:
+                db.session.rollback()
+                sign_in.record_wrong_code(db.session, user, client_address(), now)
+                db.session.commit()
+                form.code.errors = [CODE_REFUSED]
+            else:
+                flash("Two-factor sign-in is set up.", "success")
+                return _finish(user, pending["next"])
+        elif two_factor.accept_code(db.session, user, code, now):
+            return _finish(user, pending["next"])
+        else:
+            sign_in.record_wrong_code(db.session, user, client_address(), now)
+            db.session.commit()
+            form.code.errors = [CODE_REFUSED]
+    return render_template(
+        "auth/two_factor.html",
+        form=form,
+        secret=pending.get("secret") if setting_up else None,
+        setup_uri=two_factor.setup_uri(pending["secret"], user.email) if setting_up else None,
+    )
 
 
 @bp.route("/logout", methods=["POST"])
 @public
 def logout() -> Any:
+    if current_user.is_authenticated:
+        # Signing out ends every session of this person, not just this browser's.
+        current_user.end_sessions()
+        db.session.commit()
     logout_user()
+    session.clear()
     flash("You have signed out.", "success")
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/set-password/<token>", methods=["GET", "POST"])
+@public
+def set_password(token: str) -> Any:
+    now = clock.wall_now()
+    link = account_links.find_usable(db.session, token, now)
+    if link is None:
+        return render_template("auth/link_expired.html"), 410
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        try:
+            account_links.use(
+                db.session,
+                link,
+                form.new_password.data or "",
+                form.confirm_password.data or "",
+                now,
+            )
+        except ServiceError as exc:
+            db.session.rollback()
+            apply_errors(form, exc.errors)
+        else:
+            db.session.commit()
+            logout_user()
+            session.clear()
+            flash("Your password is set. Sign in with it now.", "success")
+            return redirect(url_for("auth.login"))
+    return render_template(
+        "auth/set_password.html",
+        form=form,
+        person=link.user,
+        invitation=link.purpose == account_links.INVITATION,
+        expires_in=link.expires_at - now if link.expires_at > now else timedelta(0),
+    )

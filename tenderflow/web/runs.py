@@ -71,7 +71,7 @@ def overview() -> Any:
     server = flow_runs.api_url()
     health = workflow_health.check(
         db.session,
-        clock.machine_now(),
+        clock.wall_now(),
         deployments=scheduled_deployment_names(),
         server=server,
         reachable=flow_runs.server_reachable(server),

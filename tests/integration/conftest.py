@@ -144,10 +144,17 @@ def make_user(app: Flask) -> Callable[..., User]:
 
 def sign_in_as(client: FlaskClient, user: User) -> None:
     """Sign a test client in as ``user`` by setting its session (the login form is tested apart)."""
+    from tenderflow import clock
+    from tenderflow.web import sessions
+
+    began = clock.wall_now().timestamp()
     with client.session_transaction() as session:
         session.clear()
         session["_user_id"] = str(user.id)
         session["_fresh"] = True
+        session[sessions.VERSION] = user.session_version
+        session[sessions.STARTED] = began
+        session[sessions.SEEN] = began
 
 
 def sign_in(client: FlaskClient, user: User) -> None:

@@ -43,12 +43,12 @@ def test_a_recent_heartbeat_clears_its_warning_and_an_old_one_says_how_old(
     app: Any, client: Any, make_user: Callable[..., Any]
 ) -> None:
     sign_in_as(client, make_user(Role.ADMIN))
-    db.session.add(WorkerHeartbeat(at=clock.machine_now() - timedelta(hours=3), host="old-host"))
+    db.session.add(WorkerHeartbeat(at=clock.wall_now() - timedelta(hours=3), host="old-host"))
     db.session.commit()
     page = _page(client)
     assert "The worker was last seen 3 hours ago" in page
 
-    db.session.add(WorkerHeartbeat(at=clock.machine_now(), host="worker-1"))
+    db.session.add(WorkerHeartbeat(at=clock.wall_now(), host="worker-1"))
     db.session.commit()
     page = _page(client)
     assert "The worker was last seen" not in page and "never been seen" not in page

@@ -41,6 +41,7 @@ WORLD_EXTENSIONS: list[Callable[[dict[str, Any]], None]] = []
 
 def _register_extensions() -> None:
     from tests.integration import (
+        accounts_world,
         bidders_world,
         capital_world,
         documents_world,
@@ -53,6 +54,7 @@ def _register_extensions() -> None:
     WORLD_EXTENSIONS.append(bidders_world.extend)
     WORLD_EXTENSIONS.append(evaluation_world.extend)
     WORLD_EXTENSIONS.append(documents_world.extend)
+    WORLD_EXTENSIONS.append(accounts_world.extend)
 
 
 _register_extensions()

@@ -29,6 +29,7 @@ KEY = "tenderflow_live-" + "1" * 36 + "-" + "2" * 36
         ("award-approval", "approvals"),
         ("capital-round-opened", "capital-rounds"),
         ("delivery-failed", "workflows"),
+        ("account-link", rules.SECURITY),
         ("invitation", rules.SECURITY),
         ("password-reset", rules.SECURITY),
         ("sign-in-alert", rules.SECURITY),
