@@ -158,6 +158,7 @@ def confirm_assessment(reference: str) -> Any:
 class ExclusionForm(FlaskForm):
     mandatory_checked = SelectMultipleField(
         "Mandatory exclusion grounds checked (Schedule 6)",
+        description="Tick each ground the supplier and its connected persons were checked against",
         choices=list(MANDATORY_GROUNDS),
         validate_choice=False,
         widget=GovCheckboxesInput(),
@@ -165,6 +166,7 @@ class ExclusionForm(FlaskForm):
     )
     discretionary_checked = SelectMultipleField(
         "Discretionary exclusion grounds checked (Schedule 7)",
+        description="Tick each ground the supplier and its connected persons were checked against",
         choices=list(DISCRETIONARY_GROUNDS),
         validate_choice=False,
         widget=GovCheckboxesInput(),

@@ -271,6 +271,7 @@ def test_the_lead_records_a_check_on_the_exclusions_page_and_bad_input_writes_no
         },
     )
     assert response.status_code == 302
+    assert count(AuditEvent) > before
     check = db.session.scalar(select(ExclusionCheck))
     assert check is not None
     assert (check.debarment_checked_on, check.outcome, check.recorded_by_id) == (
