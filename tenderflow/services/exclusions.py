@@ -12,7 +12,7 @@ from tenderflow.domain.conflicts import under_the_act
 from tenderflow.domain.exclusion import DEFAULT_DEBARMENT_CHECK_DAYS, ExclusionInput, check_errors
 from tenderflow.domain.regulations import RuleSetError, StandingOrders
 from tenderflow.models import AwardApproval, Bidder, ExclusionCheck, Procurement, User
-from tenderflow.services import ServiceError, bids
+from tenderflow.services import ServiceError, award, bids
 
 
 def required(procurement: Procurement) -> bool:
@@ -34,12 +34,8 @@ def debarment_check_days(procurement: Procurement) -> int:
 def recommended_bidders(session: Session, procurement: Procurement) -> list[Bidder]:
     """Return the bidder the commissioning body approved for each lot, where it approved one."""
     latest: dict[int | None, AwardApproval] = {}
-    for approval in session.scalars(
-        select(AwardApproval)
-        .where(AwardApproval.procurement_id == procurement.id)
-        .order_by(AwardApproval.decided_on, AwardApproval.id)
-    ):
-        latest[approval.lot_id] = approval
+    for approval in award.approvals(session, procurement):  # newest first
+        latest.setdefault(approval.lot_id, approval)
     chosen: list[Bidder] = []
     for approval in latest.values():
         bidder = approval.recommended_bidder

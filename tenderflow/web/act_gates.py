@@ -28,29 +28,15 @@ from tenderflow.domain.roles import PROCUREMENT_READERS, Role
 from tenderflow.extensions import db
 from tenderflow.models import Procurement, User
 from tenderflow.services import ServiceError, bidders, conflicts, exclusions
-from tenderflow.services import procurements as procurement_service
 from tenderflow.web import procurement_page
 from tenderflow.web.access import allow
+from tenderflow.web.bidders import can_manage, load_procurement, managed_or_403
 from tenderflow.web.forms import GovDateField, apply_errors
 
 bp = Blueprint("act_gates", __name__, url_prefix="/procurements/<reference>")
 
 MANAGERS = (Role.PROCUREMENT_LEAD, Role.ADMIN)
 YES_NO = [("yes", "Yes"), ("no", "No")]
-
-
-def _procurement(reference: str) -> Procurement:
-    procurement = procurement_service.get_by_reference(db.session, reference)
-    if procurement is None:
-        abort(404)
-    return procurement
-
-
-def _managed(reference: str) -> Procurement:
-    procurement = _procurement(reference)
-    if not procurement_service.is_run_by(procurement, current_user):
-        abort(403)
-    return procurement
 
 
 def _yes_no(value: str | None) -> bool | None:
@@ -104,20 +90,20 @@ class AssessmentForm(FlaskForm):
 @bp.route("/conflicts-assessment")
 @allow(*PROCUREMENT_READERS)
 def assessment(reference: str) -> Any:
-    procurement = _procurement(reference)
+    procurement = load_procurement(reference)
     return render_template(
         "act_gates/assessment.html",
         procurement=procurement,
         required=conflicts.required(procurement),
         history=conflicts.history(db.session, procurement),
-        can_manage=procurement_service.is_run_by(procurement, current_user),
+        can_manage=can_manage(procurement),
     )
 
 
 @bp.route("/conflicts-assessment/confirm", methods=["GET", "POST"])
 @allow(*MANAGERS, per_object=True)
 def confirm_assessment(reference: str) -> Any:
-    procurement = _managed(reference)
+    procurement = managed_or_403(reference)
     form = AssessmentForm()
     existing = conflicts.current(db.session, procurement)
     if request.method == "GET" and existing is not None:
@@ -203,7 +189,7 @@ class ExclusionForm(FlaskForm):
 @bp.route("/exclusions")
 @allow(*PROCUREMENT_READERS)
 def exclusion_checks(reference: str) -> Any:
-    procurement = _procurement(reference)
+    procurement = load_procurement(reference)
     days = exclusions.debarment_check_days(procurement)
     today = clock.today()
     checks = exclusions.latest_checks(db.session, procurement)
@@ -224,14 +210,14 @@ def exclusion_checks(reference: str) -> Any:
         days=days,
         recommended={b.id for b in exclusions.recommended_bidders(db.session, procurement)},
         outcomes=OUTCOMES,
-        can_manage=procurement_service.is_run_by(procurement, current_user),
+        can_manage=can_manage(procurement),
     )
 
 
 @bp.route("/exclusions/<int:bidder_id>", methods=["GET", "POST"])
 @allow(*MANAGERS, per_object=True)
 def record_exclusion_check(reference: str, bidder_id: int) -> Any:
-    procurement = _managed(reference)
+    procurement = managed_or_403(reference)
     bidder = bidders.get_bidder(db.session, procurement, bidder_id)
     if bidder is None:
         abort(404)
