@@ -24,7 +24,7 @@ from tenderflow.models import (
 )
 from tenderflow.services import award, conflicts, procurements, transitions
 from tenderflow.services.gates import unmet_conditions
-from tests.integration.act_gates_world import check_exclusions
+from tests.integration.act_gates_world import check_exclusions, confirm_conflicts
 from tests.integration.conftest import sign_in_as
 from tests.integration.timetable_data import add_bids, add_shortlist, national_procurement
 from tests.integration.world import procurement_input
@@ -306,3 +306,28 @@ def test_another_lead_reads_the_acts_pages_but_only_the_procurements_own_lead_wr
     sign_in_as(client, make_user(Role.ADMIN))
     assert client.get(base + "/conflicts-assessment/confirm").status_code == 200
     assert client.get(base + "/exclusions/999999").status_code == 404
+
+
+def test_an_exempt_direct_award_needs_the_assessment_before_its_transparency_notice(
+    make_user: Callable[..., Any],
+) -> None:
+    lead = make_user(Role.PROCUREMENT_LEAD)
+    procurement = procurements.create_procurement(
+        db.session,
+        procurement_input(
+            reference="ACT-EXEMPT",
+            value=Decimal("24000"),
+            exemption="unforeseen-emergency",
+            exemption_reason="The only night shelter closed after a fire.",
+            exemption_approver="Director of Adult Support Services",
+        ),
+        lead,
+        clock.now(),
+    )
+    db.session.commit()
+    assert transitions.stages(procurement) == ("planning", "award", "contract")
+    assert unmet(procurement, "award") == [
+        NO_ASSESSMENT.replace("tender notice", "transparency notice")
+    ]
+    confirm_conflicts(procurement, lead)
+    assert unmet(procurement, "award") == []
