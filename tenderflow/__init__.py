@@ -23,6 +23,7 @@ BLUEPRINTS = [
     "tenderflow.web.bidders",
     "tenderflow.web.bids",
     "tenderflow.web.clarifications",
+    "tenderflow.web.act_gates",
     "tenderflow.web.evaluation",
     "tenderflow.web.documents",
 ]

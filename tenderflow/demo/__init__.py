@@ -26,6 +26,8 @@ DEMO_MODULES: list[str] = [
     "tenderflow.demo.capital",
     "tenderflow.demo.lifecycle",
     "tenderflow.demo.evaluation",
+    # After the histories and evaluations, so it finds every stage they reached.
+    "tenderflow.demo.act_gates",
     # Last, so the deadline checks see every demo procurement where it stands.
     "tenderflow.demo.timetable",
 ]

@@ -20,6 +20,7 @@ from typing import Any
 import jsonschema
 import yaml
 
+from tenderflow.domain.exclusion import DEFAULT_DEBARMENT_CHECK_DAYS
 from tenderflow.domain.money import PENNY, format_amount, format_gbp
 
 RULE_SETS_ENV = "TENDERFLOW_RULE_SETS_DIR"
@@ -95,6 +96,8 @@ class StandingOrders:
     above_advertise: bool
     exemptions: Mapping[str, str]
     timetable: Mapping[str, int]
+    # How many days before the award the debarment list may have been checked.
+    debarment_check_days: int = DEFAULT_DEBARMENT_CHECK_DAYS
 
     @property
     def kind(self) -> str:
@@ -365,6 +368,9 @@ def _standing_orders(data: dict[str, Any]) -> StandingOrders:
         above_advertise=above["advertise"],
         exemptions={item["code"]: item["description"] for item in data["exemptions"]},
         timetable=dict(data["local_defaults"]["timetable"]),
+        debarment_check_days=data["local_defaults"].get(
+            "debarment_check_days", DEFAULT_DEBARMENT_CHECK_DAYS
+        ),
     )
 
 

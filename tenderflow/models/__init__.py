@@ -1,5 +1,6 @@
 """SQLAlchemy models. Every module is imported here so Alembic and the ORM see all tables."""
 
+from tenderflow.models.act_gates import ConflictsAssessment, ExclusionCheck
 from tenderflow.models.audit import AuditEvent
 from tenderflow.models.bidding import TenderField
 from tenderflow.models.capital import (
@@ -67,6 +68,7 @@ __all__ = [
     "Clarification",
     "ClientGroup",
     "ConflictDeclaration",
+    "ConflictsAssessment",
     "ConsensusScore",
     "Contract",
     "EmailPreference",
@@ -75,6 +77,7 @@ __all__ = [
     "EvaluationModelVersion",
     "EvaluatorAssignment",
     "EvaluatorScore",
+    "ExclusionCheck",
     "FlowRunRequest",
     "GeneratedDocument",
     "Lot",

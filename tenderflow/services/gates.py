@@ -24,6 +24,7 @@ GATE_MODULES: list[str] = [
     "tenderflow.services.timetable_gates",
     "tenderflow.services.bidding_gates",
     "tenderflow.services.evaluation_gates",
+    "tenderflow.services.act_gates",
 ]
 
 _CHECKS: dict[str, list[Check]] = {}

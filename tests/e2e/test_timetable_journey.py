@@ -1,8 +1,8 @@
 """A lead creates a procurement and takes it from EOI to award through every gate, seeing each refusal.
 
 Every step is taken on the pages a lead, an evaluator and a commissioning body member use:
-the plan, the bidders and their bids, the evaluation model and panel, scoring, moderation, the
-approval, a challenge and the contract. The live server has no Prefect server, so each move
+the plan, the conflicts assessment, the bidders and their bids, the evaluation model and panel,
+scoring, moderation, the exclusion checks, the approval, a challenge and the contract. The live server has no Prefect server, so each move
 shows as queued; the test then runs the transition flow's logic in-process, as the worker
 would, and the page updates itself (the real worker is tested in the integration tests).
 """
@@ -18,6 +18,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
+from tenderflow import clock
 from tenderflow.extensions import db
 from tenderflow.models import Milestone, Procurement, Transition
 from tests.e2e.conftest import sign_in, sign_out
@@ -130,6 +131,32 @@ def write_and_agree_the_plan(page: Page) -> None:
     expect(page.get_by_text("The procurement plan has been saved.")).to_be_visible()
     page.get_by_role("button", name="Agree the plan").click()
     expect(page.get_by_text("The procurement plan is agreed.")).to_be_visible()
+
+
+def confirm_the_conflicts_assessment(page: Page) -> None:
+    page.goto(f"/procurements/{REFERENCE}/conflicts-assessment")
+    page.get_by_role("button", name="Confirm the conflicts assessment").click()
+    page.get_by_label("No", exact=True).check()
+    page.get_by_role("button", name="Confirm the assessment").click()
+    expect(page.get_by_text("The conflicts assessment is confirmed.")).to_be_visible()
+
+
+def check_exclusions(page: Page) -> None:
+    """Check each bidder in the competition: every ground, the debarment list looked at today."""
+    today = clock.today()  # the live server's clock, moved by the journey
+    for name in BIDDERS[:2]:
+        page.goto(f"/procurements/{REFERENCE}/exclusions")
+        page.get_by_role("link", name=f"Record a check for {name}").click()
+        for box in page.locator("input[type=checkbox]").all():
+            box.check()
+        debarment = page.get_by_role("group", name="Is the supplier on the debarment list?")
+        debarment.get_by_label("No", exact=True).check()
+        page.get_by_label("Day", exact=True).fill(str(today.day))
+        page.get_by_label("Month", exact=True).fill(str(today.month))
+        page.get_by_label("Year", exact=True).fill(str(today.year))
+        page.get_by_label("No exclusion ground applies").check()
+        page.get_by_role("button", name="Record the check").click()
+        expect(page.get_by_text(f"Exclusion check for {name} recorded.")).to_be_visible()
 
 
 def shortlist(page: Page) -> None:
@@ -280,8 +307,10 @@ def test_a_lead_takes_a_new_procurement_from_eoi_to_award(page: Page, app_contex
         "Nothing has changed",
         "Write the procurement plan and agree it",
         "Choose the evaluation model and publish it with the ITT.",
+        "Confirm the conflicts assessment before the tender notice goes out",
     )
     write_and_agree_the_plan(page)
+    confirm_the_conflicts_assessment(page)
     shortlist(page)
     publish_the_model(page)
     move(page, "Invitation to tender")
@@ -326,12 +355,18 @@ def test_a_lead_takes_a_new_procurement_from_eoi_to_award(page: Page, app_contex
 
     # Into standstill: consensus on every criterion, and the commissioning body's approval.
     move(page, "Standstill")
-    refused_with(page, "Agree consensus scores with a rationale for", "approval")
+    refused_with(
+        page,
+        "Agree consensus scores with a rationale for",
+        "approval",
+        "Record the exclusion check (exclusion grounds and the debarment list) for",
+    )
     sign_out(page)
     sign_in(page, "moderator@tenderflow.example")
     agree_consensus(page)
     sign_out(page)
     sign_in(page, "lead@tenderflow.example")
+    check_exclusions(page)
     move(page, "Standstill")
     refused_with(
         page, "The commissioning body's approval of the award recommendation is not recorded"

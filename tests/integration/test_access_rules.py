@@ -98,3 +98,47 @@ def test_a_route_without_an_access_rule_is_refused() -> None:
     response = fresh.test_client().get("/undeclared")
     assert response.status_code == 403
     assert "should not be seen" not in response.get_data(as_text=True)
+
+
+# The Act's gate pages: readers of procurements see them; only the procurement's own lead and
+# administrators confirm the assessment or record a check. "other-lead" is a lead of another
+# procurement: the role admits them, the procurement does not.
+READ = {Role.ADMIN, Role.PROCUREMENT_LEAD, Role.MODERATOR, Role.COMMISSIONING_BODY, "other-lead"}
+WRITE = {Role.ADMIN, Role.PROCUREMENT_LEAD}
+ACT_GATE_ROWS = [
+    ("GET", "/conflicts-assessment", READ),
+    ("GET", "/conflicts-assessment/confirm", WRITE),
+    ("POST", "/conflicts-assessment/confirm", WRITE),
+    ("GET", "/exclusions", READ),
+    ("GET", "/exclusions/{bidder_id}", WRITE),
+    ("POST", "/exclusions/{bidder_id}", WRITE),
+]
+ACT_GATE_WHO = [*Role, "other-lead"]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "admitted"), ACT_GATE_ROWS, ids=[f"{m} {p}" for m, p, _ in ACT_GATE_ROWS]
+)
+def test_every_role_on_the_acts_gate_pages(
+    client: FlaskClient,
+    make_user: Callable[..., Any],
+    method: str,
+    path: str,
+    admitted: set[Any],
+) -> None:
+    from tenderflow.extensions import db
+    from tenderflow.models import ConflictsAssessment, ExclusionCheck
+
+    world = build_world(make_user)
+    url = "/procurements/ACCESS-1" + path.format(**world["url_args"])
+    people: dict[Any, Any] = {**world["people"], "other-lead": make_user(Role.PROCUREMENT_LEAD)}
+    for who in ACT_GATE_WHO:
+        sign_in_as(client, people[who])
+        status = client.open(url, method=method, data={}).status_code
+        if who in admitted:
+            assert status in (200, 302), f"{who} got {status} from {method} {url}"
+        else:
+            assert status == 403, f"{who} got {status} from {method} {url}"
+    # Empty forms are refused with their errors: whoever asked, nothing was written.
+    assert db.session.scalar(db.select(db.func.count(ConflictsAssessment.id))) == 0
+    assert db.session.scalar(db.select(db.func.count(ExclusionCheck.id))) == 0

@@ -33,3 +33,37 @@ def test_loading_the_demo_twice_adds_nothing(app: Any) -> None:
     db.session.commit()
     assert first is not None and first >= 7
     assert db.session.scalar(select(func.count(Procurement.id))) == first
+
+
+def test_every_demo_procurement_past_itt_or_standstill_has_passed_the_acts_gates(
+    app: Any,
+) -> None:
+    from tenderflow import clock
+    from tenderflow.domain.stages import stages_for
+    from tenderflow.services import conflicts
+    from tenderflow.services.gates import unmet_conditions
+
+    load_demo(db.session, date(2026, 6, 15))
+    db.session.commit()
+    reached: dict[str, list[str]] = {"itt": [], "standstill": []}
+    for procurement in db.session.scalars(select(Procurement).order_by(Procurement.reference)):
+        path = stages_for(procurement.route, procurement.decision)
+        for gate in reached:
+            if gate in path and path.index(procurement.stage) >= path.index(gate):
+                assert (
+                    unmet_conditions(
+                        db.session,
+                        procurement,
+                        gate,
+                        clock.now(),
+                        only="tenderflow.services.act_gates",
+                    )
+                    == []
+                ), (procurement.reference, gate)
+                reached[gate].append(procurement.reference)
+    assert {"CCC-NEEDS-2027", "KCC-IDAS-2026", "NCC-GY-FS-2026"} <= set(reached["itt"])
+    assert {"KCC-IDAS-2026", "NCC-GY-FS-2026"} <= set(reached["standstill"])
+    kent = db.session.scalar(select(Procurement).where(Procurement.reference == "KCC-IDAS-2026"))
+    assessment = conflicts.current(db.session, kent)
+    assert assessment is not None and assessment.conflicts_found
+    assert "Weald Refuge Partnership" in assessment.conflicts

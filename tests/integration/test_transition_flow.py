@@ -21,6 +21,7 @@ from tenderflow.models import (
 )
 from tenderflow.services import ServiceError, award, procurements, transitions
 from tenderflow.services import timetable as timetable_service
+from tests.integration.act_gates_world import check_exclusions, confirm_conflicts
 from tests.integration.timetable_data import (
     add_bids,
     add_consensus,
@@ -168,12 +169,15 @@ def test_a_procurement_goes_from_planning_to_award_and_every_gate_refuses_when_i
     procurement = national_procurement(lead)
     assert move(procurement, "eoi", lead).status == "applied"
 
-    # Into ITT: an agreed plan, a shortlist of the route's minimum, a published model.
+    # Into ITT: an agreed plan, a shortlist of the route's minimum, a published model and the
+    # conflicts assessment confirmed.
     refused = move(procurement, "itt", lead)
     assert refused.status == "refused" and procurement.stage == "eoi"
     assert "Write the procurement plan and agree it" in refused.unmet
     assert "Choose the evaluation model and publish it with the ITT." in refused.unmet
+    assert any("Confirm the conflicts assessment" in item for item in refused.unmet)
     add_plan(procurement, lead)
+    confirm_conflicts(procurement, lead)
     publish_model(procurement, lead)
     bidders = add_shortlist(
         procurement,
@@ -208,12 +212,18 @@ def test_a_procurement_goes_from_planning_to_award_and_every_gate_refuses_when_i
     submit_scores(procurement, people["evaluator"])
     assert move(procurement, "moderation", lead).status == "applied"
 
-    # Into standstill: consensus agreed, and the commissioning body's approval.
+    # Into standstill: consensus agreed, each bidder's exclusion check, and the commissioning
+    # body's approval.
     refused = move(procurement, "standstill", lead)
     assert refused.status == "refused"
     assert any("commissioning body's approval" in item for item in refused.unmet)
     assert any("Agree consensus scores" in item for item in refused.unmet)
+    assert (
+        "Record the exclusion check (exclusion grounds and the debarment list) for Fenland "
+        "Housing Trust and Wisbech Support Ltd" in refused.unmet
+    )
     add_consensus(procurement, bids, lead)
+    check_exclusions(bidders[:2], lead)
     award.record_approval(
         db.session,
         procurement,
@@ -342,6 +352,8 @@ def test_without_a_standstill_the_award_needs_the_approval(
     refused = move(procurement, "award", people["lead"], contract=details)
     assert refused.status == "refused"
     assert any("approval" in item for item in refused.unmet)
+    assert any("Record the exclusion check" in item for item in refused.unmet)
+    check_exclusions([bid.bidder for bid in bids], people["lead"])
     award.record_approval(
         db.session,
         procurement,
