@@ -181,3 +181,15 @@ def test_the_chart_puts_planned_and_actual_bars_on_one_axis() -> None:
     assert rows[0].late and not rows[0].in_progress
     assert rows[1].actual == tt.ChartBar(75.0, 25.0)
     assert rows[1].in_progress and rows[1].label == "Invitation to tender"
+
+
+def test_a_direct_award_has_no_competition_stages_and_keeps_its_standstill() -> None:
+    def stages(ground: str) -> tuple[str, ...]:
+        decision = decide_route(
+            RouteRequest(Decimal("900000"), date(2026, 6, 1), direct_award=ground),
+            "cambridgeshire-2008",
+        ).to_dict()
+        return stages_for(decision["route"], decision)
+
+    assert stages("single-supplier-technical") == ("planning", "standstill", "award", "contract")
+    assert stages("extreme-urgency") == ("planning", "award", "contract")
