@@ -4,9 +4,10 @@ Stages follow each other on the same day: the day one stage is left is the day t
 entered, as a transition records it. A stage's length is therefore ``end - start`` in days,
 and the tendering period is the time from issuing the ITT to the tender deadline.
 
-Durations come from the rule set's ``local_defaults.timetable`` (calendar days); the ITT lasts
-the route's minimum tendering period; the standstill is counted as the national regime says
-(working or calendar days) by :mod:`tenderflow.domain.standstill`.
+Durations come from the rule set's ``local_defaults.timetable`` (calendar days); the EOI lasts
+at least the procedure's minimum participation period; the ITT lasts the minimum tendering
+period of the route's case; the standstill is counted as the national regime says (working or
+calendar days) by :mod:`tenderflow.domain.standstill`.
 """
 
 from __future__ import annotations
@@ -57,6 +58,7 @@ class Rules:
     regime_title: str
     standstill: bool
     term_years: int | None = None
+    min_participation_days: int | None = None
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,7 @@ def rules_from(
         regime_title=regime_title,
         standstill="standstill" in stages,
         term_years=term_years,
+        min_participation_days=decision.get("min_participation_days"),
     )
 
 
@@ -108,10 +111,18 @@ def standstill_end(rules: Rules, start: date) -> date:
     return standstill_period(rules.regime, start).earliest_contract_date
 
 
+def participation_days(rules: Rules) -> int:
+    """Return the planned EOI: the local length, or the minimum participation period if longer."""
+    planned = rules.durations.get("eoi", 0)
+    return max(planned, rules.min_participation_days or 0)
+
+
 def _planned_days(rules: Rules, stage: str) -> int:
     durations = rules.durations
     if stage == "itt":
         return tendering_days(rules)
+    if stage == "eoi":
+        return participation_days(rules)
     if stage == "moderation":
         # The commissioning body's approval of the recommendation follows moderation.
         return durations.get("moderation", 0) + durations.get("approval", 0)
@@ -181,6 +192,14 @@ def check(rules: Rules, planned: Sequence[PlannedStage], stage: str) -> dict[str
         )
     if entry.end < entry.start:
         errors["end"] = f"{name} must end on or after it starts ({say_date(entry.start)})"
+    elif stage == "eoi" and rules.min_participation_days is not None:
+        if entry.days < rules.min_participation_days:
+            errors["end"] = (
+                f"The participation period would be {entry.days} days, shorter than the minimum "
+                f"of {rules.min_participation_days} days for this procedure under "
+                f"{rules.regime_title}: set the deadline for requests to participate on or after "
+                f"{say_date(entry.start + timedelta(days=rules.min_participation_days))}"
+            )
     elif stage == "itt" and rules.min_tendering_days is not None:
         if entry.days < rules.min_tendering_days:
             errors["end"] = (
