@@ -179,6 +179,13 @@ def stage_label(stage: str) -> str:
     return label(STAGE_LABELS, stage)
 
 
+# The stages with a legal minimum length: the period, what sets it and the deadline ending it.
+_MINIMUM_PERIODS = {
+    "eoi": ("participation", "procedure", "deadline for requests to participate"),
+    "itt": ("tendering", "route", "tender deadline"),
+}
+
+
 def check(rules: Rules, planned: Sequence[PlannedStage], stage: str) -> dict[str, str]:
     """Return every rule ``stage``'s planned dates break, keyed "start" or "end"."""
     index = [entry.stage for entry in planned].index(stage)
@@ -192,21 +199,14 @@ def check(rules: Rules, planned: Sequence[PlannedStage], stage: str) -> dict[str
         )
     if entry.end < entry.start:
         errors["end"] = f"{name} must end on or after it starts ({say_date(entry.start)})"
-    elif stage == "eoi" and rules.min_participation_days is not None:
-        if entry.days < rules.min_participation_days:
+    elif stage in _MINIMUM_PERIODS:
+        kind, what, deadline = _MINIMUM_PERIODS[stage]
+        minimum = rules.min_participation_days if stage == "eoi" else rules.min_tendering_days
+        if minimum is not None and entry.days < minimum:
             errors["end"] = (
-                f"The participation period would be {entry.days} days, shorter than the minimum "
-                f"of {rules.min_participation_days} days for this procedure under "
-                f"{rules.regime_title}: set the deadline for requests to participate on or after "
-                f"{say_date(entry.start + timedelta(days=rules.min_participation_days))}"
-            )
-    elif stage == "itt" and rules.min_tendering_days is not None:
-        if entry.days < rules.min_tendering_days:
-            errors["end"] = (
-                f"The tendering period would be {entry.days} days, shorter than the minimum of "
-                f"{rules.min_tendering_days} days for this route under {rules.regime_title}: "
-                f"set the tender deadline on or after "
-                f"{say_date(entry.start + timedelta(days=rules.min_tendering_days))}"
+                f"The {kind} period would be {entry.days} days, shorter than the minimum of "
+                f"{minimum} days for this {what} under {rules.regime_title}: set the {deadline} "
+                f"on or after {say_date(entry.start + timedelta(days=minimum))}"
             )
     elif stage == "standstill":
         earliest = standstill_end(rules, entry.start)
