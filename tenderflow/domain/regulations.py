@@ -391,9 +391,14 @@ def _decide(
             f"{orders.above_description if orders else 'the national procedure'}."
         )
         if orders and request.exemption:
+            unless = (
+                " unless a direct award is justified on one of its grounds"
+                if regime.direct_award is not None
+                else ""
+            )
             sentences.append(
                 f"The local exemption '{request.exemption}' cannot set the {regime.title} "
-                "aside, so the route stays the national procedure."
+                f"aside, so the route stays the national procedure{unless}."
             )
         sentences.append(_periods_sentence(periods))
         sentences.append(_standstill_sentence(regime, request.category))

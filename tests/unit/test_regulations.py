@@ -427,6 +427,9 @@ def test_an_exemption_cannot_set_aside_the_national_regime(
     assert decision.exemption_approver_required is False
     assert decision.standstill == Standstill(8, "working")
     assert "cannot set the Procurement Act 2023 aside" in decision.explanation
+    assert "national procedure unless a direct award is justified on one of its grounds" in (
+        decision.explanation
+    )
 
 
 def test_an_unknown_exemption_is_refused_with_the_known_ones(library: RuleLibrary) -> None:
