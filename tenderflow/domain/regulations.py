@@ -451,7 +451,9 @@ def _decide(
         )
 
     if ground is not None and regime.direct_award is not None:
-        notices = regime.direct_award.notices
+        notices = tuple(
+            n for n in regime.direct_award.notices if n.name not in ground.without_notices
+        )
     else:
         notices = regime.notices_above if above else regime.notices_below
     needed = [

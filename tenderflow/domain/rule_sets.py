@@ -220,6 +220,7 @@ class DirectAwardJustification:
     description: str
     standstill: bool
     light_touch_only: bool = False
+    without_notices: tuple[str, ...] = ()  # the route's notices this ground does not need
 
 
 @dataclass(frozen=True)
@@ -563,15 +564,22 @@ def _direct_award(raw: dict[str, Any] | None) -> DirectAward | None:
             description=item["description"],
             standstill=item["standstill"],
             light_touch_only=item.get("light_touch_only", False),
+            without_notices=tuple(item.get("without_notices", ())),
         )
         for item in raw["justifications"]
     ]
     if len({ground.code for ground in grounds}) != len(grounds):
         raise ValueError("direct_award.justifications: each code may appear only once")
-    return DirectAward(
-        notices=_notices(raw["notices"], "direct_award.notices"),
-        justifications={ground.code: ground for ground in grounds},
-    )
+    notices = _notices(raw["notices"], "direct_award.notices")
+    names = {notice.name for notice in notices}
+    for index, ground in enumerate(grounds):
+        unknown = [name for name in ground.without_notices if name not in names]
+        if unknown:
+            raise ValueError(
+                f"direct_award.justifications[{index}].without_notices: {unknown[0]!r} is not "
+                "one of the direct award notices"
+            )
+    return DirectAward(notices, {ground.code: ground for ground in grounds})
 
 
 def _national_regime(data: dict[str, Any]) -> NationalRegime:

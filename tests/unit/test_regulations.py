@@ -768,13 +768,28 @@ def test_extreme_urgency_sets_the_standstill_aside(library: RuleLibrary) -> None
     assert "sets the standstill aside for a direct award on this ground" in decision.explanation
 
 
-def test_user_choice_is_a_light_touch_ground_with_no_mandatory_standstill(
+def test_user_choice_is_a_light_touch_ground_without_award_notice_or_standstill(
     library: RuleLibrary,
 ) -> None:
     decision = decide(library, "700000", category="light-touch", direct_award="user-choice")
     assert decision.route == "direct-award"
+    assert decision.notices == ("transparency notice", "contract details notice")
+    assert (decision.standstill, decision.standstill_mandatory) == (None, False)
+
+
+def test_another_light_touch_direct_award_plans_the_voluntary_standstill(
+    library: RuleLibrary,
+) -> None:
+    decision = decide(library, "700000", category="light-touch", direct_award="commodities")
     assert decision.standstill_mandatory is False
-    assert decision.standstill == Standstill(8, "working")  # the voluntary default
+    assert decision.standstill == Standstill(8, "working")
+    assert "contract award notice" in decision.notices
+    assert "a voluntary standstill of 8 working days" in decision.explanation
+
+
+def test_user_choice_is_refused_for_a_contract_that_is_not_light_touch(
+    library: RuleLibrary,
+) -> None:
     with pytest.raises(RouteInputError, match="'user-choice' applies only to light-touch"):
         decide(library, "300000", direct_award="user-choice")
 

@@ -413,3 +413,14 @@ def test_dated_notice_limits_must_ascend(tmp_path: Path) -> None:
 
     message = problem(tmp_path, "pcr-2015", reverse)
     assert message == "notices.below_threshold[0].min_value[1]: dates must ascend"
+
+
+def test_a_ground_may_drop_only_notices_the_direct_award_route_has(tmp_path: Path) -> None:
+    def drop(data: dict[str, Any]) -> None:
+        data["direct_award"]["justifications"][0]["without_notices"] = ["tender notice"]
+
+    message = problem(tmp_path, "procurement-act-2023", drop)
+    assert message == (
+        "direct_award.justifications[0].without_notices: 'tender notice' is not one of the "
+        "direct award notices"
+    )
