@@ -1,7 +1,7 @@
 """act gates: the conflicts assessment and each bidder's exclusion check
 
 Revision ID: 0010g
-Revises: 0008
+Revises: 0009r
 Create Date: 2026-12-07 07:00:00
 
 """
@@ -12,7 +12,7 @@ import tenderflow.models.types
 
 
 revision = "0010g"
-down_revision = "0008"
+down_revision = "0009r"
 branch_labels = None
 depends_on = None
 

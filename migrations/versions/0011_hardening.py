@@ -1,7 +1,7 @@
 """hardening: new-procurement drafts kept on the server, one per person
 
 Revision ID: 0011h
-Revises: 0008
+Revises: 0010g
 Create Date: 2026-12-07 07:10:00
 
 """
@@ -12,7 +12,7 @@ from alembic import op
 import tenderflow.models.types
 
 revision = "0011h"
-down_revision = "0008"
+down_revision = "0010g"
 branch_labels = None
 depends_on = None
 

@@ -14,6 +14,7 @@ from tenderflow.domain.money import format_gbp, parse_money
 from tenderflow.domain.regulations import (
     AUTHORITIES,
     CATEGORIES,
+    PROCEDURES,
     RouteDecision,
     RouteInputError,
     RouteRequest,
@@ -93,6 +94,37 @@ def _emit(data: dict[str, Any]) -> None:
 )
 @click.option("--exemption", metavar="REASON", help="Exemption code, e.g. specialist-firm.")
 @click.option("--exemption-approver", metavar="NAME", help="Who approved the exemption.")
+@click.option(
+    "--procedure",
+    type=click.Choice(PROCEDURES),
+    default="open",
+    show_default=True,
+    help="The national procedure, at or above the threshold.",
+)
+@click.option(
+    "--planned-procurement-notice",
+    "planned_notice",
+    callback=_date_option,
+    metavar="YYYY-MM-DD",
+    help="When a planned procurement notice (PCR 2015: prior information notice) was published.",
+)
+@click.option(
+    "--tender-notice",
+    callback=_date_option,
+    metavar="YYYY-MM-DD",
+    help="When the tender notice is published [default: the start date].",
+)
+@click.option("--urgency", is_flag=True, help="A state of urgency shortens the minimum periods.")
+@click.option(
+    "--paper-tenders",
+    is_flag=True,
+    help="Tenders are not all submitted electronically with every document available.",
+)
+@click.option(
+    "--direct-award",
+    metavar="JUSTIFICATION",
+    help="Award directly on this ground, e.g. extreme-urgency or single-supplier-technical.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the decision as JSON.")
 def route(
     rules: str,
@@ -106,6 +138,12 @@ def route(
     start_date: date | None,
     exemption: str | None,
     exemption_approver: str | None,
+    procedure: str,
+    planned_notice: date | None,
+    tender_notice: date | None,
+    urgency: bool,
+    paper_tenders: bool,
+    direct_award: str | None,
     as_json: bool,
 ) -> None:
     """Decide which procurement route a contract must take."""
@@ -125,6 +163,12 @@ def route(
             authority=authority,
             exemption=exemption,
             exemption_approver=exemption_approver,
+            procedure=procedure,
+            planned_procurement_notice=planned_notice,
+            tender_notice=tender_notice,
+            urgency=urgency,
+            paper_tenders=paper_tenders,
+            direct_award=direct_award,
         )
         decision = decide_route(request, rules)
     except (RuleSetError, RouteInputError, ValueError) as exc:
@@ -147,6 +191,9 @@ def _summary(decision: RouteDecision) -> str:
         f"{format_gbp(decision.value_including_vat)} including VAT",
         f"Route:             {decision.route} ({decision.band})",
         f"Min candidates:    {decision.min_candidates or '-'}",
+        f"Procedure:         {decision.procedure or '-'}",
+        f"Min periods:       participation {_days(decision.min_participation_days)}, "
+        f"tendering {_days(decision.min_tendering_days)}",
         f"National threshold {format_gbp(decision.national_threshold)}: "
         f"{'at or above' if decision.above_national_threshold else 'below'}",
         f"Standstill:        {standstill}",
@@ -155,6 +202,10 @@ def _summary(decision: RouteDecision) -> str:
         decision.explanation,
     ]
     return "\n".join(lines)
+
+
+def _days(days: int | None) -> str:
+    return "-" if days is None else f"{days} days"
 
 
 @click.command("standstill")
@@ -172,8 +223,13 @@ def _summary(decision: RouteDecision) -> str:
     metavar="YYYY-MM-DD",
     help="Day the award notice is published (PA 2023) or the decision sent (PCR 2015).",
 )
+@click.option(
+    "--not-electronic",
+    is_flag=True,
+    help="The award decision was not sent electronically (PCR 2015: 15 days).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the period as JSON.")
-def standstill(regime: str, start: date, as_json: bool) -> None:
+def standstill(regime: str, start: date, not_electronic: bool, as_json: bool) -> None:
     """Work out when a mandatory standstill period ends."""
     try:
         library = default_library()
@@ -183,8 +239,9 @@ def standstill(regime: str, start: date, as_json: bool) -> None:
                 f"unknown regime {regime!r}: choose from {', '.join(regimes)}",
                 param_hint="'--regime'",
             )
-        period = standstill_period(regime, start, library)
-    except RuleSetError as exc:
+        case = "not-sent-electronically" if not_electronic else None
+        period = standstill_period(regime, start, library, case=case)
+    except (RuleSetError, RouteInputError) as exc:
         raise click.ClickException(str(exc)) from None
     if as_json:
         _emit(period.to_dict())

@@ -20,6 +20,7 @@ from typing import Any
 import jsonschema
 import yaml
 
+from tenderflow.domain.calendar import UK_REGIONS
 from tenderflow.domain.exclusion import DEFAULT_DEBARMENT_CHECK_DAYS
 from tenderflow.domain.money import PENNY, format_amount, format_gbp
 
@@ -29,15 +30,20 @@ SCHEMA_PATH = REPO_ROOT / "rule_sets" / "rule-set.schema.json"
 
 CATEGORIES = ("goods", "services", "works", "light-touch")
 AUTHORITIES = ("sub-central", "central")
+PROCEDURES = ("open", "competitive-flexible")
 ROUTES = (
     "oral-quote",
     "written-quotes",
     "invited-tender",
     "advertised-tender",
     "national-procedure",
+    "direct-award",
     "exempt",
     "below-threshold",  # only when deciding under a national regime alone
 )
+# Regimes whose working day is fixed by statute: the Procurement Act 2023 excludes a bank holiday
+# in any part of the United Kingdom, so its rule set may not list fewer regions.
+STATUTORY_REGIONS: Mapping[str, tuple[str, ...]] = {"procurement-act-2023": UK_REGIONS}
 
 
 class RuleSetError(ValueError):
@@ -125,6 +131,15 @@ class Standstill:
 
 
 @dataclass(frozen=True)
+class StandstillAlternative:
+    """A longer (or shorter) standstill that applies in a named case."""
+
+    code: str
+    condition: str
+    days: int
+
+
+@dataclass(frozen=True)
 class StandstillRule:
     """How a national regime's standstill is counted."""
 
@@ -135,23 +150,88 @@ class StandstillRule:
     extend_to_working_day: bool
     not_required_for: tuple[str, ...]
     voluntary_when_not_required: bool
-    alternatives: tuple[tuple[str, int], ...]
+    alternatives: tuple[StandstillAlternative, ...]
+
+    def alternative(self, code: str) -> StandstillAlternative | None:
+        """Return the alternative standstill with ``code``, if the regime has one."""
+        return next((alt for alt in self.alternatives if alt.code == code), None)
 
 
 @dataclass(frozen=True)
 class Notice:
-    """A notice the regime requires, possibly only above a value or when advertised."""
+    """A notice the regime requires, possibly only above a value or when advertised.
+
+    ``min_values`` holds (first day, value per authority) in date order; an empty tuple means
+    the notice is needed whatever the value.
+    """
 
     name: str
     condition: str | None = None
     only_if_advertised: bool = False
-    min_value: Mapping[str, Decimal] | None = None
+    min_values: tuple[tuple[date | None, Mapping[str, Decimal]], ...] = ()
 
-    def applies(self, value: Decimal, authority: str, advertised: bool) -> bool:
-        """Say whether this notice is needed for a contract of ``value``."""
+    def min_value(self, authority: str, on: date) -> Decimal | None:
+        """Return the value from which the notice is needed on ``on``, or None if always."""
+        found: Decimal | None = None
+        for start, values in self.min_values:
+            if start is None or on >= start:
+                found = values[authority]
+        if self.min_values and found is None:
+            found = self.min_values[0][1][authority]  # before the first date: the first values
+        return found
+
+    def applies(
+        self, value: Decimal, authority: str, advertised: bool, on: date | None = None
+    ) -> bool:
+        """Say whether this notice is needed for a contract of ``value`` begun on ``on``."""
         if self.only_if_advertised and not advertised:
             return False
-        return self.min_value is None or value >= self.min_value[authority]
+        limit = self.min_value(authority, on or date.max)
+        return limit is None or value >= limit
+
+
+@dataclass(frozen=True)
+class NoticeWindow:
+    """When a prior notice must have been published to shorten a period."""
+
+    at_least_days_before: int
+    at_most_months_before: int
+
+
+@dataclass(frozen=True)
+class PeriodCase:
+    """One case of a minimum period: its days and the condition under which it applies.
+
+    ``when`` says which fact brings the case into play: ``prior-notice`` (a qualifying prior
+    notice, within ``window``), ``urgency``, ``electronic`` (tenders submitted electronically
+    with every document available) or ``otherwise``.
+    """
+
+    code: str
+    when: str
+    days: int
+    condition: str
+    window: NoticeWindow | None = None
+
+
+@dataclass(frozen=True)
+class DirectAwardJustification:
+    """A lawful ground for awarding a contract without competition."""
+
+    code: str
+    source: str
+    description: str
+    standstill: bool
+    light_touch_only: bool = False
+    without_notices: tuple[str, ...] = ()  # the route's notices this ground does not need
+
+
+@dataclass(frozen=True)
+class DirectAward:
+    """A regime's direct-award route: its notices and justifications."""
+
+    notices: tuple[Notice, ...]
+    justifications: Mapping[str, DirectAwardJustification]
 
 
 @dataclass(frozen=True)
@@ -161,6 +241,7 @@ class ThresholdPeriod:
     start: date
     end: date | None
     values: Mapping[tuple[str, str], Decimal]  # (authority, category) -> threshold
+    value_basis: str | None = None  # overrides the regime's basis for this period
 
 
 @dataclass(frozen=True)
@@ -177,14 +258,25 @@ class NationalRegime:
     thresholds: tuple[ThresholdPeriod, ...]
     standstill: StandstillRule
     regions: tuple[str, ...]
+    procedures: tuple[str, ...]
     min_tendering_assumed: str
-    min_tendering_options: Mapping[str, int]
+    tendering_cases: tuple[PeriodCase, ...]
     light_touch_min_tendering_days: int | None
+    participation_cases: tuple[PeriodCase, ...]
+    light_touch_min_participation_days: int | None
     notices_above: tuple[Notice, ...]
     notices_below: tuple[Notice, ...]
+    regulated_below_threshold: Mapping[str, Decimal] | None
+    below_threshold_shortlisting: bool
+    direct_award: DirectAward | None
     bidder_feedback: str
     conflicts: str
     timetable: Mapping[str, int] | None
+
+    @property
+    def min_tendering_options(self) -> dict[str, int]:
+        """Map each tendering-period case's code to its days."""
+        return {case.code: case.days for case in self.tendering_cases}
 
     @property
     def kind(self) -> str:
@@ -202,26 +294,32 @@ class NationalRegime:
             text += f" and before {self.begun_before.isoformat()}"
         return text
 
-    def threshold(self, start: date, authority: str, category: str) -> Decimal:
-        """Return the threshold for a procurement begun on ``start``."""
+    def _period(self, start: date) -> ThresholdPeriod:
         for period in self.thresholds:
             if start >= period.start and (period.end is None or start <= period.end):
-                return period.values[(authority, category)]
+                return period
         first = self.thresholds[0].start.isoformat()
         raise RouteInputError(
             f"{self.name} holds no thresholds for a procurement begun on {start.isoformat()} "
             f"(its thresholds start on {first})"
         )
 
+    def threshold(self, start: date, authority: str, category: str) -> Decimal:
+        """Return the threshold for a procurement begun on ``start``."""
+        return self._period(start).values[(authority, category)]
+
+    def value_basis_on(self, start: date) -> str:
+        """Say whether values are compared "net" or "gross" of VAT for a start on ``start``."""
+        return self._period(start).value_basis or self.value_basis
+
     def reaches(self, value: Decimal, threshold: Decimal) -> bool:
         """Say whether ``value`` brings a contract within the regime."""
         return value >= threshold if self.threshold_test == "at-or-above" else value > threshold
 
-    def min_tendering_days(self, category: str) -> int | None:
-        """Return the minimum tendering period this system assumes, in days."""
-        if category == "light-touch":
-            return self.light_touch_min_tendering_days
-        return self.min_tendering_options[self.min_tendering_assumed]
+    def is_regulated_below_threshold(self, value: Decimal, authority: str) -> bool:
+        """Say whether a below-threshold contract of ``value`` is regulated (Part 6 of the Act)."""
+        limits = self.regulated_below_threshold
+        return limits is not None and value >= limits[authority]
 
     def standstill_mandatory(self, category: str) -> bool:
         """Say whether the regime requires a standstill for an above-threshold contract."""
@@ -404,20 +502,90 @@ def _iso(text: str, where: str) -> date:
         raise ValueError(f"{where}: {text!r} is not a real date") from None
 
 
-def _notices(raw: list[dict[str, Any]]) -> tuple[Notice, ...]:
-    return tuple(
-        Notice(
-            name=item["name"],
-            condition=item.get("condition"),
-            only_if_advertised=item.get("only_if_advertised", False),
-            min_value=(
-                {key: Decimal(value) for key, value in item["min_value"].items()}
-                if "min_value" in item
-                else None
-            ),
+def _per_authority(raw: Mapping[str, str]) -> dict[str, Decimal]:
+    return {authority: Decimal(raw[authority]) for authority in AUTHORITIES}
+
+
+def _notices(raw: list[dict[str, Any]], where: str) -> tuple[Notice, ...]:
+    notices = []
+    for index, item in enumerate(raw):
+        limits = item.get("min_value")
+        values: list[tuple[date | None, Mapping[str, Decimal]]] = []
+        if isinstance(limits, dict):
+            values.append((None, _per_authority(limits)))
+        previous: date | None = None
+        for number, period in enumerate(limits if isinstance(limits, list) else []):
+            start = _iso(period["from"], f"{where}[{index}].min_value[{number}].from")
+            if previous is not None and start <= previous:
+                raise ValueError(f"{where}[{index}].min_value[{number}]: dates must ascend")
+            values.append((start, _per_authority(period)))
+            previous = start
+        notices.append(
+            Notice(
+                name=item["name"],
+                condition=item.get("condition"),
+                only_if_advertised=item.get("only_if_advertised", False),
+                min_values=tuple(values),
+            )
         )
-        for item in raw
-    )
+    return tuple(notices)
+
+
+def _period_cases(raw: list[dict[str, Any]], where: str) -> tuple[PeriodCase, ...]:
+    cases = []
+    for index, item in enumerate(raw):
+        window = item.get("notice_window")
+        if (item["when"] == "prior-notice") != (window is not None):
+            raise ValueError(
+                f"{where}[{index}]: a 'prior-notice' case needs a notice_window, and only it"
+            )
+        cases.append(
+            PeriodCase(
+                code=item["code"],
+                when=item["when"],
+                days=item["days"],
+                condition=item["condition"],
+                window=(
+                    NoticeWindow(window["at_least_days_before"], window["at_most_months_before"])
+                    if window
+                    else None
+                ),
+            )
+        )
+    codes = [case.code for case in cases]
+    if len(set(codes)) != len(codes):
+        raise ValueError(f"{where}: each code may appear only once")
+    if not any(case.when == "otherwise" for case in cases):
+        raise ValueError(f"{where}: one case must apply 'otherwise'")
+    return tuple(cases)
+
+
+def _direct_award(raw: dict[str, Any] | None) -> DirectAward | None:
+    if raw is None:
+        return None
+    grounds = [
+        DirectAwardJustification(
+            code=item["code"],
+            source=item["source"],
+            description=item["description"],
+            standstill=item["standstill"],
+            light_touch_only=item.get("light_touch_only", False),
+            without_notices=tuple(item.get("without_notices", ())),
+        )
+        for item in raw["justifications"]
+    ]
+    if len({ground.code for ground in grounds}) != len(grounds):
+        raise ValueError("direct_award.justifications: each code may appear only once")
+    notices = _notices(raw["notices"], "direct_award.notices")
+    names = {notice.name for notice in notices}
+    for index, ground in enumerate(grounds):
+        unknown = [name for name in ground.without_notices if name not in names]
+        if unknown:
+            raise ValueError(
+                f"direct_award.justifications[{index}].without_notices: {unknown[0]!r} is not "
+                "one of the direct award notices"
+            )
+    return DirectAward(notices, {ground.code: ground for ground in grounds})
 
 
 def _national_regime(data: dict[str, Any]) -> NationalRegime:
@@ -446,13 +614,26 @@ def _national_regime(data: dict[str, Any]) -> NationalRegime:
             for authority in AUTHORITIES
             for category in CATEGORIES
         }
-        periods.append(ThresholdPeriod(start, end, values))
+        periods.append(ThresholdPeriod(start, end, values, raw.get("value_basis")))
     tendering = data["min_tendering_days"]
-    options = {item["code"]: item["days"] for item in tendering["options"]}
-    if tendering["assume"] not in options:
+    tendering_cases = _period_cases(tendering["options"], "min_tendering_days.options")
+    if tendering["assume"] not in {case.code for case in tendering_cases}:
         raise ValueError(
             f"min_tendering_days.assume: {tendering['assume']!r} is not one of the options"
         )
+    participation = data.get("min_participation_days")
+    if "competitive-flexible" in data["procedures"] and participation is None:
+        raise ValueError(
+            "min_participation_days: needed when 'competitive-flexible' is one of the procedures"
+        )
+    regions = tuple(data["working_days"]["regions"])
+    statutory = STATUTORY_REGIONS.get(data["name"])
+    if statutory is not None and set(regions) != set(statutory):
+        raise ValueError(
+            f"working_days.regions: {data['title']} counts a bank holiday in any part of the "
+            f"United Kingdom, so the regions must be {', '.join(statutory)} and cannot be narrowed"
+        )
+    regulated = data.get("regulated_below_threshold")
     stand = data["standstill"]
     return NationalRegime(
         name=data["name"],
@@ -472,15 +653,26 @@ def _national_regime(data: dict[str, Any]) -> NationalRegime:
             not_required_for=tuple(stand["not_required_for"]),
             voluntary_when_not_required=stand.get("voluntary_when_not_required", False),
             alternatives=tuple(
-                (alt["condition"], alt["days"]) for alt in stand.get("alternatives", [])
+                StandstillAlternative(alt["code"], alt["condition"], alt["days"])
+                for alt in stand.get("alternatives", [])
             ),
         ),
-        regions=tuple(data["working_days"]["regions"]),
+        regions=regions,
+        procedures=tuple(data["procedures"]),
         min_tendering_assumed=tendering["assume"],
-        min_tendering_options=options,
+        tendering_cases=tendering_cases,
         light_touch_min_tendering_days=tendering["light_touch"],
-        notices_above=_notices(data["notices"]["above_threshold"]),
-        notices_below=_notices(data["notices"]["below_threshold"]),
+        participation_cases=(
+            _period_cases(participation["options"], "min_participation_days.options")
+            if participation
+            else ()
+        ),
+        light_touch_min_participation_days=(participation or {}).get("light_touch"),
+        notices_above=_notices(data["notices"]["above_threshold"], "notices.above_threshold"),
+        notices_below=_notices(data["notices"]["below_threshold"], "notices.below_threshold"),
+        regulated_below_threshold=_per_authority(regulated["min_value"]) if regulated else None,
+        below_threshold_shortlisting=regulated["shortlisting_allowed"] if regulated else True,
+        direct_award=_direct_award(data.get("direct_award")),
         bidder_feedback=data["bidder_feedback"],
         conflicts=data["conflicts"],
         timetable=dict(data["timetable"]) if "timetable" in data else None,

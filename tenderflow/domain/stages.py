@@ -1,7 +1,7 @@
 """Which stages a procurement passes through, from its route decision.
 
 A quotes route has no EOI (the lead asks suppliers for quotes directly) and no mandatory
-standstill; an exempt direct award skips competition altogether; tender routes select
+standstill; an exempt or direct award skips competition altogether; tender routes select
 candidates at EOI first. A standstill stage is planned whenever the route decision holds one,
 mandatory or voluntary.
 """
@@ -19,6 +19,15 @@ def stages_for(route: str, decision: Mapping[str, Any] | None = None) -> tuple[s
     """Return the stages, in order, that a procurement on ``route`` moves through."""
     if route == "exempt":
         return ("planning", "award", "contract")
+    if route == "direct-award":
+        # No competition; the standstill follows the contract award notice unless the
+        # ground for the award sets it aside.
+        held = decision is not None and decision.get("standstill")
+        return (
+            ("planning", "standstill", "award", "contract")
+            if held
+            else ("planning", "award", "contract")
+        )
     stages = ["planning"]
     if route in SELECTION_ROUTES:
         stages.append("eoi")

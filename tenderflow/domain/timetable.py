@@ -4,9 +4,10 @@ Stages follow each other on the same day: the day one stage is left is the day t
 entered, as a transition records it. A stage's length is therefore ``end - start`` in days,
 and the tendering period is the time from issuing the ITT to the tender deadline.
 
-Durations come from the rule set's ``local_defaults.timetable`` (calendar days); the ITT lasts
-the route's minimum tendering period; the standstill is counted as the national regime says
-(working or calendar days) by :mod:`tenderflow.domain.standstill`.
+Durations come from the rule set's ``local_defaults.timetable`` (calendar days); the EOI lasts
+at least the procedure's minimum participation period; the ITT lasts the minimum tendering
+period of the route's case; the standstill is counted as the national regime says (working or
+calendar days) by :mod:`tenderflow.domain.standstill`.
 """
 
 from __future__ import annotations
@@ -57,6 +58,7 @@ class Rules:
     regime_title: str
     standstill: bool
     term_years: int | None = None
+    min_participation_days: int | None = None
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,7 @@ def rules_from(
         regime_title=regime_title,
         standstill="standstill" in stages,
         term_years=term_years,
+        min_participation_days=decision.get("min_participation_days"),
     )
 
 
@@ -108,10 +111,18 @@ def standstill_end(rules: Rules, start: date) -> date:
     return standstill_period(rules.regime, start).earliest_contract_date
 
 
+def participation_days(rules: Rules) -> int:
+    """Return the planned EOI: the local length, or the minimum participation period if longer."""
+    planned = rules.durations.get("eoi", 0)
+    return max(planned, rules.min_participation_days or 0)
+
+
 def _planned_days(rules: Rules, stage: str) -> int:
     durations = rules.durations
     if stage == "itt":
         return tendering_days(rules)
+    if stage == "eoi":
+        return participation_days(rules)
     if stage == "moderation":
         # The commissioning body's approval of the recommendation follows moderation.
         return durations.get("moderation", 0) + durations.get("approval", 0)
@@ -168,6 +179,13 @@ def stage_label(stage: str) -> str:
     return label(STAGE_LABELS, stage)
 
 
+# The stages with a legal minimum length: the period, what sets it and the deadline ending it.
+_MINIMUM_PERIODS = {
+    "eoi": ("participation", "procedure", "deadline for requests to participate"),
+    "itt": ("tendering", "route", "tender deadline"),
+}
+
+
 def check(rules: Rules, planned: Sequence[PlannedStage], stage: str) -> dict[str, str]:
     """Return every rule ``stage``'s planned dates break, keyed "start" or "end"."""
     index = [entry.stage for entry in planned].index(stage)
@@ -181,13 +199,14 @@ def check(rules: Rules, planned: Sequence[PlannedStage], stage: str) -> dict[str
         )
     if entry.end < entry.start:
         errors["end"] = f"{name} must end on or after it starts ({say_date(entry.start)})"
-    elif stage == "itt" and rules.min_tendering_days is not None:
-        if entry.days < rules.min_tendering_days:
+    elif stage in _MINIMUM_PERIODS:
+        kind, what, deadline = _MINIMUM_PERIODS[stage]
+        minimum = rules.min_participation_days if stage == "eoi" else rules.min_tendering_days
+        if minimum is not None and entry.days < minimum:
             errors["end"] = (
-                f"The tendering period would be {entry.days} days, shorter than the minimum of "
-                f"{rules.min_tendering_days} days for this route under {rules.regime_title}: "
-                f"set the tender deadline on or after "
-                f"{say_date(entry.start + timedelta(days=rules.min_tendering_days))}"
+                f"The {kind} period would be {entry.days} days, shorter than the minimum of "
+                f"{minimum} days for this {what} under {rules.regime_title}: set the {deadline} "
+                f"on or after {say_date(entry.start + timedelta(days=minimum))}"
             )
     elif stage == "standstill":
         earliest = standstill_end(rules, entry.start)

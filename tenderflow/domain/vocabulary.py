@@ -51,6 +51,25 @@ VALUE_BASIS_LABELS: dict[str, str] = {
     "annual": "Annual value",
 }
 
+PROCEDURE_LABELS: dict[str, str] = {
+    "open": "Open procedure: one stage, and any supplier may tender",
+    "competitive-flexible": (
+        "Competitive flexible procedure: a participation stage, then tendering "
+        "(Procurement Act 2023 only)"
+    ),
+}
+
+# What decides the minimum tendering period; the route decision names the case that results.
+TENDERING_LABELS: dict[str, str] = {
+    "electronic": (
+        "Tenders are submitted electronically and every tender document is available with the "
+        "tender notice"
+    ),
+    "paper": "Otherwise, for example tenders on paper",
+    "urgency": "A state of urgency makes the usual period impractical",
+    "planned-notice": "A planned procurement notice was published",
+}
+
 EXEMPTION_LABELS: dict[str, str] = {
     "specialist-firm": "Only a specialist firm can do it",
     "unforeseen-emergency": "An unforeseen emergency",

@@ -47,6 +47,12 @@ class Procurement(db.Model):  # type: ignore[name-defined]
     exemption_reason: Mapped[str | None] = mapped_column(Text)
     exemption_approver: Mapped[str | None] = mapped_column(String(200))
 
+    # The procedure and tendering-period case chosen (decided with the route), and the planned
+    # procurement notice that may shorten the tendering period.
+    procedure: Mapped[str | None] = mapped_column(String(40))
+    tendering_case: Mapped[str | None] = mapped_column(String(60))
+    planned_procurement_notice: Mapped[date | None] = mapped_column(Date)
+
     # The route decision made when the procurement was created, kept as it was made.
     route: Mapped[str] = mapped_column(String(40))
     whole_life_value: Mapped[Decimal] = mapped_column(Money)

@@ -43,6 +43,9 @@ class ProcurementInput:
     exemption_approver: str | None = None
     lots: list[str] = field(default_factory=list)
     lead_id: int | None = None
+    procedure: str = "open"
+    tendering: str = "electronic"  # one of TENDERING_FACTS
+    planned_procurement_notice: date | None = None
 
     def to_json(self) -> dict[str, Any]:
         """Return a JSON-safe form of the input, for keeping between pages."""
@@ -50,6 +53,8 @@ class ProcurementInput:
         data["value"] = str(self.value)
         data["vat_rate"] = str(self.vat_rate)
         data["start_date"] = self.start_date.isoformat()
+        notice = self.planned_procurement_notice
+        data["planned_procurement_notice"] = notice.isoformat() if notice else None
         return data
 
     @classmethod
@@ -59,7 +64,15 @@ class ProcurementInput:
         values["value"] = Decimal(values["value"])
         values["vat_rate"] = Decimal(values["vat_rate"])
         values["start_date"] = date.fromisoformat(values["start_date"])
+        notice = values.get("planned_procurement_notice")
+        values["planned_procurement_notice"] = date.fromisoformat(notice) if notice else None
         return cls(**values)
+
+
+# What the lead says about tendering; the route decision turns it into the tendering-period
+# case. The tender notice is taken to be published on the start date, which can only make a
+# planned procurement notice count for less, never for more.
+TENDERING_FACTS = ("electronic", "paper", "urgency", "planned-notice")
 
 
 def route_request(data: ProcurementInput) -> RouteRequest:
@@ -75,6 +88,12 @@ def route_request(data: ProcurementInput) -> RouteRequest:
         authority=data.authority_type,
         exemption=data.exemption or None,
         exemption_approver=data.exemption_approver or None,
+        procedure=data.procedure,
+        planned_procurement_notice=(
+            data.planned_procurement_notice if data.tendering == "planned-notice" else None
+        ),
+        urgency=data.tendering == "urgency",
+        paper_tenders=data.tendering == "paper",
     )
 
 
@@ -103,6 +122,16 @@ def check_input(session: Session, data: ProcurementInput) -> dict[str, str]:
             errors["exemption_reason"] = "Enter why the exemption is needed"
         if not (data.exemption_approver or "").strip():
             errors["exemption_approver"] = "Enter who approved the exemption"
+    if data.tendering == "planned-notice":
+        notice = data.planned_procurement_notice
+        if notice is None:
+            errors["planned_procurement_notice"] = (
+                "Enter the date the planned procurement notice was published"
+            )
+        elif notice > data.start_date:
+            errors["planned_procurement_notice"] = (
+                "The planned procurement notice must be published on or before the start date"
+            )
     known = set(session.scalars(select(District.code)))
     if any(code not in known for code in data.districts):
         errors["districts"] = "Select districts from the list"
@@ -136,6 +165,11 @@ def create_procurement(
         exemption=data.exemption or None,
         exemption_reason=(data.exemption_reason or "").strip() or None,
         exemption_approver=(data.exemption_approver or "").strip() or None,
+        procedure=decision.procedure,
+        tendering_case=decision.tendering_case,
+        planned_procurement_notice=(
+            data.planned_procurement_notice if data.tendering == "planned-notice" else None
+        ),
         route=decision.route,
         whole_life_value=decision.whole_life_value,
         value_including_vat=decision.value_including_vat,

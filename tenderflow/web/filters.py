@@ -75,6 +75,9 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(lambda c: vocabulary.label(vocabulary.STAGE_LABELS, c), "stage_label")
     app.add_template_filter(lambda c: vocabulary.label(vocabulary.ROUTE_LABELS, c), "route_label")
     app.add_template_filter(
+        lambda c: vocabulary.label(vocabulary.PROCEDURE_LABELS, c).split(":")[0], "procedure_label"
+    )
+    app.add_template_filter(
         lambda c: vocabulary.label(vocabulary.CATEGORY_LABELS, c), "category_label"
     )
 

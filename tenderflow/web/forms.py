@@ -42,6 +42,23 @@ def apply_errors(form: Any, errors: dict[str, str]) -> None:
             form.form_errors.append(message)
 
 
+class NamedDateInput(GovDateInput):
+    """A date input whose day, month and year boxes say what they are the date of.
+
+    A form with two dates then has no two boxes labelled just "Day".
+    """
+
+    def __init__(self, what: str) -> None:
+        super().__init__()
+        self.what = what
+
+    def map_gov_params(self, field: Any, **kwargs: Any) -> Any:
+        params = super().map_gov_params(field, **kwargs)
+        for item in params["items"]:
+            item["label"] = f"{item['label']} of the {self.what}"
+        return params
+
+
 class GovDateField(DateField):
     """A date entered as day, month and year boxes, all posted under the field's name."""
 

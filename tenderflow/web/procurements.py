@@ -38,7 +38,7 @@ from tenderflow.services import procurements as service
 from tenderflow.services.procurement_drafts import discard_draft, draft_of, keep_draft
 from tenderflow.web import navigation, procurement_page
 from tenderflow.web.access import allow
-from tenderflow.web.forms import GovDateField, MoneyField, apply_errors
+from tenderflow.web.forms import GovDateField, MoneyField, NamedDateInput, apply_errors
 
 bp = Blueprint("procurements", __name__, url_prefix="/procurements")
 navigation.register(
@@ -161,6 +161,26 @@ class ProcurementForm(FlaskForm):
         description="The date the procurement begins, for example 27 3 2026. It decides which national regime applies.",
         validators=[InputRequired("Enter the procurement start date")],
     )
+    procedure = RadioField(
+        "Procedure, if the contract reaches the national threshold",
+        choices=list(vocabulary.PROCEDURE_LABELS.items()),
+        default="open",
+        widget=GovRadioInput(),
+        validators=[Optional()],
+    )
+    tendering = RadioField(
+        "Tendering period",
+        choices=list(vocabulary.TENDERING_LABELS.items()),
+        default="electronic",
+        widget=GovRadioInput(),
+        validators=[Optional()],
+    )
+    planned_procurement_notice = GovDateField(
+        "Date the planned procurement notice was published",
+        invalid="Date the planned procurement notice was published must be a real date",
+        widget=NamedDateInput("notice"),
+        validators=[Optional()],
+    )
     exemption = RadioField(
         "Is an exemption from competition needed?",
         choices=[("", "No"), *vocabulary.EXEMPTION_LABELS.items()],
@@ -227,6 +247,9 @@ class ProcurementForm(FlaskForm):
             exemption_approver=self.exemption_approver.data or None,
             lots=[line for line in (self.lots.data or "").splitlines() if line.strip()],
             lead_id=self.lead_id.data,
+            procedure=self.procedure.data or "open",
+            tendering=self.tendering.data or "electronic",
+            planned_procurement_notice=self.planned_procurement_notice.data,
         )
 
     def fill_from(self, data: service.ProcurementInput) -> None:
@@ -252,6 +275,9 @@ class ProcurementForm(FlaskForm):
         self.exemption_approver.data = data.exemption_approver
         self.lots.data = "\n".join(data.lots)
         self.lead_id.data = data.lead_id
+        self.procedure.data = data.procedure
+        self.tendering.data = data.tendering
+        self.planned_procurement_notice.data = data.planned_procurement_notice
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -6,6 +6,7 @@ import random
 import re
 import string
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from flask.testing import FlaskClient
@@ -14,6 +15,7 @@ from sqlalchemy import func, select
 from tenderflow.domain.roles import Role
 from tenderflow.extensions import db
 from tenderflow.models import AuditEvent, Procurement
+from tenderflow.services import timetable
 from tests.integration.conftest import sign_in_as
 
 VALID = {
@@ -228,3 +230,61 @@ def test_a_long_description_survives_the_check_page_and_is_saved(
     assert procurement is not None
     assert procurement.description == description
     assert db.session.scalar(select(func.count(ProcurementDraft.id))) == 0
+
+
+FLEXIBLE = {
+    **VALID,
+    "value": "300,000",
+    "procedure": "competitive-flexible",
+    "tendering": "planned-notice",
+    "planned_procurement_notice": ["20", "1", "2026"],
+    "start_date": ["2", "3", "2026"],
+}
+
+
+def test_a_procurement_records_its_procedure_and_tendering_case(
+    client: FlaskClient, make_user: Callable[..., Any]
+) -> None:
+    _lead(client, make_user)
+    response = client.post("/procurements/new", data=FLEXIBLE)
+    assert response.status_code == 302
+    check = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Competitive flexible procedure" in check
+    assert "10 days: a qualifying planned procurement notice was published" in check
+    client.post("/procurements/new/check", data={})
+    procurement = db.session.scalar(select(Procurement))
+    assert procurement is not None
+    assert procurement.procedure == "competitive-flexible"
+    assert procurement.tendering_case == "planned-procurement-notice"
+    assert procurement.planned_procurement_notice == date(2026, 1, 20)
+    planned = {row.stage: row for row in timetable.stage_dates(procurement, db.session)}
+    assert (planned["eoi"].planned_end - planned["eoi"].planned_start).days == 25
+    assert (planned["itt"].planned_end - planned["itt"].planned_start).days == 10
+
+
+def test_a_planned_procurement_notice_needs_its_date_on_or_before_the_start(
+    client: FlaskClient, make_user: Callable[..., Any]
+) -> None:
+    _lead(client, make_user)
+    missing = {**FLEXIBLE, "planned_procurement_notice": ["", "", ""]}
+    later = {**FLEXIBLE, "planned_procurement_notice": ["3", "3", "2026"]}
+    page = client.post("/procurements/new", data=missing).get_data(as_text=True)
+    assert "Enter the date the planned procurement notice was published" in page
+    page = client.post("/procurements/new", data=later).get_data(as_text=True)
+    assert "must be published on or before the start date" in page
+    assert _count() == 0
+
+
+def test_without_a_choice_the_procedure_is_open_with_electronic_tenders(
+    client: FlaskClient, make_user: Callable[..., Any]
+) -> None:
+    _lead(client, make_user)
+    client.post("/procurements/new", data={**VALID, "value": "300,000"})
+    client.post("/procurements/new/check", data={})
+    procurement = db.session.scalar(select(Procurement))
+    assert procurement is not None
+    assert (procurement.procedure, procurement.tendering_case) == (
+        "open",
+        "electronic-with-documents",
+    )
+    assert procurement.decision["min_participation_days"] is None

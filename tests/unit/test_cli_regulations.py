@@ -72,7 +72,7 @@ def test_route_above_the_threshold_gives_a_standstill_object(
     assert data["route"] == "national-procedure"
     assert data["above_national_threshold"] is True
     assert data["standstill"] == {"days": 8, "kind": "working"}
-    assert data["min_candidates"] == 6
+    assert data["min_candidates"] is None  # six only where the national procedure does not apply
 
 
 def test_route_multiplies_an_annual_value_by_term_and_extensions(
@@ -127,6 +127,84 @@ def test_route_without_json_prints_a_readable_summary(capsys: pytest.CaptureFixt
     assert "falls in the band £30,000.01 to £75,000.00" in out
 
 
+ROUTE_KEYS = {
+    "rule_set", "start_date", "category", "authority", "vat_rate", "whole_life_value",
+    "value_including_vat", "band", "route", "min_candidates", "written_confirmation",
+    "advertise", "national_regime", "national_threshold", "above_national_threshold",
+    "standstill", "standstill_mandatory", "notices", "conditional_notices",
+    "min_tendering_days", "bidder_feedback", "conflicts", "exemption", "exemption_approver",
+    "exemption_approver_required", "explanation",
+}  # fmt: skip
+
+
+def test_route_keeps_every_key_and_adds_the_procedure_and_periods(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    data = run_json(capsys, *CAMBS, "--value", "300000")
+    assert set(data) >= ROUTE_KEYS
+    assert data["procedure"] == "open"
+    assert data["min_participation_days"] is None
+    assert data["min_tendering_days"] == 25
+    assert data["tendering_case"] == "electronic-with-documents"
+    assert data["shortlisting_allowed"] is False
+    assert data["direct_award"] is None
+
+
+def test_route_with_the_competitive_flexible_procedure_and_urgency(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    flexible = run_json(capsys, *CAMBS, "--value", "300000", "--procedure", "competitive-flexible")
+    urgent = run_json(
+        capsys, *CAMBS, "--value", "300000", "--procedure", "competitive-flexible", "--urgency"
+    )
+    assert (flexible["min_participation_days"], flexible["min_tendering_days"]) == (25, 25)
+    assert flexible["shortlisting_allowed"] is True
+    assert (urgent["min_participation_days"], urgent["min_tendering_days"]) == (10, 10)
+
+
+def test_route_counts_a_planned_procurement_notice_from_the_tender_notice(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    args = [*CAMBS, "--value", "300000", "--planned-procurement-notice", "2026-01-21"]
+    on_start = run_json(capsys, *args)  # 40 days before 2 March 2026
+    later = run_json(capsys, *args, "--tender-notice", "2027-01-22")  # a year and a day
+    assert (on_start["min_tendering_days"], on_start["tendering_case"]) == (
+        10,
+        "planned-procurement-notice",
+    )
+    assert later["min_tendering_days"] == 25
+    assert "more than 12 months before the tender notice" in later["tendering_condition"]
+
+
+def test_route_with_paper_tenders_needs_30_days(capsys: pytest.CaptureFixture[str]) -> None:
+    data = run_json(capsys, *CAMBS, "--value", "300000", "--paper-tenders")
+    assert (data["min_tendering_days"], data["tendering_case"]) == (30, "otherwise")
+
+
+def test_route_offers_a_direct_award_with_its_transparency_notice(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    data = run_json(capsys, *CAMBS, "--value", "300000", "--direct-award", "extreme-urgency")
+    assert (data["route"], data["direct_award"]) == ("direct-award", "extreme-urgency")
+    assert data["notices"][0] == "transparency notice"
+    assert (data["standstill"], data["standstill_mandatory"]) == (None, False)
+    assert data["procedure"] is None
+
+
+def test_route_says_a_regulated_below_threshold_tender_is_not_shortlisted(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert run_json(capsys, *CAMBS, "--value", "25000")["shortlisting_allowed"] is False
+    assert run_json(capsys, *CAMBS, "--value", "24999.99")["shortlisting_allowed"] is True
+
+
+def test_route_summary_shows_the_procedure_and_periods(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([*CAMBS, "--value", "300000", "--procedure", "competitive-flexible"]) == 0
+    out = capsys.readouterr().out
+    assert "Procedure:         competitive-flexible" in out
+    assert "Min periods:       participation 25 days, tendering 25 days" in out
+
+
 # --- standstill -----------------------------------------------------------------------------
 
 
@@ -148,6 +226,15 @@ def test_standstill_under_pcr_2015_extends_to_a_working_day(
     data = run_json(capsys, "standstill", "--regime", "pcr-2015", "--from", "2026-10-07")
     assert data["last_day"] == "2026-10-19"
     assert [day["name"] for day in data["excluded_days"]] == ["Saturday", "Sunday"]
+
+
+def test_standstill_for_a_pcr_decision_not_sent_electronically_is_fifteen_days(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    data = run_json(
+        capsys, "standstill", "--regime", "pcr-2015", "--from", "2026-10-07", "--not-electronic"
+    )
+    assert (data["last_day"], data["earliest_contract_date"]) == ("2026-10-22", "2026-10-23")
 
 
 def test_standstill_without_json_prints_a_readable_summary(
@@ -195,6 +282,37 @@ def test_standstill_without_json_prints_a_readable_summary(
             "unknown regime 'cambridgeshire-2008'",
         ),
         (["standstill", "--regime", "pcr-2015", "--from", "7/10/2026"], "is not a valid date"),
+        (
+            ["standstill", "--regime", "procurement-act-2023", "--from", "2026-10-07"]
+            + ["--not-electronic"],
+            "has no standstill for the case 'not-sent-electronically'",
+        ),
+        ([*CAMBS, "--value", "1", "--procedure", "restricted"], "'--procedure'"),
+        (
+            [*CAMBS, "--value", "300000", "--direct-award", "cheapest"],
+            "unknown direct award justification 'cheapest'",
+        ),
+        (
+            [*CAMBS, "--value", "1000", "--direct-award", "extreme-urgency"],
+            "a direct award is for contracts at or above",
+        ),
+        (
+            [*CAMBS, "--value", "300000", "--direct-award", "extreme-urgency", "--urgency"],
+            "a direct award has no tendering period",
+        ),
+        (
+            [*CAMBS, "--value", "1", "--planned-procurement-notice", "2026-03-03"],
+            "must be published before the tender notice (2026-03-02)",
+        ),
+        (
+            [*CAMBS, "--value", "1", "--planned-procurement-notice", "soon"],
+            "'soon' is not a valid date",
+        ),
+        (
+            [*CAMBS, "--value", "1", "--start-date", "2024-06-03"]
+            + ["--procedure", "competitive-flexible"],
+            "has no competitive-flexible procedure",
+        ),
     ],
 )
 def test_bad_input_prints_one_line_naming_the_problem_and_exits_2(

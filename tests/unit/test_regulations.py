@@ -56,15 +56,21 @@ CAMBS_BANDS = [
     ("30000.01", "invited-tender", 4, True, False),
     ("75000.00", "invited-tender", 4, True, False),
     ("75000.01", "advertised-tender", 4, True, True),
-    # £207,720.00 including VAT at 20% is £173,100.00 excluding it.
+    # £207,720.00 including VAT at 20% is £173,100.00 excluding it. Where the national
+    # procedure applies it sets the competition: the orders' six candidates do not apply.
     ("173099.99", "advertised-tender", 4, True, True),
-    ("173100.00", "national-procedure", 6, True, True),
+    ("173100.00", "national-procedure", None, True, True),
 ]
 
 
 @pytest.mark.parametrize(("value", "route", "candidates", "written", "advertise"), CAMBS_BANDS)
 def test_each_cambridgeshire_band_boundary_is_exact_to_the_penny(
-    library: RuleLibrary, value: str, route: str, candidates: int, written: bool, advertise: bool
+    library: RuleLibrary,
+    value: str,
+    route: str,
+    candidates: int | None,
+    written: bool,
+    advertise: bool,
 ) -> None:
     decision = decide(library, value)
     assert (decision.route, decision.min_candidates) == (route, candidates)
@@ -144,6 +150,26 @@ THRESHOLDS = {
         ("central", "goods"): "135018.00",
         ("central", "services"): "135018.00",
         ("central", "works"): "5193000.00",
+        ("central", "light-touch"): "663540.00",
+    },
+    (PCR, date(2016, 1, 1), date(2017, 12, 31)): {
+        ("sub-central", "goods"): "164176.00",
+        ("sub-central", "services"): "164176.00",
+        ("sub-central", "works"): "4104394.00",
+        ("sub-central", "light-touch"): "589148.00",
+        ("central", "goods"): "106047.00",
+        ("central", "services"): "106047.00",
+        ("central", "works"): "4104394.00",
+        ("central", "light-touch"): "589148.00",
+    },
+    (PCR, date(2020, 1, 1), date(2021, 12, 31)): {
+        ("sub-central", "goods"): "189330.00",
+        ("sub-central", "services"): "189330.00",
+        ("sub-central", "works"): "4733252.00",
+        ("sub-central", "light-touch"): "663540.00",
+        ("central", "goods"): "122976.00",
+        ("central", "services"): "122976.00",
+        ("central", "works"): "4733252.00",
         ("central", "light-touch"): "663540.00",
     },
     (PCR, date(2022, 1, 1), date(2023, 12, 31)): {
@@ -238,9 +264,18 @@ def test_a_start_date_before_any_regime_is_refused(library: RuleLibrary) -> None
         decide(library, "1000", start=date(2010, 6, 1))
 
 
-def test_a_start_date_before_the_regimes_held_thresholds_is_refused(library: RuleLibrary) -> None:
-    with pytest.raises(RouteInputError, match="pcr-2015 holds no thresholds .* 2021-12-31"):
-        decide(library, "1000", start=date(2021, 12, 31))
+def test_a_start_date_before_the_regimes_held_thresholds_is_refused(tmp_path: Path) -> None:
+    for name in (CAMBS, PA):
+        (tmp_path / f"{name}.yaml").write_text((SHIPPED / f"{name}.yaml").read_text("utf-8"))
+    text = (SHIPPED / f"{PCR}.yaml").read_text(encoding="utf-8")
+    later = text.replace(
+        '  - from: "2015-02-26"\n    to: "2015-12-31"',
+        '  - from: "2015-06-01"\n    to: "2015-12-31"',
+    )
+    assert later != text
+    (tmp_path / f"{PCR}.yaml").write_text(later)
+    with pytest.raises(RouteInputError, match="pcr-2015 holds no thresholds .* 2015-05-31"):
+        decide(RuleLibrary(tmp_path), "1000", start=date(2015, 5, 31))
 
 
 # --- light touch, standstill, notices -------------------------------------------------------
@@ -392,6 +427,9 @@ def test_an_exemption_cannot_set_aside_the_national_regime(
     assert decision.exemption_approver_required is False
     assert decision.standstill == Standstill(8, "working")
     assert "cannot set the Procurement Act 2023 aside" in decision.explanation
+    assert "national procedure unless a direct award is justified on one of its grounds" in (
+        decision.explanation
+    )
 
 
 def test_an_unknown_exemption_is_refused_with_the_known_ones(library: RuleLibrary) -> None:
@@ -408,7 +446,9 @@ def test_the_explanation_cites_the_rule_set_band_and_threshold(library: RuleLibr
         "£45,000.00 (excluding VAT) falls in the band £30,000.01 to £75,000.00: a formal "
         "invitation to tender with a specification to at least four candidates. The value "
         "including VAT, £54,000.00, is below the Procurement Act 2023 threshold of £207,720.00 "
-        "for sub-central services, so no mandatory standstill applies."
+        "for sub-central services, so no mandatory standstill applies. As a regulated "
+        "below-threshold contract (£54,000.00 including VAT), it must not be shortlisted on "
+        "suitability before tendering: conditions of participation are assessed with the tenders."
     )
 
 
@@ -583,3 +623,288 @@ def test_the_rule_engine_imports_no_web_database_workflow_or_document_library() 
             if isinstance(node, ast.ImportFrom)
         }
         assert not imported & forbidden, module
+
+
+# --- procedures and minimum periods ----------------------------------------------------------
+
+
+def test_the_open_procedure_has_no_participation_stage_or_shortlist(library: RuleLibrary) -> None:
+    decision = decide(library, "300000")
+    assert (decision.procedure, decision.min_participation_days) == ("open", None)
+    assert (decision.min_tendering_days, decision.tendering_case) == (
+        25,
+        "electronic-with-documents",
+    )
+    assert decision.shortlisting_allowed is False
+    assert "Under the open procedure the minimum tendering period is 25 days" in (
+        decision.explanation
+    )
+
+
+def test_the_competitive_flexible_procedure_has_a_25_day_participation_period(
+    library: RuleLibrary,
+) -> None:
+    decision = decide(library, "300000", procedure="competitive-flexible")
+    assert (decision.procedure, decision.min_participation_days) == ("competitive-flexible", 25)
+    assert decision.min_tendering_days == 25
+    assert decision.shortlisting_allowed is True
+    assert "minimum participation period is 25 days" in decision.explanation
+
+
+def test_urgency_shortens_both_periods_to_10_days(library: RuleLibrary) -> None:
+    decision = decide(library, "300000", procedure="competitive-flexible", urgency=True)
+    assert (decision.min_participation_days, decision.min_tendering_days) == (10, 10)
+    assert decision.tendering_case == "state-of-urgency"
+
+
+def test_paper_tenders_need_30_days_and_the_condition_is_recorded(library: RuleLibrary) -> None:
+    decision = decide(library, "300000", paper_tenders=True)
+    assert (decision.min_tendering_days, decision.tendering_case) == (30, "otherwise")
+    assert decision.tendering_condition == "any other case"
+
+
+def test_a_qualifying_planned_procurement_notice_is_counted_from_the_tender_notice(
+    library: RuleLibrary,
+) -> None:
+    facts: dict[str, Any] = {"planned_procurement_notice": date(2026, 2, 1)}
+    # 29 days before the start date, but 40 before a tender notice on 13 March.
+    early = decide(library, "300000", **facts)
+    later = decide(library, "300000", tender_notice=date(2026, 3, 13), **facts)
+    assert (early.min_tendering_days, later.min_tendering_days) == (25, 10)
+    assert "published 29 days before the tender notice, fewer than 40" in str(
+        early.tendering_condition
+    )
+    assert later.tendering_case == "planned-procurement-notice"
+
+
+def test_a_planned_procurement_notice_after_the_tender_notice_is_refused() -> None:
+    with pytest.raises(RouteInputError, match="must be published before the tender notice"):
+        RouteRequest(Decimal("1000"), IN_2026, planned_procurement_notice=date(2026, 3, 3))
+
+
+def test_light_touch_contracts_have_no_minimum_periods_under_either_procedure(
+    library: RuleLibrary,
+) -> None:
+    for procedure in ("open", "competitive-flexible"):
+        decision = decide(library, "700000", category="light-touch", procedure=procedure)
+        assert (decision.min_participation_days, decision.min_tendering_days) == (None, None)
+        assert decision.tendering_case == "light-touch"
+        assert decision.procedure == procedure
+
+
+def test_below_the_threshold_no_national_procedure_or_period_is_set(library: RuleLibrary) -> None:
+    decision = decide(library, "100000", procedure="competitive-flexible", urgency=True)
+    assert (decision.procedure, decision.min_participation_days) == (None, None)
+    assert decision.min_tendering_days == 21  # the band's local minimum
+    assert decision.tendering_case is None
+
+
+def test_pcr_2015_has_no_competitive_flexible_procedure(library: RuleLibrary) -> None:
+    with pytest.raises(RouteInputError, match="no competitive-flexible procedure"):
+        decide(library, "300000", start=date(2024, 6, 3), procedure="competitive-flexible")
+
+
+def test_pcr_2015_periods_follow_regulation_27(library: RuleLibrary) -> None:
+    start = date(2024, 6, 3)
+    assert decide(library, "300000", start=start).min_tendering_days == 30
+    assert decide(library, "300000", start=start, paper_tenders=True).min_tendering_days == 35
+    assert decide(library, "300000", start=start, urgency=True).min_tendering_days == 15
+
+
+def test_an_unknown_procedure_is_refused() -> None:
+    with pytest.raises(RouteInputError, match="unknown procedure 'restricted'"):
+        RouteRequest(Decimal("1000"), IN_2026, procedure="restricted")
+
+
+def test_the_orders_six_candidates_apply_only_where_the_national_procedure_does_not(
+    library: RuleLibrary,
+) -> None:
+    decision = decide(library, "300000", procedure="competitive-flexible")
+    assert decision.min_candidates is None
+    assert "where it does not apply, an invitation to tender" in decision.explanation
+    assert decide(library, "100000").min_candidates == 4
+
+
+# --- direct award ---------------------------------------------------------------------------
+
+SCHEDULE_5 = [
+    "prototypes-and-development",
+    "single-supplier-artistic",
+    "single-supplier-technical",
+    "single-supplier-exclusive-rights",
+    "additional-or-repeat",
+    "commodities",
+    "advantageous-terms-on-insolvency",
+    "extreme-urgency",
+    "no-suitable-tenders",
+]
+
+
+@pytest.mark.parametrize("ground", SCHEDULE_5)
+def test_a_direct_award_needs_a_transparency_notice_before_the_contract(
+    library: RuleLibrary, ground: str
+) -> None:
+    decision = decide(library, "300000", direct_award=ground)
+    assert decision.route == "direct-award"
+    assert decision.direct_award == ground
+    assert decision.notices == (
+        "transparency notice",
+        "contract award notice",
+        "contract details notice",
+    )
+    assert (decision.procedure, decision.min_tendering_days) == (None, None)
+    assert (decision.advertise, decision.shortlisting_allowed) == (False, False)
+    assert "A transparency notice must be published before the contract" in (decision.explanation)
+
+
+def test_a_direct_award_keeps_the_mandatory_standstill(library: RuleLibrary) -> None:
+    decision = decide(library, "300000", direct_award="single-supplier-technical")
+    assert (decision.standstill, decision.standstill_mandatory) == (Standstill(8, "working"), True)
+
+
+def test_extreme_urgency_sets_the_standstill_aside(library: RuleLibrary) -> None:
+    decision = decide(library, "300000", direct_award="extreme-urgency")
+    assert (decision.standstill, decision.standstill_mandatory) == (None, False)
+    assert "sets the standstill aside for a direct award on this ground" in decision.explanation
+
+
+def test_user_choice_is_a_light_touch_ground_without_award_notice_or_standstill(
+    library: RuleLibrary,
+) -> None:
+    decision = decide(library, "700000", category="light-touch", direct_award="user-choice")
+    assert decision.route == "direct-award"
+    assert decision.notices == ("transparency notice", "contract details notice")
+    assert (decision.standstill, decision.standstill_mandatory) == (None, False)
+
+
+def test_another_light_touch_direct_award_plans_the_voluntary_standstill(
+    library: RuleLibrary,
+) -> None:
+    decision = decide(library, "700000", category="light-touch", direct_award="commodities")
+    assert decision.standstill_mandatory is False
+    assert decision.standstill == Standstill(8, "working")
+    assert "contract award notice" in decision.notices
+    assert "a voluntary standstill of 8 working days" in decision.explanation
+
+
+def test_user_choice_is_refused_for_a_contract_that_is_not_light_touch(
+    library: RuleLibrary,
+) -> None:
+    with pytest.raises(RouteInputError, match="'user-choice' applies only to light-touch"):
+        decide(library, "300000", direct_award="user-choice")
+
+
+def test_a_direct_award_below_the_threshold_is_refused(library: RuleLibrary) -> None:
+    with pytest.raises(RouteInputError, match="a direct award is for contracts at or above"):
+        decide(library, "173099.99", direct_award="extreme-urgency")
+    assert decide(library, "173100.00", direct_award="extreme-urgency").route == "direct-award"
+
+
+def test_a_direct_award_under_a_national_regime_alone(library: RuleLibrary) -> None:
+    decision = decide(library, "300000", rules=PA, direct_award="commodities")
+    assert (decision.rule_set, decision.route) == (PA, "direct-award")
+
+
+@pytest.mark.parametrize(
+    ("facts", "message"),
+    [
+        ({"direct_award": "cheaper"}, "unknown direct award justification 'cheaper'"),
+        ({"direct_award": "extreme-urgency", "start": date(2024, 6, 3)}, "no direct award route"),
+    ],
+)
+def test_a_direct_award_the_regime_does_not_offer_is_refused(
+    library: RuleLibrary, facts: dict[str, Any], message: str
+) -> None:
+    with pytest.raises(RouteInputError, match=message):
+        decide(library, "300000", **facts)
+
+
+@pytest.mark.parametrize(
+    ("facts", "message"),
+    [
+        ({"exemption": "specialist-firm"}, "a local exemption or a direct award, not both"),
+        ({"procedure": "competitive-flexible"}, "no competitive procedure"),
+        ({"urgency": True}, "a direct award has no tendering period"),
+        ({"paper_tenders": True}, "a direct award has no tendering period"),
+    ],
+)
+def test_a_direct_award_with_competition_facts_is_refused(
+    facts: dict[str, Any], message: str
+) -> None:
+    with pytest.raises(RouteInputError, match=message):
+        RouteRequest(Decimal("300000"), IN_2026, direct_award="extreme-urgency", **facts)
+
+
+# --- regulated below-threshold contracts ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "authority", "allowed"),
+    [
+        ("24999.99", "sub-central", True),  # £29,999.99 with VAT
+        ("25000.00", "sub-central", False),  # £30,000.00 with VAT
+        ("9999.99", "central", True),
+        ("10000.00", "central", False),  # £12,000.00 with VAT
+    ],
+)
+def test_a_regulated_below_threshold_contract_is_not_shortlisted(
+    library: RuleLibrary, value: str, authority: str, allowed: bool
+) -> None:
+    for rules in (CAMBS, PA):
+        decision = decide(library, value, rules=rules, authority=authority)
+        assert decision.shortlisting_allowed is allowed
+        assert ("must not be shortlisted on suitability" in decision.explanation) is not allowed
+
+
+def test_pcr_2015_below_threshold_keeps_the_councils_shortlisting(library: RuleLibrary) -> None:
+    assert decide(library, "100000", start=date(2024, 6, 3)).shortlisting_allowed is True
+
+
+# --- PCR 2015 before 2022 and Contracts Finder --------------------------------------------------
+
+
+def test_before_2022_pcr_thresholds_were_net_of_vat(library: RuleLibrary) -> None:
+    start = date(2021, 6, 1)
+    at = decide(library, "189330.00", start=start)
+    below = decide(library, "189329.99", start=start)
+    assert (at.national_regime, at.national_threshold) == (PCR, Decimal("189330.00"))
+    assert (at.route, below.route) == ("national-procedure", "advertised-tender")
+    assert "the whole-life value excluding VAT, £189,330.00 (£227,196.00 including VAT)" in (
+        at.explanation
+    )
+    # From 2022 VAT is included: £180,000 is £216,000 with VAT, over £213,477.
+    assert decide(library, "180000", start=date(2022, 1, 1)).route == "national-procedure"
+    assert decide(library, "180000", start=date(2021, 12, 31)).route == "advertised-tender"
+
+
+@pytest.mark.parametrize(
+    ("start", "authority", "below", "at"),
+    [
+        (date(2021, 6, 1), "sub-central", "24999.99", "25000.00"),
+        (date(2022, 12, 20), "sub-central", "24999.99", "25000.00"),
+        (date(2022, 12, 21), "sub-central", "29999.99", "30000.00"),
+        (date(2022, 12, 20), "central", "9999.99", "10000.00"),
+        (date(2022, 12, 21), "central", "11999.99", "12000.00"),
+    ],
+)
+def test_contracts_finder_limits_change_on_21_december_2022(
+    library: RuleLibrary, start: date, authority: str, below: str, at: str
+) -> None:
+    regime = library.get(PCR)
+    assert isinstance(regime, NationalRegime)
+    notice = regime.notices_below[0]
+    assert notice.name == "Contracts Finder notice"
+    assert notice.applies(Decimal(below), authority, True, start) is False
+    assert notice.applies(Decimal(at), authority, True, start) is True
+    assert notice.applies(Decimal(at), authority, False, start) is False
+
+
+def test_a_route_decision_uses_the_contracts_finder_limit_of_its_start_date(
+    library: RuleLibrary,
+) -> None:
+    # £26,000 advertised under the example district's orders, VAT-exempt.
+    facts: dict[str, Any] = {"rules": DISTRICT, "vat_rate": Decimal("0")}
+    before = decide(library, "26000", start=date(2022, 12, 20), **facts)
+    after = decide(library, "26000", start=date(2022, 12, 21), **facts)
+    assert (before.advertise, after.advertise) == (True, True)
+    assert (before.notices, after.notices) == (("Contracts Finder notice",), ())

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +20,7 @@ from tenderflow.domain.regulations import (
     StandingOrders,
     load_rule_set,
 )
+from tenderflow.domain.rule_sets import StandstillAlternative
 
 SHIPPED = rule_sets.REPO_ROOT / "rule_sets"
 SCHEMA = json.loads((SHIPPED / "rule-set.schema.json").read_text(encoding="utf-8"))
@@ -94,8 +97,9 @@ def test_the_procurement_act_counts_bank_holidays_in_every_part_of_the_uk() -> N
     assert (regime.standstill.days, regime.standstill.kind) == (8, "working")
     assert regime.standstill.counting == "beginning-with-trigger-day"
     assert regime.min_tendering_options == {
-        "electronic-with-documents": 25,
         "planned-procurement-notice": 10,
+        "state-of-urgency": 10,
+        "electronic-with-documents": 25,
         "otherwise": 30,
     }
     assert regime.light_touch_min_tendering_days is None
@@ -108,9 +112,16 @@ def test_pcr_2015_records_the_longer_standstill_when_not_sent_electronically() -
     assert (regime.standstill.days, regime.standstill.kind) == (10, "calendar")
     assert regime.standstill.extend_to_working_day is True
     assert regime.standstill.alternatives == (
-        ("the award decision is not sent electronically", 15),
+        StandstillAlternative(
+            "not-sent-electronically", "the award decision is not sent electronically", 15
+        ),
     )
-    assert regime.min_tendering_options == {"electronic": 30, "not-electronic": 35}
+    assert regime.min_tendering_options == {
+        "prior-information-notice": 15,
+        "urgency": 15,
+        "electronic": 30,
+        "not-electronic": 35,
+    }
 
 
 # --- the schema -----------------------------------------------------------------------------
@@ -245,9 +256,9 @@ def test_an_open_ended_threshold_period_must_be_the_last(tmp_path: Path) -> None
 
 def test_a_threshold_period_ending_before_it_starts_is_refused(tmp_path: Path) -> None:
     message = problem(
-        tmp_path, "pcr-2015", lambda d: d["thresholds"][0].update({"to": "2021-12-31"})
+        tmp_path, "pcr-2015", lambda d: d["thresholds"][4].update({"to": "2021-12-31"})
     )
-    assert message == "thresholds[0]: 'to' is before 'from'"
+    assert message == "thresholds[4]: 'to' is before 'from'"
 
 
 def test_an_impossible_date_is_refused(tmp_path: Path) -> None:
@@ -298,3 +309,118 @@ def test_a_library_refuses_national_regimes_covering_the_same_dates(tmp_path: Pa
 def test_a_missing_rule_set_directory_is_reported(tmp_path: Path) -> None:
     with pytest.raises(RuleSetError, match="does not exist"):
         regulations.available_rule_sets(tmp_path / "nowhere")
+
+
+# --- procedures, periods, direct award and the Act's working day ------------------------------
+
+
+def test_the_act_refuses_a_narrowed_set_of_regions(tmp_path: Path) -> None:
+    message = problem(
+        tmp_path, "procurement-act-2023", lambda d: d["working_days"].update(regions=["ENG"])
+    )
+    assert message == (
+        "working_days.regions: Procurement Act 2023 counts a bank holiday in any part of the "
+        "United Kingdom, so the regions must be ENG, NIR, SCT, WLS and cannot be narrowed"
+    )
+
+
+def test_the_act_accepts_its_regions_in_any_order(tmp_path: Path) -> None:
+    data = shipped("procurement-act-2023")
+    data["working_days"]["regions"] = ["WLS", "SCT", "NIR", "ENG"]
+    write(tmp_path, "procurement-act-2023", data)
+    assert isinstance(load_rule_set("procurement-act-2023", tmp_path), NationalRegime)
+
+
+def test_a_council_may_narrow_the_regions_of_a_regime_the_act_does_not_fix(tmp_path: Path) -> None:
+    data = shipped("pcr-2015")
+    data["working_days"]["regions"] = ["ENG", "WLS"]
+    write(tmp_path, "pcr-2015", data)
+    regime = load_rule_set("pcr-2015", tmp_path)
+    assert isinstance(regime, NationalRegime)
+    assert regime.regions == ("ENG", "WLS")
+
+
+def test_the_act_offers_both_procedures_and_a_participation_period() -> None:
+    regime = load_rule_set("procurement-act-2023", SHIPPED)
+    assert isinstance(regime, NationalRegime)
+    assert regime.procedures == ("open", "competitive-flexible")
+    assert {case.code: case.days for case in regime.participation_cases} == {
+        "state-of-urgency": 10,
+        "standard": 25,
+    }
+    assert regime.light_touch_min_participation_days is None
+    assert regime.regulated_below_threshold == {
+        "sub-central": Decimal("30000.00"),
+        "central": Decimal("12000.00"),
+    }
+    assert regime.direct_award is not None
+    assert regime.direct_award.justifications["extreme-urgency"].standstill is False
+    assert regime.direct_award.justifications["user-choice"].light_touch_only is True
+
+
+def test_pcr_2015_holds_net_thresholds_before_2022() -> None:
+    regime = load_rule_set("pcr-2015", SHIPPED)
+    assert isinstance(regime, NationalRegime)
+    assert regime.thresholds[0].start.isoformat() == "2015-02-26"
+    assert regime.value_basis_on(date(2021, 12, 31)) == "net"
+    assert regime.value_basis_on(date(2022, 1, 1)) == "gross"
+    assert regime.direct_award is None
+    assert regime.procedures == ("open",)
+
+
+def test_a_competitive_flexible_procedure_needs_a_participation_period(tmp_path: Path) -> None:
+    message = problem(tmp_path, "procurement-act-2023", lambda d: d.pop("min_participation_days"))
+    assert message.startswith("min_participation_days: needed when 'competitive-flexible'")
+
+
+def test_a_prior_notice_case_needs_its_window(tmp_path: Path) -> None:
+    message = problem(
+        tmp_path,
+        "procurement-act-2023",
+        lambda d: d["min_tendering_days"]["options"][0].pop("notice_window"),
+    )
+    assert message.startswith("min_tendering_days.options[0]: a 'prior-notice' case needs")
+
+
+def test_period_cases_need_one_that_applies_otherwise(tmp_path: Path) -> None:
+    message = problem(
+        tmp_path, "procurement-act-2023", lambda d: d["min_tendering_days"]["options"].pop()
+    )
+    assert message == "min_tendering_days.options: one case must apply 'otherwise'"
+
+
+def test_an_unknown_period_condition_is_refused(tmp_path: Path) -> None:
+    message = problem(
+        tmp_path,
+        "procurement-act-2023",
+        lambda d: d["min_tendering_days"]["options"][1].update(when="by-post"),
+    )
+    assert message.startswith("min_tendering_days.options[1].when: 'by-post' is not one of")
+
+
+def test_a_direct_award_justification_may_appear_only_once(tmp_path: Path) -> None:
+    def repeat(data: dict[str, Any]) -> None:
+        grounds = data["direct_award"]["justifications"]
+        grounds.append(dict(grounds[0]))
+
+    message = problem(tmp_path, "procurement-act-2023", repeat)
+    assert message == "direct_award.justifications: each code may appear only once"
+
+
+def test_dated_notice_limits_must_ascend(tmp_path: Path) -> None:
+    def reverse(data: dict[str, Any]) -> None:
+        data["notices"]["below_threshold"][0]["min_value"].reverse()
+
+    message = problem(tmp_path, "pcr-2015", reverse)
+    assert message == "notices.below_threshold[0].min_value[1]: dates must ascend"
+
+
+def test_a_ground_may_drop_only_notices_the_direct_award_route_has(tmp_path: Path) -> None:
+    def drop(data: dict[str, Any]) -> None:
+        data["direct_award"]["justifications"][0]["without_notices"] = ["tender notice"]
+
+    message = problem(tmp_path, "procurement-act-2023", drop)
+    assert message == (
+        "direct_award.justifications[0].without_notices: 'tender notice' is not one of the "
+        "direct award notices"
+    )

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 
 from tenderflow.domain import rule_sets
-from tenderflow.domain.regulations import RuleLibrary, RuleSetError
+from tenderflow.domain.regulations import RouteInputError, RuleLibrary, RuleSetError
 from tenderflow.domain.standstill import ExcludedDay, StandstillPeriod, standstill_period
 
 PA = "procurement-act-2023"
@@ -191,3 +191,37 @@ def test_standing_orders_are_not_a_regime_with_a_standstill(library: RuleLibrary
 def test_an_unknown_regime_is_refused(library: RuleLibrary) -> None:
     with pytest.raises(RuleSetError, match="unknown rule set 'eu-2014'"):
         standstill_period("eu-2014", date(2026, 10, 8), library)
+
+
+# --- PCR 2015: 15 days when the award decision is not sent electronically --------------------
+
+NOT_ELECTRONIC = "not-sent-electronically"
+
+
+def test_a_pcr_decision_not_sent_electronically_gives_fifteen_days(library: RuleLibrary) -> None:
+    # Sent Wed 7 Oct 2026: days 1-15 are 8-22 Oct; Thu 22 Oct is a working day.
+    period = standstill_period(PCR, date(2026, 10, 7), library, case=NOT_ELECTRONIC)
+    assert (period.days, period.last_day) == (15, date(2026, 10, 22))
+    assert period.earliest_contract_date == date(2026, 10, 23)
+    assert standstill_period(PCR, date(2026, 10, 7), library).last_day == date(2026, 10, 19)
+
+
+def test_fifteen_days_ending_on_a_saturday_run_to_monday(library: RuleLibrary) -> None:
+    period = standstill_period(PCR, date(2026, 10, 9), library, case=NOT_ELECTRONIC)
+    assert period.last_day == date(2026, 10, 26)
+    assert excluded(period) == [("2026-10-24", "Saturday"), ("2026-10-25", "Sunday")]
+
+
+def test_fifteen_days_ending_on_christmas_day_run_past_the_bank_holidays(
+    library: RuleLibrary,
+) -> None:
+    # Sent Thu 10 Dec 2026: the fifteenth day is Fri 25 Dec.
+    period = standstill_period(PCR, date(2026, 12, 10), library, case=NOT_ELECTRONIC)
+    assert period.last_day == date(2026, 12, 29)
+
+
+def test_the_act_has_no_longer_standstill_for_a_decision_not_sent_electronically(
+    library: RuleLibrary,
+) -> None:
+    with pytest.raises(RouteInputError, match="has no standstill for the case"):
+        standstill_period(PA, date(2026, 10, 7), library, case=NOT_ELECTRONIC)

@@ -181,3 +181,65 @@ def test_the_chart_puts_planned_and_actual_bars_on_one_axis() -> None:
     assert rows[0].late and not rows[0].in_progress
     assert rows[1].actual == tt.ChartBar(75.0, 25.0)
     assert rows[1].in_progress and rows[1].label == "Invitation to tender"
+
+
+def test_a_direct_award_has_no_competition_stages_and_keeps_its_standstill() -> None:
+    def stages(ground: str) -> tuple[str, ...]:
+        decision = decide_route(
+            RouteRequest(Decimal("900000"), date(2026, 6, 1), direct_award=ground),
+            "cambridgeshire-2008",
+        ).to_dict()
+        return stages_for(decision["route"], decision)
+
+    assert stages("single-supplier-technical") == ("planning", "standstill", "award", "contract")
+    assert stages("extreme-urgency") == ("planning", "award", "contract")
+
+
+def flexible_rules(**facts: object) -> tt.Rules:
+    decision = decide_route(
+        RouteRequest(
+            value=Decimal("900000"),
+            start_date=date(2026, 6, 1),
+            procedure="competitive-flexible",
+            **facts,  # type: ignore[arg-type]
+        ),
+        "cambridgeshire-2008",
+    ).to_dict()
+    return tt.rules_from(
+        decision["route"],
+        decision,
+        stages_for(decision["route"], decision),
+        DURATIONS,
+        "Procurement Act 2023",
+        term_years=3,
+    )
+
+
+def test_a_competitive_flexible_procedure_plans_the_25_day_participation_period() -> None:
+    planned = by_stage(tt.propose(flexible_rules(), date(2026, 6, 1)))
+    assert planned["eoi"].days == 25  # longer than the council's 21 days
+    assert planned["itt"].days == 25
+
+
+def test_the_open_procedure_keeps_the_councils_eoi_length() -> None:
+    assert by_stage(tt.propose(rules_for("900000"), date(2026, 6, 1)))["eoi"].days == 21
+
+
+def test_a_participation_period_shorter_than_the_minimum_is_refused() -> None:
+    rules = flexible_rules()
+    planned = tt.propose(rules, date(2026, 6, 1))
+    eoi = by_stage(planned)["eoi"]
+    with pytest.raises(tt.TimetableError) as refused:
+        tt.replan(rules, planned, "eoi", eoi.start, eoi.start + timedelta(days=24))
+    assert refused.value.errors["end"].startswith(
+        "The participation period would be 24 days, shorter than the minimum of 25 days"
+    )
+    moved = tt.replan(rules, planned, "eoi", eoi.start, eoi.start + timedelta(days=25))
+    assert by_stage(moved)["eoi"].days == 25
+
+
+def test_the_tendering_case_sets_the_planned_itt() -> None:
+    urgent = by_stage(tt.propose(flexible_rules(urgency=True), date(2026, 6, 1)))
+    paper = by_stage(tt.propose(flexible_rules(paper_tenders=True), date(2026, 6, 1)))
+    assert (urgent["eoi"].days, urgent["itt"].days) == (21, 10)  # the council's 21 exceeds 10
+    assert paper["itt"].days == 30
