@@ -7,9 +7,10 @@ file reader can turn that into the row a spreadsheet user sees.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import numpy as np
@@ -80,7 +81,27 @@ def _frame(records: Sequence[Any], columns: list[str], numeric: str | None) -> p
             data["raw_" + column] = raw
             stripped = raw.map(lambda v: v.strip() if isinstance(v, str) else v)
             data[column] = pd.to_numeric(stripped, errors="coerce").astype(float)
+        if column == numeric:
+            # The float column serves the checks; results are worked out from the exact one.
+            data["exact_" + column] = pd.Series([_exact(v) for v in values], dtype=object)
     return pd.DataFrame(data, columns=[*columns, *(k for k in data if k not in columns)])
+
+
+def _exact(value: Any) -> Decimal | None:
+    """Return a score exactly as given (a float by its shortest decimal), or None if no number."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, float):
+        return Decimal(repr(value)) if math.isfinite(value) else None
+    if isinstance(value, str):
+        value = value.strip()
+    if not isinstance(value, Decimal | int | str):
+        return None
+    try:
+        number = Decimal(value)
+    except InvalidOperation:
+        return None
+    return number if number.is_finite() else None
 
 
 def _money(value: Any) -> Decimal | str:
@@ -102,7 +123,7 @@ def to_frames(
     consensus: Sequence[ConsensusScore] | None = None,
     pass_fail: Sequence[PassFailResult] | None = None,
 ) -> Inputs:
-    """Put the records into frames (scores as floats, text stripped)."""
+    """Put the records into frames (scores as floats for the checks and exactly, text stripped)."""
     price_frame = pd.DataFrame(
         {
             "bidder": [str(p.bidder).strip() for p in prices],
