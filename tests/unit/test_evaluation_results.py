@@ -437,9 +437,10 @@ def test_figures_are_rounded_once_where_published() -> None:
         D("40.33"),
     )
     assert ashwell.sections == {"Quality": D("41.00")}
-    assert "the published parts can differ from the published total by 0.01" in (
-        thirds().rounding_rule
-    )
+    assert (
+        "the published quality and price scores can add up to 0.01 more or less than the "
+        "published total"
+    ) in thirds().rounding_rule
 
 
 # --- moderation flags -------------------------------------------------------------------------

@@ -244,8 +244,10 @@ class EvaluationModel:
         return (
             "Scores are worked out exactly and each published figure is rounded once, to two "
             "decimal places with halves rounded up. The total is the exact quality score plus "
-            "the exact price score, rounded once; each part is rounded on its own, so the "
-            "published parts can differ from the published total by 0.01."
+            "the exact price score, rounded once. Each part is rounded on its own, so the "
+            "published quality and price scores can add up to 0.01 more or less than the "
+            "published total, and the criteria's weighted scores to a few hundredths more or "
+            "less than the quality score."
         )
 
     def warnings(self) -> list[str]:
