@@ -563,3 +563,14 @@ def test_the_benchmark_script_runs_and_prints_its_figures() -> None:
     lines = completed.stdout.splitlines()
     assert lines[0] == "Evaluation results: 60 criteria, 10 evaluators, best of 1"
     assert [line.split()[:2] for line in lines[2:]] == [["2", "1200"], ["3", "1800"]]
+
+
+def test_a_score_just_above_the_scale_is_off_it_even_where_a_float_would_round_it_to_the_top() -> (
+    None
+):
+    scores = [*panel()[:-1], EvaluatorScore(C, "Q2", "E2", "5.00000000000000001", "c")]
+    with pytest.raises(EvaluationInputError) as raised:
+        run(scores=scores)
+    assert raised.value.problems == [
+        "scores record 12: score 5.00000000000000001 is off the scale 0 to 5"
+    ]

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from tenderflow.domain.evaluation.model import EvaluationModel
+from tenderflow.domain.evaluation.model import EvaluationModel, plain
 from tenderflow.domain.evaluation.records import (
     BidPrice,
     ConsensusScore,
@@ -153,10 +153,6 @@ def _quoted(value: Any) -> str:
     return repr(value.strip()) if isinstance(value, str) else repr(value)
 
 
-def _number(value: float) -> str:
-    return f"{value:.2f}".rstrip("0").rstrip(".")
-
-
 def _names(
     kind: str,
     frame: pd.DataFrame,
@@ -204,10 +200,13 @@ def _scored(
         found += _problems(kind, not_number, lambda i: f"score {_quoted(raw[i])} is not a number")
     else:
         found += _problems(kind, score.isna(), "score is missing")
-    off = score.notna() & ((score < scale.min) | (score > scale.max))
-    values = score.to_numpy()
+    # Held to the scale exactly: 5.0000001 is off a 0-5 scale even though it is 5.0 as a float.
+    exact = frame["exact_score"].tolist()
+    off = score.notna().to_numpy() & np.array(
+        [v is not None and not scale.min <= v <= scale.max for v in exact], dtype=bool
+    )
     found += _problems(
-        kind, off, lambda i: f"score {_number(values[i])} is off the scale {scale.label}"
+        kind, off, lambda i: f"score {plain(exact[i])} is off the scale {scale.label}"
     )
     note = "comment" if kind == "scores" else "rationale"
     found += _problems(kind, frame[note] == "", f"{note} is missing")
