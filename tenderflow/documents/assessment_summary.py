@@ -197,21 +197,27 @@ def _winner_blocks(
             row += (theirs[c.code].rationale if c.code in theirs else DASH,)
         rows.append(row)
     per_point = data.method.per_quality_point
-    price_row: tuple[str, ...] = (
-        ("Price", format_percent(data.method.price_weight))
-        + (format_total(own.price_score), format_total(winner.price_score))
-        if not per_point
-        else ("Quality score", "") + (format_total(own.quality), format_total(winner.quality))
-    )
-    total_row: tuple[str, ...] = (
-        ("Total", "100%", format_total(own.total), format_total(winner.total))
-        if not per_point
+    # The last two rows: price and total, or under price per quality point (where price earns
+    # no points) the quality score and the price per quality point that bids are ranked on.
+    second_last: tuple[str, ...] = (
+        ("Quality score", "", format_total(own.quality), format_total(winner.quality))
+        if per_point
         else (
+            "Price",
+            format_percent(data.method.price_weight),
+            format_total(own.price_score),
+            format_total(winner.price_score),
+        )
+    )
+    last: tuple[str, ...] = (
+        (
             "Price per quality point",
             DASH,
             format_per_point(own.price_per_quality_point),
             format_per_point(winner.price_per_quality_point),
         )
+        if per_point
+        else ("Total", "100%", format_total(own.total), format_total(winner.total))
     )
     columns: tuple[str, ...] = (
         "Criterion",
@@ -221,11 +227,11 @@ def _winner_blocks(
     )
     widths: tuple[float, ...] = (4.0, 1.5, 2.6, 2.8)
     if with_reasons:
-        price_row += ("" if per_point else "Scored by the price formula.",)
-        total_row += ("",)
+        second_last += ("" if per_point else "Scored by the price formula.",)
+        last += ("",)
         columns += ("Reasons for the winning tender's score",)
         widths += (6.0,)
-    rows += [price_row, total_row]
+    rows += [second_last, last]
     compared = (
         f"The most advantageous tender, from {winner.bidder}, cost "
         f"{format_per_point(winner.price_per_quality_point)} per quality point; your tender cost "
