@@ -163,8 +163,8 @@ def _summary(data: EvaluationReportInput, number: str) -> NumberedSection:
 def _first_place(data: EvaluationReportInput, winner: BidderResult) -> str:
     if data.method.per_quality_point:
         return (
-            f"{winner.bidder} ranked first at {format_per_point(winner.price_per_quality_point)} per "
-            f"quality point (quality {format_total(winner.quality)} of "
+            f"{winner.bidder} ranked first at "
+            f"{format_per_point(winner.price_per_quality_point)} per quality point (quality {format_total(winner.quality)} of "
             f"{format_score(quality_weight(data))}) at a whole-life price of "
             f"{format_gbp(winner.price)}."
         )

@@ -570,10 +570,8 @@ def test_under_price_per_quality_point_the_ranking_shows_the_ratio_not_a_total()
     prices = table_titled(report, "Prices and price scores")
     assert prices.columns[4] == "Price per quality point"
     assert "Price was not scored in points" in plain_text(report)
-    assert (
-        f"{first.bidder} ranked first at {format_gbp(first.price_per_quality_point or Decimal(0))} per quality point"
-        in plain_text(report)
-    )
+    ratio = format_gbp(first.price_per_quality_point or Decimal(0))
+    assert f"{first.bidder} ranked first at {ratio} per quality point" in plain_text(report)
     # The totals chart is left out: under this method the total is only the quality score.
     assert "Total score out of 100" not in plain_text(report)
 

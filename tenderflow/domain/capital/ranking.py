@@ -7,8 +7,9 @@ or two).
 
 Ranking, on the published figures: the higher total first; equal totals are separated by the
 matrix's tie-break criteria (by default Strategic Relevance, then Evidence of Need, weighted
-scores, higher first), then by scheme name (A to Z, ignoring case). Every ranked scheme has its own rank. A scheme that fails a
-gateway is not scored or ranked; it is listed after the ranked schemes.
+scores, higher first), then by scheme name (A to Z, ignoring case). Every ranked scheme has
+its own rank. A scheme that fails a gateway is not scored or ranked; it is listed after the
+ranked schemes.
 
 The cut line: schemes are funded in rank order. Revenue per year is added up in that order; a
 scheme is within the budget while the running total stays within it. The first scheme that

@@ -3,8 +3,9 @@
 Each SP team scorer records a pass or fail for every gateway that applies and, when all pass,
 a score for every criterion. A criterion's final score is the agreed score where one was
 recorded, otherwise the scorers' mean, kept exact (three scorers giving 3, 3 and 4 have a mean
-of 10/3, not 3.33); a gateway's result is the agreed one, otherwise the scorers' shared answer. Scores ``spread_flag`` or more points apart, and gateways the scorers
-answered differently, are flagged until a score or result is agreed.
+of 10/3, not 3.33); a gateway's result is the agreed one, otherwise the scorers' shared
+answer. Scores ``spread_flag`` or more points apart, and gateways the scorers answered
+differently, are flagged until a score or result is agreed.
 """
 
 from __future__ import annotations
