@@ -276,3 +276,7 @@ def test_three_scorers_giving_3_3_and_4_put_66_67_on_the_priority_list(
     sign_in_as(client, people["first"])
     page = client.get(f"/capital/schemes/{foyer.id}").get_data(as_text=True)
     assert "3.33" in page and "16.67" in page
+    sign_in_as(client, people["body"])
+    listed = client.get(f"/capital/rounds/{round_.id}/priority-list").get_data(as_text=True)
+    assert "66.67" in listed
+    assert "rounded once, to two decimal places with halves rounded up" in listed

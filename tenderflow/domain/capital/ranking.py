@@ -35,6 +35,11 @@ from tenderflow.domain.capital.scoring import FinalScores, weighted_scores
 from tenderflow.domain.exact import published
 from tenderflow.domain.money import format_amount, format_gbp
 
+ROUNDING_RULE = (
+    "each weighted score and each total is worked out exactly (a mean of several scorers "
+    "included) and rounded once, to two decimal places with halves rounded up; a total is the "
+    "exact sum rounded, so the weighted scores shown can add up to a penny or two more or less"
+)
 CUT_LINE_RULE = (
     "schemes are funded in rank order while their revenue per year, added up, stays within the "
     "budget; the first scheme that does not fit, and every scheme below it, is outside the budget"
@@ -174,8 +179,11 @@ class PriorityList:
 def tie_break_rule(matrix: CapitalMatrix) -> str:
     """Describe how equal totals are separated."""
     titles = [matrix.criterion(c).title for c in matrix.tie_break]
-    steps = [f"the higher {t} score" for t in titles] + ["scheme name, A to Z"]
-    return "higher total first; where totals are equal, " + ", then ".join(steps)
+    steps = [f"the higher {t} weighted score" for t in titles] + ["scheme name, A to Z"]
+    return (
+        "higher total, to two decimal places, first; where totals are equal, "
+        + ", then ".join(steps)
+    )
 
 
 def _order(matrix: CapitalMatrix, result: SchemeResult) -> tuple[Any, ...]:
