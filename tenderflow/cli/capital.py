@@ -14,7 +14,7 @@ from tenderflow.domain.capital import (
     load_matrix,
     rank_schemes,
 )
-from tenderflow.domain.capital.ranking import CUT_LINE_RULE, json_text
+from tenderflow.domain.capital.ranking import CUT_LINE_RULE, ROUNDING_RULE, json_text
 from tenderflow.domain.capital.rows import check_rank_rows
 from tenderflow.domain.evaluation.rows import EvaluationFileError
 from tenderflow.domain.money import format_gbp, parse_money
@@ -86,7 +86,7 @@ def table(matrix: CapitalMatrix, ranked: PriorityList) -> str:
         if entry.result.failed_gateways:
             row += "  failed gateway: " + ", ".join(entry.result.failed_gateways)
         lines.append(row)
-    lines += ["", f"Ranking: {ranked.tie_break_rule}"]
+    lines += ["", f"Ranking: {ranked.tie_break_rule}", f"Rounding: {ROUNDING_RULE}"]
     if with_budget and ranked.budget is not None and ranked.headroom is not None:
         lines.append(
             f"Budget: {format_gbp(ranked.budget)} a year; {format_gbp(ranked.committed)} within it, "

@@ -18,13 +18,14 @@ from tenderflow.domain.evaluation import (
     model_path,
 )
 from tenderflow.domain.evaluation.rows import EvaluationFileError
-from tenderflow.domain.evaluation.scoring import score_text
 from tenderflow.domain.evaluation.value_for_money import (
     CostingModelError,
     Finding,
     load_costing_model,
     value_for_money_checks,
 )
+from tenderflow.domain.exact import score_text
+from tenderflow.domain.money import format_gbp
 from tenderflow.evaluation_files import read_evaluation_files
 
 
@@ -107,15 +108,26 @@ def summary(model: EvaluationModel, result: EvaluationResult, findings: list[Fin
     if result.provisional:
         lines.append("PROVISIONAL: evaluators' means, before moderation")
     width = max([len("Bidder")] + [len(b.bidder) for b in result.bidders])
-    lines += ["", f"{'Rank':<5} {'Bidder':<{width}} {'Total':>7} {'Quality':>8} {'Price':>7}"]
+    head = f"{'Rank':<5} {'Bidder':<{width}} {'Total':>7} {'Quality':>8} {'Price':>7}"
+    if result.per_quality_point:
+        head += f" {'Price per point':>15}"
+    lines += ["", head]
     for bid in result.bidders:
         rank = "-" if bid.rank is None else str(bid.rank)
-        row = f"{rank:<5} {bid.bidder:<{width}} {bid.total:>7.2f} {bid.quality:>8.2f} {bid.price_score:>7.2f}"
+        row = f"{rank:<5} {bid.bidder:<{width}} {bid.total:>7} {bid.quality:>8} {bid.price_score:>7}"
+        if result.per_quality_point:
+            ratio = bid.price_per_quality_point
+            row += f" {'-' if ratio is None else format_gbp(ratio):>15}"
         if bid.disqualified:
             row += "  disqualified: " + "; ".join(bid.reasons)
         lines.append(row)
-    lines += ["", f"Winner: {result.winner or 'none'}", f"Ranking: {result.tie_break_rule}"]
-    spread = score_text(float(model.moderation.spread_flag))
+    lines += [
+        "",
+        f"Winner: {result.winner or 'none'}",
+        f"Ranking: {result.tie_break_rule}",
+        f"Rounding: {result.rounding_rule}",
+    ]
+    spread = score_text(model.moderation.spread_flag)
     if result.flags:
         lines.append(f"Flagged for moderation (evaluators {spread} or more apart):")
         lines += [

@@ -17,9 +17,11 @@ from tenderflow.documents.content import (
     Table,
     Title,
 )
+from tenderflow.documents.evaluation_report import method_blocks
 from tenderflow.documents.formatting import (
     DASH,
     format_date,
+    format_per_point,
     format_percent,
     format_score,
     format_total,
@@ -63,7 +65,7 @@ def build_assessment_summary(data: AssessmentSummaryInput, bidder: str) -> Docum
             f"{data.criteria_published_in}."
         ),
         _scale_table(data),
-        Paragraph.of(Run("Price. ", bold=True), Run(data.method.price_formula)),
+        *method_blocks(data.method),
         Heading("The assessment of your tender", 1),
         _own_table(data, own),
     ]
@@ -146,16 +148,28 @@ def _own_table(data: AssessmentSummaryInput, own: BidderResult) -> Table:
         )
         for c in data.method.criteria
     ]
-    rows.append(
-        (
-            "Price",
-            format_percent(data.method.price_weight),
-            DASH,
-            format_total(own.price_score),
-            "Scored by the price formula above.",
+    if data.method.per_quality_point:
+        rows.append(("Quality score", "", "", format_total(own.quality), ""))
+        rows.append(
+            (
+                "Price per quality point",
+                DASH,
+                DASH,
+                format_per_point(own.price_per_quality_point),
+                "Your price divided by your quality score; tenders are ranked on it, lowest first.",
+            )
         )
-    )
-    rows.append(("Total", "100%", "", format_total(own.total), ""))
+    else:
+        rows.append(
+            (
+                "Price",
+                format_percent(data.method.price_weight),
+                DASH,
+                format_total(own.price_score),
+                "Scored by the price formula above.",
+            )
+        )
+        rows.append(("Total", "100%", "", format_total(own.total), ""))
     return Table(
         columns=("Criterion", "Weight", "Your score", "Weighted score", "Reasons for the score"),
         rows=tuple(rows),
@@ -182,17 +196,28 @@ def _winner_blocks(
         if with_reasons:
             row += (theirs[c.code].rationale if c.code in theirs else DASH,)
         rows.append(row)
-    price_row: tuple[str, ...] = (
-        "Price",
-        format_percent(data.method.price_weight),
-        format_total(own.price_score),
-        format_total(winner.price_score),
+    per_point = data.method.per_quality_point
+    # The last two rows: price and total, or under price per quality point (where price earns
+    # no points) the quality score and the price per quality point that bids are ranked on.
+    second_last: tuple[str, ...] = (
+        ("Quality score", "", format_total(own.quality), format_total(winner.quality))
+        if per_point
+        else (
+            "Price",
+            format_percent(data.method.price_weight),
+            format_total(own.price_score),
+            format_total(winner.price_score),
+        )
     )
-    total_row: tuple[str, ...] = (
-        "Total",
-        "100%",
-        format_total(own.total),
-        format_total(winner.total),
+    last: tuple[str, ...] = (
+        (
+            "Price per quality point",
+            DASH,
+            format_per_point(own.price_per_quality_point),
+            format_per_point(winner.price_per_quality_point),
+        )
+        if per_point
+        else ("Total", "100%", format_total(own.total), format_total(winner.total))
     )
     columns: tuple[str, ...] = (
         "Criterion",
@@ -202,16 +227,21 @@ def _winner_blocks(
     )
     widths: tuple[float, ...] = (4.0, 1.5, 2.6, 2.8)
     if with_reasons:
-        price_row += ("Scored by the price formula.",)
-        total_row += ("",)
+        second_last += ("" if per_point else "Scored by the price formula.",)
+        last += ("",)
         columns += ("Reasons for the winning tender's score",)
         widths += (6.0,)
-    rows += [price_row, total_row]
+    rows += [second_last, last]
+    compared = (
+        f"The most advantageous tender, from {winner.bidder}, cost "
+        f"{format_per_point(winner.price_per_quality_point)} per quality point; your tender cost "
+        f"{format_per_point(own.price_per_quality_point)}."
+        if per_point
+        else f"The most advantageous tender, from {winner.bidder}, scored "
+        f"{format_total(winner.total)} out of 100; your tender scored {format_total(own.total)}."
+    )
     return [
-        Paragraph.of(
-            f"The most advantageous tender, from {winner.bidder}, scored {format_total(winner.total)} "
-            f"out of 100; your tender scored {format_total(own.total)}."
-        ),
+        Paragraph.of(compared),
         Table(
             columns=columns,
             rows=tuple(rows),

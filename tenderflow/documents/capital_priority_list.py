@@ -89,6 +89,7 @@ class PriorityListInput:
     by: str
     contact: Person
     spread_flag: int = 2
+    rounding_rule: str = ""  # how weighted scores and totals are rounded
 
     @property
     def ranked(self) -> tuple[PriorityScheme, ...]:
@@ -174,6 +175,7 @@ def _matrix_section(data: PriorityListInput) -> ReportSection:
             f"scorers differed by {data.spread_flag} points or more, they agreed a score.",
             criteria,
             f"Ranking: {data.tie_break_rule}.",
+            *([f"Rounding: {data.rounding_rule}."] if data.rounding_rule else []),
             f"Cut line: {data.cut_line_rule}.",
         ),
     )

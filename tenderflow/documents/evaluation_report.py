@@ -36,11 +36,12 @@ from tenderflow.documents.formatting import (
     DASH,
     format_date,
     format_gbp,
+    format_per_point,
     format_percent,
     format_score,
     format_total,
 )
-from tenderflow.documents.inputs import EvaluationReportInput
+from tenderflow.documents.inputs import BidderResult, EvaluationMethod, EvaluationReportInput
 from tenderflow.documents.prose import number_sections, plural
 
 KIND = "tender-evaluation-report"
@@ -146,11 +147,7 @@ def _summary(data: EvaluationReportInput, number: str) -> NumberedSection:
             f"({format_percent(quality_weight(data))} quality, "
             f"{format_percent(data.method.price_weight)} price)."
         ),
-        Paragraph.of(
-            f"{winner.bidder} ranked first with {format_total(winner.total)} out of 100 "
-            f"(quality {format_total(winner.quality)}, price {format_total(winner.price_score)}) "
-            f"at a whole-life price of {format_gbp(winner.price)}."
-        ),
+        Paragraph.of(_first_place(data, winner)),
         Paragraph.of(
             f"{plural(len(flagged), 'score')} showed a spread between evaluators of "
             f"{format_score(data.method.spread_threshold)} points or more; each was resolved "
@@ -161,6 +158,31 @@ def _summary(data: EvaluationReportInput, number: str) -> NumberedSection:
         Paragraph.of(Run("Recommendation: ", bold=True), Run(data.recommendation, bold=True)),
     ]
     return NumberedSection(number, "Summary and recommendation", tuple(blocks))
+
+
+def _first_place(data: EvaluationReportInput, winner: BidderResult) -> str:
+    if data.method.per_quality_point:
+        return (
+            f"{winner.bidder} ranked first at "
+            f"{format_per_point(winner.price_per_quality_point)} per quality point (quality {format_total(winner.quality)} of "
+            f"{format_score(quality_weight(data))}) at a whole-life price of "
+            f"{format_gbp(winner.price)}."
+        )
+    return (
+        f"{winner.bidder} ranked first with {format_total(winner.total)} out of 100 "
+        f"(quality {format_total(winner.quality)}, price {format_total(winner.price_score)}) "
+        f"at a whole-life price of {format_gbp(winner.price)}."
+    )
+
+
+def method_blocks(method: EvaluationMethod) -> list[Block]:
+    """Return how bids are ranked and how published figures are rounded, as paragraphs."""
+    blocks: list[Block] = [Paragraph.of(Run("Price. ", bold=True), Run(method.price_formula))]
+    if method.ranking_rule:
+        blocks.append(Paragraph.of(Run("Ranking. ", bold=True), Run(method.ranking_rule)))
+    if method.rounding_rule:
+        blocks.append(Paragraph.of(Run("Rounding. ", bold=True), Run(method.rounding_rule)))
+    return blocks
 
 
 def _method(data: EvaluationReportInput, number: str) -> NumberedSection:
@@ -193,7 +215,7 @@ def _method(data: EvaluationReportInput, number: str) -> NumberedSection:
             widths=(1.2, 2.6, 12.0),
             numeric_columns=frozenset({0}),
         ),
-        Paragraph.of(Run("Price. ", bold=True), Run(method.price_formula)),
+        *method_blocks(method),
     ]
     if method.minimum_quality is not None:
         blocks.append(

@@ -11,6 +11,7 @@ from tenderflow.documents.content import Block, Bullets, Chart, NumberedSection,
 from tenderflow.documents.formatting import (
     DASH,
     format_gbp,
+    format_per_point,
     format_percent,
     format_score,
     format_total,
@@ -179,6 +180,7 @@ def price_section(data: EvaluationReportInput, number: str) -> NumberedSection:
     """Prices, price scores, abnormally low prices and the value-for-money checks."""
     prices = sorted(data.prices, key=lambda p: p.whole_life_price)
     lowest = prices[0].whole_life_price if prices else Decimal(0)
+    per_point = data.method.per_quality_point
     rows = []
     for price in prices:
         above = (price.whole_life_price - lowest) / lowest * 100 if lowest else Decimal(0)
@@ -188,22 +190,26 @@ def price_section(data: EvaluationReportInput, number: str) -> NumberedSection:
                 format_gbp(price.whole_life_price),
                 format_gbp(price.annual_price),
                 "Lowest" if price.whole_life_price == lowest else f"+{above:.1f}%",
-                format_total(price.price_score),
+                format_per_point(price.price_per_quality_point)
+                if per_point
+                else format_total(price.price_score),
                 "Yes: investigated" if price.abnormally_low else "No",
             )
         )
+    scored = (
+        "Price was not scored in points: "
+        if per_point
+        else f"Price was scored out of {format_score(data.method.price_weight)} points. "
+    )
     blocks: list[Block] = [
-        Paragraph.of(
-            f"Price was scored out of {format_score(data.method.price_weight)} points. "
-            + data.method.price_formula
-        ),
+        Paragraph.of(scored + data.method.price_formula),
         Table(
             columns=(
                 "Bidder",
                 "Whole-life price",
                 "Annual price",
                 "Above lowest",
-                "Price score",
+                "Price per quality point" if per_point else "Price score",
                 "Abnormally low",
             ),
             rows=tuple(rows),
@@ -245,13 +251,14 @@ def ranking_section(data: EvaluationReportInput, number: str, draw: bool) -> Num
     results = ranked(data)
     quality = format_score(quality_weight(data))
     price = format_score(data.method.price_weight)
+    per_point = data.method.per_quality_point
     rows = tuple(
         (
             str(r.rank) if r.rank is not None else DASH,
             r.bidder,
             format_total(r.quality),
-            format_total(r.price_score),
-            format_total(r.total),
+            format_gbp(r.price) if per_point else format_total(r.price_score),
+            format_per_point(r.price_per_quality_point) if per_point else format_total(r.total),
             f"Disqualified: {r.reason}" if r.disqualified else r.reason,
         )
         for r in results
@@ -263,8 +270,8 @@ def ranking_section(data: EvaluationReportInput, number: str, draw: bool) -> Num
                 "Rank",
                 "Bidder",
                 f"Quality (of {quality})",
-                f"Price (of {price})",
-                "Total (of 100)",
+                "Whole-life price" if per_point else f"Price (of {price})",
+                "Price per quality point" if per_point else "Total (of 100)",
                 "Note",
             ),
             rows=rows,
@@ -274,8 +281,12 @@ def ranking_section(data: EvaluationReportInput, number: str, draw: bool) -> Num
             emphasis_rows=frozenset(recommended),
         )
     ]
+    if data.method.ranking_rule:
+        blocks.insert(0, Paragraph.of(data.method.ranking_rule))
     if draw:
-        blocks += [total_scores_chart(data), quality_price_chart(data)]
+        # Under price per quality point the total is only the quality score: no totals chart.
+        blocks += [] if per_point else [total_scores_chart(data)]
+        blocks.append(quality_price_chart(data))
     return NumberedSection(number, "Ranking", tuple(blocks))
 
 

@@ -12,6 +12,7 @@ __all__ = [
     "format_datetime",
     "format_gbp",
     "format_percent",
+    "format_per_point",
     "format_score",
     "format_total",
     "ordinal",
@@ -48,6 +49,11 @@ def format_total(value: Decimal | None) -> str:
     if value is None:
         return DASH
     return f"{Decimal(value).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):.2f}"
+
+
+def format_per_point(value: Decimal | None) -> str:
+    """Format a price per quality point in pounds: "£1,312.50"; a dash when there is none."""
+    return DASH if value is None else format_gbp(value)
 
 
 def format_percent(value: Decimal | int) -> str:

@@ -200,6 +200,11 @@ class EvaluationMethod:
     minimum_quality: Decimal | None = None
     spread_threshold: Decimal = Decimal(2)  # evaluator spreads at or above this are flagged
     notes: tuple[str, ...] = ()
+    ranking_rule: str = ""  # how bids are ranked and ties broken, as the model states it
+    rounding_rule: str = ""  # how published figures are rounded and relate to the total
+    # Ranked on price per quality point (price / quality score), lowest first: price earns
+    # no points, so the total is the quality score.
+    per_quality_point: bool = False
 
     @property
     def max_score(self) -> int:
@@ -258,6 +263,7 @@ class BidderResult:
     price: Decimal
     disqualified: bool = False
     reason: str = ""
+    price_per_quality_point: Decimal | None = None  # under a price-per-quality-point model
 
 
 @dataclass(frozen=True)
@@ -270,6 +276,7 @@ class PriceAnalysis:
     price_score: Decimal
     abnormally_low: bool = False
     investigation: str = ""
+    price_per_quality_point: Decimal | None = None  # under a price-per-quality-point model
 
 
 @dataclass(frozen=True)

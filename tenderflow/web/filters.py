@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from flask import Flask, current_app
@@ -12,6 +13,7 @@ from markupsafe import Markup
 
 from tenderflow import clock
 from tenderflow.domain import messages, vocabulary
+from tenderflow.domain.exact import published, score_text
 from tenderflow.web import navigation
 
 
@@ -20,6 +22,11 @@ def gbp(value: Decimal | None) -> str:
     if value is None:
         return ""
     return f"£{Decimal(value):,.2f}"
+
+
+def points(value: Decimal | Fraction | None) -> str:
+    """Format a weighted score or total as published: two decimals, halves up (75.08)."""
+    return "" if value is None else f"{published(value):f}"
 
 
 def long_date(value: date | datetime | None) -> str:
@@ -72,6 +79,8 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(long_date)
     app.add_template_filter(date_time)
     app.add_template_filter(percent)
+    app.add_template_filter(points)
+    app.add_template_filter(score_text, "score")
     app.add_template_filter(lambda c: vocabulary.label(vocabulary.STAGE_LABELS, c), "stage_label")
     app.add_template_filter(lambda c: vocabulary.label(vocabulary.ROUTE_LABELS, c), "route_label")
     app.add_template_filter(

@@ -255,3 +255,28 @@ def test_only_the_commissioning_body_records_decisions(
         )
         assert response.status_code == 403
     assert foyer.decision is None
+
+
+def test_three_scorers_giving_3_3_and_4_put_66_67_on_the_priority_list(
+    app: Any, client: FlaskClient, people: dict[str, Any], make_user: Callable[..., Any]
+) -> None:
+    round_ = a_round(people["admin"])
+    foyer = a_scheme(round_, people["fenland"], "Wisbech foyer")
+    accept(foyer, people["partnership"])
+    third = make_user(Role.SP_SCORER, name="Sam Scorer")
+    for scorer, value in ((people["first"], 3), (people["second"], 3), (third, 4)):
+        score(foyer, scorer, *[value] * 5)
+    close(round_)
+    priority.produce_priority_list(db.session, round_, clock.now())
+    db.session.commit()
+
+    view = priority.priority_list_view(db.session, round_)
+    # The mean is 10/3 on each criterion: 100 x (10/3) / 5 = 66.666..., rounded once.
+    assert [(r.name, r.total) for r in view.rows] == [("Wisbech foyer", Decimal("66.67"))]
+    sign_in_as(client, people["first"])
+    page = client.get(f"/capital/schemes/{foyer.id}").get_data(as_text=True)
+    assert "3.33" in page and "16.67" in page
+    sign_in_as(client, people["body"])
+    listed = client.get(f"/capital/rounds/{round_.id}/priority-list").get_data(as_text=True)
+    assert "66.67" in listed
+    assert "rounded once, to two decimal places with halves rounded up" in listed

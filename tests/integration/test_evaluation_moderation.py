@@ -9,7 +9,12 @@ from sqlalchemy import select
 from tenderflow import clock
 from tenderflow.domain.roles import Role
 from tenderflow.extensions import db
-from tenderflow.models import ConsensusScore, EvaluatorScore, ModerationQuery
+from tenderflow.models import (
+    ConsensusScore,
+    EvaluationModelVersion,
+    EvaluatorScore,
+    ModerationQuery,
+)
 from tenderflow.services.evaluation import scoring
 from tenderflow.services.gates import unmet_conditions
 from tests.integration.conftest import sign_in_as
@@ -150,6 +155,31 @@ def test_results_are_provisional_until_consensus_and_shown_to_the_right_people(
     assert "Highest-ranked bid" in client.get("/evaluations/EVAL-1/results").get_data(as_text=True)
     sign_in_as(client, evaluation.evaluators[0].user)
     assert client.get("/evaluations/EVAL-1/results").status_code == 200
+
+
+def test_the_results_page_states_the_rounding_and_ranks_on_price_per_quality_point(
+    client: Any, make_user: Any
+) -> None:
+    evaluation = _in_moderation(make_user)
+    sign_in_as(client, evaluation.moderator.user)
+    page = client.get("/evaluations/EVAL-1/results").get_data(as_text=True)
+    assert "each published figure is rounded once, to two decimal places" in page
+    assert "Price per quality point" not in page
+    version = db.session.scalars(
+        select(EvaluationModelVersion).order_by(EvaluationModelVersion.version.desc())
+    ).first()
+    assert version is not None
+    version.yaml_text = version.yaml_text.replace("relative-lowest", "price-per-quality-point")
+    db.session.commit()
+
+    page = client.get("/evaluations/EVAL-1/results").get_data(as_text=True)
+    # The evaluators' means give quality 40, 35 and 32.5: £90,000 / 40 = £2,250.00 a point,
+    # £100,000 / 35 = £2,857.14 and £120,000 / 32.5 = £3,692.31.
+    assert "ranked on their price per quality point" in page
+    assert "Ranking (lowest price per quality point first)" in page
+    positions = [page.index(f) for f in ("£2,250.00", "£2,857.14", "£3,692.31")]
+    assert positions == sorted(positions)
+    assert page.index("Harbour Light Housing Trust") < page.index("Riverside Care Co-operative")
 
 
 def test_gates_refuse_with_reasons_then_hold(client: Any, make_user: Any) -> None:

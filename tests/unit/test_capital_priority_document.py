@@ -207,3 +207,9 @@ def test_the_document_is_written_with_the_engines_writer() -> None:
     assert "The Commissioning Body is asked to note and agree:" in text
     assert len(docx.tables) == 4
     assert len(docx.inline_shapes) == 1
+
+
+def test_the_method_states_how_scores_are_rounded_when_the_list_gives_the_rule() -> None:
+    rule = "each weighted score and each total is rounded once"
+    assert f"Rounding: {rule}." in plain_text(build_priority_list(sample(rounding_rule=rule)))
+    assert "Rounding:" not in plain_text(build_priority_list(sample()))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 
@@ -14,6 +15,7 @@ from tenderflow.domain.capital import (
     final_scores,
     flags_for,
     rank_schemes,
+    result_from_final,
     scheme_result,
 )
 from tenderflow.domain.capital.ranking import CUT_LINE_RULE
@@ -239,3 +241,47 @@ def test_an_agreed_gateway_fail_fails_the_scheme() -> None:
         applicable=["revenue-funding"],
     )
     assert final.failed_gateways == ("revenue-funding",)
+
+
+# --- rounding once ------------------------------------------------------------------------
+
+
+def test_three_scorers_giving_3_3_and_4_on_every_criterion_total_66_67() -> None:
+    # The mean is 10/3 on every criterion, so the exact total is 100 x (10/3) / 5 = 66.666...
+    # Rounding the mean to 3.33, then each weighted score, then adding gave 66.60.
+    matrix = default_matrix()
+    sheets = [
+        ScoreSheet(scorer, {"revenue-funding": True}, scores(*[value] * 5))
+        for scorer, value in (("a", 3), ("b", 3), ("c", 4))
+    ]
+    final = final_scores(matrix, sheets)
+    assert final.scores["strategic-relevance"] == Fraction(10, 3)
+    scored = result_from_final(matrix, "1", "Foyer", final)
+    assert scored.total == Decimal("66.67")
+    assert scored.criteria == {
+        "strategic-relevance": Decimal("20.00"),
+        "evidence-of-need": Decimal("16.67"),
+        "added-value": Decimal("10.00"),
+        "deliverability": Decimal("13.33"),
+        "unique-factors": Decimal("6.67"),
+    }
+    entry = rank_schemes(matrix, [scored]).to_dict()["schemes"][0]
+    assert (entry["total"], entry["criteria"]["evidence-of-need"]) == (
+        Decimal("66.67"),
+        Decimal("16.67"),
+    )
+
+
+def test_the_total_is_the_exact_sum_rounded_once_not_the_sum_of_rounded_parts() -> None:
+    # Three scorers give 3, 3 and 4 on evidence of need (weight 25) and unique factors (10), and
+    # 3 on the rest: 18 + 16.666... + 9 + 12 + 6.666... = 62.333..., published 62.33, while
+    # the published parts 18.00 + 16.67 + 9.00 + 12.00 + 6.67 add up to 62.34.
+    matrix = default_matrix()
+    sheets = [
+        ScoreSheet(scorer, {}, scores(3, fourth, 3, 3, fourth))
+        for scorer, fourth in (("a", 3), ("b", 3), ("c", 4))
+    ]
+    scored = result_from_final(matrix, "1", "Refuge", final_scores(matrix, sheets))
+    assert scored.total == Decimal("62.33")
+    assert sum(scored.criteria.values()) == Decimal("62.34")
+

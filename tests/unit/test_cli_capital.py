@@ -127,6 +127,8 @@ def test_without_json_a_readable_table_is_printed(
     assert "1     St Ives refuge" in out
     assert "failed gateway: revenue-funding" in out
     assert "£12,000.00 left above the cut line" in out
+    assert "Ranking: higher total, to two decimal places, first; where totals are equal" in out
+    assert "Rounding: each weighted score and each total is worked out exactly" in out
 
 
 def test_bad_rows_exit_with_status_2_naming_the_file_and_each_row(

@@ -288,3 +288,130 @@ def test_the_installed_command_exits_with_status_2_on_a_bad_file(files: dict[str
         f"Error: {files['prices']}: row 2: price 'lots': Amount must be a number in pounds, "
         "like 75000 or 75,000.50\n"
     )
+
+
+# --- exact arithmetic and price per quality point ---------------------------------------------
+
+PER_POINT_MODEL = """\
+name: per-point
+sections:
+  - name: Quality
+    criteria:
+      - {id: Q1, title: Service model, weight: 60}
+price: {weight: 40, formula: price-per-quality-point}
+"""
+
+
+def write(path: Path, *lines: str) -> str:
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return str(path)
+
+
+def test_price_per_quality_point_ranks_on_the_ratio_and_adds_it_to_each_bid(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # Fenland: £63,000 for 48 points (£1,312.50 a point); Northgate: £80,000 for 60 points
+    # (£1,333.33 a point). Adding a price score made from the ratio to quality made Northgate
+    # win on 99.38 to 88.
+    arguments = [
+        "evaluate",
+        "--model",
+        write(tmp_path / "model.yaml", PER_POINT_MODEL),
+        "--scores",
+        write(
+            tmp_path / "scores.csv",
+            "bidder,criterion,evaluator,score,comment",
+            "Northgate Housing Trust,Q1,E1,5,Excellent",
+            "Fenland Support CIC,Q1,E1,4,Good",
+        ),
+        "--prices",
+        write(
+            tmp_path / "prices.csv",
+            "bidder,price",
+            "Northgate Housing Trust,80000",
+            "Fenland Support CIC,63000",
+        ),
+    ]
+    data = run_json(capsys, arguments)
+    assert data["winner"] == "Fenland Support CIC"
+    assert data["bidders"] == [
+        {
+            "bidder": "Fenland Support CIC",
+            "rank": 1,
+            "total": 48.0,
+            "quality": 48.0,
+            "price_score": 0.0,
+            "sections": {"Quality": 48.0},
+            "disqualified": False,
+            "reasons": [],
+            "price_per_quality_point": 1312.5,
+        },
+        {
+            "bidder": "Northgate Housing Trust",
+            "rank": 2,
+            "total": 60.0,
+            "quality": 60.0,
+            "price_score": 0.0,
+            "sections": {"Quality": 60.0},
+            "disqualified": False,
+            "reasons": [],
+            "price_per_quality_point": 1333.33,
+        },
+    ]
+    assert data["tie_break_rule"].startswith("Bids are ranked on their price per quality point")
+    assert any("the price weight plays no part" in warning for warning in data["warnings"])
+    assert main(arguments) == 0
+    table = capsys.readouterr().out
+    assert "1     Fenland Support CIC       48.00    48.00    0.00       £1,312.50" in table
+
+
+def test_a_total_of_exactly_75_075_is_published_as_75_08_and_wins_the_tie_on_quality(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # Three evaluators, no consensus: Northgate's means are 2/3 and 11/3, quality exactly 41,
+    # price 40 x 68,150 / 80,000 = 34.075, total 75.075. Fenland's means are 10/3, quality 40,
+    # price 40 x 68,150 / 77,700 = 35.08, total 75.08. Equal totals: the higher quality wins.
+    model = PER_POINT_MODEL.replace(
+        "      - {id: Q1, title: Service model, weight: 60}",
+        "      - {id: Q1, title: Service model, weight: 5}\n"
+        "      - {id: Q2, title: Staffing, weight: 55}",
+    ).replace("price-per-quality-point", "relative-lowest")
+    given = {
+        "Northgate Housing Trust": {"Q1": (0, 1, 1), "Q2": (3, 4, 4)},
+        "Fenland Support CIC": {"Q1": (3, 3, 4), "Q2": (3, 3, 4)},
+        "Ouse Valley Care": {"Q1": (1, 1, 1), "Q2": (1, 1, 1)},
+    }
+    rows = [
+        f"{bidder},{criterion},E{n},{value},Seen"
+        for bidder, by_criterion in given.items()
+        for criterion, values in by_criterion.items()
+        for n, value in enumerate(values, 1)
+    ]
+    data = run_json(
+        capsys,
+        [
+            "evaluate",
+            "--model",
+            write(tmp_path / "model.yaml", model),
+            "--scores",
+            write(tmp_path / "scores.csv", "bidder,criterion,evaluator,score,comment", *rows),
+            "--prices",
+            write(
+                tmp_path / "prices.csv",
+                "bidder,price",
+                "Northgate Housing Trust,80000",
+                "Fenland Support CIC,77700",
+                "Ouse Valley Care,68150",
+            ),
+        ],
+    )
+    assert data["winner"] == "Northgate Housing Trust"
+    assert [
+        (b["bidder"], b["rank"], b["total"], b["quality"], b["price_score"])
+        for b in data["bidders"]
+    ] == [
+        ("Northgate Housing Trust", 1, 75.08, 41.0, 34.08),
+        ("Fenland Support CIC", 2, 75.08, 40.0, 35.08),
+        ("Ouse Valley Care", 3, 52.0, 12.0, 40.0),
+    ]
+    assert "price_per_quality_point" not in data["bidders"][0]

@@ -501,3 +501,103 @@ def test_the_plan_tables_risks_with_controls_lots_and_the_timetable() -> None:
     timetable = table_titled(document, "Estimated outline timescales")
     assert timetable.rows[2] == ("Prepare tenders and clarifications", "1 Jun 2026", "17 Jul 2026")
     assert "threshold of £663,540.00" in plain_text(document)
+
+
+# --- ranking rule, rounding and price per quality point ---------------------------------------
+
+RANKING_RULE = (
+    "Bids are ranked on their price per quality point (the price divided by the quality score) "
+    "to the penny, lowest first; where prices per quality point are equal, the higher quality "
+    "score wins; bids still equal share the rank."
+)
+ROUNDING_RULE = (
+    "Scores are worked out exactly and each published figure is rounded once, to two decimal "
+    "places with halves rounded up."
+)
+
+
+def per_point_input() -> sample.EvaluationReportInput:
+    """The sample evaluation as if ranked on price per quality point (price / quality)."""
+    report = sample.evaluation_input()
+    per_point = {r.bidder: (r.price / r.quality).quantize(Decimal("0.01")) for r in report.results}
+    order = sorted(per_point, key=per_point.__getitem__)
+    results = tuple(
+        dataclasses.replace(
+            r,
+            rank=order.index(r.bidder) + 1,
+            price_score=Decimal("0.00"),
+            total=r.quality,
+            price_per_quality_point=per_point[r.bidder],
+        )
+        for r in report.results
+    )
+    return dataclasses.replace(
+        report,
+        method=dataclasses.replace(
+            report.method,
+            per_quality_point=True,
+            ranking_rule=RANKING_RULE,
+            rounding_rule=ROUNDING_RULE,
+        ),
+        results=results,
+        prices=tuple(
+            dataclasses.replace(p, price_per_quality_point=per_point[p.bidder])
+            for p in report.prices
+        ),
+        recommended_bidder=order[0],
+    )
+
+
+def test_the_method_states_the_ranking_rule_and_how_figures_are_rounded() -> None:
+    text = plain_text(build_evaluation_report(per_point_input()))
+    assert f"Ranking. {RANKING_RULE}" in text
+    assert f"Rounding. {ROUNDING_RULE}" in text
+
+
+def test_under_price_per_quality_point_the_ranking_shows_the_ratio_not_a_total() -> None:
+    data = per_point_input()
+    report = build_evaluation_report(data)
+    ranking = table_titled(report, "Ranking of the bids")
+    assert ranking.columns[3:5] == ("Whole-life price", "Price per quality point")
+    first = min(data.results, key=lambda r: r.price_per_quality_point or Decimal(0))
+    assert ranking.rows[0][:5] == (
+        "1",
+        first.bidder,
+        format_total(first.quality),
+        format_gbp(first.price),
+        format_gbp(first.price_per_quality_point or Decimal(0)),
+    )
+    prices = table_titled(report, "Prices and price scores")
+    assert prices.columns[4] == "Price per quality point"
+    assert "Price was not scored in points" in plain_text(report)
+    ratio = format_gbp(first.price_per_quality_point or Decimal(0))
+    assert f"{first.bidder} ranked first at {ratio} per quality point" in plain_text(report)
+    # The totals chart is left out: under this method the total is only the quality score.
+    assert "Total score out of 100" not in plain_text(report)
+
+
+def test_an_assessment_summary_gives_the_price_per_quality_point_beside_the_winners() -> None:
+    data = per_point_input()
+    summaries = build_assessment_summaries(
+        sample.assessment_input(
+            method=data.method, results=data.results, winner=data.recommended_bidder
+        )
+    )
+    loser = next(r for r in data.results if r.rank == 2)
+    winner = next(r for r in data.results if r.rank == 1)
+    document = summaries[loser.bidder]
+    own = table_titled(document, "Your scores and the reasons for them")
+    assert own.rows[-1][:4] == (
+        "Price per quality point",
+        "–",
+        "–",
+        format_gbp(loser.price_per_quality_point or Decimal(0)),
+    )
+    beside = table_titled(document, "Your tender beside the most advantageous tender")
+    assert beside.rows[-1][:4] == (
+        "Price per quality point",
+        "–",
+        format_gbp(loser.price_per_quality_point or Decimal(0)),
+        format_gbp(winner.price_per_quality_point or Decimal(0)),
+    )
+    assert f"Ranking. {RANKING_RULE}" in plain_text(document)

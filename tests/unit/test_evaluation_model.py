@@ -390,3 +390,21 @@ def test_a_file_that_is_not_yaml_or_is_missing_is_reported(tmp_path: Path) -> No
 def test_an_unknown_ready_made_model_lists_the_choices() -> None:
     with pytest.raises(ModelError, match="unknown evaluation model 'kent': choose from housing"):
         model_path("kent")
+
+
+def test_a_price_per_quality_point_model_is_warned_that_its_price_weight_plays_no_part() -> None:
+    model = parse_model(minimal(price={"weight": 40, "formula": "price-per-quality-point"}))
+    assert model.warnings() == [
+        "Price is weighted 40%, but under price per quality point price earns no points: bids "
+        "are ranked on price divided by the quality score (out of 60), and the price weight "
+        "plays no part"
+    ]
+    unweighted = minimal(price={"weight": 0, "formula": "price-per-quality-point"})
+    unweighted["sections"][0]["criteria"][0]["weight"] = 70
+    assert parse_model(unweighted).warnings() == []
+
+
+def test_the_price_per_quality_point_method_says_price_earns_no_points() -> None:
+    rule = parse_model(minimal(price={"weight": 40, "formula": "price-per-quality-point"})).price
+    assert "ranked on that figure, lowest first" in rule.describe()
+    assert "the price score is 0 and the total is the quality score" in rule.describe()

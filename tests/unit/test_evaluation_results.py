@@ -83,11 +83,12 @@ def run(evaluation: EvaluationModel | None = None, **inputs: Any) -> EvaluationR
     return compute_results(evaluation or model(), **inputs)
 
 
-def totals(result: EvaluationResult) -> dict[str, tuple[float, float, float]]:
-    return {
-        b.bidder: (round(b.quality, 2), round(b.price_score, 2), round(b.total, 2))
-        for b in result.bidders
-    }
+def totals(result: EvaluationResult) -> dict[str, tuple[Decimal, Decimal, Decimal]]:
+    return {b.bidder: (b.quality, b.price_score, b.total) for b in result.bidders}
+
+
+def D(text: str) -> Decimal:
+    return Decimal(text)
 
 
 # --- quality and the price formulas -----------------------------------------------------------
@@ -96,26 +97,68 @@ def totals(result: EvaluationResult) -> dict[str, tuple[float, float, float]]:
 def test_relative_lowest_gives_the_lowest_price_full_marks_and_others_a_share() -> None:
     result = run()
     # Lowest £80,000: Ashwell 40 x 80/100 = 32, Brampton 40 x 80/125 = 25.6, Chatteris 40.
-    assert totals(result) == {A: (44, 32, 76), B: (60, 25.6, 85.6), C: (40, 40, 80)}
+    assert totals(result) == {A: (44, 32, 76), B: (60, D("25.6"), D("85.6")), C: (40, 40, 80)}
     assert [(b.bidder, b.rank) for b in result.bidders] == [(B, 1), (C, 2), (A, 3)]
     assert result.winner == B
 
 
 def test_each_criterion_contributes_weight_times_score_over_the_scale_maximum() -> None:
     bid = run().bidder(A)
-    assert bid.criteria["Q1"].weighted == pytest.approx(32)
-    assert bid.criteria["Q2"].weighted == pytest.approx(12)
-    assert bid.sections == {"Service delivery": pytest.approx(32), "Staffing": pytest.approx(12)}
+    assert bid.criteria["Q1"].weighted == 32
+    assert bid.criteria["Q2"].weighted == 12
+    assert bid.sections == {"Service delivery": 32, "Staffing": 12}
 
 
-def test_price_per_quality_point_rewards_the_lowest_price_per_point() -> None:
+def test_price_per_quality_point_ranks_on_the_lowest_price_per_point() -> None:
     result = run(model({"weight": 40, "formula": "price-per-quality-point"}))
     # £ per point: Ashwell 100000/44 = 2272.73, Brampton 125000/60 = 2083.33, Chatteris
-    # 80000/40 = 2000 (best). Ashwell 40 x 2000/2272.73 = 35.2, Brampton 40 x 2000/2083.33 = 38.4.
-    assert totals(result) == {A: (44, 35.2, 79.2), B: (60, 38.4, 98.4), C: (40, 40, 80)}
+    # 80000/40 = 2000 (best). Price earns no points, so each total is its quality score.
+    assert [(b.bidder, b.rank, b.price_per_quality_point) for b in result.bidders] == [
+        (C, 1, D("2000.00")),
+        (B, 2, D("2083.33")),
+        (A, 3, D("2272.73")),
+    ]
+    assert totals(result) == {A: (44, 0, 44), B: (60, 0, 60), C: (40, 0, 40)}
+    assert result.winner == C
+    assert result.tie_break_rule.startswith(
+        "Bids are ranked on their price per quality point (the price divided by the quality "
+        "score) to the penny, lowest first; where prices per quality point are equal, the "
+        "higher quality score wins"
+    )
 
 
-def test_a_bid_with_no_quality_points_scores_nothing_on_price_per_quality_point() -> None:
+def test_price_per_quality_point_does_not_count_quality_twice() -> None:
+    # A at £63,000 with 48 quality points is £1,312.50 a point; B at £80,000 with 60 points is
+    # £1,333.33 a point. Turning the ratio into a price score and adding quality to it gave B
+    # 60 + 39.38 = 99.38 against A's 48 + 40 = 88, so B won although each point costs more.
+    rule = {"weight": 40, "formula": "price-per-quality-point"}
+    sections = [{"name": "Quality", "criteria": [{"id": "Q1", "title": "x", "weight": 60}]}]
+    result = compute_results(
+        model(rule, sections=sections, pass_fail=[]),
+        [EvaluatorScore(A, "Q1", "E1", 4, "c"), EvaluatorScore(B, "Q1", "E1", 5, "c")],
+        prices({A: "63000", B: "80000"}),
+    )
+    assert result.winner == A
+    assert [(b.bidder, b.rank, b.price_per_quality_point) for b in result.bidders] == [
+        (A, 1, D("1312.50")),
+        (B, 2, D("1333.33")),
+    ]
+    assert result.to_dict()["bidders"][0]["price_per_quality_point"] == 1312.5
+
+
+def test_equal_prices_per_quality_point_go_to_the_tie_break() -> None:
+    rule = {"weight": 40, "formula": "price-per-quality-point"}
+    sections = [{"name": "Quality", "criteria": [{"id": "Q1", "title": "x", "weight": 60}]}]
+    scores = [EvaluatorScore(A, "Q1", "E1", 4, "c"), EvaluatorScore(B, "Q1", "E1", 5, "c")]
+    # Both £1,250.00 a point: A £60,000 for 48 points, B £75,000 for 60.
+    amounts = prices({A: "60000", B: "75000"})
+    higher = compute_results(model(rule, sections=sections, pass_fail=[]), scores, amounts)
+    assert [(b.bidder, b.rank) for b in higher.bidders] == [(B, 1), (A, 2)]
+    cheaper = model(rule, sections=sections, pass_fail=[], tie_break="lower-price")
+    assert compute_results(cheaper, scores, amounts).winner == A
+
+
+def test_a_bid_with_no_quality_points_has_no_price_per_point_and_is_ranked_last() -> None:
     rule = {"weight": 60, "formula": "price-per-quality-point"}
     sections = [{"name": "Quality", "criteria": [{"id": "Q1", "title": "x", "weight": 40}]}]
     result = compute_results(
@@ -123,9 +166,19 @@ def test_a_bid_with_no_quality_points_scores_nothing_on_price_per_quality_point(
         [EvaluatorScore(A, "Q1", "E1", 0, "c"), EvaluatorScore(B, "Q1", "E1", 5, "c")],
         prices({A: "1000", B: "125000"}),
     )
-    # However cheap, a bid with no quality points has an infinite price per point.
-    assert result.bidder(A).price_score == 0
-    assert result.bidder(B).price_score == pytest.approx(60)
+    # However cheap, a bid with no quality points buys nothing.
+    assert result.bidder(A).price_per_quality_point is None
+    assert result.bidder(B).price_per_quality_point == D("3125.00")
+    assert [(b.bidder, b.rank) for b in result.bidders] == [(B, 1), (A, 2)]
+    assert result.to_dict()["bidders"][1]["price_per_quality_point"] is None
+    assert (
+        "Ashwell Housing scored no quality points, so has no price per quality point and is "
+        "ranked after every bid that has one."
+    ) in result.notes
+
+
+def test_only_price_per_quality_point_models_give_the_ratio_in_json() -> None:
+    assert all("price_per_quality_point" not in b for b in run().to_dict()["bidders"])
 
 
 def test_the_benchmark_formula_gives_full_marks_at_or_below_it_then_falls_to_zero() -> None:
@@ -137,7 +190,11 @@ def test_the_benchmark_formula_gives_full_marks_at_or_below_it_then_falls_to_zer
     result = run(model(rule), prices=prices({A: "100000", B: "125000", C: "80000"}))
     # Zero at £135,000: Ashwell 40 x (1 - 10000/45000) = 31.11; Brampton 40 x (1 - 35000/45000)
     # = 8.89; Chatteris is under the benchmark and gets 40.
-    assert totals(result) == {A: (44, 31.11, 75.11), B: (60, 8.89, 68.89), C: (40, 40, 80)}
+    assert totals(result) == {
+        A: (44, D("31.11"), D("75.11")),
+        B: (60, D("8.89"), D("68.89")),
+        C: (40, 40, 80),
+    }
     beyond = run(model(rule), prices=prices({**PRICES, B: "140000"}))
     assert beyond.bidder(B).price_score == 0
 
@@ -299,6 +356,93 @@ def test_equal_totals_can_share_a_rank_and_then_there_is_no_single_winner() -> N
     assert any("share first place" in note for note in result.notes)
 
 
+# --- exact arithmetic ------------------------------------------------------------------------
+
+# Q1 weight 5 and Q2 weight 55, price 40; three evaluators each, no consensus yet, so each
+# criterion uses the evaluators' mean (thirds, which no binary float or decimal holds exactly):
+#   Ashwell   Q1 0, 1, 1 (2/3), Q2 3, 4, 4 (11/3): quality 2/3 + 121/3 = 41 exactly, £80,000
+#   Brampton  Q1 and Q2 3, 3, 4 (10/3): quality 10/3 + 110/3 = 40 exactly, £77,700
+#   Chatteris every score 1: quality 1 + 11 = 12, £68,150, the lowest price
+# Ashwell's price score is 40 x 68,150 / 80,000 = 34.075, so its total is exactly 75.075.
+# Brampton's is 40 + 40 x 68,150 / 77,700 = 75.0837, published 75.08.
+THIRDS = {
+    A: {"Q1": (0, 1, 1), "Q2": (3, 4, 4)},
+    B: {"Q1": (3, 3, 4), "Q2": (3, 3, 4)},
+    C: {"Q1": (1, 1, 1), "Q2": (1, 1, 1)},
+}
+THIRDS_PRICES = {A: "80000", B: "77700", C: "68150"}
+
+
+def thirds(tie_break: str = "higher-quality") -> EvaluationResult:
+    sections = [
+        {
+            "name": "Quality",
+            "criteria": [
+                {"id": "Q1", "title": "Service model", "weight": 5},
+                {"id": "Q2", "title": "Staffing", "weight": 55},
+            ],
+        }
+    ]
+    scores = [
+        EvaluatorScore(bidder, criterion, f"E{n}", value, "Evidence noted")
+        for bidder, by_criterion in THIRDS.items()
+        for criterion, values in by_criterion.items()
+        for n, value in enumerate(values, 1)
+    ]
+    evaluation = model(sections=sections, pass_fail=[], tie_break=tie_break)
+    return compute_results(evaluation, scores, prices(THIRDS_PRICES))
+
+
+def test_a_total_of_exactly_75_075_is_published_as_75_08_and_its_parts_add_up_to_it() -> None:
+    # In binary floats the quality was 40.99999999999999 and the total 75.07499999999999,
+    # published as 75.07 beside parts of 41.00 + 34.08 = 75.08.
+    ashwell = thirds().bidder(A)
+    assert (ashwell.quality, ashwell.price_score, ashwell.total) == (
+        D("41.00"),
+        D("34.08"),
+        D("75.08"),
+    )
+    assert ashwell.quality + ashwell.price_score == ashwell.total
+    assert next(b for b in thirds().to_dict()["bidders"] if b["bidder"] == A)["total"] == 75.08
+
+
+def test_a_tie_at_75_08_goes_to_the_higher_quality_score_as_the_ranking_rule_states() -> None:
+    # "Ranked on their total score to two decimal places; where totals are equal, the higher
+    # quality score wins": Ashwell (41.00) and Brampton (40.00) both total 75.08, so Ashwell
+    # wins. With floats Ashwell's total came to 75.07 and Brampton won.
+    result = thirds()
+    assert result.bidder(A).total == result.bidder(B).total == D("75.08")
+    assert [(b.bidder, b.rank) for b in result.bidders] == [(A, 1), (B, 2), (C, 3)]
+    assert result.winner == A
+
+
+def test_a_tie_at_75_08_goes_to_the_lower_price_when_the_model_says_so() -> None:
+    result = thirds("lower-price")
+    assert [(b.bidder, b.rank) for b in result.bidders] == [(B, 1), (A, 2), (C, 3)]
+
+
+def test_bids_equal_to_two_decimals_share_the_rank_when_the_model_shares_ties() -> None:
+    result = thirds("shared")
+    assert [(b.bidder, b.rank) for b in result.bidders] == [(A, 1), (B, 1), (C, 3)]
+    assert result.winner is None
+
+
+def test_figures_are_rounded_once_where_published() -> None:
+    ashwell = thirds().bidder(A)
+    # The means 2/3 and 11/3 are published as 0.67 and 3.67 and their points (2/3 and 121/3)
+    # as 0.67 and 40.33, each rounded from its exact value; the quality is exactly 41.
+    assert (ashwell.criteria["Q1"].score, ashwell.criteria["Q2"].score) == (D("0.67"), D("3.67"))
+    assert (ashwell.criteria["Q1"].weighted, ashwell.criteria["Q2"].weighted) == (
+        D("0.67"),
+        D("40.33"),
+    )
+    assert ashwell.sections == {"Quality": D("41.00")}
+    assert (
+        "the published quality and price scores can add up to 0.01 more or less than the "
+        "published total"
+    ) in thirds().rounding_rule
+
+
 # --- moderation flags -------------------------------------------------------------------------
 
 
@@ -323,10 +467,10 @@ def spread_result(
 def test_a_spread_exactly_at_the_threshold_is_flagged_and_just_under_is_not() -> None:
     result = spread_result({f"{A} Q1": (2, 4), f"{A} Q2": (2, 3.9), f"{B} Q2": (0.3, 2.3)})
     assert [(f.bidder, f.criterion, f.spread) for f in result.flags] == [
-        (A, "Q1", 2.0),
-        (B, "Q2", pytest.approx(2.0)),
+        (A, "Q1", 2),
+        (B, "Q2", 2),  # exactly: 2.3 - 0.3 is 2.0, where binary floats made it 1.9999999999999998
     ]
-    assert result.bidder(A).criteria["Q2"].spread == pytest.approx(1.9)
+    assert result.bidder(A).criteria["Q2"].spread == D("1.9")
 
 
 def test_the_spread_threshold_comes_from_the_model() -> None:
@@ -419,3 +563,14 @@ def test_the_benchmark_script_runs_and_prints_its_figures() -> None:
     lines = completed.stdout.splitlines()
     assert lines[0] == "Evaluation results: 60 criteria, 10 evaluators, best of 1"
     assert [line.split()[:2] for line in lines[2:]] == [["2", "1200"], ["3", "1800"]]
+
+
+def test_a_score_just_above_the_scale_is_off_it_even_where_a_float_would_round_it_to_the_top() -> (
+    None
+):
+    scores = [*panel()[:-1], EvaluatorScore(C, "Q2", "E2", "5.00000000000000001", "c")]
+    with pytest.raises(EvaluationInputError) as raised:
+        run(scores=scores)
+    assert raised.value.problems == [
+        "scores record 12: score 5.00000000000000001 is off the scale 0 to 5"
+    ]

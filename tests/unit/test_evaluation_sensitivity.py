@@ -196,3 +196,36 @@ def test_sensitivity_is_shown_beside_the_result() -> None:
         "winner",
         "changed",
     }
+
+
+def test_under_price_per_quality_point_only_section_moves_are_run() -> None:
+    sections = [
+        {"name": "Quality", "criteria": [{"id": "Q1", "title": "x", "weight": 40}]},
+        {"name": "Social value", "criteria": [{"id": "SV1", "title": "y", "weight": 20}]},
+    ]
+    evaluation = parse_model(
+        {
+            "name": "per-point",
+            "sections": sections,
+            "price": {"weight": 40, "formula": "price-per-quality-point"},
+        }
+    )
+    # Ashwell: 40 + 8 = 48 points for £60,000 (£1,250 a point). Brampton: 16 + 20 = 36 points
+    # for £43,200 (£1,200 a point) wins. With social value 25 and quality 35, Ashwell has
+    # 35 + 10 = 45 points (£1,333.33) and Brampton 14 + 25 = 39 (£1,107.69): Brampton holds.
+    # With social value 15 and quality 45, Ashwell 45 + 6 = 51 (£1,176.47) and Brampton
+    # 18 + 15 = 33 (£1,309.09): Ashwell wins.
+    result = sensitivity(
+        evaluation,
+        scored({A: {"Q1": 5, "SV1": 2}, B: {"Q1": 2, "SV1": 5}}),
+        priced(a="60000", b="43200"),
+    )
+    assert result.winner == B
+    assert [s.label for s in result.scenarios] == [
+        "Quality section +5 points (to 45); Social value section -5 points (to 15)",
+        "Quality section -5 points (to 35); Social value section +5 points (to 25)",
+    ]
+    assert result.changed_by == [result.scenarios[0].label]
+    assert result.notes == [
+        "Quality/price split: not run, as under price per quality point price carries no weight"
+    ]

@@ -32,6 +32,7 @@ from tenderflow.domain.capital.matrix_loading import (
 )
 from tenderflow.domain.capital.ranking import (
     CUT_LINE_RULE,
+    ROUNDING_RULE,
     PriorityList,
     RankedScheme,
     RankingError,
@@ -53,6 +54,7 @@ from tenderflow.domain.capital.scoring import (
 __all__ = [
     "CORE_FIELDS",
     "CUT_LINE_RULE",
+    "ROUNDING_RULE",
     "DEFAULT_MATRIX_PATH",
     "Agreed",
     "AnswerCheck",

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 TOTAL_WEIGHT = 100
@@ -224,9 +225,9 @@ class CapitalMatrix:
     def scale_label(self) -> str:
         return f"{self.scale_min} to {self.scale_max}"
 
-    def weighted(self, criterion: Criterion, score: Decimal) -> Decimal:
-        """Return a criterion's contribution to the total: weight x score / scale maximum."""
-        return Decimal(criterion.weight) * score / Decimal(self.scale_max)
+    def weighted(self, criterion: Criterion, score: Decimal | Fraction) -> Fraction:
+        """Return a criterion's contribution to the total, exactly: weight x score / scale max."""
+        return Fraction(criterion.weight) * Fraction(score) / self.scale_max
 
     def applicable_gateways(self, answers: Mapping[str, Any]) -> tuple[Gateway, ...]:
         """Return the gateways that apply to a scheme with these answers."""

@@ -1,9 +1,15 @@
 """The priority list: scored schemes ranked, and the revenue budget's cut line.
 
-Ranking: the higher total first; equal totals are separated by the matrix's tie-break criteria
-(by default Strategic Relevance, then Evidence of Need, weighted scores, higher first), then by
-scheme name (A to Z, ignoring case). Every ranked scheme has its own rank. A scheme that fails a
-gateway is not scored or ranked; it is listed after the ranked schemes.
+Scores are exact until published: a scheme's weighted scores and its total are each rounded
+once, to two decimals (halves up), from the exact figures, so the total is the exact sum
+rounded and not the sum of the rounded weighted scores (which can differ from it by a penny
+or two).
+
+Ranking, on the published figures: the higher total first; equal totals are separated by the
+matrix's tie-break criteria (by default Strategic Relevance, then Evidence of Need, weighted
+scores, higher first), then by scheme name (A to Z, ignoring case). Every ranked scheme has
+its own rank. A scheme that fails a gateway is not scored or ranked; it is listed after the
+ranked schemes.
 
 The cut line: schemes are funded in rank order. Revenue per year is added up in that order; a
 scheme is within the budget while the running total stays within it. The first scheme that
@@ -21,12 +27,19 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from tenderflow.domain.capital.matrix import CapitalMatrix
-from tenderflow.domain.capital.scoring import FinalScores, two_dp, weighted_scores
+from tenderflow.domain.capital.scoring import FinalScores, weighted_scores
+from tenderflow.domain.exact import published
 from tenderflow.domain.money import format_amount, format_gbp
 
+ROUNDING_RULE = (
+    "each weighted score and each total is worked out exactly (a mean of several scorers "
+    "included) and rounded once, to two decimal places with halves rounded up; a total is the "
+    "exact sum rounded, so the weighted scores shown can add up to a penny or two more or less"
+)
 CUT_LINE_RULE = (
     "schemes are funded in rank order while their revenue per year, added up, stays within the "
     "budget; the first scheme that does not fit, and every scheme below it, is outside the budget"
@@ -39,7 +52,7 @@ class RankingError(ValueError):
 
 @dataclass(frozen=True)
 class SchemeResult:
-    """A scheme's scores: weighted contribution per criterion, and any failed gateways."""
+    """A scheme's published scores: weighted score per criterion, total, any failed gateways."""
 
     key: str
     name: str
@@ -57,23 +70,22 @@ def scheme_result(
     matrix: CapitalMatrix,
     key: str,
     name: str,
-    scores: Mapping[str, Decimal],
+    scores: Mapping[str, Decimal | Fraction],
     failed_gateways: Sequence[str] = (),
     revenue_per_year: Decimal | None = None,
 ) -> SchemeResult:
     """Score a scheme from its criterion scores; one that failed a gateway is not scored."""
-    if failed_gateways:
-        criteria: dict[str, Decimal] = {}
-    else:
+    exact: dict[str, Fraction] = {}
+    if not failed_gateways:
         missing = [c for c in matrix.criterion_ids if c not in scores]
         if missing:
             raise RankingError(f"{name}: no score for {', '.join(missing)}")
-        criteria = weighted_scores(matrix, scores)
+        exact = weighted_scores(matrix, scores)
     return SchemeResult(
         key=key,
         name=name,
-        criteria=criteria,
-        total=two_dp(sum(criteria.values(), Decimal(0))),
+        criteria={criterion: published(value) for criterion, value in exact.items()},
+        total=published(sum(exact.values(), Fraction(0))),
         failed_gateways=tuple(failed_gateways),
         revenue_per_year=revenue_per_year,
     )
@@ -104,8 +116,8 @@ class RankedScheme:
         data: dict[str, Any] = {
             "scheme": self.result.name,
             "rank": self.rank,
-            "total": two_dp(self.result.total),
-            "criteria": {k: two_dp(v) for k, v in self.result.criteria.items()},
+            "total": self.result.total,
+            "criteria": dict(self.result.criteria),
             "failed_gateways": list(self.result.failed_gateways),
         }
         if with_budget:
@@ -167,8 +179,11 @@ class PriorityList:
 def tie_break_rule(matrix: CapitalMatrix) -> str:
     """Describe how equal totals are separated."""
     titles = [matrix.criterion(c).title for c in matrix.tie_break]
-    steps = [f"the higher {t} score" for t in titles] + ["scheme name, A to Z"]
-    return "higher total first; where totals are equal, " + ", then ".join(steps)
+    steps = [f"the higher {t} weighted score" for t in titles] + ["scheme name, A to Z"]
+    return (
+        "higher total, to two decimal places, first; where totals are equal, "
+        + ", then ".join(steps)
+    )
 
 
 def _order(matrix: CapitalMatrix, result: SchemeResult) -> tuple[Any, ...]:

@@ -2,25 +2,21 @@
 
 Each SP team scorer records a pass or fail for every gateway that applies and, when all pass,
 a score for every criterion. A criterion's final score is the agreed score where one was
-recorded, otherwise the scorers' mean; a gateway's result is the agreed one, otherwise the
-scorers' shared answer. Scores ``spread_flag`` or more points apart, and gateways the scorers
-answered differently, are flagged until a score or result is agreed.
+recorded, otherwise the scorers' mean, kept exact (three scorers giving 3, 3 and 4 have a mean
+of 10/3, not 3.33); a gateway's result is the agreed one, otherwise the scorers' shared
+answer. Scores ``spread_flag`` or more points apart, and gateways the scorers answered
+differently, are flagged until a score or result is agreed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
+from fractions import Fraction
 
 from tenderflow.domain.capital.matrix import CapitalMatrix
-
-TWO_DP = Decimal("0.01")
-
-
-def two_dp(value: Decimal) -> Decimal:
-    """Round to two decimals, halves up."""
-    return value.quantize(TWO_DP, rounding=ROUND_HALF_UP)
+from tenderflow.domain.exact import score_text
 
 
 @dataclass(frozen=True)
@@ -57,7 +53,7 @@ class FinalScores:
     """A scheme's results once its sheets and agreements are combined."""
 
     gateways: Mapping[str, bool]
-    scores: Mapping[str, Decimal]
+    scores: Mapping[str, Fraction]  # exact: the agreed score, or the scorers' mean
     flags: tuple[Flag, ...]
 
     @property
@@ -116,28 +112,28 @@ def final_scores(
         given = {s.gateways[gateway_id] for s in sheets if gateway_id in s.gateways}
         if len(given) == 1:
             gateways[gateway_id] = given.pop()
-    scores: dict[str, Decimal] = {}
+    scores: dict[str, Fraction] = {}
     for criterion in matrix.criteria:
         settled = agreements.get(criterion.id)
         if settled is not None and settled.score is not None:
-            scores[criterion.id] = Decimal(settled.score)
+            scores[criterion.id] = Fraction(settled.score)
             continue
-        given_scores = [Decimal(s.scores[criterion.id]) for s in sheets if criterion.id in s.scores]
+        given_scores = [
+            Fraction(s.scores[criterion.id]) for s in sheets if criterion.id in s.scores
+        ]
         if given_scores:
-            scores[criterion.id] = two_dp(sum(given_scores, Decimal(0)) / len(given_scores))
+            scores[criterion.id] = sum(given_scores, Fraction(0)) / len(given_scores)
     return FinalScores(gateways, scores, tuple(flags_for(matrix, sheets, agreed)))
 
 
-def weighted_scores(matrix: CapitalMatrix, scores: Mapping[str, Decimal]) -> dict[str, Decimal]:
-    """Return each criterion's contribution, weight x score / scale maximum, to two decimals."""
-    return {
-        c.id: two_dp(matrix.weighted(c, Decimal(scores[c.id])))
-        for c in matrix.criteria
-        if c.id in scores
-    }
+def weighted_scores(
+    matrix: CapitalMatrix, scores: Mapping[str, Decimal | Fraction]
+) -> dict[str, Fraction]:
+    """Return each criterion's contribution, weight x score / scale maximum, exactly."""
+    return {c.id: matrix.weighted(c, scores[c.id]) for c in matrix.criteria if c.id in scores}
 
 
-def score_problems(matrix: CapitalMatrix, scores: Mapping[str, Decimal]) -> list[str]:
+def score_problems(matrix: CapitalMatrix, scores: Mapping[str, Decimal | Fraction]) -> list[str]:
     """Return what is wrong with a set of criterion scores (missing, unknown, off the scale)."""
     problems = []
     for criterion in matrix.criteria:
@@ -145,7 +141,7 @@ def score_problems(matrix: CapitalMatrix, scores: Mapping[str, Decimal]) -> list
             problems.append(f"no score for {criterion.id}")
         elif not matrix.scale_min <= scores[criterion.id] <= matrix.scale_max:
             problems.append(
-                f"{criterion.id} score {_plain(Decimal(scores[criterion.id]))} is off the scale "
+                f"{criterion.id} score {score_text(scores[criterion.id])} is off the scale "
                 f"{matrix.scale_label()}"
             )
     known = set(matrix.criterion_ids)

@@ -7,15 +7,16 @@ file reader can turn that into the row a spreadsheet user sees.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from tenderflow.domain.evaluation.model import EvaluationModel
+from tenderflow.domain.evaluation.model import EvaluationModel, plain
 from tenderflow.domain.evaluation.records import (
     BidPrice,
     ConsensusScore,
@@ -80,7 +81,27 @@ def _frame(records: Sequence[Any], columns: list[str], numeric: str | None) -> p
             data["raw_" + column] = raw
             stripped = raw.map(lambda v: v.strip() if isinstance(v, str) else v)
             data[column] = pd.to_numeric(stripped, errors="coerce").astype(float)
+        if column == numeric:
+            # The float column serves the checks; results are worked out from the exact one.
+            data["exact_" + column] = pd.Series([_exact(v) for v in values], dtype=object)
     return pd.DataFrame(data, columns=[*columns, *(k for k in data if k not in columns)])
+
+
+def _exact(value: Any) -> Decimal | None:
+    """Return a score exactly as given (a float by its shortest decimal), or None if no number."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, float):
+        return Decimal(repr(value)) if math.isfinite(value) else None
+    if isinstance(value, str):
+        value = value.strip()
+    if not isinstance(value, Decimal | int | str):
+        return None
+    try:
+        number = Decimal(value)
+    except InvalidOperation:
+        return None
+    return number if number.is_finite() else None
 
 
 def _money(value: Any) -> Decimal | str:
@@ -102,7 +123,7 @@ def to_frames(
     consensus: Sequence[ConsensusScore] | None = None,
     pass_fail: Sequence[PassFailResult] | None = None,
 ) -> Inputs:
-    """Put the records into frames (scores as floats, text stripped)."""
+    """Put the records into frames (scores as floats for the checks and exactly, text stripped)."""
     price_frame = pd.DataFrame(
         {
             "bidder": [str(p.bidder).strip() for p in prices],
@@ -130,10 +151,6 @@ def _problems(
 
 def _quoted(value: Any) -> str:
     return repr(value.strip()) if isinstance(value, str) else repr(value)
-
-
-def _number(value: float) -> str:
-    return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
 def _names(
@@ -183,10 +200,13 @@ def _scored(
         found += _problems(kind, not_number, lambda i: f"score {_quoted(raw[i])} is not a number")
     else:
         found += _problems(kind, score.isna(), "score is missing")
-    off = score.notna() & ((score < scale.min) | (score > scale.max))
-    values = score.to_numpy()
+    # Held to the scale exactly: 5.0000001 is off a 0-5 scale even though it is 5.0 as a float.
+    exact = frame["exact_score"].tolist()
+    off = score.notna().to_numpy() & np.array(
+        [v is not None and not scale.min <= v <= scale.max for v in exact], dtype=bool
+    )
     found += _problems(
-        kind, off, lambda i: f"score {_number(values[i])} is off the scale {scale.label}"
+        kind, off, lambda i: f"score {plain(exact[i])} is off the scale {scale.label}"
     )
     note = "comment" if kind == "scores" else "rationale"
     found += _problems(kind, frame[note] == "", f"{note} is missing")

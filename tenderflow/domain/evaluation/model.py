@@ -36,9 +36,11 @@ FORMULA_DESCRIPTIONS = {
         "price weight x lowest price / its price"
     ),
     "price-per-quality-point": (
-        "each compliant bid's price is divided by its quality score; the lowest price per "
-        "quality point gets the full price weight, each other bid price weight x lowest ratio / "
-        "its ratio (a bid with no quality points gets 0)"
+        "each compliant bid's price is divided by its quality score (the points it scored on "
+        "every non-price criterion) to give its price per quality point, and bids are ranked on "
+        "that figure, lowest first; price earns no points of its own, so the price score is 0 "
+        "and the total is the quality score (a bid with no quality points has no price per "
+        "quality point and is ranked after every bid that has one)"
     ),
     "benchmark": (
         "a compliant price at or below the benchmark gets the full price weight; above it the "
@@ -216,28 +218,59 @@ class EvaluationModel:
         return sum((s.weight for s in self.sections if s.kind == "social-value"), Decimal(0))
 
     @property
+    def ranks_on_price_per_quality_point(self) -> bool:
+        """Say whether bids are ranked on price per quality point rather than total score."""
+        return self.price.formula == "price-per-quality-point"
+
+    @property
     def tie_break_rule(self) -> str:
         """State the ranking rule in words."""
-        rule = "Bids are ranked on their total score to two decimal places; "
-        rule += TIE_BREAK_RULES[self.tie_break]
+        if self.ranks_on_price_per_quality_point:
+            rule = (
+                "Bids are ranked on their price per quality point (the price divided by the "
+                "quality score) to the penny, lowest first; "
+            )
+            rule += TIE_BREAK_RULES[self.tie_break].replace("totals", "prices per quality point")
+        else:
+            rule = "Bids are ranked on their total score to two decimal places; "
+            rule += TIE_BREAK_RULES[self.tie_break]
         if self.tie_break != "shared":
             rule += "; bids still equal share the rank"
         return rule + "."
 
+    @property
+    def rounding_rule(self) -> str:
+        """State how published figures are rounded and how the parts relate to the total."""
+        return (
+            "Scores are worked out exactly and each published figure is rounded once, to two "
+            "decimal places with halves rounded up. The total is the exact quality score plus "
+            "the exact price score, rounded once. Each part is rounded on its own, so the "
+            "published quality and price scores can add up to 0.01 more or less than the "
+            "published total, and the criteria's weighted scores to a few hundredths more or "
+            "less than the quality score."
+        )
+
     def warnings(self) -> list[str]:
         """List what is allowed but questionable, such as too little social value."""
+        found = []
         share = self.social_value_weight
-        if share >= SOCIAL_VALUE_MINIMUM:
-            return []
-        carries = (
-            "The model has no social-value section"
-            if share == 0
-            else f"Social value is {plain(share)}% of the total score"
-        )
-        return [
-            f"{carries}: central government requires at least "
-            f"{plain(SOCIAL_VALUE_MINIMUM)}% of the total score, and councils often use 10-30%"
-        ]
+        if share < SOCIAL_VALUE_MINIMUM:
+            carries = (
+                "The model has no social-value section"
+                if share == 0
+                else f"Social value is {plain(share)}% of the total score"
+            )
+            found.append(
+                f"{carries}: central government requires at least "
+                f"{plain(SOCIAL_VALUE_MINIMUM)}% of the total score, and councils often use 10-30%"
+            )
+        if self.ranks_on_price_per_quality_point and self.price.weight > 0:
+            found.append(
+                f"Price is weighted {plain(self.price.weight)}%, but under price per quality "
+                "point price earns no points: bids are ranked on price divided by the quality "
+                f"score (out of {plain(self.quality_weight)}), and the price weight plays no part"
+            )
+        return found
 
     def to_dict(self) -> dict[str, Any]:
         """Return the model as JSON-ready data that ``parse_model`` reads back unchanged."""

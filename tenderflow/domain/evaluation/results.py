@@ -8,12 +8,10 @@ in price scoring and are not ranked.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
-
-import pandas as pd
 
 from tenderflow.domain.evaluation.model import EvaluationModel
 from tenderflow.domain.evaluation.records import (
@@ -25,11 +23,17 @@ from tenderflow.domain.evaluation.records import (
 from tenderflow.domain.evaluation.scoring import (
     Prepared,
     Scored,
+    columns,
     prepare_evaluation,
     score,
-    two_dp,
 )
 from tenderflow.domain.evaluation.sensitivity import SensitivityResult, analyse
+from tenderflow.domain.exact import ZERO, published
+
+
+def _number(value: Decimal | None) -> float | None:
+    """Return a published figure as a JSON number (it is already rounded to two decimals)."""
+    return None if value is None else float(value)
 
 
 @dataclass(frozen=True)
@@ -37,40 +41,53 @@ class CriterionResult:
     """One bid on one criterion: the score used, its weighted points and the panel's scores."""
 
     criterion: str
-    score: float  # the consensus score, or the evaluators' mean when provisional
-    weighted: float  # weight x score / scale max
-    evaluator_scores: Mapping[str, float]
-    spread: float | None  # highest minus lowest evaluator score; None without evaluator scores
+    score: Decimal  # the consensus score, or the evaluators' mean when provisional (published)
+    weighted: Decimal  # weight x score / scale max, published
+    evaluator_scores: Mapping[str, Decimal]
+    spread: Decimal | None  # highest minus lowest evaluator score; None without evaluator scores
     rationale: str | None = None  # the consensus rationale
 
 
 @dataclass(frozen=True)
 class BidderResult:
-    """A bid's scores, rank (None when disqualified) and the reasons for any disqualification."""
+    """A bid's published scores, rank (None when disqualified) and any disqualification reasons.
+
+    Every figure is worked out exactly and rounded once, to two decimals, here: the total is
+    the exact quality plus the exact price score, rounded, not the sum of the rounded parts.
+    """
 
     bidder: str
     rank: int | None
-    total: float
-    quality: float  # every non-price section: quality, social value, interviews
-    price_score: float  # 0 for a disqualified bid, which is not price-scored
+    total: Decimal
+    quality: Decimal  # every non-price section: quality, social value, interviews
+    price_score: Decimal  # 0 for a disqualified bid, and under price per quality point
     price: Decimal
-    sections: dict[str, float]
+    sections: dict[str, Decimal]
     criteria: dict[str, CriterionResult]
     disqualified: bool
     reasons: list[str]
+    # Under price per quality point: price / quality points, in pounds to the penny (None for
+    # a disqualified bid or one with no quality points). None under every other formula.
+    price_per_quality_point: Decimal | None = None
 
-    def to_dict(self) -> dict[str, Any]:
-        """Return the command line's JSON for this bid, scores rounded to two decimals."""
-        return {
+    def to_dict(self, per_quality_point: bool = False) -> dict[str, Any]:
+        """Return the command line's JSON for this bid, scores rounded to two decimals.
+
+        ``per_quality_point`` adds the bid's price per quality point, for models ranked on it.
+        """
+        data: dict[str, Any] = {
             "bidder": self.bidder,
             "rank": self.rank,
-            "total": two_dp(self.total),
-            "quality": two_dp(self.quality),
-            "price_score": two_dp(self.price_score),
-            "sections": {name: two_dp(value) for name, value in self.sections.items()},
+            "total": _number(self.total),
+            "quality": _number(self.quality),
+            "price_score": _number(self.price_score),
+            "sections": {name: _number(value) for name, value in self.sections.items()},
             "disqualified": self.disqualified,
             "reasons": list(self.reasons),
         }
+        if per_quality_point:
+            data["price_per_quality_point"] = _number(self.price_per_quality_point)
+        return data
 
 
 @dataclass(frozen=True)
@@ -79,11 +96,15 @@ class Flag:
 
     bidder: str
     criterion: str
-    spread: float
+    spread: Decimal
 
     def to_dict(self) -> dict[str, Any]:
         """Return JSON-ready values."""
-        return {"bidder": self.bidder, "criterion": self.criterion, "spread": two_dp(self.spread)}
+        return {
+            "bidder": self.bidder,
+            "criterion": self.criterion,
+            "spread": _number(published(self.spread)),
+        }
 
 
 @dataclass(frozen=True)
@@ -98,6 +119,8 @@ class EvaluationResult:
     flags: list[Flag]
     notes: list[str] = field(default_factory=list)
     sensitivity: SensitivityResult | None = None
+    per_quality_point: bool = False  # ranked on price per quality point, lowest first
+    rounding_rule: str = ""
 
     def bidder(self, name: str) -> BidderResult:
         """Return the result for bidder ``name``, or raise KeyError."""
@@ -113,7 +136,7 @@ class EvaluationResult:
             "provisional": self.provisional,
             "winner": self.winner,
             "tie_break_rule": self.tie_break_rule,
-            "bidders": [b.to_dict() for b in self.bidders],
+            "bidders": [b.to_dict(self.per_quality_point) for b in self.bidders],
             "flags": [f.to_dict() for f in self.flags],
             "notes": list(self.notes),
         }
@@ -137,10 +160,10 @@ def compute_results(
 
 
 def results_from(prepared: Prepared, *, include_sensitivity: bool = False) -> EvaluationResult:
-    """Compute results from prepared frames (see ``prepare_evaluation``)."""
+    """Compute results from prepared scores (see ``prepare_evaluation``)."""
     model = prepared.model
     scored = score(prepared)
-    details = _Details.of(prepared, scored)
+    details = _Details.of(prepared)
     bidders = [_bidder_result(prepared, scored, details, name) for name in prepared.bidders]
     position = {name: index for index, name in enumerate(prepared.bidders)}
     bidders.sort(key=lambda b: (b.rank is None, b.rank or 0, position[b.bidder]))
@@ -153,6 +176,12 @@ def results_from(prepared: Prepared, *, include_sensitivity: bool = False) -> Ev
             f"{' and '.join(firsts)} share first place after the tie-break: the panel must "
             "decide the recommendation."
         )
+    for bidder, ratio in scored.ratio.items():
+        if ratio is None:
+            notes.append(
+                f"{bidder} scored no quality points, so has no price per quality point and is "
+                "ranked after every bid that has one."
+            )
     sensitivity = None
     if include_sensitivity:
         sensitivity = analyse(prepared, scored)
@@ -165,89 +194,77 @@ def results_from(prepared: Prepared, *, include_sensitivity: bool = False) -> Ev
         flags=_flags(prepared),
         notes=notes,
         sensitivity=sensitivity,
+        per_quality_point=model.ranks_on_price_per_quality_point,
+        rounding_rule=model.rounding_rule,
     )
 
 
 @dataclass(frozen=True)
 class _Details:
-    """Per-bid lookups built once, so building results does not index frames cell by cell."""
+    """Per-bid lookups built once, so building results does not search lists bid by bid."""
 
-    used: dict[str, dict[str, float]]
-    points: dict[str, dict[str, float]]
-    sections: dict[str, dict[str, float]]
-    panel: dict[tuple[str, str], dict[str, float]]
-    spreads: dict[tuple[str, str], float]
+    panel: dict[tuple[str, str], dict[str, Decimal]]
     rationales: dict[tuple[str, str], str]
 
     @classmethod
-    def of(cls, prepared: Prepared, scored: Scored) -> _Details:
-        section_of = {c.id: c.section for c in prepared.model.criteria}
-        sections = scored.points.T.groupby(section_of, sort=False).sum().T
-        panel: dict[tuple[str, str], dict[str, float]] = {}
-        for bidder, criterion, evaluator, value in _columns(
-            prepared.inputs.scores, "bidder", "criterion", "evaluator", "score"
+    def of(cls, prepared: Prepared) -> _Details:
+        panel: dict[tuple[str, str], dict[str, Decimal]] = {}
+        for bidder, criterion, evaluator, value in columns(
+            prepared.inputs.scores, "bidder", "criterion", "evaluator", "exact_score"
         ):
             panel.setdefault((bidder, criterion), {})[evaluator] = value
         rationales: dict[tuple[str, str], str] = {}
         if prepared.inputs.consensus is not None:
-            for bidder, criterion, rationale in _columns(
+            for bidder, criterion, rationale in columns(
                 prepared.inputs.consensus, "bidder", "criterion", "rationale"
             ):
                 rationales[bidder, criterion] = rationale
-        return cls(
-            used=prepared.used.to_dict("index"),
-            points=scored.points.to_dict("index"),
-            sections=sections.to_dict("index"),
-            panel=panel,
-            spreads=prepared.stats["spread"].to_dict(),
-            rationales=rationales,
-        )
-
-
-def _columns(frame: pd.DataFrame, *names: str) -> Iterator[tuple[Any, ...]]:
-    # Plain lists first: iterating a pandas column value by value is many times slower.
-    return zip(*(frame[name].tolist() for name in names), strict=True)
+        return cls(panel=panel, rationales=rationales)
 
 
 def _bidder_result(
     prepared: Prepared, scored: Scored, details: _Details, bidder: str
 ) -> BidderResult:
-    used, points = details.used[bidder], details.points[bidder]
-    criteria = {
-        criterion: CriterionResult(
+    used, points = prepared.used[bidder], scored.points[bidder]
+    criteria = {}
+    for criterion in prepared.criteria:
+        panel = prepared.panel.get((bidder, criterion))
+        criteria[criterion] = CriterionResult(
             criterion=criterion,
-            score=float(used[criterion]),
-            weighted=float(points[criterion]),
+            score=published(used[criterion]),
+            weighted=published(points[criterion]),
             evaluator_scores=details.panel.get((bidder, criterion), {}),
-            spread=details.spreads.get((bidder, criterion)),
+            spread=None if panel is None else panel.spread,
             rationale=details.rationales.get((bidder, criterion)),
         )
-        for criterion in prepared.criteria
+    sections = {
+        section.name: published(sum((points[c.id] for c in section.criteria), ZERO))
+        for section in prepared.model.sections
     }
     reasons = prepared.reasons[bidder]
+    ratio = scored.ratio.get(bidder)
     return BidderResult(
         bidder=bidder,
         rank=scored.ranks[bidder],
-        total=float(scored.total[bidder]),
-        quality=float(scored.quality[bidder]),
-        price_score=float(scored.price_score[bidder]),
-        price=prepared.exact_prices[bidder],
-        sections={s.name: float(details.sections[bidder][s.name]) for s in prepared.model.sections},
+        total=published(scored.total[bidder]),
+        quality=published(scored.quality[bidder]),
+        price_score=published(scored.price_score[bidder]),
+        price=prepared.prices[bidder],
+        sections=sections,
         criteria=criteria,
         disqualified=bool(reasons),
         reasons=list(reasons),
+        price_per_quality_point=None if ratio is None else published(ratio),
     )
 
 
 def _flags(prepared: Prepared) -> list[Flag]:
-    stats = prepared.stats
-    threshold = float(prepared.model.moderation.spread_flag)
-    # Rounded first so that 2.3 - 0.3 counts as a spread of exactly 2.
-    flagged = stats[(stats["count"] >= 2) & (stats["spread"].round(6) >= threshold)]
+    threshold = prepared.model.moderation.spread_flag
     order = {c: i for i, c in enumerate(prepared.criteria)}
     position = {b: i for i, b in enumerate(prepared.bidders)}
     found = [
-        Flag(bidder, criterion, float(spread))
-        for (bidder, criterion), spread in flagged["spread"].items()
+        Flag(bidder, criterion, panel.spread)
+        for (bidder, criterion), panel in prepared.panel.items()
+        if panel.count >= 2 and panel.spread >= threshold
     ]
     return sorted(found, key=lambda f: (position[f.bidder], order[f.criterion]))

@@ -2,16 +2,22 @@
 
 ``prepare`` does the work that does not depend on weights (scores used, spreads,
 disqualifications) once; ``score`` then applies a set of weights, so sensitivity scenarios
-re-weight the same frames instead of starting again.
+re-weight the same scores instead of starting again.
+
+Every figure is exact (``tenderflow.domain.exact``): scores and prices as given, means and
+ratios as fractions. Ranks are decided on the figures the model's ranking rule names, as they
+are published: the total (or, under price per quality point, the price per quality point) to
+two decimals, then the tie-break.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from tenderflow.domain.evaluation.inputs import Inputs, input_problems, to_frames
@@ -23,17 +29,29 @@ from tenderflow.domain.evaluation.records import (
     EvaluatorScore,
     PassFailResult,
 )
-from tenderflow.domain.money import PENNY, format_gbp
+from tenderflow.domain.exact import ZERO, published, score_text
+from tenderflow.domain.money import format_gbp
+
+PRICE_PER_QUALITY_POINT = "price-per-quality-point"
 
 
-def two_dp(value: float) -> float:
-    """Round a score to two decimals, halves up, as it is published."""
-    return float(Decimal(repr(float(value))).quantize(PENNY, rounding=ROUND_HALF_UP))
+@dataclass(frozen=True)
+class PanelScores:
+    """The evaluators' scores for one bid on one criterion."""
 
+    count: int
+    total: Decimal
+    low: Decimal
+    high: Decimal
 
-def score_text(value: float) -> str:
-    """Write a score for a sentence: two decimals at most, e.g. "1.5" or "1.33"."""
-    return f"{two_dp(value):.2f}".rstrip("0").rstrip(".")
+    @property
+    def mean(self) -> Fraction:
+        return Fraction(self.total) / self.count
+
+    @property
+    def spread(self) -> Decimal:
+        """Return the highest score minus the lowest."""
+        return self.high - self.low
 
 
 @dataclass(frozen=True)
@@ -44,22 +62,21 @@ class Prepared:
     inputs: Inputs
     bidders: list[str]  # in the order their prices were given
     criteria: list[str]  # in model order
-    used: pd.DataFrame  # bidder x criterion: the consensus score, or the evaluators' mean
-    stats: pd.DataFrame  # (bidder, criterion) -> mean, min, max, count, spread
-    prices: pd.Series  # bidder -> price as a float, for the formulas
-    exact_prices: dict[str, Decimal]
+    used: dict[str, dict[str, Fraction]]  # bidder -> criterion -> consensus score or the mean
+    panel: dict[tuple[str, str], PanelScores]  # (bidder, criterion) -> the evaluators' scores
+    prices: dict[str, Decimal]
     reasons: dict[str, list[str]]  # disqualification reasons; empty for a compliant bid
     provisional: bool
     notes: list[str]
 
     @property
-    def compliant(self) -> pd.Series:
+    def compliant(self) -> dict[str, bool]:
         """Return bidder -> True for the bids not disqualified."""
-        return pd.Series({b: not self.reasons[b] for b in self.bidders}, dtype=bool)
+        return {b: not self.reasons[b] for b in self.bidders}
 
-    def base_weights(self) -> pd.Series:
+    def base_weights(self) -> dict[str, Fraction]:
         """Return criterion -> weight as published."""
-        return pd.Series({c.id: float(c.weight) for c in self.model.criteria})
+        return {c.id: Fraction(c.weight) for c in self.model.criteria}
 
 
 def prepare_evaluation(
@@ -77,25 +94,38 @@ def prepare_evaluation(
     return prepare(model, inputs)
 
 
+def columns(frame: pd.DataFrame, *names: str) -> Iterator[tuple[Any, ...]]:
+    """Zip a frame's columns as plain lists: far quicker than iterating pandas value by value."""
+    return zip(*(frame[name].tolist() for name in names), strict=True)
+
+
+def _panel(scores: pd.DataFrame) -> dict[tuple[str, str], PanelScores]:
+    found: dict[tuple[str, str], list[Decimal]] = {}
+    for bidder, criterion, value in columns(scores, "bidder", "criterion", "exact_score"):
+        found.setdefault((bidder, criterion), []).append(value)
+    return {
+        key: PanelScores(len(values), sum(values, Decimal(0)), min(values), max(values))
+        for key, values in found.items()
+    }
+
+
 def prepare(model: EvaluationModel, inputs: Inputs) -> Prepared:
     """Work out the scores used, spreads and disqualifications (inputs already checked)."""
     bidders = list(dict.fromkeys(inputs.prices["bidder"]))
     criteria = [c.id for c in model.criteria]
-    stats = (
-        inputs.scores.groupby(["bidder", "criterion"], sort=False)["score"]
-        .agg(["mean", "min", "max", "count"])
-        .astype(float)
-    )
-    stats["spread"] = stats["max"] - stats["min"]
+    panel = _panel(inputs.scores)
     provisional = inputs.consensus is None
-    if provisional:
-        used = stats["mean"].unstack("criterion")
+    if inputs.consensus is None:
+        used = {b: {c: panel[b, c].mean for c in criteria} for b in bidders}
     else:
-        assert inputs.consensus is not None
-        used = inputs.consensus.pivot(index="bidder", columns="criterion", values="score")
-    used = used.reindex(index=bidders, columns=criteria).astype(float)
-    exact = dict(zip(inputs.prices["bidder"], inputs.prices["price"], strict=True))
-    prices = pd.Series({b: float(exact[b]) for b in bidders}, dtype=float)
+        agreed = {
+            (bidder, criterion): Fraction(value)
+            for bidder, criterion, value in columns(
+                inputs.consensus, "bidder", "criterion", "exact_score"
+            )
+        }
+        used = {b: {c: agreed[b, c] for c in criteria} for b in bidders}
+    prices = dict(zip(inputs.prices["bidder"], inputs.prices["price"], strict=True))
     notes: list[str] = []
     if provisional:
         notes.append(
@@ -104,10 +134,10 @@ def prepare(model: EvaluationModel, inputs: Inputs) -> Prepared:
         )
     reasons: dict[str, list[str]] = {b: [] for b in bidders}
     _apply_pass_fail(model, inputs, bidders, reasons, notes)
-    _apply_minimums(model, used, provisional, reasons)
-    _apply_budget(model.price, exact, reasons)
+    _apply_minimums(model, bidders, used, provisional, reasons)
+    _apply_budget(model.price, prices, reasons)
     return Prepared(
-        model, inputs, bidders, criteria, used, stats, prices, exact, reasons, provisional, notes
+        model, inputs, bidders, criteria, used, panel, prices, reasons, provisional, notes
     )
 
 
@@ -144,20 +174,21 @@ def _apply_pass_fail(
 
 
 def _apply_minimums(
-    model: EvaluationModel, used: pd.DataFrame, provisional: bool, reasons: dict[str, list[str]]
+    model: EvaluationModel,
+    bidders: list[str],
+    used: dict[str, dict[str, Fraction]],
+    provisional: bool,
+    reasons: dict[str, list[str]],
 ) -> None:
-    minimums = pd.Series(
-        {c.id: np.nan if c.minimum is None else float(c.minimum) for c in model.criteria}
-    )
-    below = used.lt(minimums, axis=1).to_numpy()
     basis = " (the evaluators' mean, before moderation)" if provisional else ""
-    for row, column in np.argwhere(below):
-        bidder, criterion = used.index[row], model.criteria[column]
-        assert criterion.minimum is not None
-        reasons[bidder].append(
-            f"Scored {score_text(used.iat[row, column])} on {criterion.id} ({criterion.title})"
-            f"{basis}, below the minimum of {plain(criterion.minimum)}"
-        )
+    for bidder in bidders:
+        for criterion in model.criteria:
+            if criterion.minimum is None or used[bidder][criterion.id] >= criterion.minimum:
+                continue
+            reasons[bidder].append(
+                f"Scored {score_text(used[bidder][criterion.id])} on {criterion.id} "
+                f"({criterion.title}){basis}, below the minimum of {plain(criterion.minimum)}"
+            )
 
 
 def _apply_budget(
@@ -176,82 +207,114 @@ def _apply_budget(
 class Scored:
     """One set of weights applied: points per criterion, totals, ranks and the winner."""
 
-    points: pd.DataFrame  # bidder x criterion: weight x score / scale max
-    quality: pd.Series
-    price_score: pd.Series
-    total: pd.Series
+    points: dict[str, dict[str, Fraction]]  # bidder -> criterion -> weight x score / scale max
+    quality: dict[str, Fraction]
+    price_score: dict[str, Fraction]
+    total: dict[str, Fraction]
+    # Under price per quality point: price / quality points for each compliant bid with
+    # quality points (None without any); empty under every other formula.
+    ratio: dict[str, Fraction | None]
     ranks: dict[str, int | None]
     winner: str | None
 
 
 def score(
-    prepared: Prepared, weights: pd.Series | None = None, price_weight: float | None = None
+    prepared: Prepared,
+    weights: Mapping[str, Fraction] | None = None,
+    price_weight: Fraction | None = None,
 ) -> Scored:
     """Apply ``weights`` (criterion -> weight; default: the model's) and rank the bids."""
     model = prepared.model
     weights = prepared.base_weights() if weights is None else weights
-    price_weight = float(model.price.weight) if price_weight is None else price_weight
-    points = prepared.used * (weights.reindex(prepared.criteria) / model.scale.max)
-    quality = points.sum(axis=1)
+    price_weight = Fraction(model.price.weight) if price_weight is None else price_weight
+    top = model.scale.max
+    per_point = {c: Fraction(weights[c]) / top for c in prepared.criteria}
+    points = {
+        b: {c: per_point[c] * prepared.used[b][c] for c in prepared.criteria}
+        for b in prepared.bidders
+    }
+    quality = {b: sum(points[b].values(), ZERO) for b in prepared.bidders}
     compliant = prepared.compliant
-    price_score = price_scores(model.price, prepared.prices, quality, compliant, price_weight)
-    total = quality + price_score
-    ranks = rank(model.tie_break, total, quality, prepared.prices, compliant)
+    price_score = price_scores(model.price, prepared.prices, compliant, price_weight)
+    total = {b: quality[b] + price_score[b] for b in prepared.bidders}
+    ratio = (
+        price_per_quality_point(prepared.prices, quality, compliant)
+        if model.price.formula == PRICE_PER_QUALITY_POINT
+        else {}
+    )
+    ranks = rank(model, total, quality, ratio, prepared.prices, compliant)
     firsts = [b for b, r in ranks.items() if r == 1]
     return Scored(
-        points, quality, price_score, total, ranks, firsts[0] if len(firsts) == 1 else None
+        points, quality, price_score, total, ratio, ranks, firsts[0] if len(firsts) == 1 else None
     )
 
 
 def price_scores(
     rule: PriceRule,
-    prices: pd.Series,
-    quality: pd.Series,
-    compliant: pd.Series,
-    weight: float,
-) -> pd.Series:
-    """Score price among compliant bids only; disqualified bids get 0 and set no benchmark."""
-    result = pd.Series(0.0, index=prices.index)
-    bids = prices[compliant]
-    if bids.empty or weight == 0:
+    prices: Mapping[str, Decimal],
+    compliant: Mapping[str, bool],
+    weight: Fraction,
+) -> dict[str, Fraction]:
+    """Score price among compliant bids only; disqualified bids get 0 and set no benchmark.
+
+    Under price per quality point price earns no points: bids are ranked on the ratio instead,
+    so adding a price score to quality would count quality twice.
+    """
+    result = dict.fromkeys(prices, ZERO)
+    bids = {b: Fraction(p) for b, p in prices.items() if compliant[b]}
+    if not bids or weight == 0 or rule.formula == PRICE_PER_QUALITY_POINT:
         return result
-    if rule.formula == "price-per-quality-point":
-        with np.errstate(divide="ignore"):
-            ratio = bids / quality[compliant].to_numpy()
-        best = ratio.min()
-        # A bid with no quality points has an infinite ratio and so scores 0.
-        scores = weight * best / ratio if np.isfinite(best) else ratio * 0.0
-    elif rule.formula == "benchmark":
-        benchmark = float(rule.parameters["benchmark"])
-        zero_at = benchmark * float(rule.parameters["zero_at_percent_above"]) / 100
-        over = (bids - benchmark).clip(lower=0)
-        scores = weight * (1 - over / zero_at).clip(lower=0)
+    if rule.formula == "benchmark":
+        benchmark = Fraction(rule.parameters["benchmark"])
+        zero_at = benchmark * Fraction(rule.parameters["zero_at_percent_above"]) / 100
+        for bidder, price in bids.items():
+            over = max(price - benchmark, ZERO)
+            result[bidder] = weight * max(1 - over / zero_at, ZERO)
     else:  # relative-lowest, and budget (the ceiling is applied as a disqualification)
-        scores = weight * bids.min() / bids
-    result[scores.index] = scores.fillna(0.0)
+        lowest = min(bids.values())
+        for bidder, price in bids.items():
+            result[bidder] = weight * lowest / price
     return result
 
 
+def price_per_quality_point(
+    prices: Mapping[str, Decimal], quality: Mapping[str, Fraction], compliant: Mapping[str, bool]
+) -> dict[str, Fraction | None]:
+    """Return each compliant bid's price divided by its quality points (None without points)."""
+    return {
+        bidder: Fraction(price) / quality[bidder] if quality[bidder] > 0 else None
+        for bidder, price in prices.items()
+        if compliant[bidder]
+    }
+
+
 def rank(
-    tie_break: str,
-    total: pd.Series,
-    quality: pd.Series,
-    prices: pd.Series,
-    compliant: pd.Series,
+    model: EvaluationModel,
+    total: Mapping[str, Fraction],
+    quality: Mapping[str, Fraction],
+    ratio: Mapping[str, Fraction | None],
+    prices: Mapping[str, Decimal],
+    compliant: Mapping[str, bool],
 ) -> dict[str, int | None]:
-    """Rank compliant bids by total as published, then the tie-break; equal keys share a rank."""
-    keys: dict[str, tuple[float, ...]] = {}
-    for bidder in total.index:
+    """Rank compliant bids on the published figures the ranking rule names; equal keys share."""
+    keys: dict[str, tuple[Decimal, ...]] = {}
+    for bidder in total:
         if not compliant[bidder]:
             continue
-        key: tuple[float, ...] = (-two_dp(total[bidder]),)
-        if tie_break == "higher-quality":
-            key += (-two_dp(quality[bidder]),)
-        elif tie_break == "lower-price":
-            key += (float(prices[bidder]),)
+        key: tuple[Decimal, ...]
+        if model.price.formula == PRICE_PER_QUALITY_POINT:
+            value = ratio[bidder]
+            # Lowest price per point first; a bid with no quality points comes after them all.
+            key = (Decimal(1), Decimal(0)) if value is None else (Decimal(0), published(value))
+        else:
+            key = (-published(total[bidder]),)
+        if model.tie_break == "higher-quality":
+            key += (-published(quality[bidder]),)
+        elif model.tie_break == "lower-price":
+            key += (prices[bidder],)
         keys[bidder] = key
-    ranks: dict[str, int | None] = {b: None for b in total.index}
-    previous: tuple[float, ...] | None = None
+    ranks: dict[str, int | None] = dict.fromkeys(total, None)
+    previous: tuple[Decimal, ...] | None = None
     current = 0
     for position, (bidder, key) in enumerate(sorted(keys.items(), key=lambda kv: kv[1]), 1):
         if key != previous:

@@ -74,6 +74,7 @@ def priority_list_input(
         headroom=view.headroom,
         tie_break_rule=view.tie_break_rule,
         cut_line_rule=view.cut_line_rule,
+        rounding_rule=view.rounding_rule,
         matrix_title=f"{matrix.title}, version {matrix.version or 'unnumbered'}",
         criteria=tuple(PriorityCriterion(c.title, c.weight, c.guidance) for c in matrix.criteria),
         gateways=tuple(g.title for g in matrix.gateways if not g.applies_when),

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from tenderflow.domain.capital import PriorityList, rank_schemes, result_from_final
 from tenderflow.domain.capital import statuses as st
-from tenderflow.domain.capital.ranking import CUT_LINE_RULE
+from tenderflow.domain.capital.ranking import CUT_LINE_RULE, ROUNDING_RULE
 from tenderflow.domain.capital.timetable import next_review, review_due
 from tenderflow.models import (
     CapitalDecision,
@@ -89,6 +89,7 @@ def _snapshot(round_: CapitalRound, ranked: PriorityList, now: datetime) -> dict
         "cut_after_rank": ranked.cut_after_rank,
         "tie_break_rule": ranked.tie_break_rule,
         "cut_line_rule": CUT_LINE_RULE,
+        "rounding_rule": ROUNDING_RULE,
         "schemes": rows,
     }
 
@@ -161,6 +162,8 @@ class PriorityListView:
     tie_break_rule: str
     cut_line_rule: str
     rows: list[PriorityRow] = field(default_factory=list)
+    # Lists produced before figures were rounded once keep no rounding rule, as they were.
+    rounding_rule: str = ""
 
     @property
     def decided(self) -> int:
@@ -212,6 +215,7 @@ def priority_list_view(session: Session, round_: CapitalRound) -> PriorityListVi
         tie_break_rule=data["tie_break_rule"],
         cut_line_rule=data["cut_line_rule"],
         rows=rows,
+        rounding_rule=data.get("rounding_rule", ""),
     )
 
 

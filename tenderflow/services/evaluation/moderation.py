@@ -5,12 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from fractions import Fraction
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tenderflow.domain.evaluation import Criterion, EvaluationModel
 from tenderflow.domain.evaluation.panel import flagged, moderation_open, parse_score, spread
+from tenderflow.domain.exact import published
 from tenderflow.models import (
     Bid,
     ConsensusScore,
@@ -55,8 +57,9 @@ class Cell:
 
     @property
     def mean(self) -> Decimal | None:
+        """Return the evaluators' mean as the results publish it: exact, rounded once."""
         values = self.values
-        return (sum(values, Decimal(0)) / len(values)).quantize(Decimal("0.01")) if values else None
+        return published(Fraction(sum(values, Decimal(0))) / len(values)) if values else None
 
 
 @dataclass(frozen=True)

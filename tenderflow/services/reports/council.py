@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from tenderflow.documents import charts
 from tenderflow.documents import inputs as doc
 from tenderflow.documents.content import Bullets, Chart, Table
-from tenderflow.documents.formatting import format_gbp
+from tenderflow.documents.formatting import format_gbp, format_per_point
 from tenderflow.documents.prose import plural
 from tenderflow.domain import council_papers as papers
 from tenderflow.domain.vocabulary import STAGE_LABELS
@@ -26,6 +26,24 @@ def _lot_label(evaluation: LotEvaluation) -> str:
 
 def _ranking(evaluation: LotEvaluation, price_weight: str) -> Table:
     ranked = [r for r in results_of(evaluation) if not r.disqualified]
+    if evaluation.model.ranks_on_price_per_quality_point:
+        return Table(
+            columns=("Rank", "Bidder", "Quality", "Whole-life price", "Price per quality point"),
+            rows=tuple(
+                (
+                    str(r.rank),
+                    r.bidder,
+                    f"{r.quality:.2f}",
+                    format_gbp(r.price),
+                    format_per_point(r.price_per_quality_point),
+                )
+                for r in ranked
+            ),
+            caption=f"{_lot_label(evaluation)}: ranking of the evaluated tenders",
+            widths=(1.0, 6.0, 2.5, 2.5, 2.5),
+            numeric_columns=frozenset({0, 2, 3, 4}),
+            emphasis_rows=frozenset({0}),
+        )
     return Table(
         columns=("Rank", "Bidder", "Quality", f"Price (of {price_weight})", "Total (of 100)"),
         rows=tuple(
@@ -41,6 +59,8 @@ def _ranking(evaluation: LotEvaluation, price_weight: str) -> Table:
 
 def _chart(evaluation: LotEvaluation) -> Chart:
     ranked = [r for r in results_of(evaluation) if not r.disqualified]
+    if evaluation.model.ranks_on_price_per_quality_point:
+        return _per_point_chart(evaluation, ranked)
     bars = charts.BarChartData(
         title=f"{_lot_label(evaluation)}: total scores",
         labels=tuple(r.bidder for r in ranked),
@@ -54,6 +74,27 @@ def _chart(evaluation: LotEvaluation) -> Chart:
         png=charts.bar_chart_png(bars),
         caption=f"{_lot_label(evaluation)}: total scores by bidder",
         alt_text="; ".join(f"{r.bidder} {r.total:.2f}" for r in ranked),
+    )
+
+
+def _per_point_chart(evaluation: LotEvaluation, ranked: list[doc.BidderResult]) -> Chart:
+    priced = [r for r in ranked if r.price_per_quality_point is not None]
+    values = tuple(float(r.price_per_quality_point or 0) for r in priced)
+    bars = charts.BarChartData(
+        title=f"{_lot_label(evaluation)}: price per quality point",
+        labels=tuple(r.bidder for r in priced),
+        values=values,
+        highlight=0,
+        value_label="Price per quality point (£, lowest is best)",
+        maximum=max(values, default=1.0) * 1.1,
+    )
+    return Chart(
+        title=bars.title,
+        png=charts.bar_chart_png(bars),
+        caption=f"{_lot_label(evaluation)}: price per quality point by bidder",
+        alt_text="; ".join(
+            f"{r.bidder} {format_per_point(r.price_per_quality_point)}" for r in priced
+        ),
     )
 
 

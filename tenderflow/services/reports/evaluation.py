@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -31,7 +31,6 @@ from tenderflow.services import ServiceError
 from tenderflow.services.evaluation_results import ProcurementResults, results_for
 from tenderflow.services.reports import facts
 
-CENT = Decimal("0.01")
 VFM_CHECKS = {
     "over-cap": "Support cost per hour",
     "over-maximum": "Contact hours per person per week",
@@ -40,10 +39,6 @@ VFM_CHECKS = {
     "ok": "Support cost per hour",
     "abnormally-low": "Abnormally low price",
 }
-
-
-def _money(value: float | Decimal) -> Decimal:
-    return Decimal(str(value)).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def lot_name(lot: Lot | None) -> str:
@@ -121,21 +116,25 @@ def method_of(model: EvaluationModel) -> doc.EvaluationMethod:
         pass_fail_questions=tuple(q.title for q in model.pass_fail),
         spread_threshold=model.moderation.spread_flag,
         notes=(model.description,) if model.description else (),
+        ranking_rule=model.tie_break_rule,
+        rounding_rule=model.rounding_rule,
+        per_quality_point=model.ranks_on_price_per_quality_point,
     )
 
 
 def results_of(evaluation: LotEvaluation) -> tuple[doc.BidderResult, ...]:
-    """Return each bid's totals and place, as the scoring rules worked them out."""
+    """Return each bid's published totals and place, as the scoring rules worked them out."""
     return tuple(
         doc.BidderResult(
             b.bidder,
             b.rank,
-            _money(b.quality),
-            _money(b.price_score),
-            _money(b.total),
+            b.quality,
+            b.price_score,
+            b.total,
             b.price,
             b.disqualified,
             "; ".join(b.reasons),
+            b.price_per_quality_point,
         )
         for b in sorted(evaluation.result.bidders, key=lambda b: (b.rank is None, b.rank or 0))
     )
@@ -156,7 +155,7 @@ def consensus_of(session: Session, evaluation: LotEvaluation) -> tuple[doc.Conse
             row.bid.bidder.name,
             row.criterion_id,
             row.score,
-            _money(weighted.get((row.bid.bidder.name, row.criterion_id), 0)),
+            weighted.get((row.bid.bidder.name, row.criterion_id), Decimal("0.00")),
             row.rationale,
         )
         for row in rows
@@ -191,6 +190,7 @@ def prices_of(procurement: Procurement, evaluation: LotEvaluation) -> tuple[doc.
             b.price_score,
             abnormally_low=b.bidder in low,
             investigation=low.get(b.bidder, ""),
+            price_per_quality_point=b.price_per_quality_point,
         )
         for b in results_of(evaluation)
         if not b.disqualified
