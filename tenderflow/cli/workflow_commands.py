@@ -16,6 +16,7 @@ import click
 from tenderflow.paths import INSTANCE_DIR, logs_dir
 
 DEFAULT_PREFECT_PORT = 4200
+REFRESH_SECONDS = 5.0
 
 
 def _dispatch_forever(stop: threading.Event, every: float) -> None:
@@ -25,11 +26,18 @@ def _dispatch_forever(stop: threading.Event, every: float) -> None:
     from tenderflow.services import flow_runs
 
     app = create_app()
+    last_refresh = 0.0
     while not stop.wait(every):
         with app.app_context():
             try:
                 sent = flow_runs.submit_queued(db.session, clock.now())
                 db.session.commit()
+                # Every few seconds, record what Prefect says of runs under way (a crash is
+                # seen only there); the pages that poll a run only read.
+                if time.monotonic() - last_refresh >= REFRESH_SECONDS:
+                    last_refresh = time.monotonic()
+                    flow_runs.refresh_unfinished(db.session, clock.now())
+                    db.session.commit()
                 if sent:
                     click.echo(f"Sent {sent} queued request(s) to the workflow server.")
             except Exception as exc:  # keep dispatching whatever one round does

@@ -156,6 +156,14 @@ def email_settings(env: Mapping[str, str] = os.environ) -> EmailSettings:
     return EmailSettings(mode="off", base_url=base_url)
 
 
+def describe_email(env: Mapping[str, str] = os.environ) -> str:
+    """Say in words how email goes out, or why the settings cannot work."""
+    try:
+        return email_settings(env).describe()
+    except ConfigurationError as exc:
+        return f"Email is not working: {exc}"
+
+
 def email_enabled(env: Mapping[str, str] = os.environ) -> bool:
     """Say whether email is configured at all (its details are checked when sending)."""
     return bool(

@@ -195,6 +195,26 @@ def refresh(session: Session, request: FlowRunRequest, now: datetime) -> FlowRun
     return request
 
 
+def refresh_unfinished(session: Session, now: datetime, limit: int = 50) -> int:
+    """Record Prefect's word on submitted and running requests (a crash is seen only there)."""
+    unfinished = list(
+        session.scalars(
+            select(FlowRunRequest)
+            .where(FlowRunRequest.status.in_([SUBMITTED, RUNNING]))
+            .where(FlowRunRequest.flow_run_id.is_not(None))
+            .order_by(FlowRunRequest.id)
+            .limit(limit)
+        )
+    )
+    changed = 0
+    for request in unfinished:
+        before = (request.status, request.state_name)
+        refresh(session, request, now)
+        changed += (request.status, request.state_name) != before
+    session.flush()
+    return changed
+
+
 def mark_running(session: Session, request_id: int, flow_run_id: str | None) -> FlowRunRequest:
     """Record that a flow has started work on its request."""
     request = _get(session, request_id)

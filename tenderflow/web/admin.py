@@ -30,7 +30,7 @@ from tenderflow.domain import regulations
 from tenderflow.domain.roles import ROLE_LABELS, Role
 from tenderflow.extensions import db
 from tenderflow.models import AuditEvent, District, User
-from tenderflow.services import ServiceError, account_links, two_factor
+from tenderflow.services import ServiceError, account_links, delivery, two_factor
 from tenderflow.services import users as service
 from tenderflow.web import navigation, sessions
 from tenderflow.web.access import allow
@@ -117,12 +117,19 @@ def new_user() -> Any:
             link = _send_link(user, account_links.INVITATION)
             db.session.commit()
             flash(
-                f"Account created for {user.name}, and an invitation sent to {user.email}. "
-                f"Until email delivery is set up, give them this link: {link}",
+                f"Account created for {user.name}, and an invitation sent to {user.email}"
+                f"{_how_the_link_goes(link)}",
                 "success",
             )
             return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form, person=None)
+
+
+def _how_the_link_goes(link: str) -> str:
+    """Say how the one-time link reaches its person: by email, or handed on while email is off."""
+    if delivery.email_enabled():
+        return " by email."
+    return f". Email is off, so give them this link yourself: {link}"
 
 
 def _send_link(user: User, purpose: str) -> str:
@@ -176,11 +183,7 @@ def send_link(user_id: int) -> Any:
         else:
             db.session.commit()
             what = "A password reset" if purpose == account_links.RESET else "An invitation"
-            flash(
-                f"{what} has been sent to {person.email}. Until email delivery is set up, "
-                f"give them this link: {link}",
-                "success",
-            )
+            flash(f"{what} has been sent to {person.email}{_how_the_link_goes(link)}", "success")
     return redirect(url_for("admin.edit_user", user_id=person.id))
 
 

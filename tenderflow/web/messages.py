@@ -76,10 +76,7 @@ def email_choices() -> Any:
     if not form.is_submitted():
         off = delivery.turned_off(db.session, current_user)
         form.categories.data = [c for c in message_rules.CATEGORY_CODES if c not in off]
-    try:
-        settings_text = delivery.email_settings().describe()
-    except delivery.ConfigurationError as exc:
-        settings_text = f"Email is not working: {exc}"
+    settings_text = delivery.describe_email()
     return render_template(
         "timetable/email_choices.html",
         form=form,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import threading
@@ -17,7 +18,7 @@ from werkzeug.serving import make_server
 from tenderflow import audit, create_app
 from tenderflow.demo import load_demo
 from tenderflow.extensions import db
-from tenderflow.paths import MIGRATIONS_DIR
+from tenderflow.paths import MIGRATIONS_DIR, PROJECT_ROOT
 
 E2E_NOW = "2026-11-16T10:00:00+00:00"
 E2E_TODAY = date(2026, 11, 16)
@@ -30,6 +31,23 @@ CHROMIUM_FLAGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+# axe-core (npm, installed by `make bootstrap`) checks every page the tests load against
+# WCAG 2.2 AA. It is added to each page before the page's own scripts and reports through a
+# binding, neither of which the page's Content-Security-Policy governs.
+AXE_SCRIPT = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+AXE_ON_LOAD = """
+window.addEventListener('load', () => {
+  const where = location.pathname + location.search;
+  axe.run(document, {runOnly: {type: 'tag', values: %s}})
+    .then((results) => window.__tenderflowAxe(where, results.violations.map((v) => ({
+      id: v.id, impact: v.impact, help: v.help,
+      nodes: v.nodes.slice(0, 5).map((n) => n.target.join(' '))}))))
+    .catch((error) => window.__tenderflowAxe(where, [{id: 'axe-error', help: String(error), nodes: []}]));
+});
+"""
 
 
 def chromium_path() -> str:
@@ -79,6 +97,20 @@ def browser() -> Iterator[Browser]:
 def page(browser: Browser, live_server: SimpleNamespace) -> Iterator[Page]:
     context = browser.new_context(base_url=live_server.url)
     context.set_default_timeout(15_000)
+    if not AXE_SCRIPT.exists():
+        pytest.fail("axe-core is missing: run make bootstrap (npm ci)", pytrace=False)
+    checked: list[str] = []
+    violations: list[str] = []
+
+    def report(_source: object, where: str, found: list[dict[str, object]]) -> None:
+        checked.append(where)
+        violations.extend(
+            f"{where}: {v['id']} ({v.get('impact')}): {v['help']} at {v['nodes']}" for v in found
+        )
+
+    context.expose_binding("__tenderflowAxe", report)
+    context.add_init_script(script=AXE_SCRIPT.read_text())
+    context.add_init_script(script=AXE_ON_LOAD % json.dumps(AXE_TAGS))
     page = context.new_page()
     # Anything the Content-Security-Policy blocks would break a page quietly: fail instead.
     blocked: list[str] = []
@@ -89,8 +121,17 @@ def page(browser: Browser, live_server: SimpleNamespace) -> Iterator[Page]:
         ),
     )
     yield page
+    # Give the last page's check a moment to report before the browser closes.
+    if not page.is_closed():
+        try:
+            page.wait_for_function("document.readyState === 'complete'", timeout=5_000)
+            page.wait_for_timeout(1_000)
+        except Exception:
+            pass
     context.close()
     assert blocked == [], f"the Content-Security-Policy blocked: {blocked}"
+    assert checked, "axe-core checked no page"
+    assert violations == [], "accessibility (axe-core, WCAG 2.2 AA):\n" + "\n".join(violations)
 
 
 def sign_in(page: Page, email: str, password: str = "tenderflow-demo") -> None:

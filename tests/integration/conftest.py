@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import flask_migrate
@@ -31,11 +32,10 @@ BACKENDS = ["sqlite"] + (["postgres"] if POSTGRES_URL else [])
 PASSWORD = "correct horse battery staple"
 
 
-@pytest.fixture(scope="session", params=BACKENDS)
-def database_url(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[str]:
-    if request.param == "sqlite":
+@contextmanager
+def a_database(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Make an empty database of the given backend and yield its URL; drop it afterwards."""
+    if backend == "sqlite":
         yield f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'tenderflow.sqlite3'}"
         return
     assert POSTGRES_URL
@@ -54,6 +54,18 @@ def database_url(
     engine.dispose()
 
 
+def backend_of(database_url: str) -> str:
+    return "postgres" if database_url.startswith("postgresql") else "sqlite"
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    with a_database(request.param, tmp_path_factory) as url:
+        yield url
+
+
 def config_for(database_url: str, tmp_path: Any) -> dict[str, Any]:
     return {
         "TESTING": True,
@@ -68,13 +80,18 @@ def config_for(database_url: str, tmp_path: Any) -> dict[str, Any]:
     }
 
 
-@pytest.fixture(scope="session")
-def migrated_app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Flask:
+def migrate(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Flask:
+    """Return an app on ``database_url``, migrated to the newest schema."""
     app = create_app(config_for(database_url, tmp_path_factory.mktemp("files")))
     with app.app_context():
         flask_migrate.upgrade(directory=str(MIGRATIONS_DIR))
         db.session.remove()
     return app
+
+
+@pytest.fixture(scope="session")
+def migrated_app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Flask:
+    return migrate(database_url, tmp_path_factory)
 
 
 def _empty_tables() -> None:

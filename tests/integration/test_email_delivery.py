@@ -333,3 +333,31 @@ def test_everyone_chooses_their_email_on_a_form_and_administrators_see_delivery(
     sign_in_as(client, people["admin"])
     page = client.get("/messages").get_data(as_text=True)
     assert "Email failed" in page and "550" in page
+
+
+def test_an_invitation_and_a_password_reset_go_by_email_even_with_every_kind_turned_off(
+    app: Any, relay: Relay, people: dict[str, Any]
+) -> None:
+    from tenderflow.services import account_links
+
+    officer = people["officer"]
+    delivery.choose_email(db.session, officer, set(), clock.now())  # every kind turned off
+    for purpose in (account_links.INVITATION, account_links.RESET):
+        account_links.issue(
+            db.session,
+            officer,
+            purpose,
+            by=people["admin"],
+            now=clock.now(),
+            lifetime=timedelta(hours=72),
+            link_for=lambda token: f"{BASE}/account/link/{token}",
+        )
+    db.session.commit()
+    deliver_messages.fn()
+    received = relay.to(officer.email)
+    assert [r.subject for r in received] == [
+        "You have been invited to tenderflow",
+        "Reset your tenderflow password",
+    ]
+    assert all(f"{BASE}/account/link/" in r.body for r in received)
+    assert all("You cannot turn these emails off" in r.body for r in received)

@@ -4,7 +4,7 @@ stored files as they were: documents are written by POST or by the workflow, nev
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,9 +21,17 @@ from tenderflow.services.capital import priority
 from tenderflow.services.capital.documents import save_priority_list
 from tenderflow.web.access import PUBLIC_ENDPOINTS
 from tests.integration import capital_world
-from tests.integration.conftest import sign_in_as
+from tests.integration.conftest import a_database, backend_of, migrate, sign_in_as
 from tests.integration.documents_world import storage
 from tests.integration.world import build_world
+
+
+@pytest.fixture(scope="module")
+def migrated_app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    """A database of this module's own: the session's workflow worker serves the shared test
+    database and may be finishing an earlier test's runs, which would change its tables."""
+    with a_database(backend_of(database_url), tmp_path_factory) as url:
+        yield migrate(url, tmp_path_factory)
 
 
 def _tables_fingerprint() -> dict[str, tuple[int, str]]:
