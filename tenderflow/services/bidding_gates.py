@@ -41,7 +41,8 @@ def enough_candidates(session: Session, procurement: Procurement, now: datetime)
         shortlisted,
         procurement.min_candidates,
         record.fewer_candidates_reason if record else None,
-        quotes=direct,
+        quotes=bidders.asks_for_quotes(procurement),
+        invited=direct,
     )
 
 

@@ -358,7 +358,7 @@ def test_an_invited_tender_under_the_act_has_no_eoi_and_counts_the_suppliers_inv
     assert (invited.selection, invited.shortlisted) == ("passed", True)
     assert itt_unmet(procurement) == [
         "Write the procurement plan and agree it",
-        "The route needs at least 4 suppliers asked to quote but there is 1: "
+        "The route needs at least 4 suppliers invited to tender but there is 1: "
         "add more or record why fewer responded",
     ]
     sign_in_as(client, lead)
