@@ -265,6 +265,9 @@ def test_a_procurement_records_its_procedure_and_tendering_case(
     assert list(planned)[:5] == ["planning", "eoi", "itt", "negotiation", "evaluation"]
     assert planned["negotiation"].planned_start == planned["itt"].planned_end
     assert procurement.shortlists
+    page = client.get(f"/procurements/{procurement.reference}").get_data(as_text=True)
+    assert "Competitive flexible stages" in page
+    assert "A participation stage, Shortlisting at the end of the participation stage, " in page
 
 
 def test_shortlisting_without_a_participation_stage_is_refused_and_nothing_is_saved(
