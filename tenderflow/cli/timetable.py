@@ -10,7 +10,6 @@ from typing import Any
 
 import click
 
-from tenderflow.domain.stages import stages_for
 from tenderflow.domain.vocabulary import STAGES
 
 TERMINAL = ("applied", "refused", "failed")
@@ -116,10 +115,10 @@ def advance(
         raise click.ClickException(f"unknown stage {to_stage!r}: use {', '.join(STAGES)}")
     with app_context():
         procurement = _procurement(reference)
-        if to_stage not in stages_for(procurement.route, procurement.decision):
+        if to_stage not in procurement.stages:
             raise click.ClickException(
                 f"{procurement.reference} has no {to_stage} stage: its stages are "
-                f"{', '.join(stages_for(procurement.route, procurement.decision))}"
+                f"{', '.join(procurement.stages)}"
             )
         contract = _contract(
             {

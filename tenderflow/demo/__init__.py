@@ -141,6 +141,12 @@ def demo_procurements(today: date) -> list[ProcurementInput]:
     started = today - timedelta(days=120)
     recent = today - timedelta(days=14)
     common = {"rule_set": "cambridgeshire-2008", "start_date": started}
+    # The two far-along tenders ran a competitive flexible procedure with a participation stage
+    # and a shortlist, so their histories have expressions of interest.
+    flexible = {
+        "procedure": "competitive-flexible",
+        "procedure_stages": ["participation", "shortlisting"],
+    }
     return [
         ProcurementInput(
             title="Kent Integrated Domestic Abuse Service",
@@ -164,6 +170,7 @@ def demo_procurements(today: date) -> list[ProcurementInput]:
                 "West Kent (Dartford, Gravesham, Maidstone, Sevenoaks, Tonbridge and Malling, Tunbridge Wells)",
             ],
             **common,
+            **flexible,
         ),
         ProcurementInput(
             title="Great Yarmouth floating support re-tender",
@@ -182,6 +189,7 @@ def demo_procurements(today: date) -> list[ProcurementInput]:
             vat_rate=Decimal("0"),
             category="light-touch",
             **common,
+            **flexible,
         ),
         ProcurementInput(
             title="Assistive technology review",
@@ -253,6 +261,24 @@ def demo_procurements(today: date) -> list[ProcurementInput]:
             exemption="unforeseen-emergency",
             exemption_reason="The only night shelter in the city closed without notice after a fire.",
             exemption_approver="Director of Adult Support Services",
+            rule_set="cambridgeshire-2008",
+            start_date=recent,
+        ),
+        ProcurementInput(
+            title="Community alarm monitoring extension",
+            reference="CCC-ALARM-DA",
+            description=(
+                "Two more years of monitoring from the current supplier, whose platform every "
+                "installed alarm unit depends on: a change of supplier would mean replacing them."
+            ),
+            service_type="community-alarm",
+            client_group="older-people",
+            districts=CAMBRIDGESHIRE,
+            value=Decimal("300000"),
+            value_basis="whole-life",
+            term_years=2,
+            category="services",
+            direct_award="additional-or-repeat",
             rule_set="cambridgeshire-2008",
             start_date=recent,
         ),

@@ -15,7 +15,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tenderflow.domain.exclusion import DISCRETIONARY_GROUNDS, MANDATORY_GROUNDS
-from tenderflow.domain.stages import stages_for
 from tenderflow.models import ConflictsAssessment, ExclusionCheck, Procurement, StageDates, User
 from tenderflow.services import conflicts, exclusions
 
@@ -28,7 +27,7 @@ KENT_CONFLICT = (
 
 
 def _reached(procurement: Procurement, stage: str) -> bool:
-    path = stages_for(procurement.route, procurement.decision)
+    path = procurement.stages
     return (
         stage in path
         and procurement.stage in path
@@ -56,7 +55,7 @@ def load(session: Session, today: date, people: dict[str, User]) -> str:
     for procurement in session.scalars(select(Procurement).order_by(Procurement.reference)):
         if not conflicts.required(procurement):
             continue
-        before = "itt" if "itt" in stages_for(procurement.route, procurement.decision) else "award"
+        before = "itt" if "itt" in procurement.stages else "award"
         if _reached(procurement, before) and conflicts.current(session, procurement) is None:
             found = procurement.reference == "KCC-IDAS-2026"
             session.add(

@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session
 
 from tenderflow import clock
 from tenderflow.domain.evaluation import model_path
-from tenderflow.domain.stages import stages_for
 from tenderflow.models import AwardApproval, Bid, Bidder, Procurement, User
 from tenderflow.services import plans, procurements
 from tenderflow.services import timetable as timetable_service
@@ -198,7 +197,7 @@ def _plan(session: Session, procurement: Procurement, lead: User) -> None:
 
 def _record_moves(session: Session, procurement: Procurement, today: date) -> None:
     """Record the actual dates of every stage passed, as planned (never later than today)."""
-    path = stages_for(procurement.route, procurement.decision)
+    path = procurement.stages
     reached = path[: path.index(procurement.stage) + 1]
     planned = {row.stage: row for row in timetable_service.stage_dates(procurement, session)}
     day = procurement.start_date

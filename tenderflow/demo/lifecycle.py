@@ -6,8 +6,8 @@ planned against actual (one stage slipped, with its reason), expressions of inte
 shortlist, bids (one late, one excluded), a published and frozen evaluation model, a panel of the
 demo evaluators with their declarations (one conflict), every evaluator's submitted scores with
 comments, pass/fail results, consensus scores with rationales, a resolved moderation query,
-clarifications and the commissioning body's approval. Two smaller procurements are at EOI and
-at ITT with sealed bids. Every bidder and person is invented; figures come from the papers.
+clarifications and the commissioning body's approval. Two smaller procurements are at ITT, one
+advertised with its tender deadline ahead and one with sealed bids. Every bidder and person is invented; figures come from the papers.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tenderflow.domain.stages import stages_for
 from tenderflow.domain.standstill import standstill_period
 from tenderflow.models import (
     AwardApproval,
@@ -38,6 +37,7 @@ from tenderflow.models import (
     Procurement,
     ProcurementPlan,
     StageDates,
+    TenderField,
     User,
 )
 from tenderflow.paths import SCORING_MATRICES_DIR
@@ -402,7 +402,7 @@ def _timetable(
             None,
         ),
     }
-    for position, stage in enumerate(stages_for(procurement.route, procurement.decision)):
+    for position, stage in enumerate(procurement.stages):
         if stage in rows:
             planned, actual, reason = rows[stage]
             # The stage ran late only where an actual date falls after the planned one.
@@ -677,6 +677,8 @@ def _early(session: Session, today: date, people: dict[str, User]) -> list[str]:
     if review is not None and not session.scalar(
         select(Bidder.id).where(Bidder.procurement_id == review.id).limit(1)
     ):
+        # A regulated below-threshold contract under the Act: no shortlisting on suitability,
+        # so no EOI. The tender is advertised and open to every supplier who responds.
         set_stage_dates(
             session,
             review,
@@ -688,12 +690,15 @@ def _early(session: Session, today: date, people: dict[str, User]) -> list[str]:
         set_stage_dates(
             session,
             review,
-            "eoi",
+            "itt",
             1,
-            (today - timedelta(days=7), today + timedelta(days=7)),
+            (today - timedelta(days=7), today + timedelta(days=14)),
             (today - timedelta(days=7), None),
         )
-        set_milestone(session, review, "eoi-deadline", at(today + timedelta(days=7), 12), None)
+        set_milestone(session, review, "tender-deadline", at(today + timedelta(days=14), 12), None)
+        set_milestone(
+            session, review, "clarification-deadline", at(today + timedelta(days=8), 12), None
+        )
         for n, name in enumerate(
             ("Fen Edge Research Ltd", "Ouse Consulting LLP", "Cam Valley Evaluation CIC")
         ):
@@ -703,10 +708,22 @@ def _early(session: Session, today: date, people: dict[str, User]) -> list[str]:
                     name=name,
                     contact_email=f"bids{n}@tender.example",
                     registered_at=at(today - timedelta(days=5 - n)),
+                    selection="passed",
+                    selection_note="Conditions of participation assessed with the tender",
+                    shortlisted=True,
                 )
             )
-        review.stage = "eoi"
-        done.append("CCC-AT-REVIEW at EOI")
+        session.add(
+            TenderField(
+                procurement_id=review.id,
+                advertised_at=at(today - timedelta(days=7), 9),
+                advert_reference="Contracts Finder and the Central Digital Platform",
+                updated_by_id=people[LEAD].id,
+                updated_at=at(today - timedelta(days=7), 9),
+            )
+        )
+        review.stage = "itt"
+        done.append("CCC-AT-REVIEW at ITT, advertised")
     needs = session.scalar(select(Procurement).where(Procurement.reference == "CCC-NEEDS-2027"))
     if needs is not None and not session.scalar(
         select(Bidder.id).where(Bidder.procurement_id == needs.id).limit(1)
@@ -716,22 +733,16 @@ def _early(session: Session, today: date, people: dict[str, User]) -> list[str]:
             needs,
             "planning",
             0,
-            (today - timedelta(days=14), today - timedelta(days=10)),
-            (today - timedelta(days=14), today - timedelta(days=10)),
+            (today - timedelta(days=14), today - timedelta(days=5)),
+            (today - timedelta(days=14), today - timedelta(days=5)),
         )
-        set_stage_dates(
-            session,
-            needs,
-            "eoi",
-            1,
-            (today - timedelta(days=9), today - timedelta(days=6)),
-            (today - timedelta(days=9), today - timedelta(days=6)),
-        )
+        # Invited tender, regulated below the threshold: the lead invites the suppliers
+        # directly, with no EOI or shortlist.
         set_stage_dates(
             session,
             needs,
             "itt",
-            2,
+            1,
             (today - timedelta(days=5), today + timedelta(days=10)),
             (today - timedelta(days=5), None),
         )

@@ -1,7 +1,7 @@
 """Demonstration timetable: a procurement moved on early, and the deadline watcher's messages.
 
 Every demo procurement is planned when it is created. Here the needs assessment has moved into
-expressions of interest ahead of plan (if nothing else has moved it), and the deadline checks
+its next stage ahead of plan (if nothing else has moved it), and the deadline checks
 run once, so leads find their reminders and overdue notices under Messages.
 """
 
@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tenderflow import clock
+from tenderflow.domain.timetable import stage_label
 from tenderflow.models import Transition
 from tenderflow.services import deadlines, procurements
 from tenderflow.services import timetable as timetable_service
@@ -35,12 +36,13 @@ def load(session: Session, today: date, people: dict[str, Any]) -> str:
         is None
     )
     if procurement is not None and untouched:
+        to_stage = procurement.stages[1]
         moved_on = max(procurement.start_date, today - timedelta(days=5))
         session.add(
             Transition(
                 procurement_id=procurement.id,
                 from_stage="planning",
-                to_stage="eoi",
+                to_stage=to_stage,
                 status="applied",
                 unmet=[],
                 requested_by_id=procurement.lead_id,
@@ -49,10 +51,10 @@ def load(session: Session, today: date, people: dict[str, Any]) -> str:
             )
         )
         timetable_service.record_move(
-            session, procurement, "planning", "eoi", moved_on, _at(moved_on)
+            session, procurement, "planning", to_stage, moved_on, _at(moved_on)
         )
-        procurement.stage = "eoi"
-        note = f"{MOVED_EARLY} moved into expressions of interest"
+        procurement.stage = to_stage
+        note = f"{MOVED_EARLY} moved into {stage_label(to_stage).lower()}"
     now = clock.now()
     deadlines.mark_overdue_stages(session, today, now)
     deadlines.mark_overdue_milestones(session, now)

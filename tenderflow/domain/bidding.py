@@ -98,13 +98,21 @@ def sealed_reason(deadline_text: str | None) -> str:
 
 
 def shortlist_unmet(
-    shortlisted: int, min_candidates: int | None, fewer_reason: str | None, *, quotes: bool
+    shortlisted: int,
+    min_candidates: int | None,
+    fewer_reason: str | None,
+    *,
+    quotes: bool,
+    invited: bool = False,
 ) -> list[str]:
-    """Return what stops the ITT going out for want of candidates."""
-    if quotes:
+    """Return what stops the ITT going out for want of candidates.
+
+    ``invited``: the lead invites suppliers to tender directly, with no EOI or shortlist.
+    """
+    if quotes or invited:
+        noun = "suppliers asked to quote" if quotes else "suppliers invited to tender"
         if shortlisted == 0:
-            return ["Add the suppliers asked to quote"]
-        noun = "suppliers asked to quote"
+            return [f"Add the {noun}"]
     else:
         if shortlisted == 0:
             return ["Record the shortlist of candidates to invite to tender"]

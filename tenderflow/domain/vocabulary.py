@@ -6,6 +6,8 @@ STAGES: tuple[str, ...] = (
     "planning",
     "eoi",
     "itt",
+    "negotiation",
+    "further-tendering",
     "evaluation",
     "moderation",
     "standstill",
@@ -17,6 +19,8 @@ STAGE_LABELS: dict[str, str] = {
     "planning": "Planning",
     "eoi": "Expressions of interest",
     "itt": "Invitation to tender",
+    "negotiation": "Negotiation",
+    "further-tendering": "Further tendering round",
     "evaluation": "Evaluation",
     "moderation": "Moderation",
     "standstill": "Standstill",
@@ -32,6 +36,7 @@ ROUTE_LABELS: dict[str, str] = {
     "advertised-tender": "Advertised tender",
     "national-procedure": "National procedure",
     "exempt": "Exempt from competition",
+    "direct-award": "Direct award",
 }
 
 CATEGORY_LABELS: dict[str, str] = {
@@ -54,9 +59,18 @@ VALUE_BASIS_LABELS: dict[str, str] = {
 PROCEDURE_LABELS: dict[str, str] = {
     "open": "Open procedure: one stage, and any supplier may tender",
     "competitive-flexible": (
-        "Competitive flexible procedure: a participation stage, then tendering "
-        "(Procurement Act 2023 only)"
+        "Competitive flexible procedure: the stages you choose below, as the tender notice "
+        "states (Procurement Act 2023 only)"
     ),
+}
+
+# The stages a lead may choose for a competitive flexible procedure (see domain.stages).
+FLEXIBLE_STAGE_LABELS: dict[str, str] = {
+    "participation": "A participation stage: suppliers ask to take part and are assessed "
+    "against the conditions of participation",
+    "shortlisting": "Shortlisting at the end of the participation stage",
+    "negotiation": "Negotiation after the first tenders",
+    "further-tendering": "A further tendering round for revised tenders",
 }
 
 # What decides the minimum tendering period; the route decision names the case that results.

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, Column, Date, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from tenderflow.domain.stages import shortlists, stages_for
 from tenderflow.extensions import db
 from tenderflow.models.reference import ClientGroup, District, ServiceType
 from tenderflow.models.types import Money, Rate, UTCDateTime
@@ -52,6 +53,15 @@ class Procurement(db.Model):  # type: ignore[name-defined]
     procedure: Mapped[str | None] = mapped_column(String(40))
     tendering_case: Mapped[str | None] = mapped_column(String(60))
     planned_procurement_notice: Mapped[date | None] = mapped_column(Date)
+    # The competitive flexible stages the lead chose, as the tender notice states them.
+    procedure_stages: Mapped[list[str] | None] = mapped_column(JSON, default=list)
+    # False for procurements planned before the stages followed the procedure (migration
+    # 0014s): they keep an EOI on every tender route.
+    stages_follow_procedure: Mapped[bool] = mapped_column(default=True)
+    # A direct award's transparency notice (Procurement Act 2023 s.44), published before the
+    # contract is entered into.
+    transparency_notice_reference: Mapped[str | None] = mapped_column(String(100))
+    transparency_notice_published_on: Mapped[date | None] = mapped_column(Date)
 
     # The route decision made when the procurement was created, kept as it was made.
     route: Mapped[str] = mapped_column(String(40))
@@ -84,6 +94,26 @@ class Procurement(db.Model):  # type: ignore[name-defined]
     @property
     def audit_procurement_id(self) -> int:
         return self.id
+
+    @property
+    def stages(self) -> tuple[str, ...]:
+        """Return the stages this procurement passes through, in order."""
+        return stages_for(
+            self.route,
+            self.decision,
+            self.procedure_stages or (),
+            legacy=not self.stages_follow_procedure,
+        )
+
+    @property
+    def shortlists(self) -> bool:
+        """Say whether a shortlist taken at EOI decides who is invited to tender."""
+        return shortlists(
+            self.route,
+            self.decision,
+            self.procedure_stages or (),
+            legacy=not self.stages_follow_procedure,
+        )
 
     def __repr__(self) -> str:
         return f"<Procurement {self.reference}>"

@@ -12,7 +12,6 @@ from sqlalchemy.orm import Session
 from tenderflow import clock
 from tenderflow.domain.council_papers import join_words
 from tenderflow.domain.exclusion import debarment_check_is_recent, earliest_debarment_check
-from tenderflow.domain.stages import stages_for
 from tenderflow.domain.timetable import say_date
 from tenderflow.models import Procurement
 from tenderflow.services import conflicts, exclusions
@@ -36,14 +35,27 @@ def conflicts_assessed(session: Session, procurement: Procurement, now: datetime
     return _assessment_confirmed(session, procurement, "tender notice")
 
 
-@gate("award")
+@gate("standstill", "award")
 def conflicts_assessed_before_direct_award(
     session: Session, procurement: Procurement, now: datetime
 ) -> list[str]:
-    """A route with no ITT goes straight to award: the assessment precedes its transparency notice."""
-    if "itt" in stages_for(procurement.route, procurement.decision):
+    """A route with no ITT: the assessment precedes its transparency notice and any standstill."""
+    if "itt" in procurement.stages:
         return []
     return _assessment_confirmed(session, procurement, "transparency notice")
+
+
+@gate("standstill", "award")
+def transparency_notice_recorded(
+    session: Session, procurement: Procurement, now: datetime
+) -> list[str]:
+    """A direct award's transparency notice is published before the contract (s.44)."""
+    if procurement.route != "direct-award" or procurement.transparency_notice_published_on:
+        return []
+    return [
+        "Record the transparency notice (Procurement Act 2023, s.44): it is published before "
+        "the contract is entered into, under Direct award on the procurement's page"
+    ]
 
 
 def _exclusions_checked(session: Session, procurement: Procurement, now: datetime) -> list[str]:
@@ -91,6 +103,6 @@ def exclusions_checked_before_award(
     session: Session, procurement: Procurement, now: datetime
 ) -> list[str]:
     """Without a standstill the same checks come before the award."""
-    if "standstill" in stages_for(procurement.route, procurement.decision):
+    if "standstill" in procurement.stages:
         return []  # checked on the way into standstill
     return _exclusions_checked(session, procurement, now)

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tenderflow.domain.bidding import SELECTION_RESULTS
-from tenderflow.domain.stages import QUOTE_ROUTES, SELECTION_ROUTES
+from tenderflow.domain.stages import QUOTE_ROUTES
 from tenderflow.models import Bidder, Procurement, TenderField, User
 from tenderflow.services import ServiceError
 
@@ -20,8 +20,15 @@ def asks_for_quotes(procurement: Procurement) -> bool:
 
 
 def has_eoi(procurement: Procurement) -> bool:
-    """Return whether the route selects candidates at EOI."""
-    return procurement.route in SELECTION_ROUTES
+    """Return whether candidates register interest and are selected at an EOI stage."""
+    return "eoi" in procurement.stages
+
+
+def asks_directly(procurement: Procurement) -> bool:
+    """Return whether the lead chooses the suppliers asked to quote or tender, with no EOI."""
+    return asks_for_quotes(procurement) or (
+        procurement.route == "invited-tender" and not has_eoi(procurement)
+    )
 
 
 @dataclass
@@ -69,16 +76,19 @@ def add_bidder(
     if errors:
         raise ServiceError("The organisation could not be added", errors)
     quotes = asks_for_quotes(procurement)
+    # Without an EOI there is no selection stage to pass: suppliers asked to quote are chosen
+    # by the lead, and tenderers' conditions of participation are assessed with their tenders.
+    selected = not has_eoi(procurement)
+    note = "Asked to quote" if quotes else "Conditions of participation assessed with the tender"
     bidder = Bidder(
         procurement_id=procurement.id,
         name=name,
         contact_name=data.contact_name.strip(),
         contact_email=data.contact_email.strip(),
         registered_at=registered_at,
-        # Suppliers asked to quote are chosen by the lead: no selection stage to pass.
-        selection="passed" if quotes else "pending",
-        selection_note="Asked to quote" if quotes else "",
-        shortlisted=quotes,
+        selection="passed" if selected else "pending",
+        selection_note=note if selected else "",
+        shortlisted=selected,
     )
     session.add(bidder)
     session.flush()

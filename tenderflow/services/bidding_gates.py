@@ -8,7 +8,6 @@ from sqlalchemy.orm import Session
 
 from tenderflow.domain import bidding
 from tenderflow.domain.bidding import clarification_label
-from tenderflow.domain.stages import stages_for
 from tenderflow.models import Procurement
 from tenderflow.services import bidders, bids, clarifications, plans
 from tenderflow.services.gates import gate
@@ -27,7 +26,15 @@ def plan_is_agreed(session: Session, procurement: Procurement, now: datetime) ->
 
 @gate("itt")
 def enough_candidates(session: Session, procurement: Procurement, now: datetime) -> list[str]:
-    """The shortlist meets the route's minimum number of candidates, or the shortfall is explained."""
+    """The shortlist meets the route's minimum number of candidates, or the shortfall is explained.
+
+    Only where someone chooses who tenders: a shortlist taken at EOI, or suppliers asked
+    directly. An open procedure, or an advertised tender with no participation stage, is open
+    to every supplier who responds to the notice, so there is no shortlist to count.
+    """
+    direct = bidders.asks_directly(procurement)
+    if not procurement.shortlists and not direct:
+        return []
     shortlisted = sum(1 for b in bidders.bidders_of(session, procurement) if b.shortlisted)
     record = bidders.tender_field(session, procurement)
     return bidding.shortlist_unmet(
@@ -35,10 +42,12 @@ def enough_candidates(session: Session, procurement: Procurement, now: datetime)
         procurement.min_candidates,
         record.fewer_candidates_reason if record else None,
         quotes=bidders.asks_for_quotes(procurement),
+        invited=direct,
     )
 
 
-@gate("evaluation")
+# The first tenders are opened before negotiation or a further round, as before evaluation.
+@gate("negotiation", "further-tendering", "evaluation")
 def bids_are_opened(session: Session, procurement: Procurement, now: datetime) -> list[str]:
     """The tender deadline has passed and every bid received has been opened."""
     deadline = bids.tender_deadline(session, procurement)
@@ -78,6 +87,6 @@ def clarifications_closed_before_award(
     session: Session, procurement: Procurement, now: datetime
 ) -> list[str]:
     """Without a standstill, moderation ends at award: no clarification may still be open."""
-    if "standstill" in stages_for(procurement.route, procurement.decision):
+    if "standstill" in procurement.stages:
         return []  # checked on the way into standstill
     return _no_open_clarifications(session, procurement)

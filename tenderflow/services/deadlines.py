@@ -80,9 +80,7 @@ def _milestones_open(session: Session) -> list[tuple[Milestone, Procurement]]:
 
 
 def _stage_not_left(procurement: Procurement, stage: str | None) -> bool:
-    from tenderflow.domain.stages import stages_for
-
-    stages = stages_for(procurement.route, procurement.decision)
+    stages = procurement.stages
     if stage not in stages or procurement.stage not in stages:
         return False
     return stages.index(procurement.stage) <= stages.index(stage)

@@ -11,7 +11,6 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from tenderflow.domain.council_papers import join_words
-from tenderflow.domain.stages import stages_for
 from tenderflow.models import PanelMember, Procurement
 from tenderflow.services.evaluation import bid_label, bids_in_evaluation, current_model, panel_of
 from tenderflow.services.evaluation.moderation import moderation_of, open_queries, pass_fail_of
@@ -133,7 +132,7 @@ def moderation_is_complete_before_award(
     session: Session, procurement: Procurement, now: datetime
 ) -> list[str]:
     """As into standstill, for routes that go from moderation straight to award."""
-    stages = stages_for(procurement.route, procurement.decision)
+    stages = procurement.stages
     if "standstill" in stages or "moderation" not in stages:
         return []
     return _consensus_complete(session, procurement, now)

@@ -14,6 +14,7 @@ from tenderflow.domain import regulations
 from tenderflow.domain.money import to_money
 from tenderflow.domain.regulations import RouteDecision, RouteInputError, RouteRequest
 from tenderflow.domain.roles import Role
+from tenderflow.domain.stages import FLEXIBLE_STAGES, StageChoiceError, check_flexible_stages
 from tenderflow.domain.vocabulary import STAGES
 from tenderflow.models import ClientGroup, District, Lot, Procurement, ServiceType, User
 from tenderflow.services import ServiceError, timetable
@@ -46,6 +47,8 @@ class ProcurementInput:
     procedure: str = "open"
     tendering: str = "electronic"  # one of TENDERING_FACTS
     planned_procurement_notice: date | None = None
+    procedure_stages: list[str] = field(default_factory=list)  # competitive flexible only
+    direct_award: str | None = None  # a Schedule 5 justification's code
 
     def to_json(self) -> dict[str, Any]:
         """Return a JSON-safe form of the input, for keeping between pages."""
@@ -77,6 +80,21 @@ TENDERING_FACTS = ("electronic", "paper", "urgency", "planned-notice")
 
 def route_request(data: ProcurementInput) -> RouteRequest:
     """Return the route request for a procurement's value and dates."""
+    if data.direct_award:
+        # A direct award has no competition, so no procedure or tendering period to choose.
+        return RouteRequest(
+            value=to_money(data.value),
+            start_date=data.start_date,
+            annual=data.value_basis == "annual",
+            years=data.term_years,
+            extension_years=data.extension_years,
+            vat_rate=data.vat_rate,
+            category=data.category,
+            authority=data.authority_type,
+            exemption=data.exemption or None,
+            exemption_approver=data.exemption_approver or None,
+            direct_award=data.direct_award,
+        )
     return RouteRequest(
         value=to_money(data.value),
         start_date=data.start_date,
@@ -102,7 +120,8 @@ def decide(data: ProcurementInput) -> RouteDecision:
     try:
         return regulations.decide_route(route_request(data), data.rule_set)
     except RouteInputError as exc:
-        raise ServiceError(str(exc), {"value": str(exc)}) from exc
+        key = "direct_award" if data.direct_award else "value"
+        raise ServiceError(str(exc), {key: str(exc)}) from exc
     except regulations.RuleSetError as exc:
         raise ServiceError(str(exc), {"rule_set": "Select a rule set from the list"}) from exc
 
@@ -122,7 +141,7 @@ def check_input(session: Session, data: ProcurementInput) -> dict[str, str]:
             errors["exemption_reason"] = "Enter why the exemption is needed"
         if not (data.exemption_approver or "").strip():
             errors["exemption_approver"] = "Enter who approved the exemption"
-    if data.tendering == "planned-notice":
+    if data.tendering == "planned-notice" and not data.direct_award:
         notice = data.planned_procurement_notice
         if notice is None:
             errors["planned_procurement_notice"] = (
@@ -131,6 +150,15 @@ def check_input(session: Session, data: ProcurementInput) -> dict[str, str]:
         elif notice > data.start_date:
             errors["planned_procurement_notice"] = (
                 "The planned procurement notice must be published on or before the start date"
+            )
+    if data.procedure == "competitive-flexible" and not data.direct_award:
+        try:
+            check_flexible_stages(data.procedure_stages)
+        except StageChoiceError as exc:
+            errors["procedure_stages"] = (
+                "Choose a participation stage to shortlist from, or untick shortlisting"
+                if "participation" in str(exc)
+                else "Select stages from the list"
             )
     known = set(session.scalars(select(District.code)))
     if any(code not in known for code in data.districts):
@@ -168,8 +196,12 @@ def create_procurement(
         procedure=decision.procedure,
         tendering_case=decision.tendering_case,
         planned_procurement_notice=(
-            data.planned_procurement_notice if data.tendering == "planned-notice" else None
+            data.planned_procurement_notice
+            if data.tendering == "planned-notice" and not data.direct_award
+            else None
         ),
+        procedure_stages=chosen_stages(data, decision),
+        stages_follow_procedure=True,
         route=decision.route,
         whole_life_value=decision.whole_life_value,
         value_including_vat=decision.value_including_vat,
@@ -189,6 +221,13 @@ def create_procurement(
     session.flush()
     timetable.plan_procurement(session, procurement)
     return procurement
+
+
+def chosen_stages(data: ProcurementInput, decision: RouteDecision) -> list[str]:
+    """Return the competitive flexible stages chosen, in the order they run; none otherwise."""
+    if decision.procedure != "competitive-flexible":
+        return []
+    return [stage for stage in FLEXIBLE_STAGES if stage in data.procedure_stages]
 
 
 def _by_code(session: Session, model: Any, code: str | None) -> Any:

@@ -12,7 +12,6 @@ from sqlalchemy.orm import Session
 from tenderflow import clock
 from tenderflow.domain import regulations
 from tenderflow.domain import timetable as rules_
-from tenderflow.domain.stages import stages_for
 from tenderflow.models import Milestone, Procurement, StageDates
 from tenderflow.services import ServiceError
 
@@ -32,7 +31,7 @@ def rules_for(procurement: Procurement) -> rules_.Rules:
     return rules_.rules_from(
         procurement.route,
         decision,
-        stages_for(procurement.route, decision),
+        procurement.stages,
         durations,
         regime.title,
         procurement.term_years,

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from tenderflow import clock
 from tenderflow.domain.money import format_amount, to_money
-from tenderflow.domain.stages import next_stage, stages_for
+from tenderflow.domain.stages import next_stage
 from tenderflow.domain.standstill import standstill_period
 from tenderflow.domain.timetable import stage_label
 from tenderflow.models import (
@@ -40,7 +40,7 @@ DECIDED = frozenset({APPLIED, REFUSED, FAILED})
 
 def stages(procurement: Procurement) -> tuple[str, ...]:
     """Return the stages this procurement's route passes through."""
-    return stages_for(procurement.route, procurement.decision)
+    return procurement.stages
 
 
 def next_stage_for(procurement: Procurement) -> str | None:

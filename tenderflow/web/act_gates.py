@@ -12,9 +12,10 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovRadioInput,
     GovSubmitInput,
     GovTextArea,
+    GovTextInput,
 )
-from wtforms import RadioField, SelectMultipleField, SubmitField, TextAreaField
-from wtforms.validators import Optional
+from wtforms import RadioField, SelectMultipleField, StringField, SubmitField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional
 
 from tenderflow import clock
 from tenderflow.domain.exclusion import (
@@ -27,7 +28,7 @@ from tenderflow.domain.exclusion import (
 from tenderflow.domain.roles import PROCUREMENT_READERS, Role
 from tenderflow.extensions import db
 from tenderflow.models import Procurement, User
-from tenderflow.services import ServiceError, bidders, conflicts, exclusions
+from tenderflow.services import ServiceError, bidders, conflicts, direct_award, exclusions
 from tenderflow.web import procurement_page
 from tenderflow.web.access import allow
 from tenderflow.web.bidders import can_manage, load_procurement, managed_or_403
@@ -56,6 +57,8 @@ def page_section(procurement: Procurement, user: User) -> dict[str, Any] | None:
         "assessment": assessment,
         "competing": len(competing),
         "checked": sum(1 for b in competing if b.id in checks),
+        "direct_award": direct_award.needs_transparency_notice(procurement),
+        "can_manage": can_manage(procurement),
     }
 
 
@@ -251,5 +254,66 @@ def record_exclusion_check(reference: str, bidder_id: int) -> Any:
         intro=(
             "Check the supplier against every exclusion ground and look it up on the debarment "
             "list. Tick each ground you checked."
+        ),
+    )
+
+
+# A direct award's transparency notice
+
+
+class TransparencyNoticeForm(FlaskForm):
+    reference = StringField(
+        "Notice reference",
+        description="As the Central Digital Platform shows it",
+        widget=GovTextInput(),
+        validators=[
+            InputRequired("Enter the transparency notice's reference"),
+            Length(max=100, message="The reference must be 100 characters or fewer"),
+        ],
+    )
+    published_on = GovDateField(
+        "Date the notice was published",
+        invalid="Date the notice was published must be a real date",
+        description="For example 27 3 2026",
+        validators=[InputRequired("Enter the date the transparency notice was published")],
+    )
+    submit = SubmitField("Record the notice", widget=GovSubmitInput())
+
+
+@bp.route("/transparency-notice", methods=["GET", "POST"])
+@allow(*MANAGERS, per_object=True)
+def transparency_notice(reference: str) -> Any:
+    procurement = managed_or_403(reference)
+    if not direct_award.needs_transparency_notice(procurement):
+        abort(404)
+    form = TransparencyNoticeForm()
+    if request.method == "GET" and procurement.transparency_notice_published_on:
+        form.reference.data = procurement.transparency_notice_reference
+        form.published_on.data = procurement.transparency_notice_published_on
+    if form.validate_on_submit():
+        try:
+            direct_award.record_transparency_notice(
+                db.session,
+                procurement,
+                form.reference.data or "",
+                form.published_on.data,
+                clock.today(),
+            )
+        except ServiceError as exc:
+            db.session.rollback()
+            apply_errors(form, exc.errors)
+        else:
+            db.session.commit()
+            flash("The transparency notice is recorded.", "success")
+            return redirect(url_for("procurements.show", reference=reference))
+    return render_template(
+        "bidding/form.html",
+        procurement=procurement,
+        form=form,
+        heading="Record the transparency notice",
+        back_url=url_for("procurements.show", reference=reference),
+        intro=(
+            "A direct award publishes a transparency notice before the contract is entered "
+            "into (Procurement Act 2023, s.44). The move towards the contract waits for it."
         ),
     )

@@ -197,6 +197,7 @@ def index(reference: str) -> Any:
         bidders=bidders.bidders_of(db.session, procurement),
         quotes=bidders.asks_for_quotes(procurement),
         has_eoi=bidders.has_eoi(procurement),
+        direct=bidders.asks_directly(procurement),
         field=field,
         can_manage=can_manage(procurement),
         selection_label=bidders.selection_label,
@@ -248,6 +249,10 @@ def new_bidder(reference: str) -> Any:
     procurement = managed_or_403(reference)
     quotes = bidders.asks_for_quotes(procurement)
     form = BidderForm()
+    if not quotes and not bidders.has_eoi(procurement):
+        form.registered_on.label.text = "Date invited to tender or tender received"
+        form.registered_time.label.text = "Time (optional)"
+        form.submit.label.text = "Add the supplier"
     if quotes:
         form.registered_on.label.text = "Date asked to quote"
         form.registered_time.label.text = "Time asked to quote (optional)"
@@ -279,7 +284,13 @@ def new_bidder(reference: str) -> Any:
                 db.session.commit()
                 flash(f"{bidder.name} has been added.", "success")
                 return redirect(url_for("bidders.index", reference=reference))
-    heading = "Add a supplier asked to quote" if quotes else "Record an expression of interest"
+    heading = (
+        "Add a supplier asked to quote"
+        if quotes
+        else "Record an expression of interest"
+        if bidders.has_eoi(procurement)
+        else "Add a supplier"
+    )
     return render_form(procurement, form, heading, url_for("bidders.index", reference=reference))
 
 
@@ -377,10 +388,10 @@ def shortlist(reference: str) -> Any:
             )
             return redirect(url_for("bidders.index", reference=reference))
     minimum = procurement.min_candidates
-    if bidders.asks_for_quotes(procurement):
-        form.bidders.label.text = "Suppliers asked to quote"
+    if bidders.asks_directly(procurement):
+        form.bidders.label.text = "Suppliers asked to quote or tender"
         form.fewer_reason.label.text = (
-            "Why fewer suppliers are asked to quote than the route asks for"
+            "Why fewer suppliers are asked than the route asks for"
         )
         noun, listed = "suppliers", "Untick a supplier who declined to quote."
         heading = "Suppliers asked to quote"

@@ -89,6 +89,10 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(
         lambda c: vocabulary.label(vocabulary.CATEGORY_LABELS, c), "category_label"
     )
+    app.add_template_filter(
+        lambda c: vocabulary.label(vocabulary.FLEXIBLE_STAGE_LABELS, c).split(":")[0],
+        "flexible_stage_label",
+    )
 
     # A global, not a context variable, so imported macros see it too.
     app.jinja_env.globals["flow_run_labels"] = vocabulary.FLOW_RUN_STATUS_LABELS

@@ -56,6 +56,22 @@ VAT_CHOICES = [
 ]
 
 
+def direct_award_choices() -> list[tuple[str, str]]:
+    """Return the Procurement Act 2023's direct award justifications, as (code, label)."""
+    regime = regulations.load_rule_set(DIRECT_AWARD_REGIME)
+    route = getattr(regime, "direct_award", None)
+    if route is None:
+        return []
+    return [
+        (code, f"{ground.description[:1].upper()}{ground.description[1:]} ({ground.source})")
+        for code, ground in route.justifications.items()
+    ]
+
+
+# Direct award is a route of the Procurement Act 2023 alone; PCR 2015 has none here.
+DIRECT_AWARD_REGIME = "procurement-act-2023"
+
+
 class ProcurementForm(FlaskForm):
     title = StringField(
         "Title",
@@ -168,6 +184,12 @@ class ProcurementForm(FlaskForm):
         widget=GovRadioInput(),
         validators=[Optional()],
     )
+    procedure_stages = SelectMultipleField(
+        "Stages of the competitive flexible procedure",
+        choices=list(vocabulary.FLEXIBLE_STAGE_LABELS.items()),
+        widget=GovCheckboxesInput(),
+        validators=[Optional()],
+    )
     tendering = RadioField(
         "Tendering period",
         choices=list(vocabulary.TENDERING_LABELS.items()),
@@ -179,6 +201,11 @@ class ProcurementForm(FlaskForm):
         "Date the planned procurement notice was published",
         invalid="Date the planned procurement notice was published must be a real date",
         widget=NamedDateInput("notice"),
+        validators=[Optional()],
+    )
+    direct_award = SelectField(
+        "Direct award, if the contract reaches the national threshold",
+        widget=GovSelect(),
         validators=[Optional()],
     )
     exemption = RadioField(
@@ -221,6 +248,7 @@ class ProcurementForm(FlaskForm):
                 db.select(District).order_by(District.county, District.name)
             )
         ]
+        self.direct_award.choices = [("", "No: a competitive procedure")] + direct_award_choices()
         self.lead_id.choices = [("", "Select a procurement lead")] + [
             (u.id, u.name) for u in users.users_with_role(db.session, Role.PROCUREMENT_LEAD)
         ]
@@ -250,6 +278,8 @@ class ProcurementForm(FlaskForm):
             procedure=self.procedure.data or "open",
             tendering=self.tendering.data or "electronic",
             planned_procurement_notice=self.planned_procurement_notice.data,
+            procedure_stages=list(self.procedure_stages.data or []),
+            direct_award=self.direct_award.data or None,
         )
 
     def fill_from(self, data: service.ProcurementInput) -> None:
@@ -278,6 +308,8 @@ class ProcurementForm(FlaskForm):
         self.procedure.data = data.procedure
         self.tendering.data = data.tendering
         self.planned_procurement_notice.data = data.planned_procurement_notice
+        self.procedure_stages.data = list(data.procedure_stages)
+        self.direct_award.data = data.direct_award or ""
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -117,6 +117,11 @@ def create_procurement(page: Page) -> None:
     page.get_by_label("Day", exact=True).fill("16")
     page.get_by_label("Month", exact=True).fill("11")
     page.get_by_label("Year", exact=True).fill("2026")
+    # A competitive flexible procedure with a participation stage and a shortlist: the open
+    # procedure would have no expressions of interest.
+    page.get_by_label("Competitive flexible procedure").check()
+    page.get_by_label("A participation stage").check()
+    page.get_by_label("Shortlisting at the end of the participation stage").check()
     page.get_by_role("button", name="Continue").click()
     page.get_by_role("button", name="Create procurement").click()
 

@@ -142,3 +142,41 @@ def test_every_role_on_the_acts_gate_pages(
     # Empty forms are refused with their errors: whoever asked, nothing was written.
     assert db.session.scalar(db.select(db.func.count(ConflictsAssessment.id))) == 0
     assert db.session.scalar(db.select(db.func.count(ExclusionCheck.id))) == 0
+
+
+# A direct award's transparency notice: only the procurement's own lead and administrators.
+NOTICE_ROWS = [("GET", WRITE), ("POST", WRITE)]
+
+
+@pytest.mark.parametrize(("method", "admitted"), NOTICE_ROWS, ids=[m for m, _ in NOTICE_ROWS])
+def test_every_role_on_the_transparency_notice_page(
+    client: FlaskClient, make_user: Callable[..., Any], method: str, admitted: set[Any]
+) -> None:
+    from decimal import Decimal
+
+    from tenderflow import clock
+    from tenderflow.extensions import db
+    from tenderflow.services import procurements
+    from tests.integration.world import procurement_input
+
+    world = build_world(make_user)
+    people: dict[Any, Any] = {**world["people"], "other-lead": make_user(Role.PROCUREMENT_LEAD)}
+    direct = procurements.create_procurement(
+        db.session,
+        procurement_input(
+            reference="ACCESS-DA", value=Decimal("300000"), direct_award="commodities"
+        ),
+        people[Role.PROCUREMENT_LEAD],
+        clock.now(),
+    )
+    db.session.commit()
+    url = "/procurements/ACCESS-DA/transparency-notice"
+    for who in ACT_GATE_WHO:
+        sign_in_as(client, people[who])
+        status = client.open(url, method=method, data={}).status_code
+        if who in admitted:
+            assert status == 200, f"{who} got {status} from {method} {url}"
+        else:
+            assert status == 403, f"{who} got {status} from {method} {url}"
+    db.session.expire_all()
+    assert direct.transparency_notice_published_on is None  # empty forms write nothing

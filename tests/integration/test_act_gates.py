@@ -22,7 +22,7 @@ from tenderflow.models import (
     Procurement,
     User,
 )
-from tenderflow.services import award, conflicts, procurements, transitions
+from tenderflow.services import award, conflicts, direct_award, procurements, transitions
 from tenderflow.services.gates import unmet_conditions
 from tests.integration.act_gates_world import check_exclusions, confirm_conflicts
 from tests.integration.conftest import sign_in_as
@@ -331,3 +331,112 @@ def test_an_exempt_direct_award_needs_the_assessment_before_its_transparency_not
     ]
     confirm_conflicts(procurement, lead)
     assert unmet(procurement, "award") == []
+
+
+NO_NOTICE = (
+    "Record the transparency notice (Procurement Act 2023, s.44): it is published before "
+    "the contract is entered into, under Direct award on the procurement's page"
+)
+
+
+def a_direct_award(lead: User, ground: str = "single-supplier-technical") -> Procurement:
+    procurement = procurements.create_procurement(
+        db.session,
+        procurement_input(reference="ACT-DA", value=Decimal("300000"), direct_award=ground),
+        lead,
+        clock.now(),
+    )
+    db.session.commit()
+    return procurement
+
+
+def test_a_direct_award_waits_for_its_assessment_and_transparency_notice_before_standstill(
+    make_user: Callable[..., Any],
+) -> None:
+    lead = make_user(Role.PROCUREMENT_LEAD)
+    procurement = a_direct_award(lead)
+    assert procurement.stages == ("planning", "standstill", "award", "contract")
+    assert unmet(procurement, "standstill") == [
+        NO_ASSESSMENT.replace("tender notice", "transparency notice"),
+        NO_NOTICE,
+    ]
+    confirm_conflicts(procurement, lead)
+    assert unmet(procurement, "standstill") == [NO_NOTICE]
+    direct_award.record_transparency_notice(
+        db.session, procurement, "CDP-000123", clock.today(), clock.today()
+    )
+    db.session.commit()
+    assert unmet(procurement, "standstill") == []
+    assert unmet(procurement, "award") == []
+
+
+def test_without_a_standstill_a_direct_award_waits_for_its_notice_before_the_award(
+    make_user: Callable[..., Any],
+) -> None:
+    lead = make_user(Role.PROCUREMENT_LEAD)
+    procurement = a_direct_award(lead, "extreme-urgency")
+    confirm_conflicts(procurement, lead)
+    assert procurement.stages == ("planning", "award", "contract")
+    assert unmet(procurement, "award") == [NO_NOTICE]
+
+
+def test_a_tendered_procurement_needs_no_transparency_notice(make_user: Callable[..., Any]) -> None:
+    procurement = national_procurement(make_user(Role.PROCUREMENT_LEAD), "ACT-TENDER")
+    assert NO_NOTICE not in unmet(procurement, "standstill")
+    assert NO_NOTICE not in unmet(procurement, "award")
+
+
+def test_the_lead_records_the_transparency_notice_and_bad_input_writes_nothing(
+    client: FlaskClient, make_user: Callable[..., Any]
+) -> None:
+    lead = make_user(Role.PROCUREMENT_LEAD)
+    procurement = a_direct_award(lead)
+    sign_in_as(client, lead)
+    page = client.get("/procurements/ACT-DA").get_data(as_text=True)
+    assert "Transparency notice" in page and "Not recorded: needed before the contract" in page
+
+    url = "/procurements/ACT-DA/transparency-notice"
+    empty = client.post(url, data={"reference": "", "published_on": ["", "", ""]})
+    text = empty.get_data(as_text=True)
+    assert empty.status_code == 200 and "<title>Error: " in text
+    assert "Enter the transparency notice&#39;s reference" in text
+    assert "Enter the date the transparency notice was published" in text
+    tomorrow = clock.today().toordinal() + 1
+    future = date.fromordinal(tomorrow)
+    later = client.post(
+        url,
+        data={
+            "reference": "CDP-1",
+            "published_on": [str(future.day), str(future.month), str(future.year)],
+        },
+    )
+    assert "must be today or in the past" in later.get_data(as_text=True)
+    db.session.expire_all()
+    assert procurement.transparency_notice_published_on is None
+
+    today = clock.today()
+    done = client.post(
+        url,
+        data={
+            "reference": "CDP-000123",
+            "published_on": [str(today.day), str(today.month), str(today.year)],
+        },
+    )
+    assert done.status_code == 302
+    db.session.expire_all()
+    assert procurement.transparency_notice_reference == "CDP-000123"
+    assert procurement.transparency_notice_published_on == today
+
+
+def test_only_the_procurements_own_lead_or_an_administrator_records_the_notice(
+    client: FlaskClient, make_user: Callable[..., Any]
+) -> None:
+    procurement = a_direct_award(make_user(Role.PROCUREMENT_LEAD))
+    tendered = national_procurement(make_user(Role.PROCUREMENT_LEAD), "ACT-OPEN")
+    sign_in_as(client, make_user(Role.PROCUREMENT_LEAD))
+    assert client.get("/procurements/ACT-DA/transparency-notice").status_code == 403
+    sign_in_as(client, make_user(Role.ADMIN))
+    assert client.get("/procurements/ACT-DA/transparency-notice").status_code == 200
+    # A tendered procurement publishes a tender notice, not a transparency notice.
+    assert client.get(f"/procurements/{tendered.reference}/transparency-notice").status_code == 404
+    assert procurement.transparency_notice_published_on is None

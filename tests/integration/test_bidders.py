@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -27,12 +28,17 @@ PLAN = {
 }
 
 GATES = "tenderflow.services.bidding_gates"
+PCR_START = date(2024, 6, 3)
+ACT_START = date(2026, 6, 1)
 
 
-def a_procurement(lead: User, reference: str = "BID-1", value: str = "45000") -> Procurement:
+def a_procurement(
+    lead: User, reference: str = "BID-1", value: str = "45000", start: date = PCR_START
+) -> Procurement:
+    """An invited tender with an EOI: begun under PCR 2015, whose rules allow a shortlist."""
     procurement = procurements.create_procurement(
         db.session,
-        procurement_input(reference=reference, value=Decimal(value)),
+        procurement_input(reference=reference, value=Decimal(value), start_date=start),
         lead,
         clock.now(),
     )
@@ -338,3 +344,63 @@ def test_another_lead_reads_the_bidding_pages_but_only_the_procurements_own_lead
     sign_in_as(client, lead)
     assert client.get(base + "/bidders/new").status_code == 200
     assert client.get(base + f"/clarifications/{question.id}/answer").status_code == 200
+
+
+def test_an_invited_tender_under_the_act_has_no_eoi_and_counts_the_suppliers_invited(
+    client: FlaskClient, make_user: Callable[..., Any]
+) -> None:
+    lead = make_user(Role.PROCUREMENT_LEAD)
+    procurement = a_procurement(lead, start=ACT_START)
+    assert not bidders.has_eoi(procurement) and bidders.asks_directly(procurement)
+    invited = a_bidder(procurement, "Alpha Care")
+    db.session.commit()
+    # No selection stage: the supplier is in, its conditions assessed with the tender.
+    assert (invited.selection, invited.shortlisted) == ("passed", True)
+    assert itt_unmet(procurement) == [
+        "Write the procurement plan and agree it",
+        "The route needs at least 4 suppliers invited to tender but there is 1: "
+        "add more or record why fewer responded",
+    ]
+    sign_in_as(client, lead)
+    page = client.get("/procurements/BID-1/bidders").get_data(as_text=True)
+    assert "no participation stage and no shortlist" in page
+    assert "Record an expression of interest" not in page
+
+
+def test_an_open_procedure_has_no_shortlist_gate_however_few_suppliers_tender(
+    make_user: Callable[..., Any],
+) -> None:
+    lead = make_user(Role.PROCUREMENT_LEAD)
+    procurement = a_procurement(lead, value="900000", start=ACT_START)
+    agree_a_plan(procurement, lead)
+    assert procurement.procedure == "open" and not procurement.shortlists
+    assert itt_unmet(procurement) == []
+    a_bidder(procurement, "Alpha Care")
+    db.session.commit()
+    assert itt_unmet(procurement) == []
+
+
+def test_a_competitive_flexible_shortlist_is_gated_only_where_shortlisting_was_chosen(
+    make_user: Callable[..., Any],
+) -> None:
+    lead = make_user(Role.PROCUREMENT_LEAD)
+
+    def flexible(reference: str, chosen: list[str]) -> Procurement:
+        made = procurements.create_procurement(
+            db.session,
+            procurement_input(
+                reference=reference,
+                value=Decimal("900000"),
+                procedure="competitive-flexible",
+                procedure_stages=chosen,
+            ),
+            lead,
+            clock.now(),
+        )
+        agree_a_plan(made, lead)
+        return made
+
+    shortlisting = flexible("BID-SL", ["participation", "shortlisting"])
+    participation_only = flexible("BID-P", ["participation"])
+    assert itt_unmet(shortlisting) == ["Record the shortlist of candidates to invite to tender"]
+    assert itt_unmet(participation_only) == []

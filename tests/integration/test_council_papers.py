@@ -222,7 +222,7 @@ def test_the_demo_histories_stand_where_they_say_and_load_once(histories: None) 
     assert stages == {
         "KCC-IDAS-2026": "standstill",
         "NCC-GY-FS-2026": "standstill",
-        "CCC-AT-REVIEW": "eoi",
+        "CCC-AT-REVIEW": "itt",
         "CCC-NEEDS-2027": "itt",
         "CCC-USER-SURVEY": "evaluation",
     }

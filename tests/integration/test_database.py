@@ -58,3 +58,65 @@ def test_money_refuses_floats(app: Any, make_user: Any) -> None:
     with pytest.raises(Exception, match="Decimal"):
         db.session.commit()
     db.session.rollback()
+
+
+def test_procurements_planned_before_0014s_keep_their_stages(tmp_path: Any) -> None:
+    """Rows already there when the stages began to follow the procedure keep an EOI."""
+    import flask_migrate
+    from sqlalchemy import MetaData, Table, insert, inspect, text
+
+    from tenderflow import create_app
+    from tests.integration.conftest import config_for
+
+    app = create_app(config_for(f"sqlite:///{tmp_path / 'old.sqlite3'}", tmp_path))
+    with app.app_context():
+        flask_migrate.upgrade(directory=str(MIGRATIONS_DIR), revision="0013e")
+        before = {c["name"] for c in inspect(db.engine).get_columns("procurements")}
+        assert "stages_follow_procedure" not in before
+        old = procurement_input(reference="OLD-1", value=Decimal("900000"))
+        decision = procurements.decide(old)
+        with db.engine.begin() as connection:
+            # The table as 0013e left it, with values as the column types store them.
+            table = Table("procurements", MetaData(), autoload_with=connection)
+            stored = db.metadata.tables["procurements"].c
+            dialect = connection.dialect
+            values = {
+                "reference": "OLD-1",
+                "title": old.title,
+                "description": "",
+                "rule_set": old.rule_set,
+                "value": Decimal("900000"),
+                "value_basis": "whole-life",
+                "extension_years": 0,
+                "vat_rate": Decimal("0.20"),
+                "category": "services",
+                "authority_type": "sub-central",
+                "start_date": old.start_date,
+                "procedure": "open",
+                "route": decision.route,
+                "whole_life_value": decision.whole_life_value,
+                "value_including_vat": decision.value_including_vat,
+                "national_regime": decision.national_regime,
+                "national_threshold": decision.national_threshold,
+                "above_national_threshold": True,
+                "decision": decision.to_dict(),
+                "stage": "planning",
+                "created_at": clock.now(),
+            }
+            raw = {}
+            for name, value in values.items():
+                kind = stored[name].type
+                # Money, rates and UTC times are stored through their type decorators.
+                convert = getattr(kind, "process_bind_param", None)
+                raw[name] = convert(value, dialect) if convert else value
+            connection.execute(insert(table).values(**raw))
+        flask_migrate.upgrade(directory=str(MIGRATIONS_DIR))
+        procurement = db.session.scalar(select(Procurement).where(Procurement.reference == "OLD-1"))
+        assert procurement is not None and procurement.stages_follow_procedure is False
+        assert procurement.stages[:3] == ("planning", "eoi", "itt")  # an open procedure now has none
+        db.session.remove()
+        flask_migrate.downgrade(directory=str(MIGRATIONS_DIR), revision="0013e")
+        with db.engine.connect() as connection:
+            after = {c["name"] for c in inspect(connection).get_columns("procurements")}
+            assert "procedure_stages" not in after
+            assert connection.execute(text("SELECT reference FROM procurements")).scalar() == "OLD-1"

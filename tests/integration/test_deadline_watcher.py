@@ -68,15 +68,16 @@ def test_a_passed_milestone_whose_stage_goes_on_is_marked_and_the_lead_told_once
     procurement.stage = "eoi"
     db.session.commit()
     eoi_deadline = db.session.scalar(select(Milestone).where(Milestone.kind == "eoi-deadline"))
-    assert eoi_deadline is not None  # noon on 20 July 2026
+    # Noon on 24 July 2026: the 25-day participation period from 29 June.
+    assert eoi_deadline is not None
 
-    watch_deadlines.fn(now="2026-07-20T11:59:00+01:00")
+    watch_deadlines.fn(now="2026-07-24T11:59:00+01:00")
     assert not eoi_deadline.overdue
     assert subjects("milestone-reminder") == [
-        f"Reminder: {procurement.reference} expressions of interest deadline is at 12:00 on 20 July 2026"
+        f"Reminder: {procurement.reference} expressions of interest deadline is at 12:00 on 24 July 2026"
     ]
-    watch_deadlines.fn(now="2026-07-20T12:30:00+01:00")
-    watch_deadlines.fn(now="2026-07-21T12:30:00+01:00")
+    watch_deadlines.fn(now="2026-07-24T12:30:00+01:00")
+    watch_deadlines.fn(now="2026-07-25T12:30:00+01:00")
     db.session.refresh(eoi_deadline)
     assert eoi_deadline.overdue
     assert subjects("milestone-passed") == [

@@ -39,7 +39,6 @@ def test_every_demo_procurement_past_itt_or_standstill_has_passed_the_acts_gates
     app: Any,
 ) -> None:
     from tenderflow import clock
-    from tenderflow.domain.stages import stages_for
     from tenderflow.services import conflicts
     from tenderflow.services.gates import unmet_conditions
 
@@ -47,7 +46,7 @@ def test_every_demo_procurement_past_itt_or_standstill_has_passed_the_acts_gates
     db.session.commit()
     reached: dict[str, list[str]] = {"itt": [], "standstill": []}
     for procurement in db.session.scalars(select(Procurement).order_by(Procurement.reference)):
-        path = stages_for(procurement.route, procurement.decision)
+        path = procurement.stages
         for gate in reached:
             if gate in path and path.index(procurement.stage) >= path.index(gate):
                 assert (
@@ -67,3 +66,20 @@ def test_every_demo_procurement_past_itt_or_standstill_has_passed_the_acts_gates
     assessment = conflicts.current(db.session, kent)
     assert assessment is not None and assessment.conflicts_found
     assert "Weald Refuge Partnership" in assessment.conflicts
+
+
+def test_the_demo_stages_follow_each_procedure(app: Any) -> None:
+    load_demo(db.session, date(2026, 11, 22))
+    db.session.commit()
+    found = {p.reference: p for p in db.session.scalars(select(Procurement))}
+    # Competitive flexible with a participation stage and a shortlist: an EOI behind them.
+    assert found["KCC-IDAS-2026"].stages[:3] == ("planning", "eoi", "itt")
+    # Regulated below the threshold under the Act: no EOI, tendering straight after planning.
+    review = found["CCC-AT-REVIEW"]
+    assert review.stages[:2] == ("planning", "itt") and review.stage == "itt"
+    assert found["CCC-NEEDS-2027"].stages[:2] == ("planning", "itt")
+    # The direct award: no competition stages, a standstill, and its notice still to record.
+    direct = found["CCC-ALARM-DA"]
+    assert direct.stages == ("planning", "standstill", "award", "contract")
+    assert direct.decision["direct_award"] == "additional-or-repeat"
+    assert direct.transparency_notice_published_on is None

@@ -239,6 +239,7 @@ FLEXIBLE = {
     "tendering": "planned-notice",
     "planned_procurement_notice": ["20", "1", "2026"],
     "start_date": ["2", "3", "2026"],
+    "procedure_stages": ["participation", "shortlisting", "negotiation"],
 }
 
 
@@ -260,6 +261,102 @@ def test_a_procurement_records_its_procedure_and_tendering_case(
     planned = {row.stage: row for row in timetable.stage_dates(procurement, db.session)}
     assert (planned["eoi"].planned_end - planned["eoi"].planned_start).days == 25
     assert (planned["itt"].planned_end - planned["itt"].planned_start).days == 10
+    assert procurement.procedure_stages == ["participation", "shortlisting", "negotiation"]
+    assert list(planned)[:5] == ["planning", "eoi", "itt", "negotiation", "evaluation"]
+    assert planned["negotiation"].planned_start == planned["itt"].planned_end
+    assert procurement.shortlists
+    page = client.get(f"/procurements/{procurement.reference}").get_data(as_text=True)
+    assert "Competitive flexible stages" in page
+    assert "A participation stage, Shortlisting at the end of the participation stage, " in page
+
+
+def test_shortlisting_without_a_participation_stage_is_refused_and_nothing_is_saved(
+    client: FlaskClient, make_user: Callable[..., Any]
+) -> None:
+    _lead(client, make_user)
+    page = client.post(
+        "/procurements/new", data={**FLEXIBLE, "procedure_stages": ["shortlisting"]}
+    ).get_data(as_text=True)
+    assert "govuk-error-summary" in page
+    assert "Choose a participation stage to shortlist from, or untick shortlisting" in page
+    assert _count() == 0
+
+
+def test_competitive_flexible_stages_chosen_under_the_open_procedure_are_not_kept(
+    client: FlaskClient, make_user: Callable[..., Any]
+) -> None:
+    _lead(client, make_user)
+    chosen = {**VALID, "value": "300,000", "procedure_stages": ["participation"]}
+    client.post("/procurements/new", data=chosen)
+    client.post("/procurements/new/check", data={})
+    procurement = db.session.scalar(select(Procurement))
+    assert procurement is not None and procurement.procedure == "open"
+    assert procurement.procedure_stages == []
+    assert "eoi" not in procurement.stages
+
+
+def test_a_regulated_below_threshold_tender_is_planned_without_an_eoi(
+    client: FlaskClient, make_user: Callable[..., Any]
+) -> None:
+    _lead(client, make_user)
+    client.post("/procurements/new", data=VALID)  # £54,000 including VAT
+    client.post("/procurements/new/check", data={})
+    procurement = db.session.scalar(select(Procurement))
+    assert procurement is not None and procurement.route == "invited-tender"
+    planned = [row.stage for row in timetable.stage_dates(procurement, db.session)]
+    assert planned[:3] == ["planning", "itt", "evaluation"]
+
+
+DIRECT = {
+    **VALID,
+    "value": "300,000",
+    "direct_award": "single-supplier-technical",
+}
+
+
+def test_a_lead_creates_a_direct_award_with_its_schedule_5_justification(
+    client: FlaskClient, make_user: Callable[..., Any]
+) -> None:
+    _lead(client, make_user)
+    response = client.post("/procurements/new", data=DIRECT)
+    assert response.status_code == 302
+    check = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Route: Direct award" in check
+    assert "transparency notice must be published" in check
+    client.post("/procurements/new/check", data={})
+    procurement = db.session.scalar(select(Procurement))
+    assert procurement is not None
+    assert procurement.route == "direct-award"
+    assert procurement.decision["direct_award"] == "single-supplier-technical"
+    assert procurement.procedure is None and procurement.tendering_case is None
+    planned = [row.stage for row in timetable.stage_dates(procurement, db.session)]
+    assert planned == ["planning", "standstill", "award", "contract"]
+
+
+def test_extreme_urgency_gives_a_direct_award_with_no_standstill(
+    client: FlaskClient, make_user: Callable[..., Any]
+) -> None:
+    _lead(client, make_user)
+    client.post("/procurements/new", data={**DIRECT, "direct_award": "extreme-urgency"})
+    client.post("/procurements/new/check", data={})
+    procurement = db.session.scalar(select(Procurement))
+    assert procurement is not None
+    assert procurement.stages == ("planning", "award", "contract")
+
+
+def test_a_direct_award_below_the_threshold_or_on_an_unknown_ground_is_refused(
+    client: FlaskClient, make_user: Callable[..., Any]
+) -> None:
+    _lead(client, make_user)
+    below = client.post("/procurements/new", data={**DIRECT, "value": "45,000"})
+    page = below.get_data(as_text=True)
+    assert below.status_code == 200 and "govuk-error-summary" in page
+    assert "a direct award is for contracts at or above" in page
+    unknown = client.post("/procurements/new", data={**DIRECT, "direct_award": "cheapest"})
+    assert "govuk-error-summary" in unknown.get_data(as_text=True)
+    user_choice = client.post("/procurements/new", data={**DIRECT, "direct_award": "user-choice"})
+    assert "applies only to light-touch contracts" in user_choice.get_data(as_text=True)
+    assert _count() == 0
 
 
 def test_a_planned_procurement_notice_needs_its_date_on_or_before_the_start(

@@ -83,11 +83,11 @@ def test_a_tendering_period_below_the_minimum_is_refused_on_the_form_and_nothing
     evaluation_start = row(procurement, "evaluation").planned_start
     response = client.post(
         url,
-        data={**date_fields("start", itt.planned_start), **date_fields("end", date(2026, 8, 21))},
+        data={**date_fields("start", itt.planned_start), **date_fields("end", date(2026, 8, 25))},
     )
     assert response.status_code == 302
     db.session.expire_all()
-    assert row(procurement, "itt").planned_end == date(2026, 8, 21)
+    assert row(procurement, "itt").planned_end == date(2026, 8, 25)
     assert (row(procurement, "evaluation").planned_start - evaluation_start).days == 7
 
 

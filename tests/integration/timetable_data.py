@@ -39,10 +39,19 @@ from workflows.timetable import run_transition
 
 
 def national_procurement(lead: User, reference: str = "TT-NAT-1") -> Procurement:
-    """An above-threshold services procurement (so with EOI and a standstill), begun 1 June 2026."""
+    """An above-threshold services procurement begun 1 June 2026, with EOI and a standstill.
+
+    A competitive flexible procedure with a participation stage and a shortlist: the open
+    procedure would have no EOI.
+    """
     procurement = procurements.create_procurement(
         db.session,
-        procurement_input(reference=reference, value=Decimal("900000")),
+        procurement_input(
+            reference=reference,
+            value=Decimal("900000"),
+            procedure="competitive-flexible",
+            procedure_stages=["participation", "shortlisting"],
+        ),
         lead,
         clock.now(),
     )

@@ -15,7 +15,12 @@ def extend(world: dict[str, Any]) -> None:
     people = world["people"]
     procurement = world["procurement"]
     lead = people[Role.PROCUREMENT_LEAD]
-    transition = transitions.request_transition(db.session, procurement, "eoi", lead, clock.now())
+    # The stage after planning: ITT for the world's invited tender, which has no EOI.
+    following = transitions.next_stage_for(procurement)
+    assert following is not None
+    transition = transitions.request_transition(
+        db.session, procurement, following, lead, clock.now()
+    )
     challenge = award.record_challenge(
         db.session, procurement, "The scoring was unfair.", clock.today(), None, lead, clock.today()
     )

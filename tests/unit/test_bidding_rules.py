@@ -113,6 +113,16 @@ def test_a_quotes_route_needs_its_suppliers() -> None:
     ]
 
 
+def test_an_invited_tender_without_an_eoi_needs_the_suppliers_invited() -> None:
+    unmet = bidding.shortlist_unmet(0, 4, None, quotes=False, invited=True)
+    assert unmet == ["Add the suppliers invited to tender"]
+    assert bidding.shortlist_unmet(3, 4, None, quotes=False, invited=True) == [
+        "The route needs at least 4 suppliers invited to tender but there are 3: "
+        "add more or record why fewer responded"
+    ]
+    assert bidding.shortlist_unmet(3, 4, "Only three replied", quotes=False, invited=True) == []
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [

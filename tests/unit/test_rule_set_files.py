@@ -85,6 +85,8 @@ def test_cambridgeshire_local_defaults_are_held_in_data() -> None:
         "moderation": 5,
         "approval": 14,
         "mobilisation": 28,
+        "negotiation": 14,
+        "further-tendering": 14,
     }
     assert set(orders.exemptions) == {"specialist-firm", "unforeseen-emergency"}
     assert orders.national_regimes == ("procurement-act-2023", "pcr-2015")

@@ -22,7 +22,14 @@ DURATIONS = {
 }
 
 
-def rules_for(value: str, category: str = "services", start: date = date(2026, 6, 1)) -> tt.Rules:
+def rules_for(
+    value: str,
+    category: str = "services",
+    start: date = date(2026, 6, 1),
+    *,
+    legacy: bool = False,
+) -> tt.Rules:
+    """Rules for a new procurement, or (``legacy``) one planned before stages followed the procedure."""
     decision = decide_route(
         RouteRequest(value=Decimal(value), start_date=start, category=category),
         "cambridgeshire-2008",
@@ -31,7 +38,7 @@ def rules_for(value: str, category: str = "services", start: date = date(2026, 6
     return tt.rules_from(
         decision["route"],
         decision,
-        stages_for(decision["route"], decision),
+        stages_for(decision["route"], decision, legacy=legacy),
         DURATIONS,
         regime.title,
         term_years=3,
@@ -42,8 +49,10 @@ def by_stage(planned: tuple[tt.PlannedStage, ...]) -> dict[str, tt.PlannedStage]
     return {entry.stage: entry for entry in planned}
 
 
-def test_an_above_threshold_procurement_is_planned_from_the_rule_set_and_the_act() -> None:
-    rules = rules_for("900000")
+def test_an_above_threshold_procurement_planned_before_stages_followed_the_procedure_keeps_its_eoi() -> (
+    None
+):
+    rules = rules_for("900000", legacy=True)
     planned = by_stage(tt.propose(rules, date(2026, 6, 1)))
     assert list(planned) == list(rules.stages)
     assert planned["planning"] == tt.PlannedStage("planning", date(2026, 6, 1), date(2026, 6, 29))
@@ -92,7 +101,7 @@ def test_a_quotes_route_has_no_eoi_and_no_standstill_milestones() -> None:
 
 
 def test_milestones_fall_in_their_stages() -> None:
-    planned = by_stage(tt.propose(rules_for("900000"), date(2026, 6, 1)))
+    planned = by_stage(tt.propose(rules_for("900000", legacy=True), date(2026, 6, 1)))
     milestones = {m.kind: m.due for m in tt.milestones(tuple(planned.values()))}
     assert milestones["eoi-deadline"] == planned["eoi"].end
     assert milestones["tender-deadline"] == planned["itt"].end
@@ -120,7 +129,7 @@ def test_a_tendering_period_of_exactly_the_minimum_is_accepted() -> None:
 
 
 def test_a_standstill_cut_short_is_refused() -> None:
-    rules = rules_for("900000")
+    rules = rules_for("900000", legacy=True)
     planned = tt.propose(rules, date(2026, 6, 1))
     standstill = by_stage(planned)["standstill"]
     with pytest.raises(tt.TimetableError) as refused:
@@ -195,7 +204,9 @@ def test_a_direct_award_has_no_competition_stages_and_keeps_its_standstill() -> 
     assert stages("extreme-urgency") == ("planning", "award", "contract")
 
 
-def flexible_rules(**facts: object) -> tt.Rules:
+def flexible_rules(
+    chosen: tuple[str, ...] = ("participation", "shortlisting"), **facts: object
+) -> tt.Rules:
     decision = decide_route(
         RouteRequest(
             value=Decimal("900000"),
@@ -208,8 +219,8 @@ def flexible_rules(**facts: object) -> tt.Rules:
     return tt.rules_from(
         decision["route"],
         decision,
-        stages_for(decision["route"], decision),
-        DURATIONS,
+        stages_for(decision["route"], decision, chosen),
+        {**DURATIONS, "negotiation": 14, "further-tendering": 10},
         "Procurement Act 2023",
         term_years=3,
     )
@@ -221,8 +232,46 @@ def test_a_competitive_flexible_procedure_plans_the_25_day_participation_period(
     assert planned["itt"].days == 25
 
 
-def test_the_open_procedure_keeps_the_councils_eoi_length() -> None:
-    assert by_stage(tt.propose(rules_for("900000"), date(2026, 6, 1)))["eoi"].days == 21
+def test_the_councils_eoi_length_stands_where_it_exceeds_the_minimum() -> None:
+    legacy = rules_for("900000", legacy=True)
+    assert by_stage(tt.propose(legacy, date(2026, 6, 1)))["eoi"].days == 21
+
+
+def test_the_open_procedure_has_no_participation_stage_and_tenders_straight_after_planning() -> (
+    None
+):
+    planned = tt.propose(rules_for("900000"), date(2026, 6, 1))
+    assert [p.stage for p in planned] == [
+        "planning",
+        "itt",
+        "evaluation",
+        "moderation",
+        "standstill",
+        "award",
+        "contract",
+    ]
+    assert by_stage(planned)["itt"].start == date(2026, 6, 29)
+    assert by_stage(planned)["itt"].days == 25
+    assert "eoi-deadline" not in {m.kind for m in tt.milestones(planned)}
+
+
+def test_a_competitive_flexible_procedure_has_only_the_stages_the_lead_chose() -> None:
+    everything = ("participation", "shortlisting", "negotiation", "further-tendering")
+    planned = by_stage(tt.propose(flexible_rules(everything), date(2026, 6, 1)))
+    assert list(planned)[:6] == [
+        "planning",
+        "eoi",
+        "itt",
+        "negotiation",
+        "further-tendering",
+        "evaluation",
+    ]
+    assert (planned["negotiation"].days, planned["further-tendering"].days) == (14, 10)
+    assert planned["negotiation"].start == planned["itt"].end
+    tendering_only = [p.stage for p in tt.propose(flexible_rules(()), date(2026, 6, 1))]
+    assert tendering_only[:3] == ["planning", "itt", "evaluation"]
+    no_negotiation = [p.stage for p in tt.propose(flexible_rules(("further-tendering",)), date(2026, 6, 1))]
+    assert no_negotiation[:4] == ["planning", "itt", "further-tendering", "evaluation"]
 
 
 def test_a_participation_period_shorter_than_the_minimum_is_refused() -> None:
