@@ -104,6 +104,17 @@ def results_hash(session: Session, procurement: Procurement) -> str:
     )
 
 
+def asks_for_approval_now(procurement: Procurement) -> bool:
+    """Say whether the procurement is at the stage where the lead asks for approval."""
+    from tenderflow.services.transitions import next_stage_for
+
+    if procurement.terminated_at is not None:
+        return False
+    if "moderation" in stages_for(procurement.route, procurement.decision):
+        return procurement.stage == "moderation"
+    return next_stage_for(procurement) in ("standstill", "award")
+
+
 def approval_not_due(session: Session, procurement: Procurement, now: datetime) -> list[str]:
     """Return why the lead cannot yet ask for approval: moderation has not closed.
 

@@ -126,6 +126,7 @@ def timetable_section(procurement: Procurement, user: User) -> dict[str, Any] | 
         "may_approve": user.has_role(Role.COMMISSIONING_BODY),
         "approvals": award.approvals(db.session, procurement),
         "asked": award.latest_request(db.session, procurement),
+        "may_ask": may_run(procurement, user) and award.asks_for_approval_now(procurement),
         "approval_problem": award.approval_problem(
             db.session, procurement, transitions.approved_recommendation(db.session, procurement)
         ),
