@@ -109,7 +109,7 @@ def advance(
     from tenderflow import clock
     from tenderflow.cli.context import app_context
     from tenderflow.extensions import db
-    from tenderflow.services import ServiceError, transitions
+    from tenderflow.services import ServiceError, probity, transitions
 
     if to_stage not in STAGES:
         raise click.ClickException(f"unknown stage {to_stage!r}: use {', '.join(STAGES)}")
@@ -143,7 +143,10 @@ def advance(
                 delay_reason=delay_reason,
             )
         except ServiceError as exc:
-            db.session.rollback()
+            if isinstance(exc, probity.Refused):
+                probity.keep_refusal(db.session, exc)  # the refused attempt stays audited
+            else:
+                db.session.rollback()
             details = "; ".join(exc.errors.values()) if exc.errors else ""
             message = str(exc) if str(exc) != "The move was not asked for" else details
             raise click.ClickException(message) from None

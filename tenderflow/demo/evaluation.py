@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 
 from tenderflow import clock
 from tenderflow.domain.evaluation import model_path
-from tenderflow.models import AwardApproval, Bid, Bidder, Procurement, User
-from tenderflow.services import plans, procurements
+from tenderflow.models import Bid, Bidder, Procurement, User
+from tenderflow.services import award, plans, procurements
 from tenderflow.services import timetable as timetable_service
 from tenderflow.services.evaluation import (
     bids_in_evaluation,
@@ -149,7 +149,9 @@ def _bids(session: Session, procurement: Procurement) -> None:
 
 
 def _model(session: Session, procurement: Procurement, lead: User) -> None:
-    now = clock.now() - timedelta(days=40)
+    # Chosen and published with the ITT, before the tender deadline fixes the method.
+    issued = timetable_service.row_for(session, procurement, "itt").planned_start
+    now = datetime.combine(issued, time(10, 0), clock.LONDON).astimezone(clock.UTC)
     model_versions.save_model(
         session,
         procurement,
@@ -281,17 +283,20 @@ def load(session: Session, today: date, people: dict[str, User]) -> str:
     decided_results = results_for(session, decided, include_sensitivity=False)
     assert decided_results is not None and decided_results.result is not None
     winner = decided_results.result.winner
-    session.add(
-        AwardApproval(
-            procurement_id=decided.id,
-            recommended_bidder_id=bids[winner].bidder_id if winner else None,
+    award.request_approval(session, decided, lead, agreed_at)
+    award.record_approval(
+        session,
+        decided,
+        award.ApprovalInput(
             decision="approved",
-            decided_on=agreed_at.date(),
+            decided_on=clock.local(agreed_at).date(),
             minute_reference=f"SPCB minute {agreed_at:%Y}/21",
             notes="Approved as recommended by the evaluation panel.",
-            recorded_by_id=lead.id,
-            recorded_at=agreed_at,
-        )
+            recommended_bidder_id=bids[winner].bidder_id if winner else None,
+        ),
+        people["commissioning@tenderflow.example"],
+        agreed_at,
+        today,
     )
     decided.stage = "standstill"
     session.flush()

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from tenderflow.domain.standstill import standstill_period
 from tenderflow.models import (
+    ApprovalRequest,
     AwardApproval,
     Bid,
     Bidder,
@@ -52,6 +53,7 @@ EVALUATORS = (
 )
 MODERATOR = "moderator@tenderflow.example"
 LEAD = "lead@tenderflow.example"
+COMMISSIONING = "commissioning@tenderflow.example"
 
 FOCUS = {
     "Q1": "the service model, support planning and contact hours",
@@ -590,6 +592,7 @@ def _history(session: Session, history: DemoHistory, today: date, people: dict[s
     members = _panel(session, procurement, history, people, line, bidders)
     session.flush()
     years = (procurement.term_years or 1) + procurement.extension_years
+    approvals: list[AwardApproval] = []
     for lot_number, specs in history.lots.items():
         for n, spec in enumerate(specs):
             # On time the day before the deadline; the late one seven minutes after it.
@@ -620,7 +623,7 @@ def _history(session: Session, history: DemoHistory, today: date, people: dict[s
             if not spec.late:
                 _evaluate_bid(session, bid, spec, members, history, line, people)
         winner = specs[0].bidder
-        session.add(
+        approvals.append(
             AwardApproval(
                 procurement_id=procurement.id,
                 lot_id=lots[lot_number].id if lot_number is not None else None,
@@ -629,7 +632,7 @@ def _history(session: Session, history: DemoHistory, today: date, people: dict[s
                 decided_on=line.approval,
                 minute_reference=f"SPCB minute {line.approval:%Y}/{14 + (lot_number or 0)}",
                 notes="Approved as recommended in the tender evaluation report.",
-                recorded_by_id=lead.id,
+                recorded_by_id=people[COMMISSIONING].id,
                 recorded_at=at(line.approval, 16),
             )
         )
@@ -665,9 +668,37 @@ def _history(session: Session, history: DemoHistory, today: date, people: dict[s
             resolved_at=at(line.moderation, 14),
         )
     )
+    _approve(session, procurement, approvals, line, lead)
     procurement.stage = "standstill"
     session.flush()
     return True
+
+
+def _approve(
+    session: Session,
+    procurement: Procurement,
+    approvals: list[AwardApproval],
+    line: Timeline,
+    lead: User,
+) -> None:
+    """Record that the lead asked for approval once moderation closed, and the body gave it
+    for the results as they then stood."""
+    from tenderflow.services.award import results_hash
+
+    session.flush()
+    agreed = results_hash(session, procurement)
+    request = ApprovalRequest(
+        procurement_id=procurement.id,
+        results_hash=agreed,
+        requested_by_id=lead.id,
+        requested_at=at(line.approval - timedelta(days=5), 11),
+    )
+    session.add(request)
+    session.flush()
+    for approval in approvals:
+        approval.approval_request_id = request.id
+        approval.results_hash = agreed
+        session.add(approval)
 
 
 def _early(session: Session, today: date, people: dict[str, User]) -> list[str]:

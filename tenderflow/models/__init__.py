@@ -29,6 +29,7 @@ from tenderflow.models.evaluation import (
 )
 from tenderflow.models.flow_runs import FlowRunRequest, WorkerHeartbeat
 from tenderflow.models.lifecycle import (
+    ApprovalRequest,
     AwardApproval,
     Bid,
     Bidder,
@@ -50,6 +51,7 @@ from tenderflow.models.users import AccountLink, SignInAttempt, User, UserRole
 __all__ = [
     "AccountLink",
     "AuditEvent",
+    "ApprovalRequest",
     "AwardApproval",
     "Bid",
     "BidDocument",

@@ -23,8 +23,10 @@ ScoreValue = Rate
 class EvaluationModelVersion(db.Model):  # type: ignore[name-defined]
     """One version of a procurement's evaluation model (YAML, checked against the schema).
 
-    The current version is the highest ``version``. It is published with the ITT and frozen
-    once bids are opened; a later change needs a reason and makes a new, re-published version.
+    The current version is the highest ``version``. It is published with the ITT; before the
+    tender deadline a change makes a new version, published again. Once the deadline has passed
+    (or any bid is opened) the method is fixed and cannot change (``frozen_at`` records when
+    the bids were opened under it).
     """
 
     __tablename__ = "evaluation_models"

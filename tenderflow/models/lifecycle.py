@@ -128,10 +128,14 @@ class Bid(_OfProcurement, db.Model):  # type: ignore[name-defined]
     price: Mapped[Decimal | None] = mapped_column(Money)
     hourly_rate: Mapped[Decimal | None] = mapped_column(Money)
     contact_hours: Mapped[Decimal | None] = mapped_column(Rate)  # per person per week
+    # The tender deadline in force when the bid arrived: its lateness is judged against it.
+    deadline_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     late: Mapped[bool] = mapped_column(default=False)
     late_acceptance_reason: Mapped[str | None] = mapped_column(Text)
     excluded: Mapped[bool] = mapped_column(default=False)
     exclusion_reason: Mapped[str | None] = mapped_column(Text)
+    # Why an exclusion was reversed; the bid may then be opened.
+    reinstatement_reason: Mapped[str | None] = mapped_column(Text)
     opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     opened_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
@@ -194,6 +198,21 @@ class Clarification(_OfProcurement, db.Model):  # type: ignore[name-defined]
         return self.answered_at is None
 
 
+class ApprovalRequest(_OfProcurement, db.Model):  # type: ignore[name-defined]
+    """The lead asks the commissioning body for approval of the results as they then stand."""
+
+    __tablename__ = "approval_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    procurement_id: Mapped[int] = mapped_column(ForeignKey("procurements.id"), index=True)
+    # SHA-256 of the results asked to be approved (tenderflow.domain.probity).
+    results_hash: Mapped[str] = mapped_column(String(64))
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    requested_by: Mapped[User | None] = relationship()
+
+
 class AwardApproval(_OfProcurement, db.Model):  # type: ignore[name-defined]
     """The commissioning body's decision on the award recommendation."""
 
@@ -209,6 +228,9 @@ class AwardApproval(_OfProcurement, db.Model):  # type: ignore[name-defined]
     notes: Mapped[str] = mapped_column(Text, default="")
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The request answered and the results it approved; void once they change.
+    approval_request_id: Mapped[int | None] = mapped_column(ForeignKey("approval_requests.id"))
+    results_hash: Mapped[str | None] = mapped_column(String(64))
 
     recommended_bidder: Mapped[Bidder | None] = relationship()
     recorded_by: Mapped[User | None] = relationship()

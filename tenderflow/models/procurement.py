@@ -77,6 +77,10 @@ class Procurement(db.Model):  # type: ignore[name-defined]
     lead_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # A terminated procurement stops where it is; starting again means a new procurement.
+    terminated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    termination_reason: Mapped[str | None] = mapped_column(Text)
+    terminated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     service_type: Mapped[ServiceType | None] = relationship()
     client_group: Mapped[ClientGroup | None] = relationship()

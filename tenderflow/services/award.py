@@ -8,8 +8,25 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tenderflow.models import AwardApproval, Bidder, Challenge, Contract, Procurement, User
-from tenderflow.services import ServiceError, outbox
+from tenderflow import clock
+from tenderflow.domain.probity import results_fingerprint
+from tenderflow.domain.roles import Role
+from tenderflow.domain.stages import stages_for
+from tenderflow.domain.timetable import stage_label
+from tenderflow.models import (
+    ApprovalRequest,
+    AwardApproval,
+    Bid,
+    Bidder,
+    Challenge,
+    ConsensusScore,
+    Contract,
+    PassFailRecord,
+    Procurement,
+    User,
+    UserRole,
+)
+from tenderflow.services import ServiceError, outbox, probity
 
 DECISIONS = {
     "approved": "Approved",
@@ -45,6 +62,137 @@ def _bidder(session: Session, procurement: Procurement, bidder_id: int | None) -
     return bidder
 
 
+def results_hash(session: Session, procurement: Procurement) -> str:
+    """Return the hash of everything the procurement's results are computed from.
+
+    The model, each bid's standing and price, the consensus scores and the pass/fail results:
+    if any of them changes, so do the results, and an approval given for them is void.
+    """
+    from tenderflow.services.evaluation_results import current_model_version
+
+    version = current_model_version(session, procurement)
+    bids = list(
+        session.scalars(select(Bid).where(Bid.procurement_id == procurement.id).order_by(Bid.id))
+    )
+    ids = [bid.id for bid in bids]
+    consensus = session.scalars(
+        select(ConsensusScore).where(ConsensusScore.bid_id.in_(ids)).order_by(ConsensusScore.id)
+    )
+    pass_fail = session.scalars(
+        select(PassFailRecord).where(PassFailRecord.bid_id.in_(ids)).order_by(PassFailRecord.id)
+    )
+    return results_fingerprint(
+        {
+            "model": None if version is None else [version.version, version.yaml_text],
+            "bids": [
+                [
+                    b.id,
+                    b.bidder_id,
+                    b.lot_id,
+                    b.in_evaluation,
+                    b.price,
+                    b.hourly_rate,
+                    b.contact_hours,
+                ]
+                for b in bids
+            ],
+            "consensus": sorted(
+                [c.bid_id, c.criterion_id, c.score, c.rationale] for c in consensus
+            ),
+            "pass_fail": sorted([r.bid_id, r.question_id, r.passed, r.note] for r in pass_fail),
+        }
+    )
+
+
+def asks_for_approval_now(procurement: Procurement) -> bool:
+    """Say whether the procurement is at the stage where the lead asks for approval."""
+    from tenderflow.services.transitions import next_stage_for
+
+    if procurement.terminated_at is not None:
+        return False
+    if "moderation" in stages_for(procurement.route, procurement.decision):
+        return procurement.stage == "moderation"
+    return next_stage_for(procurement) in ("standstill", "award")
+
+
+def approval_not_due(session: Session, procurement: Procurement, now: datetime) -> list[str]:
+    """Return why the lead cannot yet ask for approval: moderation has not closed.
+
+    Routes without moderation (a direct award) ask at the stage before standstill or award.
+    """
+    from tenderflow.services.evaluation_gates import moderation_is_complete
+    from tenderflow.services.transitions import next_stage_for
+
+    path = stages_for(procurement.route, procurement.decision)
+    if "moderation" not in path:
+        if next_stage_for(procurement) in ("standstill", "award"):
+            return []
+        return [f"{procurement.reference} is at {stage_label(procurement.stage)}"]
+    if procurement.stage != "moderation":
+        return [f"{procurement.reference} is at {stage_label(procurement.stage)}, not moderation"]
+    return moderation_is_complete(session, procurement, now)
+
+
+def latest_request(session: Session, procurement: Procurement) -> ApprovalRequest | None:
+    """Return the lead's latest request for the commissioning body's approval, if any."""
+    return session.scalar(
+        select(ApprovalRequest)
+        .where(ApprovalRequest.procurement_id == procurement.id)
+        .order_by(ApprovalRequest.id.desc())
+        .limit(1)
+    )
+
+
+def asked_on(request: ApprovalRequest) -> date:
+    """Return the day (in the UK) approval was asked for."""
+    return clock.local(request.requested_at).date()
+
+
+def request_approval(
+    session: Session, procurement: Procurement, user: User, now: datetime
+) -> ApprovalRequest:
+    """Ask the commissioning body to approve the results as they stand; tell its members."""
+    attempt = "ask the commissioning body for approval"
+    probity.refuse_if_terminated(session, procurement, attempt, "approval")
+    unmet = approval_not_due(session, procurement, now)
+    if unmet:
+        probity.refuse(
+            session,
+            procurement,
+            attempt,
+            "Approval can be asked for once moderation has closed: " + " ".join(unmet),
+            field="approval",
+        )
+    request = ApprovalRequest(
+        procurement_id=procurement.id,
+        results_hash=results_hash(session, procurement),
+        requested_by_id=user.id,
+        requested_at=now,
+    )
+    session.add(request)
+    session.flush()
+    members = session.scalars(
+        select(User)
+        .join(UserRole, UserRole.user_id == User.id)
+        .where(UserRole.role == Role.COMMISSIONING_BODY.value, User.active.is_(True))
+        .order_by(User.id)
+    )
+    for member in members:
+        outbox.queue_message(
+            session,
+            key=f"approval-request:{request.id}:{member.id}",
+            kind="approval-request",
+            recipient=member,
+            subject=f"{procurement.reference}: approval of the award recommendation is asked for",
+            body=f"Moderation of {procurement.title} has closed. Record the commissioning body's "
+            "decision on the procurement's page.",
+            now=now,
+            procurement_id=procurement.id,
+            link=f"/procurements/{procurement.reference}#award",
+        )
+    return request
+
+
 def record_approval(
     session: Session,
     procurement: Procurement,
@@ -53,12 +201,43 @@ def record_approval(
     now: datetime,
     today: date,
 ) -> AwardApproval:
-    """Record the commissioning body's decision on the award recommendation."""
+    """Record the commissioning body's decision on the results the lead asked it to approve.
+
+    Without a request, or when the results have changed since it, the attempt is refused and
+    audited.
+    """
+    attempt = f"record the commissioning body's decision ({data.decision or 'none'})"
+    probity.refuse_if_terminated(session, procurement, attempt, "decision")
+    request = latest_request(session, procurement)
+    current = results_hash(session, procurement)
+    if request is None:
+        probity.refuse(
+            session,
+            procurement,
+            attempt,
+            "The lead has not asked the commissioning body for approval: it is asked for once "
+            "moderation has closed",
+            field="decision",
+        )
+    if request.results_hash != current:
+        probity.refuse(
+            session,
+            procurement,
+            attempt,
+            "The results have changed since the lead asked for approval on "
+            f"{asked_on(request):%d %B %Y}: the lead asks again",
+            field="decision",
+        )
     errors: dict[str, str] = {}
     if data.decision not in DECISIONS:
         errors["decision"] = "Select the commissioning body's decision"
     if data.decided_on > today:
         errors["decided_on"] = "The date of the decision must be today or in the past"
+    elif data.decided_on < asked_on(request):
+        errors["decided_on"] = (
+            "The date of the decision must be on or after approval was asked for "
+            f"({asked_on(request):%d %B %Y})"
+        )
     if data.decision in ("rejected", "deferred") and not data.notes.strip():
         errors["notes"] = "Enter why the recommendation was not approved"
     if errors:
@@ -73,6 +252,8 @@ def record_approval(
         notes=data.notes.strip(),
         recorded_by_id=user.id,
         recorded_at=now,
+        approval_request_id=request.id,
+        results_hash=current,
     )
     session.add(approval)
     session.flush()
@@ -90,6 +271,27 @@ def record_approval(
         procurement_id=procurement.id,
     )
     return approval
+
+
+def approval_problem(
+    session: Session, procurement: Procurement, approval: AwardApproval | None
+) -> str | None:
+    """Say why ``approval`` does not let the award proceed (missing, early or void), or None."""
+    if approval is None:
+        return None  # the gate says what is missing
+    when = f"{approval.decided_on.day} {approval.decided_on:%B %Y}"
+    if approval.approval_request_id is None or approval.results_hash is None:
+        return (
+            f"The approval recorded for {when} was not asked for by the lead once moderation "
+            "had closed, so it does not count: the lead asks for approval and the commissioning "
+            "body records it again"
+        )
+    if approval.results_hash != results_hash(session, procurement):
+        return (
+            f"The approval recorded for {when} is void: the results have changed since it was "
+            "given. The lead asks for approval again"
+        )
+    return None
 
 
 def approvals(session: Session, procurement: Procurement) -> list[AwardApproval]:

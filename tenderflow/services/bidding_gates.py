@@ -49,7 +49,7 @@ def enough_candidates(session: Session, procurement: Procurement, now: datetime)
 # The first tenders are opened before negotiation or a further round, as before evaluation.
 @gate("negotiation", "further-tendering", "evaluation")
 def bids_are_opened(session: Session, procurement: Procurement, now: datetime) -> list[str]:
-    """The tender deadline has passed and every bid received has been opened."""
+    """The tender deadline has passed and every bid to be evaluated has been opened."""
     deadline = bids.tender_deadline(session, procurement)
     if deadline is None:
         return ["Set the tender deadline in the timetable"]
@@ -61,7 +61,7 @@ def bids_are_opened(session: Session, procurement: Procurement, now: datetime) -
     received = bids.bids_of(session, procurement)
     if not received:
         return ["Record the bids received"]
-    unopened = [b for b in received if b.opened_at is None]
+    unopened = [b for b in received if b.opened_at is None and bids.still_sealed_reason(b) is None]
     if unopened:
         count = len(unopened)
         return [f"Open the bids: {count} bid{'s are' if count != 1 else ' is'} still unopened"]

@@ -13,13 +13,13 @@ from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tenderflow import audit
 from tenderflow.domain import bidding
 from tenderflow.models import Bid, Bidder, BidDocument, Lot, Milestone, Procurement, User
-from tenderflow.services import ServiceError
+from tenderflow.services import ServiceError, probity
 
 TENDER_DEADLINE = "tender-deadline"
 SUBDIRECTORY = "bids"
@@ -101,23 +101,53 @@ def record_bid(
         )
     if errors:
         raise ServiceError("The bid could not be recorded", errors)
+    deadline = tender_deadline(session, procurement)
     bid = Bid(
         procurement_id=procurement.id,
         bidder=bidder,
         lot_id=lot_id,
         received_at=received,
         received_by_id=user.id,
-        late=bidding.is_late(received, tender_deadline(session, procurement)),
+        deadline_at=deadline,
+        late=bidding.is_late(received, deadline),
     )
     session.add(bid)
     session.flush()
     return bid
 
 
+def first_opened_at(session: Session, procurement: Procurement) -> datetime | None:
+    """Return when the procurement's bids were first opened, or None if none has been."""
+    return session.scalar(
+        select(func.min(Bid.opened_at)).where(
+            Bid.procurement_id == procurement.id, Bid.opened_at.is_not(None)
+        )
+    )
+
+
 def accept_late_bid(session: Session, bid: Bid, reason: str) -> Bid:
-    """Accept a late bid into evaluation, keeping the lead's justification."""
+    """Accept a late bid into evaluation, keeping the lead's justification.
+
+    Only before the bids are opened: accepting one after seeing the others' prices is refused
+    and audited.
+    """
+    procurement = bid.procurement
+    opened = first_opened_at(session, procurement)
+    if opened is not None and bid.late and not bid.late_acceptance_reason:
+        probity.refuse(
+            session,
+            procurement,
+            f"accept the late bid from {bid.bidder.name}",
+            f"A late bid cannot be accepted once the bids have been opened "
+            f"(they were opened on {deadline_text(opened)})",
+            field="reason",
+            entity="bids",
+            entity_id=bid.id,
+        )
     if not bid.late:
         raise ServiceError("This bid was not late", {"reason": "This bid was received on time"})
+    if bid.late_acceptance_reason:
+        raise ServiceError("Already accepted", {"reason": "This late bid is already accepted"})
     if not reason.strip():
         raise ServiceError("Reason missing", {"reason": "Enter why the late bid is accepted"})
     bid.late_acceptance_reason = reason.strip()
@@ -126,13 +156,36 @@ def accept_late_bid(session: Session, bid: Bid, reason: str) -> Bid:
 
 
 def exclude_bid(session: Session, bid: Bid, reason: str) -> Bid:
-    """Exclude a bid from evaluation, with the reason."""
+    """Exclude a bid from evaluation, with the reason; an unopened excluded bid stays sealed."""
+    if bid.excluded:
+        raise ServiceError("Already excluded", {"reason": "This bid is already excluded"})
     if not reason.strip():
         raise ServiceError("Reason missing", {"reason": "Enter why the bid is excluded"})
     bid.excluded = True
     bid.exclusion_reason = reason.strip()
     session.flush()
     return bid
+
+
+def reinstate_bid(session: Session, bid: Bid, reason: str) -> Bid:
+    """Reverse a bid's exclusion, with the reason; it can then be opened with the others."""
+    if not bid.excluded:
+        raise ServiceError("Not excluded", {"reason": "This bid is not excluded"})
+    if not reason.strip():
+        raise ServiceError("Reason missing", {"reason": "Enter why the exclusion is reversed"})
+    bid.excluded = False
+    bid.reinstatement_reason = reason.strip()
+    session.flush()
+    return bid
+
+
+def still_sealed_reason(bid: Bid) -> str | None:
+    """Say why opening leaves a bid sealed (excluded, or late and not accepted), or None."""
+    if bid.excluded:
+        return "it is excluded; reverse the exclusion, with a reason, to open it"
+    if bid.late and not bid.late_acceptance_reason:
+        return "it arrived after the tender deadline and no acceptance was recorded before opening"
+    return None
 
 
 def refuse_if_sealed(
@@ -161,16 +214,39 @@ def refuse_if_sealed(
 
 
 def open_bids(session: Session, procurement: Procurement, user: User, now: datetime) -> int:
-    """Open every unopened bid once the deadline has passed; return how many were opened."""
+    """Open every bid received on time or accepted late, once the deadline has passed.
+
+    Excluded bids and late bids never accepted stay sealed, each noted in the audit log.
+    Return how many were opened.
+    """
+    probity.refuse_if_terminated(session, procurement, "open the bids", "bids")
     refuse_if_sealed(session, procurement, "open the bids", "procurements", procurement.id, now)
     unopened = [b for b in bids_of(session, procurement) if b.opened_at is None]
-    if not unopened:
-        raise ServiceError("There are no unopened bids")
+    openable = [b for b in unopened if still_sealed_reason(b) is None]
     for bid in unopened:
+        reason = still_sealed_reason(bid)
+        if reason is not None:
+            audit.record(
+                session,
+                "kept sealed",
+                "bids",
+                bid.id,
+                f"Not opened with the others: {reason}",
+                procurement_id=procurement.id,
+            )
+    if not openable:
+        session.flush()
+        raise ServiceError(
+            "There are no bids to open: excluded bids and late bids never accepted stay sealed"
+        )
+    for bid in openable:
         bid.opened_at = now
         bid.opened_by_id = user.id
     session.flush()
-    return len(unopened)
+    from tenderflow.services.evaluation.model_versions import freeze_model
+
+    freeze_model(session, procurement, now)  # records when the fixed method was first relied on
+    return len(openable)
 
 
 def _require_opened(

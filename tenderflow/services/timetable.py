@@ -9,11 +9,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tenderflow import clock
+from tenderflow import audit, clock
+from tenderflow.domain import probity as probity_rules
 from tenderflow.domain import regulations
 from tenderflow.domain import timetable as rules_
-from tenderflow.models import Milestone, Procurement, StageDates
-from tenderflow.services import ServiceError
+from tenderflow.models import Milestone, Procurement, StageDates, User
+from tenderflow.services import ServiceError, probity
 
 # Deadlines for bidders fall at noon on their day; the standstill runs to the end of its last day.
 DEADLINE_TIME = time(12, 0)
@@ -107,23 +108,155 @@ def _planned(rows: list[StageDates]) -> list[rules_.PlannedStage]:
 def edit_planned(
     session: Session, procurement: Procurement, stage: str, start: date, end: date
 ) -> list[StageDates]:
-    """Change a stage's planned dates; later stages follow. Raise ServiceError naming each rule broken."""
+    """Change a stage's planned dates; later stages follow. Raise ServiceError naming each rule broken.
+
+    Ended stages are history, and once the invitation to tender is issued the tender deadline
+    is fixed: such an attempt is refused and audited (:func:`extend_tender_deadline` is the
+    only way to move the deadline then).
+    """
     rows = stage_dates(procurement, session)
+    route_stages = [row.stage for row in rows]
+    issued = probity_rules.itt_issued(route_stages, procurement.stage)
+    row = row_for(session, procurement, stage)
+
+    def check(moves_tender_deadline: bool) -> None:
+        problem = probity_rules.replan_problem(
+            route_stages,
+            procurement.stage,
+            stage,
+            ended=row.actual_end is not None,
+            itt_issued=issued,
+            moves_tender_deadline=moves_tender_deadline,
+        )
+        if problem is not None:
+            probity.refuse(
+                session,
+                procurement,
+                f"re-plan {rules_.stage_label(stage)} to {start.isoformat()} - {end.isoformat()}",
+                problem,
+                field="start",
+                entity="stage_dates",
+                entity_id=row.id,
+            )
+
+    # Only the ITT's own end is the tender deadline: earlier stages have ended by then, and
+    # later ones start from it.
+    check(moves_tender_deadline=stage == "itt" and end != row.planned_end)
     try:
         replanned = rules_.replan(rules_for(procurement), _planned(rows), stage, start, end)
     except rules_.TimetableError as exc:
         raise ServiceError("The planned dates were not changed", exc.errors) from exc
-    for row, entry in zip(rows, replanned, strict=True):
-        row.planned_start, row.planned_end = entry.start, entry.end
+    for stage_row, entry in zip(rows, replanned, strict=True):
+        stage_row.planned_start, stage_row.planned_end = entry.start, entry.end
+    _follow_milestones(session, procurement, replanned, keep_itt=issued)
+    session.flush()
+    return rows
+
+
+def _follow_milestones(
+    session: Session,
+    procurement: Procurement,
+    replanned: tuple[rules_.PlannedStage, ...],
+    *,
+    keep_itt: bool,
+) -> None:
     for milestone_row in milestones(session, procurement):
         if milestone_row.done_at is not None:
             continue
+        if keep_itt and rules_.MILESTONE_STAGES.get(milestone_row.kind) == "itt":
+            continue  # fixed once the ITT is issued
         for planned in rules_.milestones(replanned):
             if planned.kind == milestone_row.kind:
                 milestone_row.due_at = due_at(planned.kind, planned.due)
                 milestone_row.overdue = False
+
+
+def extend_tender_deadline(
+    session: Session,
+    procurement: Procurement,
+    new_day: date,
+    reason: str,
+    user: User,
+    now: datetime,
+) -> Milestone:
+    """Extend the tender deadline to noon on ``new_day``, before it passes, with a reason.
+
+    The ITT's planned end and later stages follow; the extension is audited and published to
+    every bidder as a clarification. Bad input raises ServiceError; an extension after the
+    deadline, or outside the ITT, is refused and audited.
+    """
+    from tenderflow.services import bids as bid_service
+    from tenderflow.services import clarifications
+
+    deadline = session.scalar(
+        select(Milestone).where(
+            Milestone.procurement_id == procurement.id, Milestone.kind == "tender-deadline"
+        )
+    )
+    attempt = f"extend the tender deadline to {new_day.isoformat()}"
+    probity.refuse_if_terminated(session, procurement, attempt, "new_deadline")
+    if procurement.stage != "itt" or deadline is None:
+        probity.refuse(
+            session,
+            procurement,
+            attempt,
+            "The tender deadline can only be extended while the invitation to tender is out",
+            field="new_deadline",
+        )
+    current = clock_utc(deadline.due_at)
+    current_text = bid_service.deadline_text(current) or ""
+    if now > current:
+        probity.refuse(
+            session,
+            procurement,
+            attempt,
+            f"The tender deadline passed on {current_text}: it can no longer be extended",
+            field="new_deadline",
+        )
+    errors: dict[str, str] = {}
+    new_at = due_at("tender-deadline", new_day)
+    if new_at <= current:
+        errors["new_deadline"] = f"The new tender deadline must be after {current_text}"
+    if not reason.strip():
+        errors["reason"] = "Enter why the tender deadline is extended"
+    if errors:
+        raise ServiceError("The tender deadline was not extended", errors)
+    rows = stage_dates(procurement, session)
+    itt = next(row for row in rows if row.stage == "itt")
+    try:
+        replanned = rules_.replan(
+            rules_for(procurement), _planned(rows), "itt", itt.planned_start, new_day
+        )
+    except rules_.TimetableError as exc:
+        raise ServiceError(
+            "The tender deadline was not extended",
+            {"new_deadline": next(iter(exc.errors.values()))},
+        ) from exc
+    for row, entry in zip(rows, replanned, strict=True):
+        row.planned_start, row.planned_end = entry.start, entry.end
+    new_text = bid_service.deadline_text(new_at) or ""
+    deadline.due_at, deadline.overdue = new_at, False
+    audit.record(
+        session,
+        "extended",
+        "milestones",
+        deadline.id,
+        f"Tender deadline extended from {current_text} to {new_text}: {reason.strip()}"[:500],
+        procurement_id=procurement.id,
+    )
+    question, answer = probity_rules.extension_notice(current_text, new_text, reason)
+    notice = clarifications.log_question(
+        session, procurement, bidder=None, question=question, asked_at=now, now=now
+    )
+    clarifications.answer(session, notice, answer, user, now)
+    clarifications.publish(session, notice, now)
     session.flush()
-    return rows
+    return deadline
+
+
+def clock_utc(instant: datetime) -> datetime:
+    """Return an instant as aware UTC (SQLite gives back naive UTC)."""
+    return instant.replace(tzinfo=clock.UTC) if instant.tzinfo is None else instant
 
 
 def row_for(session: Session, procurement: Procurement, stage: str) -> StageDates:

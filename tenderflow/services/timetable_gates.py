@@ -15,17 +15,32 @@ from tenderflow.services import timetable as timetable_service
 from tenderflow.services.gates import gate
 
 NO_APPROVAL = (
-    "The commissioning body's approval of the award recommendation is not recorded: "
-    "a commissioning body member records it on the procurement's page"
+    "The commissioning body's approval of the award recommendation is not recorded: once "
+    "moderation has closed the lead asks for it, and a commissioning body member records it on "
+    "the procurement's page"
 )
 
 
 @gate("standstill")
 def approval_recorded(session: Session, procurement: Procurement, now: datetime) -> list[str]:
-    """Into standstill: the award recommendation is approved."""
-    if transitions.approved_recommendation(session, procurement) is None:
+    """Into standstill: the award recommendation is approved, for the results as they stand."""
+    return _approval_unmet(session, procurement)
+
+
+def _approval_unmet(session: Session, procurement: Procurement) -> list[str]:
+    approval = transitions.approved_recommendation(session, procurement)
+    if approval is None:
         return [NO_APPROVAL]
-    return []
+    problem = award.approval_problem(session, procurement, approval)
+    return [problem] if problem else []
+
+
+@gate("eoi", "itt", "evaluation", "moderation", "standstill", "award", "contract")
+def not_terminated(session: Session, procurement: Procurement, now: datetime) -> list[str]:
+    """Into any stage: the procurement has not been terminated."""
+    if procurement.terminated_at is None:
+        return []
+    return [f"{procurement.reference} was terminated: {procurement.termination_reason}"]
 
 
 @gate("award")
@@ -44,8 +59,8 @@ def award_may_proceed(session: Session, procurement: Procurement, now: datetime)
                     f"standstill runs until the end of {say_date(period.last_day)}, so the award "
                     f"can be made from {say_date(period.earliest_contract_date)}"
                 )
-    elif transitions.approved_recommendation(session, procurement) is None:
-        unmet.append(NO_APPROVAL)
+    else:
+        unmet += _approval_unmet(session, procurement)
     for challenge in award.open_challenges(session, procurement):
         who = f" from {challenge.bidder.name}" if challenge.bidder else ""
         unmet.append(

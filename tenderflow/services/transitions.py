@@ -30,7 +30,7 @@ from tenderflow.models import (
     Transition,
     User,
 )
-from tenderflow.services import ServiceError, flow_runs, gates, outbox
+from tenderflow.services import ServiceError, flow_runs, gates, outbox, probity
 from tenderflow.services import timetable as timetable_service
 from workflows import names
 
@@ -187,6 +187,9 @@ def request_transition(
     delay_reason: str | None = None,
 ) -> Transition:
     """Record a move to ``to_stage`` and its run request; refuse an impossible one at once."""
+    probity.refuse_if_terminated(
+        session, procurement, f"move to {stage_label(to_stage)}", "to_stage"
+    )
     route_stages = stages(procurement)
     if to_stage not in route_stages:
         raise ServiceError(

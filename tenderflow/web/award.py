@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, render_template
+from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
@@ -21,7 +21,7 @@ from tenderflow import clock
 from tenderflow.domain.roles import Role
 from tenderflow.extensions import db
 from tenderflow.models import Challenge
-from tenderflow.services import award
+from tenderflow.services import award, probity, termination
 from tenderflow.web.access import allow
 from tenderflow.web.forms import GovDateField
 from tenderflow.web.timetable import LEADS, bp, led_or_403, procurement_or_404, saved
@@ -67,6 +67,27 @@ class ApprovalForm(FlaskForm):
     submit = SubmitField("Record the decision", widget=GovSubmitInput())
 
 
+class RequestApprovalForm(FlaskForm):
+    submit = SubmitField("Ask the commissioning body for approval", widget=GovSubmitInput())
+
+
+@bp.route("/<reference>/approval/request", methods=["POST"])
+@allow(*LEADS, per_object=True)
+def request_approval(reference: str) -> Any:
+    procurement = led_or_403(reference)
+    if not RequestApprovalForm().validate_on_submit():
+        abort(400)
+    try:
+        award.request_approval(db.session, procurement, current_user, clock.now())
+    except probity.Refused as exc:
+        probity.keep_refusal(db.session, exc)
+        flash(str(exc), "error")
+    else:
+        db.session.commit()
+        flash("The commissioning body is asked to approve the award recommendation.", "success")
+    return redirect(url_for("procurements.show", reference=reference) + "#award")
+
+
 @bp.route("/<reference>/approval", methods=["GET", "POST"])
 @allow(Role.COMMISSIONING_BODY)
 def approval(reference: str) -> Any:
@@ -96,7 +117,12 @@ def approval(reference: str) -> Any:
         )
         if done is not None:
             return done
-    return render_template("timetable/approval.html", procurement=procurement, form=form)
+    return render_template(
+        "timetable/approval.html",
+        procurement=procurement,
+        form=form,
+        asked=award.latest_request(db.session, procurement),
+    )
 
 
 class ChallengeForm(FlaskForm):
@@ -189,3 +215,35 @@ def resolve_challenge(reference: str, challenge_id: int) -> Any:
     return render_template(
         "timetable/resolve.html", procurement=procurement, challenge=challenge, form=form
     )
+
+
+class TerminateForm(FlaskForm):
+    reason = TextAreaField(
+        "Why is the procurement terminated?",
+        description="For example: the evaluation method has to change after the tender "
+        "deadline, so the procurement starts again",
+        widget=GovTextArea(),
+        validators=[InputRequired("Enter why the procurement is terminated")],
+    )
+    submit = SubmitField("Terminate the procurement", widget=GovSubmitInput())
+
+
+@bp.route("/<reference>/terminate", methods=["GET", "POST"])
+@allow(*LEADS, per_object=True)
+def terminate(reference: str) -> Any:
+    procurement = led_or_403(reference)
+    form = TerminateForm()
+    if form.validate_on_submit():
+        done = saved(
+            form,
+            lambda: termination.terminate(
+                db.session, procurement, form.reason.data or "", current_user, clock.now()
+            ),
+            reference,
+            f"{procurement.reference} is terminated. It stops here; start a new procurement to "
+            "go again.",
+            "timetable",
+        )
+        if done is not None:
+            return done
+    return render_template("timetable/terminate.html", procurement=procurement, form=form)

@@ -33,8 +33,9 @@ from tenderflow.domain.money import parse_money
 from tenderflow.domain.roles import PROCUREMENT_READERS
 from tenderflow.extensions import db
 from tenderflow.models import Bid, BidDocument, Lot, Procurement, User
-from tenderflow.services import ServiceError, bidders, bids, plans
+from tenderflow.services import ServiceError, bidders, bids, plans, probity
 from tenderflow.services import clarifications as questions
+from tenderflow.services import timetable as timetable_service
 from tenderflow.web import procurement_page
 from tenderflow.web.access import allow
 from tenderflow.web.bidders import (
@@ -152,7 +153,12 @@ def index(reference: str) -> Any:
         bids=received,
         sealed=bidding.is_sealed(deadline, now),
         deadline=bids.deadline_text(deadline),
-        unopened=sum(1 for b in received if b.opened_at is None),
+        unopened=sum(
+            1 for b in received if b.opened_at is None and bids.still_sealed_reason(b) is None
+        ),
+        kept_sealed=sum(
+            1 for b in received if b.opened_at is None and bids.still_sealed_reason(b) is not None
+        ),
         can_manage=can_manage(procurement),
         action=ActionForm(),
     )
@@ -287,6 +293,9 @@ def _reason_journey(
     if form.validate_on_submit():
         try:
             record(bid, form.reason.data or "")
+        except probity.Refused as exc:
+            probity.keep_refusal(db.session, exc)
+            apply_errors(form, exc.errors)
         except ServiceError as exc:
             db.session.rollback()
             apply_errors(form, exc.errors)
@@ -327,6 +336,80 @@ def exclude(reference: str, bid_id: int) -> Any:
     )
 
 
+@bp.route("/bids/<int:bid_id>/reinstate", methods=["GET", "POST"])
+@allow(*MANAGERS, per_object=True)
+def reinstate(reference: str, bid_id: int) -> Any:
+    return _reason_journey(
+        reference,
+        bid_id,
+        question="Why is the exclusion reversed?",
+        button="Reverse the exclusion",
+        heading="Reverse the exclusion of the bid from {bidder}",
+        record=lambda bid, reason: bids.reinstate_bid(db.session, bid, reason),
+        done="The bid from {bidder} is back in the competition.",
+        intro="An excluded bid stays sealed. Reversing the exclusion, with the reason, lets it "
+        "be opened with the others.",
+    )
+
+
+class ExtendForm(FlaskForm):
+    new_deadline = GovDateField(
+        "New tender deadline",
+        invalid="New tender deadline must be a real date",
+        description="Bids are due by 12pm on this day. For example 8 1 2027",
+        validators=[InputRequired("Enter the new tender deadline")],
+    )
+    reason = TextAreaField(
+        "Why is the deadline extended?",
+        description="Every bidder reads this in the published clarifications",
+        widget=GovTextArea(),
+        validators=[InputRequired("Enter why the tender deadline is extended")],
+    )
+    submit = SubmitField("Extend the tender deadline", widget=GovSubmitInput())
+
+
+@bp.route("/bids/extend-deadline", methods=["GET", "POST"])
+@allow(*MANAGERS, per_object=True)
+def extend_deadline(reference: str) -> Any:
+    procurement = managed_or_403(reference)
+    back = url_for("bids.index", reference=reference)
+    form = ExtendForm()
+    if form.validate_on_submit():
+        try:
+            timetable_service.extend_tender_deadline(
+                db.session,
+                procurement,
+                form.new_deadline.data,
+                form.reason.data or "",
+                current_user,
+                clock.now(),
+            )
+        except probity.Refused as exc:
+            probity.keep_refusal(db.session, exc)
+            apply_errors(form, exc.errors)
+        except ServiceError as exc:
+            db.session.rollback()
+            apply_errors(form, exc.errors)
+        else:
+            db.session.commit()
+            deadline = bids.deadline_text(bids.tender_deadline(db.session, procurement))
+            flash(
+                f"The tender deadline is extended to {deadline}, and every bidder is told in "
+                "the published clarifications.",
+                "success",
+            )
+            return redirect(back)
+    current = bids.deadline_text(bids.tender_deadline(db.session, procurement))
+    return render_form(
+        procurement,
+        form,
+        "Extend the tender deadline",
+        back,
+        intro=f"The tender deadline is {current}. It can be extended only before it passes, "
+        "with a reason; the extension is logged and published to every bidder.",
+    )
+
+
 @bp.route("/bids/open", methods=["POST"])
 @allow(*MANAGERS, per_object=True)
 def open_bids(reference: str) -> Any:
@@ -335,6 +418,9 @@ def open_bids(reference: str) -> Any:
         abort(400)
     try:
         count = bids.open_bids(db.session, procurement, current_user, clock.now())
+    except probity.Refused as exc:
+        probity.keep_refusal(db.session, exc)
+        flash(str(exc), "error")
     except bids.SealedBid as exc:
         db.session.commit()  # keeps the audited refusal
         flash(str(exc), "error")

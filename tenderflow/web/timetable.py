@@ -18,7 +18,7 @@ from tenderflow.domain.roles import PROCUREMENT_READERS, Role
 from tenderflow.domain.timetable import MILESTONE_LABELS, stage_label
 from tenderflow.extensions import db
 from tenderflow.models import FlowRunRequest, Procurement, Transition, User
-from tenderflow.services import ServiceError, award, flow_runs, transitions
+from tenderflow.services import ServiceError, award, flow_runs, probity, transitions
 from tenderflow.services import procurements as procurement_service
 from tenderflow.services import timetable as service
 from tenderflow.web import procurement_page
@@ -57,6 +57,10 @@ def saved(
     """Make a change and return to the procurement page, or show the service's errors on the form."""
     try:
         change()
+    except probity.Refused as exc:
+        probity.keep_refusal(db.session, exc)
+        apply_errors(form, exc.errors)
+        return None
     except ServiceError as exc:
         db.session.rollback()
         apply_errors(form, exc.errors)
@@ -121,6 +125,11 @@ def timetable_section(procurement: Procurement, user: User) -> dict[str, Any] | 
         "may_run": may_run(procurement, user),
         "may_approve": user.has_role(Role.COMMISSIONING_BODY),
         "approvals": award.approvals(db.session, procurement),
+        "asked": award.latest_request(db.session, procurement),
+        "may_ask": may_run(procurement, user) and award.asks_for_approval_now(procurement),
+        "approval_problem": award.approval_problem(
+            db.session, procurement, transitions.approved_recommendation(db.session, procurement)
+        ),
         "challenges": award.challenges(db.session, procurement),
         "contracts": award.contracts(db.session, procurement),
         "shows_award": any(s in transitions.stages(procurement) for s in ("standstill", "award")),
@@ -315,6 +324,9 @@ def move(reference: str) -> Any:
                 contract=contract,
                 delay_reason=form.delay_reason.data,
             )
+        except probity.Refused as exc:
+            probity.keep_refusal(db.session, exc)
+            apply_errors(form, exc.errors)
         except ServiceError as exc:
             db.session.rollback()
             apply_errors(form, exc.errors if exc.errors else {"to_stage": str(exc)})

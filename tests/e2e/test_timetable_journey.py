@@ -376,6 +376,12 @@ def test_a_lead_takes_a_new_procurement_from_eoi_to_award(page: Page, app_contex
     refused_with(
         page, "The commissioning body's approval of the award recommendation is not recorded"
     )
+    # Moderation has closed: the lead asks for approval of the results as they stand.
+    page.goto(f"/procurements/{REFERENCE}")
+    page.get_by_role("button", name="Ask the commissioning body for approval").click()
+    expect(
+        page.get_by_text("The commissioning body is asked to approve the award recommendation.")
+    ).to_be_visible()
     sign_out(page)
     sign_in(page, "commissioning@tenderflow.example")
     page.goto(f"/procurements/{REFERENCE}")

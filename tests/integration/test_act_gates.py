@@ -26,7 +26,12 @@ from tenderflow.services import award, conflicts, direct_award, procurements, tr
 from tenderflow.services.gates import unmet_conditions
 from tests.integration.act_gates_world import check_exclusions, confirm_conflicts
 from tests.integration.conftest import sign_in_as
-from tests.integration.timetable_data import add_bids, add_shortlist, national_procurement
+from tests.integration.timetable_data import (
+    add_bids,
+    add_shortlist,
+    asked_for_approval,
+    national_procurement,
+)
 from tests.integration.world import procurement_input
 
 GATES = "tenderflow.services.act_gates"
@@ -55,6 +60,8 @@ def in_moderation(lead: User, names: list[str], reference: str = "ACT-1") -> lis
 
 
 def approve(procurement: Procurement, bidder: Bidder | None, chair: User) -> None:
+    assert procurement.lead is not None
+    asked_for_approval(procurement, procurement.lead)
     award.record_approval(
         db.session,
         procurement,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import func, select
@@ -10,7 +11,13 @@ from sqlalchemy import func, select
 from tenderflow import clock
 from tenderflow.domain.roles import Role
 from tenderflow.extensions import db
-from tenderflow.models import EvaluationModelVersion, EvaluatorScore, PanelMember, UserRole
+from tenderflow.models import (
+    AuditEvent,
+    EvaluationModelVersion,
+    EvaluatorScore,
+    PanelMember,
+    UserRole,
+)
 from tenderflow.services import procurements
 from tests.integration.conftest import sign_in_as
 from tests.integration.evaluation_world import an_evaluation, ready_made
@@ -90,18 +97,12 @@ def test_a_ready_made_model_without_social_value_is_saved_with_a_warning_then_pu
     assert client.get("/evaluations/SETUP-1/model").status_code == 403
 
 
-def test_once_bids_are_opened_a_change_needs_a_reason_and_is_republished_as_a_new_version(
+def test_once_bids_are_opened_the_model_cannot_change_even_with_a_reason(
     client: Any, make_user: Any
 ) -> None:
     evaluation = an_evaluation(make_user)
     sign_in_as(client, evaluation.lead)
     refused = client.post(
-        "/evaluations/EVAL-1/model",
-        data={"action": "save", "ready_made": "housing-support-social-value"},
-    )
-    assert "Enter why the model changes after bids were opened" in refused.get_data(as_text=True)
-    assert len(_versions(evaluation.procurement)) == 1
-    client.post(
         "/evaluations/EVAL-1/model",
         data={
             "action": "save",
@@ -109,12 +110,16 @@ def test_once_bids_are_opened_a_change_needs_a_reason_and_is_republished_as_a_ne
             "reason": "Social value was left out by mistake; bidders told by clarification.",
         },
     )
-    first, second = _versions(evaluation.procurement)
-    assert first.frozen_at is None  # bids were opened without calling freeze_model
-    assert second.version == 2 and second.change_reason.startswith("Social value")
-    assert second.published_at is not None and second.frozen_at is not None
-    assert second.guidance_published_at is not None
-    assert first.yaml_text == ready_made()
+    page = refused.get_data(as_text=True)
+    assert "The evaluation method is fixed once the tender deadline has passed" in page
+    assert "terminate the procurement with its reason and start again" in page
+    [version] = _versions(evaluation.procurement)
+    assert version.yaml_text == ready_made() and version.change_reason is None
+    audited = db.session.scalar(
+        select(AuditEvent).where(AuditEvent.action == "refused").order_by(AuditEvent.id.desc())
+    )
+    assert audited is not None and audited.actor_id == evaluation.lead.id
+    assert audited.summary.startswith("Refused to change the evaluation model")
 
 
 def test_the_panel_takes_only_people_with_the_role_and_assignments_are_criteria(
@@ -199,18 +204,24 @@ def test_the_panel_reads_the_guidance_only_once_it_is_released(client: Any, make
         assert expected in page
 
 
-def test_opening_bids_freezes_the_published_model(make_user: Any) -> None:
+def test_the_method_is_fixed_by_the_tender_deadline_or_an_opened_bid(make_user: Any) -> None:
+    from tenderflow.services.bids import tender_deadline
     from tenderflow.services.evaluation import model_versions
 
     evaluation = an_evaluation(make_user)
     procurement = evaluation.procurement
-    assert model_versions.is_frozen(db.session, procurement)
-    assert model_versions.freeze_model(db.session, procurement, clock.now())
+    now = clock.now()
+    assert model_versions.is_frozen(db.session, procurement, now)
+    assert model_versions.freeze_model(db.session, procurement, now)
     [version] = _versions(procurement)
-    assert version.frozen_at == clock.now()
+    assert version.frozen_at == now
     for bid in evaluation.bids:
         bid.opened_at = None
-    assert not model_versions.is_frozen(db.session, procurement)
+    deadline = tender_deadline(db.session, procurement)
+    assert deadline is not None and now < deadline
+    assert not model_versions.is_frozen(db.session, procurement, now)
+    assert not model_versions.is_frozen(db.session, procurement, deadline)
+    assert model_versions.is_frozen(db.session, procurement, deadline + timedelta(seconds=1))
 
 
 def test_a_lead_who_moderates_their_own_procurement_reaches_their_panel_steps(
@@ -230,47 +241,24 @@ def test_a_lead_who_moderates_their_own_procurement_reaches_their_panel_steps(
     assert "Sign the confidentiality agreement" in page
 
 
-def test_a_model_changed_after_opening_drops_removed_criteria_from_the_panel_and_asks_for_new(
+def test_before_the_deadline_a_published_model_changes_only_as_a_new_unpublished_version(
     client: Any, make_user: Any
 ) -> None:
-    from tenderflow.models import EvaluatorAssignment
-    from tenderflow.services.evaluation import scoring
-    from tenderflow.services.gates import unmet_conditions
-
-    evaluation = an_evaluation(
-        make_user, assignments=(("Q1", "Q6"), ("Q1", "Q2", "Q3", "Q4", "Q5"))
+    lead, procurement = _procurement(make_user)
+    sign_in_as(client, lead)
+    client.post(
+        "/evaluations/SETUP-1/model", data={"action": "save", "ready_made": "housing-support-60-40"}
     )
-    first = evaluation.evaluators[0]
-    harbour = "Harbour Light Housing Trust"
-    row = {"bidder": harbour, "criterion": "Q6", "score": 3, "comment": "Fair."}
-    scoring.save_scores(db.session, first, "test", [(0, row)], clock.now())
-    db.session.commit()
-    sign_in_as(client, evaluation.lead)
+    client.post("/evaluations/SETUP-1/model", data={"action": "publish"})
     response = client.post(
-        "/evaluations/EVAL-1/model",
+        "/evaluations/SETUP-1/model",
         data={
             "action": "save",
             "ready_made": "housing-support-social-value",
-            "reason": "Social value was left out by mistake; bidders told by clarification.",
+            "reason": "Social value added; every bidder told by clarification.",
         },
-        follow_redirects=True,
     )
-    page = response.get_data(as_text=True)
-    assert "Q6 is no longer in the model: 1 score(s) given on it are kept" in page
-    assert "SV1, SV2 and SV3 are new: assign them to an evaluator before moderation" in page
-    db.session.expire_all()
-    assigned = db.session.scalars(
-        select(EvaluatorAssignment.criterion_id).where(
-            EvaluatorAssignment.panel_member_id == first.id
-        )
-    ).all()
-    assert assigned == ["Q1"]
-    assert db.session.scalar(select(func.count(EvaluatorScore.id))) == 1
-    unmet = unmet_conditions(
-        db.session,
-        evaluation.procurement,
-        "moderation",
-        clock.now(),
-        only="tenderflow.services.evaluation_gates",
-    )
-    assert "Assign SV1, SV2 and SV3 to at least one evaluator." in unmet
+    assert response.status_code == 302
+    first, second = _versions(procurement)
+    assert first.published_at is not None and first.yaml_text == ready_made()
+    assert second.published_at is None and second.change_reason.startswith("Social value")

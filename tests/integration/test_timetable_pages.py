@@ -14,11 +14,22 @@ from sqlalchemy import func, select
 from tenderflow import clock
 from tenderflow.domain.roles import Role
 from tenderflow.extensions import db
-from tenderflow.models import AwardApproval, Challenge, FlowRunRequest, StageDates, Transition
+from tenderflow.models import (
+    AwardApproval,
+    Challenge,
+    FlowRunRequest,
+    StageDates,
+    Transition,
+)
 from tenderflow.services import award, outbox
 from tenderflow.services import timetable as timetable_service
 from tests.integration.conftest import sign_in_as
-from tests.integration.timetable_data import add_shortlist, frozen_at, national_procurement
+from tests.integration.timetable_data import (
+    add_shortlist,
+    asked_for_approval,
+    frozen_at,
+    national_procurement,
+)
 
 
 @pytest.fixture
@@ -57,7 +68,8 @@ def test_the_procurement_page_shows_the_timetable_chart_table_and_the_move(
     page = client.get(f"/procurements/{procurement.reference}").get_data(as_text=True)
     assert "Stages, planned and actual" in page
     assert "Move to Expressions of interest" not in page
-    assert "Record the commissioning body" in page
+    # Nothing to decide until the lead asks for approval once moderation has closed.
+    assert "Record the commissioning body" not in page
 
 
 def test_a_tendering_period_below_the_minimum_is_refused_on_the_form_and_nothing_changes(
@@ -240,7 +252,12 @@ def test_the_commissioning_body_records_its_decision_and_the_lead_is_told(
     url = f"/procurements/{procurement.reference}/approval"
     sign_in_as(client, people["lead"])
     assert client.get(url).status_code == 403
+    asked_for_approval(procurement, people["lead"])
+    db.session.commit()
     sign_in_as(client, people["chair"])
+    assert "Record the commissioning body" in client.get(
+        f"/procurements/{procurement.reference}"
+    ).get_data(as_text=True)
     response = client.post(
         url, data={"decision": "deferred", **date_fields("decided_on", date(2026, 6, 15))}
     )

@@ -224,6 +224,7 @@ def test_a_procurement_goes_from_planning_to_award_and_every_gate_refuses_when_i
     )
     add_consensus(procurement, bids, lead)
     check_exclusions(bidders[:2], lead)
+    award.request_approval(db.session, procurement, lead, clock.now())
     award.record_approval(
         db.session,
         procurement,
@@ -235,8 +236,9 @@ def test_a_procurement_goes_from_planning_to_award_and_every_gate_refuses_when_i
     db.session.commit()
     refused = move(procurement, "standstill", lead)
     assert refused.unmet == [
-        "The commissioning body's approval of the award recommendation is not recorded: "
-        "a commissioning body member records it on the procurement's page"
+        "The commissioning body's approval of the award recommendation is not recorded: once "
+        "moderation has closed the lead asks for it, and a commissioning body member records it "
+        "on the procurement's page"
     ]
     award.record_approval(
         db.session,
@@ -354,6 +356,7 @@ def test_without_a_standstill_the_award_needs_the_approval(
     assert any("approval" in item for item in refused.unmet)
     assert any("Record the exclusion check" in item for item in refused.unmet)
     check_exclusions([bid.bidder for bid in bids], people["lead"])
+    award.request_approval(db.session, procurement, people["lead"], clock.now())
     award.record_approval(
         db.session,
         procurement,

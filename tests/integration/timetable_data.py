@@ -70,6 +70,23 @@ def frozen_at(when: str) -> Iterator[None]:
         current_app.config["FROZEN_NOW"] = before
 
 
+def asked_for_approval(procurement: Procurement, lead: User) -> None:
+    """Record that the lead asked for approval of the results as they stand, for tests of what
+    follows (the asking itself, once moderation closes, is tested in test_probity_bids)."""
+    from tenderflow.models import ApprovalRequest
+    from tenderflow.services import award
+
+    db.session.add(
+        ApprovalRequest(
+            procurement_id=procurement.id,
+            results_hash=award.results_hash(db.session, procurement),
+            requested_by_id=lead.id,
+            requested_at=clock.now(),
+        )
+    )
+    db.session.flush()
+
+
 def move(procurement: Procurement, to_stage: str, user: User | None, **options: Any) -> Transition:
     """Ask for a move and run its flow's logic in this process; return the decided transition."""
     transition = transitions.request_transition(

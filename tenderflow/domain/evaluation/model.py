@@ -2,8 +2,8 @@
 
 A model is YAML checked against ``scoring_matrices/evaluation-model.schema.json`` and then
 for rules a schema cannot express (weights add up to 100, ids are unique, minimums lie on the
-scale). It is published with the ITT and frozen once bids are opened; ``fingerprint()`` tells
-a later layer when a published model has changed.
+scale). It is published with the ITT and fixed once the tender deadline passes;
+``fingerprint()`` tells a later layer when a published model has changed.
 """
 
 from __future__ import annotations

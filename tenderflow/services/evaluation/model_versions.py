@@ -1,25 +1,18 @@
-"""Choosing, publishing and (after bids are opened) re-publishing a procurement's model."""
+"""Choosing and publishing a procurement's model, which is fixed at the tender deadline."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 import yaml
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from tenderflow.domain.council_papers import join_words
+from tenderflow.domain.bidding import is_sealed
 from tenderflow.domain.evaluation import available_models, model_path, validate_model
-from tenderflow.models import (
-    EvaluationModelVersion,
-    EvaluatorAssignment,
-    EvaluatorScore,
-    PanelMember,
-    Procurement,
-    User,
-)
-from tenderflow.services import ServiceError
-from tenderflow.services.evaluation import bids_opened, current_model_version, model_of
+from tenderflow.domain.probity import METHOD_FIXED
+from tenderflow.models import EvaluationModelVersion, Procurement, User
+from tenderflow.services import ServiceError, probity
+from tenderflow.services.evaluation import bids_opened, current_model_version
 
 
 class ModelRefused(ServiceError):
@@ -60,6 +53,35 @@ def check_model_text(yaml_text: str) -> list[str]:
     return warnings
 
 
+def method_fixed_reason(session: Session, procurement: Procurement, now: datetime) -> str | None:
+    """Say why the model can no longer change (bids opened, or the deadline passed), or None."""
+    from tenderflow.services.bids import deadline_text, tender_deadline
+
+    deadline = tender_deadline(session, procurement)
+    if bids_opened(session, procurement):
+        return f"{METHOD_FIXED}, and bids have been opened"
+    if deadline is not None and not is_sealed(deadline, now):
+        return f"{METHOD_FIXED}: it passed on {deadline_text(deadline)}"
+    return None
+
+
+def _refuse_if_fixed(
+    session: Session, procurement: Procurement, now: datetime, attempt: str
+) -> None:
+    probity.refuse_if_terminated(session, procurement, attempt, "model")
+    reason = method_fixed_reason(session, procurement, now)
+    if reason is not None:
+        probity.refuse(
+            session,
+            procurement,
+            attempt,
+            f"{reason}. To change the method, terminate the procurement with its reason and "
+            "start again",
+            field="model",
+            entity="evaluation_model_versions",
+        )
+
+
 def save_model(
     session: Session,
     procurement: Procurement,
@@ -72,20 +94,15 @@ def save_model(
 ) -> tuple[EvaluationModelVersion, list[str]]:
     """Set the procurement's model; return the version and any warnings.
 
-    Before a bid is opened an unpublished version is replaced and a published one gets a new,
-    unpublished version. Once bids are opened the model is frozen: a change needs a reason and
-    becomes a new version, re-published at once (the panel works from it).
+    An unpublished version is replaced; a published one gets a new, unpublished version (to be
+    published to every bidder). Once the tender deadline has passed, or any bid is opened, the
+    method is fixed and any change is refused and audited.
     """
+    _refuse_if_fixed(session, procurement, now, "change the evaluation model")
     warnings = check_model_text(yaml_text)
     reason = (reason or "").strip() or None
     current = current_model_version(session, procurement)
-    frozen = bids_opened(session, procurement)
-    if frozen and reason is None:
-        raise ServiceError(
-            "A reason is needed",
-            {"reason": "Enter why the model changes after bids were opened"},
-        )
-    if current is not None and current.published_at is None and not frozen:
+    if current is not None and current.published_at is None:
         current.source, current.yaml_text = source, yaml_text
         current.change_reason = reason or current.change_reason
         current.created_by_id, current.created_at = user.id, now
@@ -100,67 +117,9 @@ def save_model(
         created_by_id=user.id,
         created_at=now,
     )
-    if frozen:
-        version.published_at = version.frozen_at = now
-        if current is not None and current.guidance_published_at is not None:
-            version.guidance_published_at = now
     session.add(version)
     session.flush()
-    if frozen and current is not None:
-        warnings = [*warnings, *_carry_panel_over(session, procurement, current, version)]
     return version, warnings
-
-
-def _carry_panel_over(
-    session: Session,
-    procurement: Procurement,
-    before: EvaluationModelVersion,
-    after: EvaluationModelVersion,
-) -> list[str]:
-    """Fit the panel's assignments to a model changed after bids were opened; say what changed.
-
-    Assignments to criteria the new model drops are removed; scores already given on them are
-    kept, for the record, but no longer count. New criteria need an evaluator.
-    """
-    old = [c.id for c in model_of(before).criteria]
-    new = [c.id for c in model_of(after).criteria]
-    removed = [c for c in old if c not in new]
-    added = [c for c in new if c not in old]
-    warnings = []
-    if removed:
-        for assignment in session.scalars(
-            select(EvaluatorAssignment)
-            .join(PanelMember, EvaluatorAssignment.panel_member_id == PanelMember.id)
-            .where(
-                PanelMember.procurement_id == procurement.id,
-                EvaluatorAssignment.criterion_id.in_(removed),
-            )
-        ):
-            session.delete(assignment)
-        scored = session.scalar(
-            select(func.count(EvaluatorScore.id))
-            .join(PanelMember, EvaluatorScore.panel_member_id == PanelMember.id)
-            .where(
-                PanelMember.procurement_id == procurement.id,
-                EvaluatorScore.criterion_id.in_(removed),
-            )
-        )
-        warnings.append(
-            f"{join_words(removed)} {'is' if len(removed) == 1 else 'are'} no longer in the model: "
-            f"{scored or 0} score(s) given on {'it' if len(removed) == 1 else 'them'} are kept "
-            "but no longer count"
-        )
-    if added:
-        warnings.append(
-            f"{join_words(added)} {'is' if len(added) == 1 else 'are'} new: assign "
-            f"{'it' if len(added) == 1 else 'them'} to an evaluator before moderation"
-        )
-    session.flush()
-    for member in session.scalars(
-        select(PanelMember).where(PanelMember.procurement_id == procurement.id)
-    ):
-        session.expire(member, ["assignments"])
-    return warnings
 
 
 def publish_model(
@@ -171,9 +130,8 @@ def publish_model(
     if version is None:
         raise ServiceError("No model", {"model": "Choose or upload an evaluation model first"})
     if version.published_at is None:
+        _refuse_if_fixed(session, procurement, now, "publish a changed evaluation model")
         version.published_at = now
-    if bids_opened(session, procurement) and version.frozen_at is None:
-        version.frozen_at = now
     session.flush()
     return version
 
@@ -193,17 +151,18 @@ def publish_guidance(
     return version
 
 
-def is_frozen(session: Session, procurement: Procurement) -> bool:
-    """The model is frozen once any bid has been opened."""
-    return bids_opened(session, procurement)
+def is_frozen(session: Session, procurement: Procurement, now: datetime) -> bool:
+    """The method is fixed once the tender deadline has passed or any bid has been opened."""
+    return method_fixed_reason(session, procurement, now) is not None
 
 
 def freeze_model(session: Session, procurement: Procurement, now: datetime) -> bool:
-    """Record the moment the current model froze, when bids have been opened; call it from
-    bid opening. Return whether the model is frozen. The rule itself is :func:`is_frozen`, so
-    a model is treated as frozen even before this is called."""
+    """Record the moment the current model was fixed, once it is; return whether it is.
+
+    The rule itself is :func:`is_frozen`, so a model is fixed even before this is called.
+    """
     version = current_model_version(session, procurement)
-    if version is None or not bids_opened(session, procurement):
+    if version is None or not is_frozen(session, procurement, now):
         return False
     if version.frozen_at is None:
         version.frozen_at = now

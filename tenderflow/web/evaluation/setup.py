@@ -11,7 +11,7 @@ from tenderflow import clock
 from tenderflow.domain.evaluation.model import FORMULA_DESCRIPTIONS
 from tenderflow.domain.roles import Role
 from tenderflow.extensions import db
-from tenderflow.services import ServiceError
+from tenderflow.services import ServiceError, probity
 from tenderflow.services.evaluation import (
     current_model,
     is_lead,
@@ -42,7 +42,7 @@ def model(reference: str) -> Any:
     lead_only(procurement)
     errors: dict[str, str] = {}
     problems: list[str] = []
-    frozen = models.is_frozen(db.session, procurement)
+    fixed = models.method_fixed_reason(db.session, procurement, clock.now())
     if request.method == "POST":
         action = request.form.get("action", "save")
         try:
@@ -55,6 +55,7 @@ def model(reference: str) -> Any:
             else:
                 source, text = _chosen_model(errors)
                 if not errors:
+                    reason = request.form.get("reason")
                     _, warnings = models.save_model(
                         db.session,
                         procurement,
@@ -62,7 +63,7 @@ def model(reference: str) -> Any:
                         clock.now(),
                         source=source,
                         yaml_text=text,
-                        reason=request.form.get("reason"),
+                        reason=reason,
                     )
                     for warning in warnings:
                         flash(f"Warning: {warning}.", "warning")
@@ -70,6 +71,9 @@ def model(reference: str) -> Any:
             if not errors:
                 db.session.commit()
                 return redirect(url_for("evaluation.model", reference=reference))
+        except probity.Refused as exc:
+            probity.keep_refusal(db.session, exc)
+            errors = exc.errors
         except models.ModelRefused as exc:
             db.session.rollback()
             problems = exc.problems
@@ -84,7 +88,7 @@ def model(reference: str) -> Any:
         version=found[0] if found else None,
         model=found[1] if found else None,
         ready_made=models.ready_made_models(),
-        frozen=frozen,
+        fixed=fixed,
         errors=errors,
         error_items=error_list(errors),
         problems=problems,
