@@ -1,0 +1,142 @@
+"""No lost updates: a form carries the version of each record it showed, and a record changed
+since is refused with who changed it and when, never silently overwritten.
+
+The versioned models count their versions with SQLAlchemy's ``version_id_col``, so an UPDATE
+that races past the check still matches no row and fails (StaleDataError); two first saves
+at once meet the unique constraint (IntegrityError). ``guarded`` turns both into the same
+refusal as the check, after rolling back, so the writer loses nothing they typed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import inspect, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from tenderflow import clock
+from tenderflow.services import ServiceError
+
+# The version each record had when the form was opened, by the form's own key for it;
+# "" for a record that did not exist yet.
+Opened = Mapping[Hashable, str]
+
+
+def version_text(record: Any | None) -> str:
+    """Return what a form keeps of a record's version ("" when there is no record yet)."""
+    return "" if record is None else str(record.version)
+
+
+def versions_of(records: Iterable[Any]) -> str:
+    """Return one text that changes when any of the records changes, appears or goes."""
+    return ",".join(sorted(f"{r.id}.{r.version}" for r in records))
+
+
+def time_text(value: datetime) -> str:
+    """Format an instant as the pages do: 4 June 2026 at 2:05pm."""
+    local = clock.local(value)
+    hour = local.hour % 12 or 12
+    return f"{local.day} {local:%B %Y} at {hour}:{local:%M}{'am' if local.hour < 12 else 'pm'}"
+
+
+@dataclass(frozen=True)
+class LastChange:
+    """Who last changed a record, and when (from the audit log)."""
+
+    by: str
+    at: datetime | None
+
+
+def last_change(session: Session, record: Any) -> LastChange:
+    """Return who last changed ``record`` and when, as the audit log has it."""
+    from tenderflow.models import AuditEvent, User
+
+    identity = "/".join(str(v) for v in inspect(record).mapper.primary_key_from_instance(record))
+    event = session.scalar(
+        select(AuditEvent)
+        .where(AuditEvent.entity == record.__tablename__, AuditEvent.entity_id == identity)
+        .order_by(AuditEvent.id.desc())
+        .limit(1)
+    )
+    if event is None:
+        return LastChange("someone else", None)
+    user = session.get(User, event.actor_id) if event.actor_id is not None else None
+    return LastChange(user.name if user is not None else event.actor, event.at)
+
+
+def changed_message(session: Session, what: str, record: Any | None) -> str:
+    """Say that ``what`` changed since the page was opened, naming who and when."""
+    if record is None:
+        return f"{what} was removed since you opened this page"
+    change = last_change(session, record)
+    when = f" at {time_text(change.at)}" if change.at is not None else ""
+    return f"{what} was changed by {change.by}{when} since you opened this page"
+
+
+class ChangedMeanwhile(ServiceError):
+    """Records the form showed were changed since it was opened; nothing was written.
+
+    ``changes`` maps the form's keys to messages; ``current`` maps them to the versions now,
+    for the form to carry if the writer, having seen the change, saves again.
+    """
+
+    def __init__(self, changes: dict[Hashable, str], current: dict[Hashable, str]) -> None:
+        first = next(iter(changes.values()), "This page was changed since you opened it")
+        super().__init__(first, {str(key): message for key, message in changes.items()})
+        self.changes = changes
+        self.current = current
+
+
+def check_opened(
+    session: Session,
+    opened: Opened,
+    records: Mapping[Hashable, Any | None],
+    describe: Callable[[Hashable], str],
+) -> None:
+    """Raise ChangedMeanwhile naming each record whose version differs from the one opened."""
+    changes: dict[Hashable, str] = {}
+    current: dict[Hashable, str] = {}
+    for key, version in opened.items():
+        record = records.get(key)
+        now = version_text(record)
+        current[key] = now
+        if version != now:
+            gone = record is None
+            changes[key] = changed_message(session, describe(key), None if gone else record)
+    if changes:
+        raise ChangedMeanwhile(changes, current)
+
+
+@contextmanager
+def guarded(
+    session: Session,
+    reload: Callable[[], Mapping[Hashable, Any | None]],
+    opened: Opened,
+    describe: Callable[[Hashable], str],
+) -> Iterator[None]:
+    """Run a write; if it lost a race (stale version or duplicate first save), roll back and
+    raise ChangedMeanwhile as the check before it would have.
+
+    ``reload`` returns the records by key after the rollback.
+    """
+    try:
+        yield
+        session.flush()
+    except (StaleDataError, IntegrityError):
+        session.rollback()
+        records = reload()
+        check_opened(session, opened, records, describe)
+        # The versions match again (the other write was rolled back too): say so plainly.
+        raise ChangedMeanwhile(
+            {
+                key: f"{describe(key)} was being changed at the same time: save again"
+                for key in list(opened)[:1]
+            },
+            {key: version_text(records.get(key)) for key in opened},
+        ) from None
