@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import inspect, select
@@ -113,30 +113,40 @@ def check_opened(
         raise ChangedMeanwhile(changes, current)
 
 
-@contextmanager
-def guarded(
-    session: Session,
-    reload: Callable[[], Mapping[Hashable, Any | None]],
-    opened: Opened,
-    describe: Callable[[Hashable], str],
-) -> Iterator[None]:
-    """Run a write; if it lost a race (stale version or duplicate first save), roll back and
-    raise ChangedMeanwhile as the check before it would have.
+def check_fingerprint(session: Session, opened: str | None, records: list[Any], what: str) -> None:
+    """Raise ChangedMeanwhile if any record changed since ``versions_of`` gave ``opened``.
 
-    ``reload`` returns the records by key after the rollback.
+    The key in the error is "version"; ``current`` holds the fingerprint now.
+    """
+    now = versions_of(records)
+    if opened is None or opened == now:
+        return
+    before = dict(part.split(".", 1) for part in opened.split(",") if "." in part)
+    changed = [r for r in records if before.get(str(r.id)) != str(r.version)]
+    if changed:
+        latest = max(
+            changed, key=lambda r: last_change(session, r).at or datetime.min.replace(tzinfo=UTC)
+        )
+        message = changed_message(session, what, latest)
+    else:
+        message = f"{what} was changed since you opened this page"
+    raise ChangedMeanwhile({"version": message}, {"version": now})
+
+
+@contextmanager
+def guarded(session: Session, recheck: Callable[[], None] | None = None) -> Iterator[None]:
+    """Run a write; if it lost a race (a stale version or a duplicate first save), roll back
+    and raise ChangedMeanwhile: ``recheck`` (the check made before writing, run again on
+    fresh data) names who changed what; failing that, a plain message says so.
     """
     try:
         yield
         session.flush()
     except (StaleDataError, IntegrityError):
         session.rollback()
-        records = reload()
-        check_opened(session, opened, records, describe)
-        # The versions match again (the other write was rolled back too): say so plainly.
+        if recheck is not None:
+            recheck()
         raise ChangedMeanwhile(
-            {
-                key: f"{describe(key)} was being changed at the same time: save again"
-                for key in list(opened)[:1]
-            },
-            {key: version_text(records.get(key)) for key in opened},
+            {"version": "This was changed by someone else as you saved: check it and save again"},
+            {},
         ) from None

@@ -27,7 +27,7 @@ from tenderflow.domain.evaluation.panel import (
 )
 from tenderflow.models import Bid, EvaluatorScore, PanelMember, User
 from tenderflow.services import ServiceError
-from tenderflow.services.concurrency import Opened, check_opened, versions_of
+from tenderflow.services.concurrency import Opened, check_fingerprint, check_opened, versions_of
 from tenderflow.services.evaluation import (
     Panel,
     bid_label,
@@ -207,14 +207,7 @@ def submit_scores(
             "Scores missing",
             {"scores": "Score, with a comment, " + "; ".join(missing) + " before you submit"},
         )
-    if opened is not None and opened != scores_fingerprint(session, member):
-        raise ServiceError(
-            "Changed",
-            {
-                "scores": "Your scores were changed since you opened this page: check them and "
-                "submit again"
-            },
-        )
+    check_fingerprint(session, opened, list(existing.values()), "Your scores")
     count = 0
     for bid, criterion in work.cells:
         score = existing[(bid.id, criterion.id)]

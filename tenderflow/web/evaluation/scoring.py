@@ -15,7 +15,13 @@ from tenderflow.domain.roles import Role
 from tenderflow.extensions import db
 from tenderflow.models import PanelMember, Procurement
 from tenderflow.services import ServiceError
-from tenderflow.services.concurrency import ChangedMeanwhile, guarded, version_text
+from tenderflow.services.concurrency import (
+    ChangedMeanwhile,
+    check_fingerprint,
+    check_opened,
+    guarded,
+    version_text,
+)
 from tenderflow.services.evaluation import (
     bid_label,
     bidders_to_declare,
@@ -213,9 +219,12 @@ def score(reference: str, criterion_id: str) -> Any:
         try:
             with guarded(
                 db.session,
-                lambda: scoring_service.scores_of(db.session, member),
-                opened,
-                lambda key: f"Your score for {key[1]}",
+                lambda: check_opened(
+                    db.session,
+                    opened,
+                    scoring_service.scores_of(db.session, member),
+                    lambda key: f"Your score for {key[1]}",
+                ),
             ):
                 scoring_service.save_scores(
                     db.session,
@@ -243,10 +252,11 @@ def score(reference: str, criterion_id: str) -> Any:
         except ChangedMeanwhile as exc:
             db.session.rollback()
             saved = scoring_service.scores_of(db.session, member)
-            for (bid_id, _), message in exc.changes.items():  # type: ignore[misc]
-                errors[f"score-{bid_id}"] = message
-            for (bid_id, _), version in exc.current.items():  # type: ignore[misc]
-                values[f"version-{bid_id}"] = version  # saving again, knowingly, overwrites
+            for key, message in exc.changes.items():
+                errors[f"score-{key[0]}" if isinstance(key, tuple) else "scores"] = message
+            for key, version in exc.current.items():
+                if isinstance(key, tuple):
+                    values[f"version-{key[0]}"] = version  # saving again, knowingly, overwrites
         except ServiceError as exc:
             db.session.rollback()
             errors = exc.errors
@@ -278,19 +288,24 @@ def submit(reference: str) -> Any:
     if request.method == "POST":
         opened = request.form.get("opened")  # a form without it is checked on write only
         try:
-            with guarded(db.session, dict, {}, str):
+            with guarded(
+                db.session,
+                lambda: check_fingerprint(
+                    db.session,
+                    opened,
+                    list(scoring_service.scores_of(db.session, member).values()),
+                    "Your scores",
+                ),
+            ):
                 count = scoring_service.submit_scores(
                     db.session, member, clock.now(), by=current_user, opened=opened
                 )
             db.session.commit()
             flash(f"You submitted {count} scores. They can no longer be changed.", "success")
             return redirect(url_for("evaluation.overview", reference=reference))
-        except ChangedMeanwhile:
+        except ChangedMeanwhile as exc:
             db.session.rollback()
-            errors = {
-                "scores": "Your scores were changed since you opened this page: check them "
-                "and submit again"
-            }
+            errors = {"scores": next(iter(exc.changes.values()))}
         except ServiceError as exc:
             db.session.rollback()
             errors = exc.errors
@@ -356,7 +371,7 @@ def import_workbook(reference: str, member_id: int) -> Any:
         else:
             submitted = request.form.get("submit_scores") == "yes"
             try:
-                with guarded(db.session, dict, {}, str):
+                with guarded(db.session):
                     count = workbooks.import_workbook(
                         db.session,
                         member,
