@@ -33,7 +33,7 @@ from tenderflow.services import timetable as service
 from tenderflow.services.concurrency import ChangedMeanwhile, check_fingerprint, guarded
 from tenderflow.web import procurement_page
 from tenderflow.web.access import allow
-from tenderflow.web.forms import GovDateField, MoneyField, apply_errors
+from tenderflow.web.forms import GovDateField, MoneyField, apply_errors, audit_lost_race
 
 bp = Blueprint("timetable", __name__, url_prefix="/procurements")
 
@@ -182,7 +182,7 @@ def edit_stage(reference: str, stage: str) -> Any:
                     db.session, procurement, stage, form.start.data, form.end.data, opened=opened
                 )
         except ChangedMeanwhile as exc:
-            db.session.rollback()
+            audit_lost_race(str(exc), "stage_dates", stage, procurement.id)
             form.start.errors = [*form.start.errors, *exc.changes.values()]
             # Saving again, knowingly, replaces the plan as it is now.
             form.version.data = exc.current.get("version") or service.plan_version(

@@ -35,7 +35,7 @@ from tenderflow.web.capital.answers import (
     gateway_answers,
 )
 from tenderflow.web.capital.fields import error_list, rendered
-from tenderflow.web.forms import apply_errors
+from tenderflow.web.forms import apply_errors, audit_lost_race
 
 
 class CheckForm(FlaskForm):
@@ -142,14 +142,14 @@ def score_scheme(scheme_id: int) -> Any:
                     db.session,
                     {"sheet": version},
                     {"sheet": scoring_service.sheet_of(scheme, current_user)},
-                    lambda _: "Your scores for this scheme",
+                    lambda _: "Your score sheet for this scheme",
                 ),
             ):
                 scoring_service.save_score_sheet(
                     db.session, scheme, current_user, values, clock.now(), opened=opened
                 )
         except ChangedMeanwhile as exc:
-            db.session.rollback()
+            audit_lost_race(str(exc), "capital_score_sheets", scheme.id)
             form.errors = exc.errors
             # Saving again, knowingly, replaces the sheet as it is now.
             version = exc.current.get("sheet") or version_text(
@@ -219,7 +219,7 @@ def agree(scheme_id: int) -> Any:
                     db.session, scheme, current_user, values, clock.now(), opened=opened
                 )
         except ChangedMeanwhile as exc:
-            db.session.rollback()
+            audit_lost_race(str(exc), "capital_agreed_scores", scheme.id)
             form.errors = exc.errors
             version = scoring_service.agreed_version(scheme)
         except ServiceError as exc:

@@ -30,6 +30,7 @@ from tenderflow.web.evaluation import (
     moderator_or_403,
     procurement_or_404,
 )
+from tenderflow.web.forms import audit_lost_race
 
 
 def _moderation_or_redirect(reference: str) -> Any:
@@ -82,6 +83,7 @@ def consensus(reference: str, criterion_id: str) -> Any:
     if request.method == "POST":
         values.update(request.form.to_dict())
         recorded = 0
+        lost = ""  # why a consensus score was not saved, if another write got there first
         opened = {
             cell.bid.id: request.form[f"version-{cell.bid.id}"]
             for cell in cells
@@ -116,12 +118,14 @@ def consensus(reference: str, criterion_id: str) -> Any:
                         )
                         recorded += 1
                     except ChangedMeanwhile as exc:
+                        lost = lost or str(exc)
                         errors[f"score-{cell.bid.id}"] = exc.changes["score"]
                         values[f"version-{cell.bid.id}"] = exc.current["score"]
                     except ServiceError as exc:
                         for name, message in exc.errors.items():
                             errors[f"{name}-{cell.bid.id}"] = message
         except ChangedMeanwhile as exc:
+            lost = lost or str(exc)
             for bid_id, message in exc.changes.items():
                 field = bid_id if bid_id != "version" else (cells[0].bid.id if cells else "")
                 errors[f"score-{field}"] = message
@@ -132,6 +136,8 @@ def consensus(reference: str, criterion_id: str) -> Any:
             flash(f"{recorded} consensus score(s) recorded for {criterion.id}.", "success")
             return redirect(url_for("evaluation.moderation", reference=reference))
         db.session.rollback()
+        if lost:
+            audit_lost_race(lost, "consensus_scores", criterion.id, procurement.id)
     return render_template(
         "evaluation/consensus.html",
         procurement=procurement,

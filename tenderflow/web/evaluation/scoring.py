@@ -41,6 +41,7 @@ from tenderflow.web.evaluation import (
     panel_member_or_403,
     procurement_or_404,
 )
+from tenderflow.web.forms import audit_lost_race
 
 MAX_WORKBOOK_BYTES = 5_000_000
 
@@ -250,7 +251,7 @@ def score(reference: str, criterion_id: str) -> Any:
                 field = "comment" if "comment" in problem.message else "score"
                 errors.setdefault(f"{field}-{bid.id}", f"{bid_label(bid)}: {problem.message}")
         except ChangedMeanwhile as exc:
-            db.session.rollback()
+            audit_lost_race(str(exc), "evaluator_scores", criterion.id, procurement.id)
             saved = scoring_service.scores_of(db.session, member)
             for key, message in exc.changes.items():
                 errors[f"score-{key[0]}" if isinstance(key, tuple) else "scores"] = message
@@ -304,7 +305,7 @@ def submit(reference: str) -> Any:
             flash(f"You submitted {count} scores. They can no longer be changed.", "success")
             return redirect(url_for("evaluation.overview", reference=reference))
         except ChangedMeanwhile as exc:
-            db.session.rollback()
+            audit_lost_race(str(exc), "evaluator_scores", member.id, procurement.id)
             errors = {"scores": next(iter(exc.changes.values()))}
         except ServiceError as exc:
             db.session.rollback()

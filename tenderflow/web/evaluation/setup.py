@@ -37,6 +37,7 @@ from tenderflow.web.evaluation import (
     lead_only,
     procurement_or_404,
 )
+from tenderflow.web.forms import audit_lost_race
 
 MAX_MODEL_BYTES = 200_000
 
@@ -289,7 +290,7 @@ def pass_fail(reference: str) -> Any:
             flash(f"{count} pass/fail result(s) recorded.", "success")
             return redirect(url_for("evaluation.pass_fail", reference=reference))
         except ChangedMeanwhile as exc:
-            db.session.rollback()
+            audit_lost_race(str(exc), "pass_fail_results", reference, procurement.id)
             errors = {
                 f"pf-{key[0]}-{key[1]}" if isinstance(key, tuple) else "pass_fail": message
                 for key, message in exc.changes.items()
