@@ -552,6 +552,31 @@ def test_a_stage_plan_changed_since_the_page_opened_is_not_overwritten(
     assert _refusals("stage_dates")[0].actor_id == lead.id
 
 
+def test_a_write_losing_a_race_where_the_page_has_no_check_answers_409_not_500(
+    client: FlaskClient, make_user: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy.orm.exc import StaleDataError
+
+    lead = make_user(Role.PROCUREMENT_LEAD)
+    procurement = national_procurement(lead)
+
+    def loses_the_race(*args: Any, **kwargs: Any) -> None:
+        row = timetable_service.row_for(db.session, procurement, "planning")
+        row.delay_reason = "Half written."
+        raise StaleDataError("stage_dates matched no row: another write got there first")
+
+    monkeypatch.setattr(timetable_service, "record_delay_reason", loses_the_race)
+    sign_in_as(client, lead)
+    response = client.post(
+        f"/procurements/{procurement.reference}/timetable/planning/delay",
+        data={"reason": "Waiting for the budget."},
+    )
+    assert response.status_code == 409
+    assert "Someone else changed this while you were saving" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert timetable_service.row_for(db.session, procurement, "planning").delay_reason is None
+
+
 # Attack 10: the audit log is tamper-evident --------------------------------------------------
 
 
