@@ -107,8 +107,7 @@ def check_opened(
         now = version_text(record)
         current[key] = now
         if version != now:
-            gone = record is None
-            changes[key] = changed_message(session, describe(key), None if gone else record)
+            changes[key] = changed_message(session, describe(key), record)
     if changes:
         raise ChangedMeanwhile(changes, current)
 
@@ -133,6 +132,14 @@ def check_fingerprint(session: Session, opened: str | None, records: list[Any], 
     raise ChangedMeanwhile({"version": message}, {"version": now})
 
 
+def _duplicate(error: IntegrityError) -> bool:
+    # A unique constraint met by a racing first save, not some other broken rule (a bug).
+    original = error.orig
+    return getattr(original, "sqlstate", None) == "23505" or "UNIQUE constraint failed" in str(
+        original
+    )
+
+
 @contextmanager
 def guarded(session: Session, recheck: Callable[[], None] | None = None) -> Iterator[None]:
     """Run a write; if it lost a race (a stale version or a duplicate first save), roll back
@@ -142,7 +149,9 @@ def guarded(session: Session, recheck: Callable[[], None] | None = None) -> Iter
     try:
         yield
         session.flush()
-    except (StaleDataError, IntegrityError):
+    except (StaleDataError, IntegrityError) as error:
+        if isinstance(error, IntegrityError) and not _duplicate(error):
+            raise
         session.rollback()
         if recheck is not None:
             recheck()
