@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import inspect, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -57,10 +57,10 @@ def last_change(session: Session, record: Any) -> LastChange:
     """Return who last changed ``record`` and when, as the audit log has it."""
     from tenderflow.models import AuditEvent, User
 
-    identity = "/".join(str(v) for v in inspect(record).mapper.primary_key_from_instance(record))
+    # Every versioned model has a single ``id`` key, which the audit log keeps as text.
     event = session.scalar(
         select(AuditEvent)
-        .where(AuditEvent.entity == record.__tablename__, AuditEvent.entity_id == identity)
+        .where(AuditEvent.entity == record.__tablename__, AuditEvent.entity_id == str(record.id))
         .order_by(AuditEvent.id.desc())
         .limit(1)
     )
