@@ -726,6 +726,16 @@ def test_appends_from_two_sessions_at_once_keep_one_chain(app: Flask, verify: An
     assert status == 0 and f"{before + 30} entries" in out
 
 
+def test_the_audit_log_page_numbers_entries_as_verify_names_them(
+    client: FlaskClient, make_user: Callable[..., Any]
+) -> None:
+    entries = _some_entries(make_user, 1)
+    sign_in_as(client, make_user(Role.ADMIN))
+    page = client.get("/admin/audit").get_data(as_text=True)
+    assert "tenderflow audit verify" in page
+    assert re.search(rf'<td class="govuk-table__cell">{entries[-1].id}</td>', page)
+
+
 def test_sign_ins_refusals_and_views_are_in_the_chain(
     client: FlaskClient, make_user: Callable[..., Any], verify: Any
 ) -> None:
