@@ -1,10 +1,14 @@
-"""Record every change to the database in the audit log.
+"""Record every change to the database in the audit log, as a tamper-evident chain.
 
 Mapper listeners note one row per changed field (or one per created or deleted
-record, orphans included) and the session writes them at the end of the same flush,
-in the same transaction as the change, so nothing changes unaudited.
+record, orphans included); the session appends them when it commits, in the same
+transaction as the change, so nothing changes unaudited.
 Entry points say who is acting: web requests use the signed-in user; commands and
 flows wrap their work in ``acting_as``.
+
+Each entry carries the hash of the one before (``tenderflow.domain.audit_chain``).
+Appending takes a lock first (an advisory lock on PostgreSQL, the write lock on SQLite)
+and holds it until the commit, so two appenders, in one process or two, never fork the chain.
 """
 
 from __future__ import annotations
@@ -21,10 +25,11 @@ from typing import Any
 
 from flask import has_request_context
 from flask_login import current_user
-from sqlalchemy import event, insert, inspect
+from sqlalchemy import Connection, event, insert, inspect, select, text
 from sqlalchemy.orm import Session, object_session
 
 from tenderflow import clock
+from tenderflow.domain import audit_chain
 
 
 @dataclass(frozen=True)
@@ -124,8 +129,7 @@ def _pending(obj: Any) -> list[dict[str, Any]] | None:
     session = object_session(obj)
     if session is None or getattr(obj, "audit_exempt", False):
         return None
-    rows: list[dict[str, Any]] = session.info.setdefault("audit_rows", [])
-    return rows
+    return _pending_rows(session)
 
 
 def _on_insert(mapper: Any, connection: Any, obj: Any) -> None:
@@ -147,6 +151,8 @@ def _on_update(mapper: Any, connection: Any, obj: Any) -> None:
     state = inspect(obj)
     redact: frozenset[str] = getattr(obj, "audit_redact", frozenset())
     for attr in state.mapper.column_attrs:
+        if attr.columns[0] is state.mapper.version_id_col:
+            continue  # a lock counter, not content
         history = state.attrs[attr.key].history
         if not history.has_changes():
             continue
@@ -176,12 +182,48 @@ def _on_update(mapper: Any, connection: Any, obj: Any) -> None:
         )
 
 
-def _after_flush(session: Session, flush_context: Any) -> None:
+# PostgreSQL advisory lock key for appending to the chain (any constant will do).
+CHAIN_LOCK = 0x7446_6175_6469_74
+
+
+def _lock_chain(connection: Connection) -> None:
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHAIN_LOCK})
+    else:
+        # A write that changes nothing takes SQLite's write lock until the commit, so the
+        # tail read next cannot move under us.
+        connection.execute(text("DELETE FROM audit_events WHERE 0 = 1"))
+
+
+def append(connection: Connection, rows: list[dict[str, Any]]) -> None:
+    """Chain ``rows`` onto the log's last entry and write them (inside the caller's transaction)."""
     from tenderflow.models.audit import AuditEvent
 
+    table = AuditEvent.__table__
+    _lock_chain(connection)
+    last = connection.execute(
+        select(table.c.hash).order_by(table.c.id.desc()).limit(1)
+    ).scalar_one_or_none()
+    audit_chain.chain(last or audit_chain.GENESIS, rows)
+    connection.execute(insert(table), rows)
+
+
+def _before_commit(session: Session) -> None:
+    session.flush()  # pending changes note their rows now, before they are appended
     rows = session.info.pop("audit_rows", None)
     if rows:
-        session.connection().execute(insert(AuditEvent.__table__), rows)
+        append(session.connection(), rows)
+
+
+def _after_transaction_end(session: Session, transaction: Any) -> None:
+    # Rows of a transaction that rolled back (or was closed) describe nothing that happened.
+    if transaction.parent is None:
+        session.info.pop("audit_rows", None)
+
+
+def _pending_rows(session: Session) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = session.info.setdefault("audit_rows", [])
+    return rows
 
 
 def record(
@@ -192,22 +234,57 @@ def record(
     summary: str,
     procurement_id: int | None = None,
 ) -> None:
-    """Record an event that is not a data change, such as a refused request."""
+    """Record an event that is not a data change, such as a refused request (on commit)."""
+    actor = current_actor()
+    _pending_rows(session).append(
+        {
+            "at": clock.now(),
+            "actor_id": actor.user_id,
+            "actor": actor.label,
+            "action": action,
+            "entity": entity,
+            "entity_id": str(entity_id)[:60],
+            "procurement_id": procurement_id,
+            "field": None,
+            "old_value": None,
+            "new_value": None,
+            "summary": summary[:500],
+        }
+    )
+
+
+def viewed(
+    session: Session,
+    entity: str,
+    entity_id: str | int,
+    summary: str,
+    procurement_id: int | None = None,
+) -> None:
+    """Record that the acting user saw commercial information (a price, a bid, a score).
+
+    The caller commits; a GET that shows such information commits only this entry.
+    """
+    record(session, "viewed", entity, entity_id, summary, procurement_id)
+
+
+def refused(
+    session: Session,
+    entity: str,
+    entity_id: str | int,
+    summary: str,
+    procurement_id: int | None = None,
+) -> None:
+    """Record a refused attempt; the caller rolls back what it tried, then commits this."""
+    record(session, "refused", entity, entity_id, summary, procurement_id)
+
+
+def verify(session: Session, anchor: str | None = None) -> audit_chain.Walk:
+    """Walk the whole log in order and check every link."""
     from tenderflow.models.audit import AuditEvent
 
-    actor = current_actor()
-    session.add(
-        AuditEvent(
-            at=clock.now(),
-            actor_id=actor.user_id,
-            actor=actor.label,
-            action=action,
-            entity=entity,
-            entity_id=str(entity_id),
-            procurement_id=procurement_id,
-            summary=summary,
-        )
-    )
+    table = AuditEvent.__table__
+    rows = session.execute(select(table).order_by(table.c.id)).mappings()
+    return audit_chain.walk((dict(row) for row in rows), anchor)
 
 
 def _keep_old_value(target: Any, value: Any, oldvalue: Any, initiator: Any) -> Any:
@@ -228,8 +305,12 @@ def _track_old_values(model_base: Any) -> None:
 
 def install(session_factory: Any, model_base: Any) -> None:
     """Attach the audit listeners to a session class and every model (once)."""
-    if not event.contains(session_factory, "after_flush", _after_flush):
-        event.listen(session_factory, "after_flush", _after_flush)
+    for name, session_listener in (
+        ("before_commit", _before_commit),
+        ("after_transaction_end", _after_transaction_end),
+    ):
+        if not event.contains(session_factory, name, session_listener):
+            event.listen(session_factory, name, session_listener)
     for name, listener in (
         ("after_insert", _on_insert),
         ("after_update", _on_update),

@@ -114,7 +114,9 @@ def summary(model: EvaluationModel, result: EvaluationResult, findings: list[Fin
     lines += ["", head]
     for bid in result.bidders:
         rank = "-" if bid.rank is None else str(bid.rank)
-        row = f"{rank:<5} {bid.bidder:<{width}} {bid.total:>7} {bid.quality:>8} {bid.price_score:>7}"
+        row = (
+            f"{rank:<5} {bid.bidder:<{width}} {bid.total:>7} {bid.quality:>8} {bid.price_score:>7}"
+        )
         if result.per_quality_point:
             ratio = bid.price_per_quality_point
             row += f" {'-' if ratio is None else format_gbp(ratio):>15}"

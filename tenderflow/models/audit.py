@@ -1,4 +1,4 @@
-"""The audit log: who changed what, when, from what to what."""
+"""The audit log: who changed what, when, from what to what; each entry chained to the last."""
 
 from __future__ import annotations
 
@@ -28,6 +28,10 @@ class AuditEvent(db.Model):  # type: ignore[name-defined]
     new_value: Mapped[str | None] = mapped_column(Text)
     procurement_id: Mapped[int | None] = mapped_column(index=True)
     summary: Mapped[str | None] = mapped_column(String(500))
+    # The chain: the previous entry's hash (unique, so the chain cannot fork), and this
+    # entry's hash over its content and the previous one.
+    prev_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    hash: Mapped[str | None] = mapped_column(String(64))
 
     actor_user: Mapped[User | None] = relationship()
 

@@ -140,12 +140,15 @@ class CapitalScoreSheet(db.Model):  # type: ignore[name-defined]
     scheme_id: Mapped[int] = mapped_column(ForeignKey("capital_schemes.id"), index=True)
     scorer_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    version: Mapped[int] = mapped_column(default=1)
 
     scheme: Mapped[CapitalScheme] = relationship(back_populates="score_sheets")
     scorer: Mapped[User] = relationship()
     scores: Mapped[list[CapitalScore]] = relationship(
         back_populates="sheet", cascade="all, delete-orphan", order_by="CapitalScore.id"
     )
+
+    __mapper_args__ = {"version_id_col": version}
 
 
 class CapitalScore(db.Model):  # type: ignore[name-defined]
@@ -180,9 +183,12 @@ class CapitalAgreedScore(db.Model):  # type: ignore[name-defined]
     rationale: Mapped[str] = mapped_column(Text)
     agreed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     agreed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    version: Mapped[int] = mapped_column(default=1)
 
     scheme: Mapped[CapitalScheme] = relationship(back_populates="agreed_scores")
     agreed_by: Mapped[User | None] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}
 
 
 class CapitalDecision(db.Model):  # type: ignore[name-defined]

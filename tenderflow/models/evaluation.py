@@ -140,9 +140,15 @@ class EvaluatorScore(db.Model):  # type: ignore[name-defined]
     saved_at: Mapped[datetime] = mapped_column(UTCDateTime)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     source: Mapped[str] = mapped_column(String(20), default="web")  # web | workbook
+    # Who last entered the score (the evaluator, or the lead uploading drafts), at saved_at.
+    entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    version: Mapped[int] = mapped_column(default=1)
 
     panel_member: Mapped[PanelMember] = relationship()
     bid: Mapped[Bid] = relationship()
+    entered_by: Mapped[User | None] = relationship(foreign_keys=[entered_by_id])
+
+    __mapper_args__ = {"version_id_col": version}
 
     @property
     def audit_procurement_id(self) -> int:
@@ -162,8 +168,12 @@ class PassFailRecord(db.Model):  # type: ignore[name-defined]
     note: Mapped[str] = mapped_column(Text, default="")
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    version: Mapped[int] = mapped_column(default=1)
 
     bid: Mapped[Bid] = relationship()
+    recorded_by: Mapped[User | None] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}
 
     @property
     def audit_procurement_id(self) -> int:
@@ -183,9 +193,12 @@ class ConsensusScore(db.Model):  # type: ignore[name-defined]
     rationale: Mapped[str] = mapped_column(Text)
     moderator_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     agreed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    version: Mapped[int] = mapped_column(default=1)
 
     bid: Mapped[Bid] = relationship()
     moderator: Mapped[User | None] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}
 
     @property
     def audit_procurement_id(self) -> int:

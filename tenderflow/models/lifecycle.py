@@ -46,8 +46,11 @@ class StageDates(_OfProcurement, db.Model):  # type: ignore[name-defined]
     # Required whenever an actual date falls after the planned one; kept for lessons learnt.
     delay_reason: Mapped[str | None] = mapped_column(Text)
     overdue_notified_on: Mapped[date | None] = mapped_column(Date)
+    version: Mapped[int] = mapped_column(default=1)
 
     procurement: Mapped[Procurement] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}
 
 
 class Milestone(_OfProcurement, db.Model):  # type: ignore[name-defined]

@@ -15,6 +15,7 @@ from tenderflow.domain import regulations
 from tenderflow.domain import timetable as rules_
 from tenderflow.models import Milestone, Procurement, StageDates, User
 from tenderflow.services import ServiceError, probity
+from tenderflow.services.concurrency import check_fingerprint, versions_of
 
 # Deadlines for bidders fall at noon on their day; the standstill runs to the end of its last day.
 DEADLINE_TIME = time(12, 0)
@@ -105,16 +106,31 @@ def _planned(rows: list[StageDates]) -> list[rules_.PlannedStage]:
     return [rules_.PlannedStage(r.stage, r.planned_start, r.planned_end) for r in rows]
 
 
+def plan_version(session: Session, procurement: Procurement) -> str:
+    """Return one text that changes whenever any stage's dates change."""
+    return versions_of(stage_dates(procurement, session))
+
+
 def edit_planned(
-    session: Session, procurement: Procurement, stage: str, start: date, end: date
+    session: Session,
+    procurement: Procurement,
+    stage: str,
+    start: date,
+    end: date,
+    *,
+    opened: str | None = None,
 ) -> list[StageDates]:
     """Change a stage's planned dates; later stages follow. Raise ServiceError naming each rule broken.
 
     Ended stages are history, and once the invitation to tender is issued the tender deadline
     is fixed: such an attempt is refused and audited (:func:`extend_tender_deadline` is the
     only way to move the deadline then).
+
+    ``opened`` is ``plan_version`` when the form was opened: a plan changed since is refused
+    (ChangedMeanwhile), so one person's re-planning never silently undoes another's.
     """
     rows = stage_dates(procurement, session)
+    check_fingerprint(session, opened, rows, "The timetable")
     route_stages = [row.stage for row in rows]
     issued = probity_rules.itt_issued(route_stages, procurement.stage)
     row = row_for(session, procurement, stage)

@@ -28,3 +28,23 @@ def init_app(app: Flask) -> None:
             return render_template("errors/error.html", heading=heading, message=message), status
 
         app.register_error_handler(status, handler)
+
+    from sqlalchemy.orm.exc import StaleDataError
+
+    def changed_meanwhile(error: StaleDataError) -> Any:
+        # A write that lost a race on a versioned record where the page has no form of its
+        # own to say so: nothing was written; say why rather than fail.
+        from tenderflow.extensions import db
+
+        db.session.rollback()
+        return (
+            render_template(
+                "errors/error.html",
+                heading="Someone else changed this while you were saving",
+                message="Nothing was saved. Go back, reload the page to see their change, and "
+                "try again.",
+            ),
+            409,
+        )
+
+    app.register_error_handler(StaleDataError, changed_meanwhile)

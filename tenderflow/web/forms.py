@@ -93,3 +93,16 @@ class GovDateField(DateField):
             for validator in self.validators:
                 if isinstance(validator, InputRequired):
                     raise StopValidation(validator.message)
+
+
+def audit_lost_race(
+    message: str, entity: str, entity_id: str | int, procurement_id: int | None = None
+) -> None:
+    """After rolling back a write refused because the record changed since the form was
+    opened, keep that refusal in the audit log (and nothing else)."""
+    from tenderflow import audit
+    from tenderflow.extensions import db
+
+    db.session.rollback()
+    audit.refused(db.session, entity, entity_id, f"Not saved: {message}", procurement_id)
+    db.session.commit()

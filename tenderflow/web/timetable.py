@@ -6,11 +6,20 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTextArea, GovTextInput
-from wtforms import SelectField, StringField, SubmitField, TextAreaField
+from wtforms import HiddenField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from tenderflow import clock
@@ -21,9 +30,10 @@ from tenderflow.models import FlowRunRequest, Procurement, Transition, User
 from tenderflow.services import ServiceError, award, flow_runs, probity, transitions
 from tenderflow.services import procurements as procurement_service
 from tenderflow.services import timetable as service
+from tenderflow.services.concurrency import ChangedMeanwhile, check_fingerprint, guarded
 from tenderflow.web import procurement_page
 from tenderflow.web.access import allow
-from tenderflow.web.forms import GovDateField, MoneyField, apply_errors
+from tenderflow.web.forms import GovDateField, MoneyField, apply_errors, audit_lost_race
 
 bp = Blueprint("timetable", __name__, url_prefix="/procurements")
 
@@ -150,6 +160,8 @@ class PlannedDatesForm(FlaskForm):
         description="For the invitation to tender, the tender deadline",
         validators=[InputRequired("Enter the planned end")],
     )
+    # The plan's versions when the page was opened: a plan changed since is not overwritten.
+    version = HiddenField()
     submit = SubmitField("Save planned dates", widget=GovSubmitInput())
 
 
@@ -162,18 +174,42 @@ def edit_stage(reference: str, stage: str) -> Any:
     form = PlannedDatesForm()
     if not form.is_submitted():
         form.start.data, form.end.data = row.planned_start, row.planned_end
+        form.version.data = service.plan_version(db.session, procurement)
     if form.validate_on_submit():
-        done = saved(
-            form,
-            lambda: service.edit_planned(
-                db.session, procurement, stage, form.start.data, form.end.data
-            ),
-            reference,
-            f"Planned dates for {stage_label(stage)} saved; later stages moved with them.",
-            "timetable",
-        )
-        if done is not None:
-            return done
+        opened = form.version.data if "version" in request.form else None
+        try:
+            with guarded(
+                db.session,
+                lambda: check_fingerprint(
+                    db.session,
+                    opened,
+                    service.stage_dates(procurement, db.session),
+                    "The timetable",
+                ),
+            ):
+                service.edit_planned(
+                    db.session, procurement, stage, form.start.data, form.end.data, opened=opened
+                )
+        except ChangedMeanwhile as exc:
+            audit_lost_race(str(exc), "stage_dates", stage, procurement.id)
+            form.start.errors = [*form.start.errors, *exc.changes.values()]
+            # Saving again, knowingly, replaces the plan as it is now.
+            form.version.data = exc.current.get("version") or service.plan_version(
+                db.session, procurement
+            )
+        except probity.Refused as exc:
+            probity.keep_refusal(db.session, exc)
+            apply_errors(form, exc.errors)
+        except ServiceError as exc:
+            db.session.rollback()
+            apply_errors(form, exc.errors)
+        else:
+            db.session.commit()
+            flash(
+                f"Planned dates for {stage_label(stage)} saved; later stages moved with them.",
+                "success",
+            )
+            return redirect(url_for("procurements.show", reference=reference) + "#timetable")
     return render_template(
         "timetable/edit_stage.html",
         procurement=procurement,

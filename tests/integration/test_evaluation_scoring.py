@@ -232,7 +232,7 @@ def test_a_workbook_row_for_a_conflicted_bidder_is_refused(client: Any, make_use
     assert client.get(f"/evaluations/EVAL-1/panel/{other.id}/workbook").status_code == 403
 
 
-def test_the_lead_imports_an_offline_evaluators_workbook_for_them(
+def test_the_lead_imports_an_offline_evaluators_workbook_as_drafts_the_evaluator_submits(
     client: Any, make_user: Any
 ) -> None:
     evaluation = an_evaluation(make_user)
@@ -247,10 +247,18 @@ def test_the_lead_imports_an_offline_evaluators_workbook_for_them(
     assert "A private draft." not in [c.value for c in book["Scores"]["E"]]
     for row in book["Scores"].iter_rows(min_row=2):
         row[3].value, row[4].value = 3, "Scored on paper at the panel day."
-    response = _upload(client, member, book, submit=True)
+    response = _upload(client, member, book)
     assert response.status_code == 302
     saved = _scores(member)
-    assert len(saved) == 6 and {s.status for s in saved.values()} == {"submitted"}
+    assert len(saved) == 6 and {s.status for s in saved.values()} == {"draft"}
+    assert {s.entered_by_id for s in saved.values()} == {evaluation.lead.id}
+    # The evaluator reviews the drafts the lead entered, and submits them as their own.
+    sign_in_as(client, member.user)
+    review = client.get("/evaluations/EVAL-1/submit").get_data(as_text=True)
+    assert f"6 of your draft scores were entered by {evaluation.lead.name}" in review
+    client.post("/evaluations/EVAL-1/submit")
+    assert {s.status for s in _scores(member).values()} == {"submitted"}
+    sign_in_as(client, evaluation.lead)
     page = client.get("/evaluations/EVAL-1/panel").get_data(as_text=True)
     assert "Submitted (6 of 6 submitted, 0 drafts)" in page
     assert "Scored on paper" not in page

@@ -180,9 +180,8 @@ def tie_break_rule(matrix: CapitalMatrix) -> str:
     """Describe how equal totals are separated."""
     titles = [matrix.criterion(c).title for c in matrix.tie_break]
     steps = [f"the higher {t} weighted score" for t in titles] + ["scheme name, A to Z"]
-    return (
-        "higher total, to two decimal places, first; where totals are equal, "
-        + ", then ".join(steps)
+    return "higher total, to two decimal places, first; where totals are equal, " + ", then ".join(
+        steps
     )
 
 

@@ -122,7 +122,9 @@ def save_priority_list(
     )
 
 
-def newest_priority_list_document(session: Session, round_: CapitalRound) -> GeneratedDocument | None:
+def newest_priority_list_document(
+    session: Session, round_: CapitalRound
+) -> GeneratedDocument | None:
     """Return the newest Word document of the round's priority list, if one has been written."""
     newest = [
         d

@@ -1,4 +1,9 @@
-"""SP team scoring: each scorer's sheet for a scheme, the flags between them, agreed scores."""
+"""SP team scoring: each scorer's sheet for a scheme, the flags between them, agreed scores.
+
+Scoring is blind: a scorer sees no one else's marks on a scheme until they have submitted
+their own sheet for it. A form carries the version of the sheet (or agreed scores) it
+showed; one changed since is refused, naming who changed it and when.
+"""
 
 from __future__ import annotations
 
@@ -20,6 +25,7 @@ from tenderflow.domain.capital.score_sheets import (
     result_field,
     score_field,
 )
+from tenderflow.domain.roles import Role
 from tenderflow.models import (
     CapitalAgreedScore,
     CapitalRound,
@@ -30,6 +36,12 @@ from tenderflow.models import (
 )
 from tenderflow.services import ServiceError
 from tenderflow.services.capital import matrix_for
+from tenderflow.services.concurrency import (
+    ChangedMeanwhile,
+    changed_message,
+    check_opened,
+    versions_of,
+)
 
 ROUNDS_STILL_SCORING = (st.ROUND_OPEN, st.ROUND_CLOSED)
 
@@ -42,6 +54,21 @@ def applicable_gateways(scheme: CapitalScheme) -> tuple[Any, ...]:
 def sheet_of(scheme: CapitalScheme, scorer: User) -> CapitalScoreSheet | None:
     """Return the scorer's sheet for the scheme, if they have scored it."""
     return next((s for s in scheme.score_sheets if s.scorer_id == scorer.id), None)
+
+
+def scores_hidden_from(scheme: CapitalScheme, user: User) -> bool:
+    """Say whether other scorers' marks on the scheme are hidden from the user: a scorer who
+    has not yet submitted their own sheet, while the round is still being scored."""
+    return (
+        user.has_role(Role.SP_SCORER)
+        and scheme.round.status in ROUNDS_STILL_SCORING
+        and sheet_of(scheme, user) is None
+    )
+
+
+def agreed_version(scheme: CapitalScheme) -> str:
+    """Return one text that changes whenever any agreed score on the scheme changes."""
+    return versions_of(scheme.agreed_scores)
 
 
 def sheet_answers(scheme: CapitalScheme, sheet: CapitalScoreSheet | None) -> dict[str, str]:
@@ -66,8 +93,14 @@ def save_score_sheet(
     scorer: User,
     answers: Mapping[str, Any],
     now: datetime,
+    *,
+    opened: str | None = None,
 ) -> CapitalScoreSheet:
-    """Record (or replace) a scorer's sheet for an accepted scheme; raise ServiceError if incomplete."""
+    """Record (or replace) a scorer's sheet for an accepted scheme; raise ServiceError if incomplete.
+
+    ``opened`` is the sheet's version when the form was opened ("" for none yet): a sheet
+    saved since (in another tab) is refused with ChangedMeanwhile, not overwritten.
+    """
     if scheme.status not in st.SCORABLE or scheme.round.status not in ROUNDS_STILL_SCORING:
         raise ServiceError("This scheme cannot be scored now")
     matrix = matrix_for(scheme.round)
@@ -75,6 +108,10 @@ def save_score_sheet(
     if checked.errors:
         raise ServiceError("The scores could not be saved", checked.errors)
     sheet = sheet_of(scheme, scorer)
+    if opened is not None:
+        check_opened(
+            session, {"sheet": opened}, {"sheet": sheet}, lambda _: "Your score sheet for this scheme"
+        )
     if sheet is None:
         sheet = CapitalScoreSheet(scheme=scheme, scorer=scorer, submitted_at=now)
         session.add(sheet)
@@ -129,10 +166,22 @@ def record_agreement(
     user: User,
     answers: Mapping[str, Any],
     now: datetime,
+    *,
+    opened: str | None = None,
 ) -> list[CapitalAgreedScore]:
-    """Record the agreed score or result for every open flag; raise ServiceError if any is missing."""
+    """Record the agreed score or result for every open flag; raise ServiceError if any is missing.
+
+    Only a scorer who has submitted their own sheet agrees. ``opened`` is ``agreed_version``
+    when the form was opened: agreed scores changed since are refused, not overwritten.
+    """
     if scheme.round.status not in ROUNDS_STILL_SCORING:
         raise ServiceError("Scores cannot be changed once the priority list is produced")
+    if sheet_of(scheme, user) is None:
+        raise ServiceError("Score the scheme yourself before you agree scores on it")
+    if opened is not None and opened != agreed_version(scheme):
+        latest = max(scheme.agreed_scores, key=lambda a: (a.agreed_at, a.id), default=None)
+        message = changed_message(session, "The agreed scores", latest)
+        raise ChangedMeanwhile({"agreed": message}, {"agreed": agreed_version(scheme)})
     flags = final_for(scheme).open_flags
     if not flags:
         raise ServiceError("There is nothing to agree for this scheme")

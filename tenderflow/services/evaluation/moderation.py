@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from fractions import Fraction
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -24,6 +25,7 @@ from tenderflow.models import (
     User,
 )
 from tenderflow.services import ServiceError
+from tenderflow.services.concurrency import Opened, check_opened
 from tenderflow.services.evaluation import (
     bid_label,
     bids_in_evaluation,
@@ -139,6 +141,21 @@ def moderation_of(
     return Moderation(model, bids, cells, withheld)
 
 
+def consensus_of(
+    session: Session, procurement: Procurement, criterion_id: str
+) -> dict[int, ConsensusScore]:
+    """Return the consensus scores recorded on one criterion, by bid id."""
+    ids = [b.id for b in bids_in_evaluation(session, procurement)]
+    return {
+        c.bid_id: c
+        for c in session.scalars(
+            select(ConsensusScore).where(
+                ConsensusScore.bid_id.in_(ids), ConsensusScore.criterion_id == criterion_id
+            )
+        )
+    }
+
+
 def record_consensus(
     session: Session,
     procurement: Procurement,
@@ -148,8 +165,14 @@ def record_consensus(
     rationale: str,
     user: User,
     now: datetime,
+    *,
+    opened: str | None = None,
 ) -> ConsensusScore:
-    """Record (or change) the agreed score for one bid on one criterion; evaluators' stay."""
+    """Record (or change) the agreed score for one bid on one criterion; evaluators' stay.
+
+    ``opened`` is the version the form showed ("" for none yet): a consensus score changed
+    since is refused (ChangedMeanwhile), not overwritten.
+    """
     if procurement.stage != "moderation":
         raise ServiceError("Not in moderation", {"score": "Moderation is not open"})
     found = current_model(session, procurement)
@@ -176,6 +199,13 @@ def record_consensus(
             ConsensusScore.bid_id == bid.id, ConsensusScore.criterion_id == criterion_id
         )
     )
+    if opened is not None:
+        check_opened(
+            session,
+            {"score": opened},
+            {"score": consensus},
+            lambda _: f"The consensus score for {bid_label(bid)} on {criterion_id}",
+        )
     moderator_id = user.id  # read first: loading it must not flush a half-made score
     if consensus is None:
         consensus = ConsensusScore(bid=bid, criterion_id=criterion_id)
@@ -254,9 +284,15 @@ def record_pass_fail(
     answers: dict[tuple[int, str], tuple[str, str]],
     user: User,
     now: datetime,
+    *,
+    opened: Opened | None = None,
 ) -> int:
     """Record results ("pass"/"fail", note) for each (bid id, question id) given; a fail needs
-    a note. Unanswered questions stay unrecorded. Return how many were recorded."""
+    a note. Unanswered questions stay unrecorded. Return how many were recorded.
+
+    ``opened`` maps (bid id, question id) to the version the form showed: a result changed
+    since is refused (ChangedMeanwhile) and nothing is written.
+    """
     found = current_model(session, procurement)
     if found is None:
         raise ServiceError("No model", {"pass_fail": "The procurement has no evaluation model"})
@@ -282,6 +318,15 @@ def record_pass_fail(
     if errors:
         raise ServiceError("Pass/fail not recorded", errors)
     existing = pass_fail_of(session, procurement)
+    if opened is not None:
+
+        def describe(key: Any) -> str:
+            bid_id, question_id = key
+            if bid_id in bids and question_id in questions:
+                return f"The result on {question_id} for {bid_label(bids[bid_id])}"
+            return "A pass/fail result"
+
+        check_opened(session, opened, existing, describe)
     count = 0
     for (bid_id, question_id), (result, note) in answers.items():
         if not result:

@@ -1,5 +1,11 @@
 """Independent scoring: each evaluator scores their bids and criteria alone, saves drafts and
-submits, which locks the scores. The lead sees progress, never scores."""
+submits, which locks the scores. The lead sees progress, never scores.
+
+Every score keeps who entered it and when. Only the evaluator submits their own scores:
+drafts someone else entered (a workbook the lead uploads for them) wait for the evaluator
+to review and submit. A form carries the versions of the scores it showed; a score changed
+since (by another tab, another person or a racing submit) is not overwritten.
+"""
 
 from __future__ import annotations
 
@@ -19,8 +25,9 @@ from tenderflow.domain.evaluation.panel import (
     SheetRules,
     check_score_rows,
 )
-from tenderflow.models import EvaluatorScore, PanelMember
+from tenderflow.models import Bid, EvaluatorScore, PanelMember, User
 from tenderflow.services import ServiceError
+from tenderflow.services.concurrency import Opened, check_fingerprint, check_opened, versions_of
 from tenderflow.services.evaluation import (
     Panel,
     bid_label,
@@ -30,6 +37,17 @@ from tenderflow.services.evaluation import (
     panel_of,
 )
 from tenderflow.services.evaluation.panel import declared_every_bidder
+
+
+class NotTheEvaluator(ServiceError):
+    """Someone other than the evaluator tried to submit the evaluator's scores."""
+
+    def __init__(self, member: PanelMember) -> None:
+        message = (
+            f"Only {member.user.name} can submit their scores: upload the workbook as drafts "
+            "and ask them to review and submit"
+        )
+        super().__init__(message, {"scores": message})
 
 
 class ScoresRefused(ServiceError):
@@ -111,8 +129,14 @@ def save_scores(
     now: datetime,
     *,
     source: str = "web",
+    entered_by: User | None = None,
+    opened: Opened | None = None,
 ) -> list[ScoreEntry]:
-    """Check and save rows of (bidder, criterion, score, comment) as drafts, all or none."""
+    """Check and save rows of (bidder, criterion, score, comment) as drafts, all or none.
+
+    ``entered_by`` is who typed or uploaded them (the evaluator unless said); with ``opened``
+    (the versions the form showed, by bid id) a score changed since is refused, not overwritten.
+    """
     reason = why_not_scoring(session, member)
     if reason:
         raise ServiceError(reason, {"scores": reason})
@@ -123,21 +147,46 @@ def save_scores(
         raise ScoresRefused(problems)
     bids = {bid_label(bid): bid for bid in work.bids}
     existing = scores_of(session, member)
+    if opened is not None:
+        check_opened(session, opened, existing, lambda key: _describe(session, key))
+    entered_by_id = entered_by.id if entered_by is not None else member.user_id
     for entry in entries:
         bid = bids[entry.bidder]
         score = existing.get((bid.id, entry.criterion))
         if score is None:
             score = EvaluatorScore(panel_member=member, bid=bid, criterion_id=entry.criterion)
             session.add(score)
+        if score.status == "submitted":
+            continue  # locked (the sheet rules refuse it; a racing submit is caught on flush)
         if score.score != entry.score or score.comment != entry.comment or score.id is None:
             score.score, score.comment = entry.score, entry.comment
             score.saved_at, score.source, score.status = now, source, "draft"
+            score.entered_by_id = entered_by_id
     session.flush()
     return entries
 
 
-def submit_scores(session: Session, member: PanelMember, now: datetime) -> int:
-    """Submit every score the member owes; they are locked afterwards. Return how many."""
+def _describe(session: Session, key: Any) -> str:
+    bid_id, criterion_id = key
+    bid = session.get(Bid, bid_id)
+    return f"Your score for {bid_label(bid) if bid else 'a bid'} on {criterion_id}"
+
+
+def submit_scores(
+    session: Session,
+    member: PanelMember,
+    now: datetime,
+    *,
+    by: User | None = None,
+    opened: str | None = None,
+) -> int:
+    """Submit every score the member owes; they are locked afterwards. Return how many.
+
+    Only the evaluator submits (``by`` defaults to them); with ``opened`` (the fingerprint
+    the page showed) scores changed since are refused, so nobody submits what they did not see.
+    """
+    if by is not None and by.id != member.user_id:
+        raise NotTheEvaluator(member)
     reason = why_not_scoring(session, member)
     if reason:
         raise ServiceError(reason, {"scores": reason})
@@ -158,6 +207,7 @@ def submit_scores(session: Session, member: PanelMember, now: datetime) -> int:
             "Scores missing",
             {"scores": "Score, with a comment, " + "; ".join(missing) + " before you submit"},
         )
+    check_fingerprint(session, opened, list(existing.values()), "Your scores")
     count = 0
     for bid, criterion in work.cells:
         score = existing[(bid.id, criterion.id)]
@@ -166,6 +216,20 @@ def submit_scores(session: Session, member: PanelMember, now: datetime) -> int:
             count += 1
     session.flush()
     return count
+
+
+def scores_fingerprint(session: Session, member: PanelMember) -> str:
+    """Return a short text that changes whenever any of the member's scores changes."""
+    return versions_of(scores_of(session, member).values())
+
+
+def entered_by_others(session: Session, member: PanelMember) -> list[EvaluatorScore]:
+    """Return the member's draft scores that someone else entered, for them to review."""
+    return [
+        s
+        for s in scores_of(session, member).values()
+        if s.status == "draft" and s.entered_by_id not in (None, member.user_id)
+    ]
 
 
 def progress_of(session: Session, member: PanelMember) -> Progress:

@@ -17,10 +17,11 @@ from sqlalchemy.orm import Session
 
 from tenderflow.domain.archives import archive_problem
 from tenderflow.domain.evaluation.panel import SheetProblem, score_text
-from tenderflow.models import PanelMember
+from tenderflow.models import PanelMember, User
 from tenderflow.services import ServiceError
 from tenderflow.services.evaluation import bid_label
 from tenderflow.services.evaluation.scoring import (
+    NotTheEvaluator,
     ScoresRefused,
     save_scores,
     scores_of,
@@ -131,16 +132,28 @@ def read_rows(data: bytes) -> list[tuple[int, dict[str, object]]]:
 
 
 def import_workbook(
-    session: Session, member: PanelMember, data: bytes, now: datetime, *, submit: bool = False
+    session: Session,
+    member: PanelMember,
+    data: bytes,
+    now: datetime,
+    *,
+    entered_by: User | None = None,
+    submit: bool = False,
 ) -> int:
     """Save the workbook's scores as drafts (and submit them if asked); return how many.
 
-    A file with any bad row is refused whole: ScoresRefused lists every bad row.
+    A file with any bad row is refused whole: ScoresRefused lists every bad row. Only the
+    evaluator may submit on import: anyone else's upload (``entered_by``) stays drafts for
+    the evaluator to review, and asking to submit it is refused before anything is written.
     """
+    if submit and entered_by is not None and entered_by.id != member.user_id:
+        raise NotTheEvaluator(member)
     rows = read_rows(data)
-    entries = save_scores(session, member, SHEET, rows, now, source="workbook")
+    entries = save_scores(
+        session, member, SHEET, rows, now, source="workbook", entered_by=entered_by
+    )
     if submit:
-        submit_scores(session, member, now)
+        submit_scores(session, member, now, by=entered_by)
     return len(entries)
 
 

@@ -11,7 +11,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, Go
 from wtforms import RadioField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired
 
-from tenderflow import clock
+from tenderflow import audit, clock
 from tenderflow.domain.capital import statuses as st
 from tenderflow.domain.capital.score_sheets import agreement_fields, score_sheet_sections
 from tenderflow.domain.roles import Role
@@ -20,6 +20,12 @@ from tenderflow.services import ServiceError
 from tenderflow.services.capital import checks as check_service
 from tenderflow.services.capital import matrix_for
 from tenderflow.services.capital import scoring as scoring_service
+from tenderflow.services.concurrency import (
+    ChangedMeanwhile,
+    check_opened,
+    guarded,
+    version_text,
+)
 from tenderflow.web.access import allow
 from tenderflow.web.capital import bp, context, posted, scheme_or_404
 from tenderflow.web.capital.answers import (
@@ -29,7 +35,7 @@ from tenderflow.web.capital.answers import (
     gateway_answers,
 )
 from tenderflow.web.capital.fields import error_list, rendered
-from tenderflow.web.forms import apply_errors
+from tenderflow.web.forms import apply_errors, audit_lost_race
 
 
 class CheckForm(FlaskForm):
@@ -123,11 +129,32 @@ def score_scheme(scheme_id: int) -> Any:
     sections = score_sheet_sections(matrix, scoring_service.applicable_gateways(scheme))
     sheet = scoring_service.sheet_of(scheme, current_user)
     values: dict[str, Any] = scoring_service.sheet_answers(scheme, sheet)
+    version = version_text(sheet)
     form = GeneratedForm()
     if posted():
         values = dict(request.form)
+        opened = request.form.get("version")  # a form without it is checked on write only
+        version = opened if opened is not None else version
         try:
-            scoring_service.save_score_sheet(db.session, scheme, current_user, values, clock.now())
+            with guarded(
+                db.session,
+                lambda: check_opened(
+                    db.session,
+                    {"sheet": version},
+                    {"sheet": scoring_service.sheet_of(scheme, current_user)},
+                    lambda _: "Your score sheet for this scheme",
+                ),
+            ):
+                scoring_service.save_score_sheet(
+                    db.session, scheme, current_user, values, clock.now(), opened=opened
+                )
+        except ChangedMeanwhile as exc:
+            audit_lost_race(str(exc), "capital_score_sheets", scheme.id)
+            form.errors = exc.errors
+            # Saving again, knowingly, replaces the sheet as it is now.
+            version = exc.current.get("sheet") or version_text(
+                scoring_service.sheet_of(scheme, current_user)
+            )
         except ServiceError as exc:
             db.session.rollback()
             form.errors = exc.errors
@@ -154,6 +181,7 @@ def score_scheme(scheme_id: int) -> Any:
             evidence=evidence_for(scheme),
             gateways=gateway_answers(scheme),
             others=[s for s in scheme.score_sheets if s.scorer_id != current_user.id],
+            version=version,
         ),
     )
 
@@ -164,16 +192,36 @@ def agree(scheme_id: int) -> Any:
     scheme = scheme_or_404(scheme_id)
     if scheme.status not in st.SCORABLE:
         abort(404)
+    if scoring_service.scores_hidden_from(scheme, current_user):
+        # Blind scoring: the others' marks stay hidden until this scorer has scored.
+        audit.refused(
+            db.session,
+            "capital_schemes",
+            scheme.id,
+            f"Agreeing scores on {scheme.name} refused: the scorer has not scored it yet",
+        )
+        db.session.commit()
+        flash("Score this scheme yourself before you see or agree other scores.", "error")
+        return redirect(url_for("capital.score_scheme", scheme_id=scheme.id))
     final = scoring_service.final_for(scheme)
     matrix = matrix_for(scheme.round)
     flags = final.open_flags
     sections = agreement_fields(matrix, flags)
     form = GeneratedForm()
     values: dict[str, Any] = {}
+    version = scoring_service.agreed_version(scheme)
     if posted() and flags:
         values = dict(request.form)
+        opened = request.form.get("version")  # a form without it is checked on write only
         try:
-            scoring_service.record_agreement(db.session, scheme, current_user, values, clock.now())
+            with guarded(db.session):
+                scoring_service.record_agreement(
+                    db.session, scheme, current_user, values, clock.now(), opened=opened
+                )
+        except ChangedMeanwhile as exc:
+            audit_lost_race(str(exc), "capital_agreed_scores", scheme.id)
+            form.errors = exc.errors
+            version = scoring_service.agreed_version(scheme)
         except ServiceError as exc:
             db.session.rollback()
             form.errors = exc.errors
@@ -199,5 +247,6 @@ def agree(scheme_id: int) -> Any:
             form=form,
             comments=comments,
             still_scoring=scheme.round.status in scoring_service.ROUNDS_STILL_SCORING,
+            version=version,
         ),
     )

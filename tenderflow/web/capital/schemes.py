@@ -24,7 +24,7 @@ from tenderflow.services.capital import rounds as round_service
 from tenderflow.services.capital import schemes as service
 from tenderflow.services.capital.attachments import add_attachment, remove_attachment, stored_path
 from tenderflow.services.capital.imports import ImportRefused, import_workbook
-from tenderflow.services.capital.scoring import final_for
+from tenderflow.services.capital.scoring import final_for, scores_hidden_from
 from tenderflow.web.access import allow
 from tenderflow.web.capital import ActionForm, bp, context, posted, round_or_404, scheme_or_404
 from tenderflow.web.capital.answers import GeneratedForm, answer_sections, gateway_answers
@@ -359,7 +359,11 @@ def import_schemes(round_id: int) -> Any:
 def scheme(scheme_id: int) -> Any:
     found = scheme_or_404(scheme_id)
     matrix = matrix_for(found.round)
-    sees_scores = current_user.has_role(Role.SP_SCORER, Role.ADMIN, Role.COMMISSIONING_BODY)
+    # Blind scoring: a scorer sees the others' marks only once they have scored it themselves.
+    blind = scores_hidden_from(found, current_user)
+    sees_scores = (
+        current_user.has_role(Role.SP_SCORER, Role.ADMIN, Role.COMMISSIONING_BODY) and not blind
+    )
     return render_template(
         "capital/scheme.html",
         **context(
@@ -371,6 +375,7 @@ def scheme(scheme_id: int) -> Any:
             editable=can_edit(current_user, found),
             final=final_for(found) if sees_scores and found.score_sheets else None,
             sees_scores=sees_scores,
+            blind=blind,
             returned=service.latest_return(found),
             action=ActionForm(),
         ),

@@ -13,6 +13,12 @@ from tenderflow.domain.roles import Role
 from tenderflow.extensions import db
 from tenderflow.models import ModerationQuery
 from tenderflow.services import ServiceError
+from tenderflow.services.concurrency import (
+    ChangedMeanwhile,
+    check_opened,
+    guarded,
+    version_text,
+)
 from tenderflow.services.evaluation import bids_in_evaluation, is_lead, member_of
 from tenderflow.services.evaluation import moderation as service
 from tenderflow.services.evaluation.panel import declared_every_bidder
@@ -24,6 +30,7 @@ from tenderflow.web.evaluation import (
     moderator_or_403,
     procurement_or_404,
 )
+from tenderflow.web.forms import audit_lost_race
 
 
 def _moderation_or_redirect(reference: str) -> Any:
@@ -71,35 +78,66 @@ def consensus(reference: str, criterion_id: str) -> Any:
             f"{cell.consensus.score.normalize():f}" if cell.consensus else ""
         )
         values[f"rationale-{cell.bid.id}"] = cell.consensus.rationale if cell.consensus else ""
+        values[f"version-{cell.bid.id}"] = version_text(cell.consensus)
     errors: dict[str, str] = {}
     if request.method == "POST":
         values.update(request.form.to_dict())
         recorded = 0
-        for cell in cells:
-            score_text = request.form.get(f"score-{cell.bid.id}", "").strip()
-            rationale = request.form.get(f"rationale-{cell.bid.id}", "")
-            if not score_text and not rationale.strip():
-                continue  # not agreed yet
-            try:
-                service.record_consensus(
+        lost = ""  # why a consensus score was not saved, if another write got there first
+        opened = {
+            cell.bid.id: request.form[f"version-{cell.bid.id}"]
+            for cell in cells
+            if f"version-{cell.bid.id}" in request.form
+        }
+        try:
+            with guarded(
+                db.session,
+                lambda: check_opened(
                     db.session,
-                    procurement,
-                    cell.bid,
-                    criterion.id,
-                    score_text,
-                    rationale,
-                    current_user,
-                    clock.now(),
-                )
-                recorded += 1
-            except ServiceError as exc:
-                for name, message in exc.errors.items():
-                    errors[f"{name}-{cell.bid.id}"] = message
+                    opened,
+                    service.consensus_of(db.session, procurement, criterion.id),
+                    lambda _: f"The consensus score for {criterion.id}",
+                ),
+            ):
+                for cell in cells:
+                    score_text = request.form.get(f"score-{cell.bid.id}", "").strip()
+                    rationale = request.form.get(f"rationale-{cell.bid.id}", "")
+                    if not score_text and not rationale.strip():
+                        continue  # not agreed yet
+                    try:
+                        service.record_consensus(
+                            db.session,
+                            procurement,
+                            cell.bid,
+                            criterion.id,
+                            score_text,
+                            rationale,
+                            current_user,
+                            clock.now(),
+                            opened=opened.get(cell.bid.id),
+                        )
+                        recorded += 1
+                    except ChangedMeanwhile as exc:
+                        lost = lost or str(exc)
+                        errors[f"score-{cell.bid.id}"] = exc.changes["score"]
+                        values[f"version-{cell.bid.id}"] = exc.current["score"]
+                    except ServiceError as exc:
+                        for name, message in exc.errors.items():
+                            errors[f"{name}-{cell.bid.id}"] = message
+        except ChangedMeanwhile as exc:
+            lost = lost or str(exc)
+            for bid_id, message in exc.changes.items():
+                field = bid_id if bid_id != "version" else (cells[0].bid.id if cells else "")
+                errors[f"score-{field}"] = message
+            for bid_id, version in exc.current.items():
+                values[f"version-{bid_id}"] = version  # saving again, knowingly, overwrites
         if not errors:
             db.session.commit()
             flash(f"{recorded} consensus score(s) recorded for {criterion.id}.", "success")
             return redirect(url_for("evaluation.moderation", reference=reference))
         db.session.rollback()
+        if lost:
+            audit_lost_race(lost, "consensus_scores", criterion.id, procurement.id)
     return render_template(
         "evaluation/consensus.html",
         procurement=procurement,

@@ -15,6 +15,13 @@ from tenderflow.domain.roles import Role
 from tenderflow.extensions import db
 from tenderflow.models import PanelMember, Procurement
 from tenderflow.services import ServiceError
+from tenderflow.services.concurrency import (
+    ChangedMeanwhile,
+    check_fingerprint,
+    check_opened,
+    guarded,
+    version_text,
+)
 from tenderflow.services.evaluation import (
     bid_label,
     bidders_to_declare,
@@ -34,6 +41,7 @@ from tenderflow.web.evaluation import (
     panel_member_or_403,
     procurement_or_404,
 )
+from tenderflow.web.forms import audit_lost_race
 
 MAX_WORKBOOK_BYTES = 5_000_000
 
@@ -186,9 +194,15 @@ def score(reference: str, criterion_id: str) -> Any:
             "" if existing is None or existing.score is None else f"{existing.score.normalize():f}"
         )
         values[f"comment-{bid.id}"] = existing.comment if existing else ""
+        values[f"version-{bid.id}"] = version_text(existing)
     errors: dict[str, str] = {}
     if request.method == "POST":
         values.update(request.form.to_dict())
+        opened = {
+            (bid.id, criterion.id): request.form.get(f"version-{bid.id}", "")
+            for bid in work.bids
+            if f"version-{bid.id}" in request.form
+        }
         rows = [
             (
                 index,
@@ -204,7 +218,24 @@ def score(reference: str, criterion_id: str) -> Any:
             or saved[(bid.id, criterion.id)].status != "submitted"
         ]
         try:
-            scoring_service.save_scores(db.session, member, criterion.id, rows, clock.now())
+            with guarded(
+                db.session,
+                lambda: check_opened(
+                    db.session,
+                    opened,
+                    scoring_service.scores_of(db.session, member),
+                    lambda key: f"Your score for {key[1]}",
+                ),
+            ):
+                scoring_service.save_scores(
+                    db.session,
+                    member,
+                    criterion.id,
+                    rows,
+                    clock.now(),
+                    entered_by=current_user,
+                    opened=opened,
+                )
             db.session.commit()
             flash(f"Your draft scores for {criterion.id} are saved.", "success")
             following = _next_criterion(work.criteria, criterion.id)
@@ -219,6 +250,14 @@ def score(reference: str, criterion_id: str) -> Any:
                 bid = work.bids[problem.row]
                 field = "comment" if "comment" in problem.message else "score"
                 errors.setdefault(f"{field}-{bid.id}", f"{bid_label(bid)}: {problem.message}")
+        except ChangedMeanwhile as exc:
+            audit_lost_race(str(exc), "evaluator_scores", criterion.id, procurement.id)
+            saved = scoring_service.scores_of(db.session, member)
+            for key, message in exc.changes.items():
+                errors[f"score-{key[0]}" if isinstance(key, tuple) else "scores"] = message
+            for key, version in exc.current.items():
+                if isinstance(key, tuple):
+                    values[f"version-{key[0]}"] = version  # saving again, knowingly, overwrites
         except ServiceError as exc:
             db.session.rollback()
             errors = exc.errors
@@ -248,11 +287,26 @@ def submit(reference: str) -> Any:
     member = panel_member_or_403(procurement, role="evaluator")
     errors: dict[str, str] = {}
     if request.method == "POST":
+        opened = request.form.get("opened")  # a form without it is checked on write only
         try:
-            count = scoring_service.submit_scores(db.session, member, clock.now())
+            with guarded(
+                db.session,
+                lambda: check_fingerprint(
+                    db.session,
+                    opened,
+                    list(scoring_service.scores_of(db.session, member).values()),
+                    "Your scores",
+                ),
+            ):
+                count = scoring_service.submit_scores(
+                    db.session, member, clock.now(), by=current_user, opened=opened
+                )
             db.session.commit()
             flash(f"You submitted {count} scores. They can no longer be changed.", "success")
             return redirect(url_for("evaluation.overview", reference=reference))
+        except ChangedMeanwhile as exc:
+            audit_lost_race(str(exc), "evaluator_scores", member.id, procurement.id)
+            errors = {"scores": next(iter(exc.changes.values()))}
         except ServiceError as exc:
             db.session.rollback()
             errors = exc.errors
@@ -260,6 +314,8 @@ def submit(reference: str) -> Any:
     return render_template(
         "evaluation/submit.html",
         procurement=procurement,
+        opened=scoring_service.scores_fingerprint(db.session, member),
+        entered_by_others=scoring_service.entered_by_others(db.session, member),
         progress=scoring_service.progress_of(db.session, member),
         blocked=blocked,
         errors=errors,
@@ -314,16 +370,18 @@ def import_workbook(reference: str, member_id: int) -> Any:
         elif len(data) > MAX_WORKBOOK_BYTES:
             errors["workbook"] = "The workbook must be smaller than 5 MB"
         else:
+            submitted = request.form.get("submit_scores") == "yes"
             try:
-                count = workbooks.import_workbook(
-                    db.session,
-                    member,
-                    data,
-                    clock.now(),
-                    submit=request.form.get("submit_scores") == "yes",
-                )
+                with guarded(db.session):
+                    count = workbooks.import_workbook(
+                        db.session,
+                        member,
+                        data,
+                        clock.now(),
+                        entered_by=current_user,
+                        submit=submitted,
+                    )
                 db.session.commit()
-                submitted = request.form.get("submit_scores") == "yes"
                 flash(
                     f"{count} scores imported"
                     + (" and submitted." if submitted else " as drafts."),
@@ -346,6 +404,23 @@ def import_workbook(reference: str, member_id: int) -> Any:
                 db.session.commit()
                 errors["workbook"] = (
                     f"The workbook was not imported: {len(problems)} problem(s), listed below"
+                )
+            except scoring_service.NotTheEvaluator as exc:
+                db.session.rollback()
+                audit.refused(
+                    db.session,
+                    "scoring workbook",
+                    member.id,
+                    f"Submitting {member.user.name}'s scores on import refused: only the "
+                    "evaluator submits their scores",
+                    procurement.id,
+                )
+                db.session.commit()
+                errors["submit_scores"] = str(exc)
+            except ChangedMeanwhile:
+                db.session.rollback()
+                errors["workbook"] = (
+                    "The scores were changed while the workbook was imported: upload it again"
                 )
             except ServiceError as exc:
                 db.session.rollback()

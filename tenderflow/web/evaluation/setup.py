@@ -12,6 +12,12 @@ from tenderflow.domain.evaluation.model import FORMULA_DESCRIPTIONS
 from tenderflow.domain.roles import Role
 from tenderflow.extensions import db
 from tenderflow.services import ServiceError, probity
+from tenderflow.services.concurrency import (
+    ChangedMeanwhile,
+    check_opened,
+    guarded,
+    version_text,
+)
 from tenderflow.services.evaluation import (
     current_model,
     is_lead,
@@ -31,6 +37,7 @@ from tenderflow.web.evaluation import (
     lead_only,
     procurement_or_404,
 )
+from tenderflow.web.forms import audit_lost_race
 
 MAX_MODEL_BYTES = 200_000
 
@@ -248,7 +255,20 @@ def pass_fail(reference: str) -> Any:
         abort(404)
     bids = moderation_service.bids_to_moderate(db.session, procurement, current_user)
     errors: dict[str, str] = {}
+    recorded = moderation_service.pass_fail_of(db.session, procurement)
+    versions = {
+        f"version-{bid.id}-{q.id}": version_text(recorded.get((bid.id, q.id)))
+        for bid in bids
+        for q in found[1].pass_fail
+    }
     if request.method == "POST":
+        opened = {
+            (bid.id, q.id): request.form[f"version-{bid.id}-{q.id}"]
+            for bid in bids
+            for q in found[1].pass_fail
+            if f"version-{bid.id}-{q.id}" in request.form
+        }
+        versions.update({f"version-{b}-{q}": v for (b, q), v in opened.items()})
         answers = {
             (bid.id, q.id): (
                 request.form.get(f"pf-{bid.id}-{q.id}", ""),
@@ -258,12 +278,34 @@ def pass_fail(reference: str) -> Any:
             for q in found[1].pass_fail
         }
         try:
-            count = moderation_service.record_pass_fail(
-                db.session, procurement, answers, current_user, clock.now()
-            )
+            with guarded(
+                db.session,
+                lambda: check_opened(
+                    db.session,
+                    opened,
+                    moderation_service.pass_fail_of(db.session, procurement),
+                    lambda key: f"The result on {key[1]}",
+                ),
+            ):
+                count = moderation_service.record_pass_fail(
+                    db.session, procurement, answers, current_user, clock.now(), opened=opened
+                )
             db.session.commit()
             flash(f"{count} pass/fail result(s) recorded.", "success")
             return redirect(url_for("evaluation.pass_fail", reference=reference))
+        except ChangedMeanwhile as exc:
+            audit_lost_race(str(exc), "pass_fail_results", reference, procurement.id)
+            errors = {
+                f"pf-{key[0]}-{key[1]}" if isinstance(key, tuple) else "pass_fail": message
+                for key, message in exc.changes.items()
+            }
+            versions.update(
+                {
+                    f"version-{key[0]}-{key[1]}": version
+                    for key, version in exc.current.items()
+                    if isinstance(key, tuple)
+                }
+            )
         except ServiceError as exc:
             db.session.rollback()
             errors = exc.errors
@@ -272,6 +314,7 @@ def pass_fail(reference: str) -> Any:
         procurement=procurement,
         model=found[1],
         bids=bids,
+        versions=versions,
         recorded=moderation_service.pass_fail_of(db.session, procurement),
         form=request.form,
         errors=errors,
