@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from tenderflow import clock
 from tenderflow.domain.evaluation import model_path
 from tenderflow.domain.stages import stages_for
-from tenderflow.models import AwardApproval, Bid, Bidder, Procurement, User
+from tenderflow.models import ApprovalRequest, AwardApproval, Bid, Bidder, Procurement, User
 from tenderflow.services import plans, procurements
 from tenderflow.services import timetable as timetable_service
 from tenderflow.services.evaluation import (
@@ -282,6 +282,9 @@ def load(session: Session, today: date, people: dict[str, User]) -> str:
     decided_results = results_for(session, decided, include_sensitivity=False)
     assert decided_results is not None and decided_results.result is not None
     winner = decided_results.result.winner
+    session.add(
+        ApprovalRequest(procurement_id=decided.id, requested_by_id=lead.id, requested_at=agreed_at)
+    )
     session.add(
         AwardApproval(
             procurement_id=decided.id,

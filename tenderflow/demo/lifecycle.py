@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from tenderflow.domain.stages import stages_for
 from tenderflow.domain.standstill import standstill_period
 from tenderflow.models import (
+    ApprovalRequest,
     AwardApproval,
     Bid,
     Bidder,
@@ -633,6 +634,15 @@ def _history(session: Session, history: DemoHistory, today: date, people: dict[s
                 recorded_at=at(line.approval, 16),
             )
         )
+    # The lead asked the commissioning body for approval once consensus was agreed.
+    session.add(
+        ApprovalRequest(
+            procurement_id=procurement.id,
+            requested_by_id=lead.id,
+            requested_at=at(line.moderation, 16),
+            note="Consensus agreed; the tender evaluation report is ready.",
+        )
+    )
     for n, (question, answer, published) in enumerate(history.clarifications, start=1):
         asked = line.day(-80 + 6 * n)
         session.add(

@@ -43,12 +43,14 @@ from tenderflow.models.lifecycle import (
     StageDates,
     Transition,
 )
+from tenderflow.models.need_to_know import ApprovalRequest, ProcurementLead
 from tenderflow.models.procurement import Lot, Procurement, procurement_districts
 from tenderflow.models.reference import ClientGroup, District, ServiceType
 from tenderflow.models.users import AccountLink, SignInAttempt, User, UserRole
 
 __all__ = [
     "AccountLink",
+    "ApprovalRequest",
     "AuditEvent",
     "AwardApproval",
     "Bid",
@@ -87,6 +89,7 @@ __all__ = [
     "PanelMember",
     "PassFailRecord",
     "Procurement",
+    "ProcurementLead",
     "ProcurementDraft",
     "ProcurementPlan",
     "ServiceType",

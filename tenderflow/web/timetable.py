@@ -18,7 +18,7 @@ from tenderflow.domain.roles import PROCUREMENT_READERS, Role
 from tenderflow.domain.timetable import MILESTONE_LABELS, stage_label
 from tenderflow.extensions import db
 from tenderflow.models import FlowRunRequest, Procurement, Transition, User
-from tenderflow.services import ServiceError, award, flow_runs, transitions
+from tenderflow.services import ServiceError, award, flow_runs, need_to_know, transitions
 from tenderflow.services import procurements as procurement_service
 from tenderflow.services import timetable as service
 from tenderflow.web import procurement_page
@@ -120,6 +120,8 @@ def timetable_section(procurement: Procurement, user: User) -> dict[str, Any] | 
         "history": history,
         "may_run": may_run(procurement, user),
         "may_approve": user.has_role(Role.COMMISSIONING_BODY),
+        # The recommended bidder and the contract's value are the bids' results: need to know.
+        "commercial": need_to_know.may_see_commercial(db.session, user, procurement, clock.now()),
         "approvals": award.approvals(db.session, procurement),
         "challenges": award.challenges(db.session, procurement),
         "contracts": award.contracts(db.session, procurement),

@@ -15,6 +15,7 @@ from tenderflow.models import (
     EvaluatorScore,
     ModerationQuery,
 )
+from tenderflow.services import need_to_know
 from tenderflow.services.evaluation import scoring
 from tenderflow.services.gates import unmet_conditions
 from tests.integration.conftest import sign_in_as
@@ -64,10 +65,10 @@ def test_scores_stay_sealed_from_the_moderator_until_moderation_opens(
     page = client.get("/evaluations/EVAL-1/moderation").get_data(as_text=True)
     assert "Moderation opens when" in page
     assert "Evaluator A on" not in page
-    assert client.get("/evaluations/EVAL-1/results").status_code == 403
-    # A moderator who is not on this panel is refused.
+    assert client.get("/evaluations/EVAL-1/results").status_code == 404
+    # A moderator who is not on this panel has no need to know: 404, as if it did not exist.
     sign_in_as(client, make_user(Role.MODERATOR))
-    assert client.get("/evaluations/EVAL-1/moderation").status_code == 403
+    assert client.get("/evaluations/EVAL-1/moderation").status_code == 404
 
 
 def test_the_moderation_screen_shows_every_score_comment_spread_and_flag(
@@ -146,12 +147,18 @@ def test_results_are_provisional_until_consensus_and_shown_to_the_right_people(
     assert "Final" in page and "Provisional:" not in page
     commissioner = make_user(Role.COMMISSIONING_BODY)
     sign_in_as(client, commissioner)
-    assert client.get("/evaluations/EVAL-1/results").status_code == 403
+    assert client.get("/evaluations/EVAL-1/results").status_code == 404
     sign_in_as(client, evaluation.evaluators[0].user)
-    assert client.get("/evaluations/EVAL-1/results").status_code == 403
+    assert client.get("/evaluations/EVAL-1/results").status_code == 404
     evaluation.procurement.stage = "standstill"
     db.session.commit()
+    # The commissioning body sees the results once the lead has asked it for approval.
     sign_in_as(client, commissioner)
+    assert client.get("/evaluations/EVAL-1/results").status_code == 404
+    need_to_know.ask_for_approval(
+        db.session, evaluation.procurement, evaluation.procurement.lead, clock.now(), [commissioner]
+    )
+    db.session.commit()
     assert "Highest-ranked bid" in client.get("/evaluations/EVAL-1/results").get_data(as_text=True)
     sign_in_as(client, evaluation.evaluators[0].user)
     assert client.get("/evaluations/EVAL-1/results").status_code == 200
