@@ -48,7 +48,7 @@ def moderation(reference: str) -> Any:
         "evaluation/moderation.html",
         procurement=procurement,
         moderation=moderation,
-        queries=service.queries_of(db.session, procurement),
+        queries=_queries_seen(procurement),
     )
 
 
@@ -113,6 +113,16 @@ def consensus(reference: str, criterion_id: str) -> Any:
     )
 
 
+def _queries_seen(procurement: Any) -> list[ModerationQuery]:
+    """Return the queries, less those about a bid the person declared a conflict with."""
+    withheld = need_to_know.withheld_bidder_ids(db.session, current_user, procurement)
+    return [
+        q
+        for q in service.queries_of(db.session, procurement)
+        if q.bid is None or q.bid.bidder_id not in withheld
+    ]
+
+
 def _query_access(reference: str) -> Any:
     procurement = procurement_or_404(reference)
     member = member_of(db.session, procurement, current_user)
@@ -159,7 +169,7 @@ def queries(reference: str) -> Any:
         "evaluation/queries.html",
         procurement=procurement,
         moderation=moderation,
-        queries=service.queries_of(db.session, procurement),
+        queries=_queries_seen(procurement),
         form=request.form,
         errors=errors,
         error_items=error_list(errors),
@@ -173,6 +183,8 @@ def query(reference: str, query_id: int) -> Any:
     item = db.session.get(ModerationQuery, query_id)
     if item is None or item.procurement_id != procurement.id:
         abort(404)
+    if item not in _queries_seen(procurement):
+        refuse(procurement, "see a query about a withheld bid", "moderation_queries", item.id)
     errors: dict[str, str] = {}
     if request.method == "POST":
         try:
