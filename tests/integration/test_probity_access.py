@@ -313,6 +313,11 @@ def test_the_procurement_list_and_page_show_no_commercial_figures_without_need_t
     assert "See the evaluation results" not in page
     assert 'id="documents"' not in page
     assert "Withheld: you have no need to know" in page  # the recommended bidder
+    checks = client.get(f"/procurements/{KENT}/exclusions").get_data(as_text=True)
+    assert ">Recommended<" not in checks
     sign_in_as(client, person("lead"))
     page = client.get(f"/procurements/{KENT}").get_data(as_text=True)
     assert f"/procurements/{KENT}/bids" in page and 'id="documents"' in page
+    assert "Withheld: you have no need to know" not in page
+    checks = client.get(f"/procurements/{KENT}/exclusions").get_data(as_text=True)
+    assert ">Recommended<" in checks
