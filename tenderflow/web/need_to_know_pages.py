@@ -21,6 +21,7 @@ from tenderflow.services import ServiceError, need_to_know, users
 from tenderflow.services import procurements as procurement_service
 from tenderflow.web import procurement_page
 from tenderflow.web.access import allow
+from tenderflow.web.bidders import load_procurement
 
 bp = Blueprint("need_to_know", __name__, url_prefix="/procurements/<reference>")
 
@@ -78,13 +79,6 @@ def need_to_know_section(procurement: Procurement, user: User) -> dict[str, Any]
     }
 
 
-def _procurement_or_404(reference: str) -> Procurement:
-    procurement = procurement_service.get_by_reference(db.session, reference)
-    if procurement is None:
-        abort(404)
-    return procurement
-
-
 def _back(procurement: Procurement) -> Any:
     return redirect(url_for("procurements.show", reference=procurement.reference) + "#need-to-know")
 
@@ -92,7 +86,7 @@ def _back(procurement: Procurement) -> Any:
 @bp.route("/co-leads", methods=["POST"])
 @allow(*LEADS, per_object=True)
 def add_co_lead(reference: str) -> Any:
-    procurement = _procurement_or_404(reference)
+    procurement = load_procurement(reference)
     if not need_to_know.may_manage_co_leads(procurement, current_user):
         abort(403)
     form = _co_lead_form(procurement)
@@ -119,7 +113,7 @@ def add_co_lead(reference: str) -> Any:
 @bp.route("/co-leads/<int:co_lead_id>/remove", methods=["POST"])
 @allow(*LEADS, per_object=True)
 def remove_co_lead(reference: str, co_lead_id: int) -> Any:
-    procurement = _procurement_or_404(reference)
+    procurement = load_procurement(reference)
     if not need_to_know.may_manage_co_leads(procurement, current_user):
         abort(403)
     if not ActionForm().validate_on_submit():
@@ -137,7 +131,7 @@ def remove_co_lead(reference: str, co_lead_id: int) -> Any:
 @bp.route("/approval-request", methods=["POST"])
 @allow(*LEADS, per_object=True)
 def ask_for_approval(reference: str) -> Any:
-    procurement = _procurement_or_404(reference)
+    procurement = load_procurement(reference)
     if not procurement_service.is_run_by(procurement, current_user):
         abort(403)
     if not ActionForm().validate_on_submit():

@@ -3,7 +3,6 @@ person who would try it, is answered 404 with nothing written and the attempt au
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterator
 from typing import Any
 
@@ -28,6 +27,7 @@ from tenderflow.models import (
 from tenderflow.services import procurements, reports
 from tests.integration.conftest import sign_in_as
 from tests.integration.documents_world import storage
+from tests.integration.test_get_changes_nothing import _tables_fingerprint
 
 KENT = "KCC-IDAS-2026"
 HUNTS = "CCC-SH-HUNTS-2027"  # in moderation; the commissioning body has not been asked
@@ -72,18 +72,6 @@ def bid_of(reference: str, bidder: str) -> Bid:
     return found
 
 
-def _fingerprint() -> dict[str, str]:
-    """Every table's rows, less the audit log's refusals (which a refusal must add)."""
-    found = {}
-    for table in db.metadata.sorted_tables:
-        query = select(table).order_by(*table.primary_key.columns)
-        if table.name == AuditEvent.__tablename__:
-            query = query.where(table.c.action != "refused")
-        rows = db.session.execute(query).all()
-        found[table.name] = hashlib.sha256(repr([tuple(r) for r in rows]).encode()).hexdigest()
-    return found
-
-
 def _refusals(user: User) -> int:
     return (
         db.session.scalar(
@@ -98,11 +86,11 @@ def _refusals(user: User) -> int:
 def refused(client: FlaskClient, user: User, url: str, method: str = "GET") -> str:
     """Try the URL as the user: 404, nothing changed, one refusal audited. Return the page."""
     sign_in_as(client, user)
-    before, audited = _fingerprint(), _refusals(user)
+    before, audited = _tables_fingerprint(), _refusals(user)
     response = client.open(url, method=method, data={})
     db.session.expire_all()
     assert response.status_code == 404, f"{user.email} got {response.status_code} from {url}"
-    assert _fingerprint() == before, f"{method} {url} as {user.email} changed something"
+    assert _tables_fingerprint() == before, f"{method} {url} as {user.email} changed something"
     assert _refusals(user) == audited + 1, f"{method} {url} as {user.email} was not audited"
     return response.get_data(as_text=True)
 
