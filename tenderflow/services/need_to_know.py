@@ -157,6 +157,13 @@ def may_see_bid(session: Session, user: Any, bid: Bid, now: datetime) -> bool:
     )
 
 
+def may_see_papers(session: Session, user: Any, procurement: Procurement, now: datetime) -> bool:
+    """Say whether the person may see the papers: they cover every bid, so not if conflicted."""
+    return may_see_commercial(session, user, procurement, now) and not withheld_bidder_ids(
+        session, user, procurement
+    )
+
+
 def without_withheld(
     session: Session,
     user: Any,

@@ -58,16 +58,13 @@ def _procurement_or_404(reference: str, attempt: str = "see the papers") -> Proc
     procurement = procurements.get_by_reference(db.session, reference)
     if procurement is None:
         abort(404)
-    ntk.commercial_or_404(procurement, attempt)
-    if need_to_know.withheld_bidder_ids(db.session, current_user, procurement):
+    if not _may_see_papers(procurement, current_user):
         ntk.refuse(procurement, attempt, "procurements", procurement.id)
     return procurement
 
 
 def _may_see_papers(procurement: Procurement, user: User) -> bool:
-    return need_to_know.may_see_commercial(
-        db.session, user, procurement, clock.now()
-    ) and not need_to_know.withheld_bidder_ids(db.session, user, procurement)
+    return need_to_know.may_see_papers(db.session, user, procurement, clock.now())
 
 
 def _storage() -> documents.Storage:
