@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -31,8 +31,6 @@ from tenderflow.models import (
     User,
 )
 from tenderflow.services import ServiceError, outbox
-
-T = TypeVar("T")
 
 
 def _signed_in(user: Any) -> bool:
@@ -165,16 +163,12 @@ def may_see_papers(session: Session, user: Any, procurement: Procurement, now: d
 
 
 def without_withheld(
-    session: Session,
-    user: Any,
-    procurement: Procurement,
-    items: Sequence[T],
-    bidder_id_of: Any = lambda item: item.bidder_id,
-) -> tuple[list[T], int]:
-    """Return the items (bids, or anything naming a bidder) the person may see, and how many not."""
+    session: Session, user: Any, procurement: Procurement, bids: Sequence[Bid]
+) -> tuple[list[Bid], int]:
+    """Return the bids the person may see, and how many are withheld from them."""
     withheld = withheld_bidder_ids(session, user, procurement)
-    shown = [item for item in items if bidder_id_of(item) not in withheld]
-    return shown, len(items) - len(shown)
+    shown = [bid for bid in bids if bid.bidder_id not in withheld]
+    return shown, len(bids) - len(shown)
 
 
 def record_refusal(
