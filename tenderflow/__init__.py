@@ -26,6 +26,7 @@ BLUEPRINTS = [
     "tenderflow.web.act_gates",
     "tenderflow.web.evaluation",
     "tenderflow.web.documents",
+    "tenderflow.web.need_to_know_pages",
 ]
 
 

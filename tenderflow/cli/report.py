@@ -26,20 +26,49 @@ from tenderflow.domain.council_papers import KIND_NAMES
     type=click.Path(file_okay=False, path_type=Path),
     help="The folder to write them to (made if missing).",
 )
-def report(reference: str, kind: str, out_dir: Path) -> None:
-    """Write a procurement's documents of one kind, keep them as the web app does, print each path."""
+@click.option(
+    "--as",
+    "as_email",
+    metavar="EMAIL",
+    help="Write them for this person, who must have need to know; kept as theirs.",
+)
+def report(reference: str, kind: str, out_dir: Path, as_email: str | None) -> None:
+    """Write a procurement's documents of one kind, keep them as the web app does, print each path.
+
+    Without ``--as`` the operator at the server writes them; with it, the person named must be
+    one the papers are open to (need to know), and a refusal is audited.
+    """
     if kind not in KIND_NAMES:
         raise click.ClickException(f"--kind {kind!r} is not a kind: use {', '.join(KIND_NAMES)}")
     from flask import current_app
 
     from tenderflow import clock
     from tenderflow.extensions import db
-    from tenderflow.services import ServiceError, documents, procurements, reports
+    from tenderflow.services import ServiceError, documents, need_to_know, procurements, reports
+    from tenderflow.services.users import find_by_email
 
     with app_context("command line"):
         procurement = procurements.get_by_reference(db.session, reference)
         if procurement is None:
             raise click.ClickException(f"there is no procurement with the reference {reference!r}")
+        person = None
+        if as_email:
+            person = find_by_email(db.session, as_email)
+            if person is None:
+                raise click.ClickException(f"--as {as_email!r}: there is no such person")
+            if not need_to_know.may_see_papers(db.session, person, procurement, clock.now()):
+                need_to_know.record_refusal(
+                    db.session,
+                    person,
+                    procurement,
+                    "write the papers",
+                    "procurements",
+                    procurement.id,
+                )
+                db.session.commit()
+                raise click.ClickException(
+                    f"--as {as_email!r}: the papers of {reference} are not open to them"
+                )
         storage = documents.Storage(Path(current_app.config["DOCUMENTS_DIR"]))
         try:
             kept = reports.generate(
@@ -49,7 +78,7 @@ def report(reference: str, kind: str, out_dir: Path) -> None:
                 kind,
                 now=clock.now(),
                 today=clock.today(),
-                user=None,
+                user=person,
             )
         except ServiceError as exc:
             db.session.rollback()

@@ -58,7 +58,7 @@ CATEGORIES = (
         "approvals",
         "Approvals",
         "When the commissioning body is asked to approve an award, and its decision.",
-        ("award-",),
+        ("award-", "approval-"),
     ),
     Category(
         "capital-rounds",

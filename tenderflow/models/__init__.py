@@ -44,14 +44,15 @@ from tenderflow.models.lifecycle import (
     StageDates,
     Transition,
 )
+from tenderflow.models.need_to_know import ProcurementLead
 from tenderflow.models.procurement import Lot, Procurement, procurement_districts
 from tenderflow.models.reference import ClientGroup, District, ServiceType
 from tenderflow.models.users import AccountLink, SignInAttempt, User, UserRole
 
 __all__ = [
     "AccountLink",
-    "AuditEvent",
     "ApprovalRequest",
+    "AuditEvent",
     "AwardApproval",
     "Bid",
     "BidDocument",
@@ -89,6 +90,7 @@ __all__ = [
     "PanelMember",
     "PassFailRecord",
     "Procurement",
+    "ProcurementLead",
     "ProcurementDraft",
     "ProcurementPlan",
     "ServiceType",

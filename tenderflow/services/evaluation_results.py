@@ -8,7 +8,7 @@ in the evaluation count (not excluded, not late without a recorded acceptance).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import yaml
 from sqlalchemy import select
@@ -190,3 +190,47 @@ def results_for(
         abnormally_low_percent=data.model.price.abnormally_low_percent,
     )
     return ProcurementResults(data, result, findings)
+
+
+@dataclass(frozen=True)
+class ResultsAsSeen:
+    """Results as one person may see them: bids from bidders they declared a conflict with are
+    withheld, with the winner and the sensitivity scenarios, which could name them."""
+
+    data: EvaluationData
+    result: EvaluationResult | None
+    findings: list[Finding]
+    problems: list[str]
+    provisional: bool
+    withheld: int = 0
+
+
+def results_as_seen(results: ProcurementResults, withheld_bidder_ids: set[int]) -> ResultsAsSeen:
+    """Return the results less every mention of the bids the person may not see."""
+    names = {bid.bidder.name for bid in results.data.bids if bid.bidder_id in withheld_bidder_ids}
+    if not names:
+        return ResultsAsSeen(
+            results.data, results.result, results.findings, results.problems, results.provisional
+        )
+
+    def clear(text: str) -> bool:
+        return not any(name in text for name in names)
+
+    result = results.result
+    if result is not None:
+        result = replace(
+            result,
+            winner=None,
+            sensitivity=None,
+            bidders=[b for b in result.bidders if b.bidder not in names],
+            flags=[f for f in result.flags if f.bidder not in names],
+            notes=[n for n in result.notes if clear(n)],
+        )
+    return ResultsAsSeen(
+        results.data,
+        result,
+        [f for f in results.findings if f.bidder not in names and clear(f.message)],
+        [p for p in results.problems if clear(p)],
+        results.provisional,
+        withheld=len(names),
+    )

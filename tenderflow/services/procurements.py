@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from tenderflow.domain import regulations
 from tenderflow.domain.money import to_money
@@ -17,7 +17,7 @@ from tenderflow.domain.roles import Role
 from tenderflow.domain.stages import FLEXIBLE_STAGES, StageChoiceError, check_flexible_stages
 from tenderflow.domain.vocabulary import STAGES
 from tenderflow.models import ClientGroup, District, Lot, Procurement, ServiceType, User
-from tenderflow.services import ServiceError, timetable
+from tenderflow.services import ServiceError, need_to_know, timetable
 
 
 @dataclass
@@ -237,15 +237,17 @@ def _by_code(session: Session, model: Any, code: str | None) -> Any:
 
 
 def is_run_by(procurement: Procurement, user: Any) -> bool:
-    """Say whether the user runs this procurement: its own lead, or an administrator.
+    """Say whether the user runs this procurement: its own lead, a co-lead, or an administrator.
 
-    Other procurement leads may read it, but only its lead changes its bidders, bids,
-    clarifications, panel and timetable.
+    Only they change its bidders, bids, clarifications, panel and timetable.
     """
-    return bool(
-        user.has_role(Role.ADMIN)
-        or (user.has_role(Role.PROCUREMENT_LEAD) and procurement.lead_id == user.id)
-    )
+    session = object_session(procurement)
+    if session is None:
+        return bool(
+            user.has_role(Role.ADMIN)
+            or (user.has_role(Role.PROCUREMENT_LEAD) and procurement.lead_id == user.id)
+        )
+    return need_to_know.leads_it(session, procurement, user)
 
 
 def get_by_reference(session: Session, reference: str) -> Procurement | None:

@@ -33,6 +33,7 @@ from tenderflow.web import procurement_page
 from tenderflow.web.access import allow
 from tenderflow.web.bidders import can_manage, load_procurement, managed_or_403
 from tenderflow.web.forms import GovDateField, apply_errors
+from tenderflow.web.need_to_know import may_see_commercial
 
 bp = Blueprint("act_gates", __name__, url_prefix="/procurements/<reference>")
 
@@ -211,7 +212,10 @@ def exclusion_checks(reference: str) -> Any:
         required=exclusions.required(procurement),
         rows=rows,
         days=days,
-        recommended={b.id for b in exclusions.recommended_bidders(db.session, procurement)},
+        # Which bidder is recommended is the evaluation's result: need to know.
+        recommended={b.id for b in exclusions.recommended_bidders(db.session, procurement)}
+        if may_see_commercial(procurement)
+        else set(),
         outcomes=OUTCOMES,
         can_manage=can_manage(procurement),
     )

@@ -33,9 +33,10 @@ from tenderflow.domain.money import parse_money
 from tenderflow.domain.roles import PROCUREMENT_READERS
 from tenderflow.extensions import db
 from tenderflow.models import Bid, BidDocument, Lot, Procurement, User
-from tenderflow.services import ServiceError, bidders, bids, plans, probity
+from tenderflow.services import ServiceError, bidders, bids, need_to_know, plans, probity
 from tenderflow.services import clarifications as questions
 from tenderflow.services import timetable as timetable_service
+from tenderflow.web import need_to_know as ntk
 from tenderflow.web import procurement_page
 from tenderflow.web.access import allow
 from tenderflow.web.bidders import (
@@ -61,10 +62,13 @@ def _max_bytes() -> int:
     return int(current_app.config.get("BID_DOCUMENT_MAX_BYTES", bids.DEFAULT_MAX_BYTES))
 
 
-def _bid_or_404(procurement: Procurement, bid_id: int) -> Bid:
+def _bid_or_404(procurement: Procurement, bid_id: int, attempt: str = "see a bid") -> Bid:
+    """Return the bid, answering 404 (audited) to anyone with no need to know it."""
+    ntk.commercial_or_404(procurement, attempt)
     bid = bids.get_bid(db.session, procurement, bid_id)
     if bid is None:
         abort(404)
+    ntk.bid_or_404(procurement, bid, attempt)
     return bid
 
 
@@ -80,6 +84,7 @@ def page_section(procurement: Procurement, user: User) -> dict[str, Any] | None:
     deadline = bids.tender_deadline(db.session, procurement)
     return {
         "procurement": procurement,
+        "commercial": need_to_know.may_see_commercial(db.session, user, procurement, clock.now()),
         "quotes": bidders.asks_for_quotes(procurement),
         "summary": summary_lines(
             plan_agreed=None if plan is None else plan.agreed_at is not None,
@@ -144,13 +149,17 @@ def summary_lines(
 @allow(*PROCUREMENT_READERS)
 def index(reference: str) -> Any:
     procurement = load_procurement(reference)
+    ntk.commercial_or_404(procurement, "see the bids")
     deadline = bids.tender_deadline(db.session, procurement)
     now = clock.now()
-    received = bids.bids_of(db.session, procurement)
+    received, withheld = need_to_know.without_withheld(
+        db.session, current_user, procurement, bids.bids_of(db.session, procurement)
+    )
     return render_template(
         "bidding/bids.html",
         procurement=procurement,
         bids=received,
+        withheld=withheld,
         sealed=bidding.is_sealed(deadline, now),
         deadline=bids.deadline_text(deadline),
         unopened=sum(
@@ -186,6 +195,7 @@ class BidForm(WhenForm):
 @bp.route("/bids/new", methods=["GET", "POST"])
 @allow(*MANAGERS, per_object=True)
 def new_bid(reference: str) -> Any:
+    ntk.commercial_or_404(load_procurement(reference), "record a bid")
     procurement = managed_or_403(reference)
     everyone = bidders.bidders_of(db.session, procurement)
     form = BidForm()
@@ -284,8 +294,10 @@ def _reason_journey(
     intro: str = "",
 ) -> Any:
     """Ask for a reason about a bid, record it, and go back to the bid."""
+    bid = _bid_or_404(
+        load_procurement(reference), bid_id, heading.format(bidder="a bidder").lower()
+    )
     procurement = managed_or_403(reference)
-    bid = _bid_or_404(procurement, bid_id)
     back = url_for("bids.show", reference=reference, bid_id=bid.id)
     form = ReasonForm()
     form.reason.label.text = question
@@ -413,6 +425,7 @@ def extend_deadline(reference: str) -> Any:
 @bp.route("/bids/open", methods=["POST"])
 @allow(*MANAGERS, per_object=True)
 def open_bids(reference: str) -> Any:
+    ntk.commercial_or_404(load_procurement(reference), "open the bids")
     procurement = managed_or_403(reference)
     if not ActionForm().validate_on_submit():
         abort(400)
@@ -450,8 +463,8 @@ class PriceForm(FlaskForm):
 @bp.route("/bids/<int:bid_id>/price", methods=["GET", "POST"])
 @allow(*MANAGERS, per_object=True)
 def price(reference: str, bid_id: int) -> Any:
+    bid = _bid_or_404(load_procurement(reference), bid_id, "see the price of a bid")
     procurement = managed_or_403(reference)
-    bid = _bid_or_404(procurement, bid_id)
     now = clock.now()
     try:
         bids.refuse_if_sealed(
@@ -505,8 +518,8 @@ def price(reference: str, bid_id: int) -> Any:
 @bp.route("/bids/<int:bid_id>/documents", methods=["POST"])
 @allow(*MANAGERS, per_object=True)
 def upload(reference: str, bid_id: int) -> Any:
+    bid = _bid_or_404(load_procurement(reference), bid_id, "add a document to a bid")
     procurement = managed_or_403(reference)
-    bid = _bid_or_404(procurement, bid_id)
     if not ActionForm().validate_on_submit():
         abort(400)
     upload_file = request.files.get("file")
@@ -541,7 +554,7 @@ def upload(reference: str, bid_id: int) -> Any:
 @allow(*PROCUREMENT_READERS, per_object=True)
 def document(reference: str, bid_id: int, bid_document_id: int) -> Any:
     procurement = load_procurement(reference)
-    bid = _bid_or_404(procurement, bid_id)
+    bid = _bid_or_404(procurement, bid_id, "download a bid document")
     item = db.session.get(BidDocument, bid_document_id)
     if item is None or item.bid_id != bid.id:
         abort(404)

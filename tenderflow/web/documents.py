@@ -25,7 +25,15 @@ from tenderflow.domain import council_papers as papers
 from tenderflow.domain.roles import Role
 from tenderflow.extensions import db
 from tenderflow.models import FlowRunRequest, Procurement, User
-from tenderflow.services import ServiceError, documents, flow_runs, procurements, reports
+from tenderflow.services import (
+    ServiceError,
+    documents,
+    flow_runs,
+    need_to_know,
+    procurements,
+    reports,
+)
+from tenderflow.web import need_to_know as ntk
 from tenderflow.web import procurement_page
 from tenderflow.web.access import allow
 from workflows import names
@@ -42,11 +50,21 @@ class WriteForm(FlaskForm):
     pass
 
 
-def _procurement_or_404(reference: str) -> Procurement:
+def _procurement_or_404(reference: str, attempt: str = "see the papers") -> Procurement:
+    """Return the procurement if the signed-in person may see its papers; else 404, audited.
+
+    Papers cover every bid, so a person who declared a conflict with a bidder sees none.
+    """
     procurement = procurements.get_by_reference(db.session, reference)
     if procurement is None:
         abort(404)
+    if not _may_see_papers(procurement, current_user):
+        ntk.refuse(procurement, attempt, "procurements", procurement.id)
     return procurement
+
+
+def _may_see_papers(procurement: Procurement, user: User) -> bool:
+    return need_to_know.may_see_papers(db.session, user, procurement, clock.now())
 
 
 def _storage() -> documents.Storage:
@@ -69,7 +87,7 @@ def latest_request(procurement: Procurement) -> FlowRunRequest | None:
 @procurement_page.section(40, "documents/_section.html")
 def documents_section(procurement: Procurement, user: User) -> dict[str, Any] | None:
     """The procurement page's Documents section: what has been written, and where to get it."""
-    if not user.has_role(*READERS):
+    if not user.has_role(*READERS) or not _may_see_papers(procurement, user):
         return None
     return {
         "kept": reports.kept_documents(db.session, procurement),
@@ -133,13 +151,13 @@ def _request(procurement: Procurement, kinds: list[str]) -> Any:
 @bp.route("/<reference>/documents", methods=["POST"])
 @allow(*WRITERS)
 def write_all(reference: str) -> Any:
-    return _request(_procurement_or_404(reference), list(papers.KIND_NAMES))
+    return _request(_procurement_or_404(reference, "write the papers"), list(papers.KIND_NAMES))
 
 
 @bp.route("/<reference>/documents/write/<kind>", methods=["POST"])
 @allow(*WRITERS)
 def write_kind(reference: str, kind: str) -> Any:
-    procurement = _procurement_or_404(reference)
+    procurement = _procurement_or_404(reference, "write the papers")
     if kind not in papers.KIND_NAMES:
         abort(404)
     return _request(procurement, [kind])

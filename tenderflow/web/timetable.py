@@ -27,7 +27,7 @@ from tenderflow.domain.roles import PROCUREMENT_READERS, Role
 from tenderflow.domain.timetable import MILESTONE_LABELS, stage_label
 from tenderflow.extensions import db
 from tenderflow.models import FlowRunRequest, Procurement, Transition, User
-from tenderflow.services import ServiceError, award, flow_runs, probity, transitions
+from tenderflow.services import ServiceError, award, flow_runs, need_to_know, probity, transitions
 from tenderflow.services import procurements as procurement_service
 from tenderflow.services import timetable as service
 from tenderflow.services.concurrency import ChangedMeanwhile, check_fingerprint, guarded
@@ -134,6 +134,8 @@ def timetable_section(procurement: Procurement, user: User) -> dict[str, Any] | 
         "history": history,
         "may_run": may_run(procurement, user),
         "may_approve": user.has_role(Role.COMMISSIONING_BODY),
+        # The recommended bidder and the contract's value are the bids' results: need to know.
+        "commercial": need_to_know.may_see_commercial(db.session, user, procurement, clock.now()),
         "approvals": award.approvals(db.session, procurement),
         "asked": award.latest_request(db.session, procurement),
         "may_ask": may_run(procurement, user) and award.asks_for_approval_now(procurement),

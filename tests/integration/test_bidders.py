@@ -285,6 +285,11 @@ def test_the_procurement_page_summarises_bidders_with_links(
     page = client.get("/procurements/BID-1").get_data(as_text=True)
     assert "2 registered interest, 1 passed selection, 1 shortlisted, 0 invited to tender" in page
     assert 'href="/procurements/BID-1/bidders"' in page
+    # The bids are need to know: the commissioning body, not yet asked, sees no summary of them.
+    assert "sealed: no tender deadline set" not in page
+    assert 'href="/procurements/BID-1/bids"' not in page
+    sign_in_as(client, lead)
+    page = client.get("/procurements/BID-1").get_data(as_text=True)
     assert "sealed: no tender deadline set" in page
 
 
@@ -327,19 +332,30 @@ def test_another_lead_reads_the_bidding_pages_but_only_the_procurements_own_lead
     before = db.session.scalar(db.select(db.func.count(AuditEvent.id)))
 
     sign_in_as(client, other)
-    for page in ("/plan", "/bidders", "/bids", "/clarifications"):
+    for page in ("/plan", "/bidders", "/clarifications"):
         response = client.get(base + page)
         assert response.status_code == 200, page
         body = response.get_data(as_text=True)
         for button in ("Write the plan", "Record an expression", "Record a bid", "Log a question"):
             assert button not in body, (page, button)
+    # The bids are need to know: another lead is answered as if they did not exist.
+    assert client.get(base + "/bids").status_code == 404
     refused = {
         (method, path): client.open(base + path, method=method).status_code
         for method, path in changes
     }
-    assert set(refused.values()) == {403}, refused
+    bid_paths = {(m, p) for m, p in changes if p.startswith("/bids")}
+    assert {refused[k] for k in bid_paths} == {404}, refused
+    assert {v for k, v in refused.items() if k not in bid_paths} == {403}, refused
     db.session.expire_all()
-    assert db.session.scalar(db.select(db.func.count(AuditEvent.id))) == before
+    # Nothing changed; each need-to-know refusal is audited.
+    assert db.session.scalar(db.select(db.func.count(AuditEvent.id))) == before + 1 + len(bid_paths)
+    assert (
+        db.session.scalar(
+            db.select(db.func.count(AuditEvent.id)).where(AuditEvent.action != "refused")
+        )
+        == before
+    )
 
     sign_in_as(client, lead)
     assert client.get(base + "/bidders/new").status_code == 200

@@ -188,7 +188,7 @@ def test_nobody_can_open_a_sealed_bid_and_each_refusal_is_audited(
     assert url not in page  # the file name shows, never a link to it
 
 
-def test_after_the_deadline_the_lead_opens_the_bids_and_readers_download_them(
+def test_after_the_deadline_the_lead_opens_the_bids_and_those_who_need_to_know_download_them(
     app: Flask,
     client: FlaskClient,
     make_user: Callable[..., Any],
@@ -219,7 +219,10 @@ def test_after_the_deadline_the_lead_opens_the_bids_and_readers_download_them(
     assert bid.opened_by_id == lead.id
 
     client.post(f"/procurements/BID-1/bids/{bid.id}/price", data={"price": "123456.78"})
+    # A moderator on no panel of this procurement has no need to know it.
     sign_in_as(client, make_user(Role.MODERATOR))
+    assert client.get(url).status_code == 404
+    sign_in_as(client, make_user(Role.ADMIN))
     download = client.get(url)
     assert download.status_code == 200
     assert download.data == docx_bytes()

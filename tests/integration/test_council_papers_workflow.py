@@ -16,9 +16,14 @@ from tenderflow.cli import main
 from tenderflow.config import load_config
 from tenderflow.domain.roles import Role
 from tenderflow.extensions import db
-from tenderflow.models import FlowRunRequest, GeneratedDocument
+from tenderflow.models import AuditEvent, FlowRunRequest, GeneratedDocument
 from tests.integration.conftest import sent_from_the_request, sign_in_as, wait_for_request
-from tests.integration.council_papers import YARMOUTH_WINNER, docx_text, load_histories
+from tests.integration.council_papers import (
+    YARMOUTH_WINNER,
+    docx_text,
+    load_histories,
+    procurement,
+)
 
 PAGE = "/procurements/NCC-GY-FS-2026/documents"
 
@@ -31,6 +36,8 @@ def test_the_worker_writes_every_document_and_the_page_then_offers_them(
     monkeypatch.setitem(app.config, "DOCUMENTS_DIR", load_config()["DOCUMENTS_DIR"])
     load_histories()
     lead = make_user(Role.PROCUREMENT_LEAD)
+    procurement("NCC-GY-FS-2026").lead_id = lead.id  # the papers are open to its own lead
+    db.session.commit()
     sign_in_as(client, lead)
     assert client.post(PAGE).status_code == 302
     request = db.session.scalar(select(FlowRunRequest))
@@ -81,6 +88,34 @@ def test_the_command_line_writes_the_files_prints_their_paths_and_records_them(
     kept = db.session.scalars(select(GeneratedDocument)).all()
     assert sorted(k.filename for k in kept) == sorted(Path(p).name for p in printed)
     assert all(k.generated_by_id is None and k.sha256 for k in kept)
+
+
+def test_the_command_line_writes_for_a_person_only_with_need_to_know(
+    app: Flask,
+    database_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    load_histories()
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("TENDERFLOW_DOCUMENTS_DIR", str(tmp_path / "kept"))
+    out = tmp_path / "papers"
+    argv = ["report", "KCC-IDAS-2026", "--kind", "committee", "--out", str(out)]
+
+    assert main([*argv, "--as", "lead2@tenderflow.example"]) == 2
+    assert "not open to them" in capsys.readouterr().err
+    assert not out.exists()
+    db.session.expire_all()
+    refused = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "refused"))
+    assert refused is not None and refused.actor == "command line"
+    assert "write the papers: lead2@tenderflow.example has no need to know" in refused.summary
+    assert db.session.scalars(select(GeneratedDocument)).all() == []
+
+    assert main([*argv, "--as", "lead@tenderflow.example"]) == 0
+    db.session.expire_all()
+    (kept,) = db.session.scalars(select(GeneratedDocument)).all()
+    assert kept.generated_by is not None and kept.generated_by.email == "lead@tenderflow.example"
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from tenderflow import clock
 from tenderflow.domain.roles import Role
 from tenderflow.extensions import db
-from tenderflow.models import FlowRunRequest
+from tenderflow.models import FlowRunRequest, PanelMember
 from tenderflow.services import reports
 from tests.integration.conftest import sign_in_as
 from tests.integration.council_papers import AWKWARD, docx_text, load_histories, procurement
@@ -27,11 +27,19 @@ PAGE = "/procurements/KCC-IDAS-2026/documents"
 
 @pytest.fixture
 def people(app: Any, make_user: Callable[..., Any]) -> dict[Role, Any]:
+    """One person per role; the lead and the moderator are Kent's own (need to know)."""
     load_histories()
-    return {
+    found = {
         role: make_user(role, district="fenland" if role is Role.DISTRICT_OFFICER else None)
         for role in Role
     }
+    kent = procurement("KCC-IDAS-2026")
+    kent.lead_id = found[Role.PROCUREMENT_LEAD].id
+    db.session.add(
+        PanelMember(procurement_id=kent.id, user_id=found[Role.MODERATOR].id, role="moderator")
+    )
+    db.session.commit()
+    return found
 
 
 def write(kind: str, user: Any) -> list[Any]:
@@ -111,7 +119,7 @@ def test_evaluators_and_districts_are_refused_and_readers_cannot_write(
         assert client.get(f"{PAGE}/{record.id}").status_code == 403
         assert client.get(f"{PAGE}.zip").status_code == 403
     sign_in_as(client, people[Role.COMMISSIONING_BODY])
-    assert client.get(PAGE).status_code == 200
+    assert client.get(PAGE).status_code == 200  # asked for approval in the demo history
     assert client.post(PAGE).status_code == 403
     assert "Write all the documents" not in client.get(PAGE).get_data(as_text=True)
 

@@ -36,4 +36,5 @@ def test_the_commissioning_body_reads_the_decided_evaluations_final_results(
     page = client.get(f"/evaluations/{DECIDED}/results").get_data(as_text=True)
     assert "Final" in page and "Provisional:" not in page
     assert "Highest-ranked bid: <strong>Safe Harbour Women&#39;s Aid</strong>" in page
-    assert client.get(f"/evaluations/{MODERATING}/results").status_code == 403
+    # Not yet asked for approval on the one in moderation: as if it did not exist.
+    assert client.get(f"/evaluations/{MODERATING}/results").status_code == 404

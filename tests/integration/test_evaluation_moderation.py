@@ -19,6 +19,7 @@ from tenderflow.services.evaluation import scoring
 from tenderflow.services.gates import unmet_conditions
 from tests.integration.conftest import sign_in_as
 from tests.integration.evaluation_world import an_evaluation
+from tests.integration.timetable_data import asked_for_approval
 
 # Evaluator A and B's scores on (bidder, criterion); Riverside Q1 differs by 3: flagged.
 SCORES = {
@@ -64,10 +65,10 @@ def test_scores_stay_sealed_from_the_moderator_until_moderation_opens(
     page = client.get("/evaluations/EVAL-1/moderation").get_data(as_text=True)
     assert "Moderation opens when" in page
     assert "Evaluator A on" not in page
-    assert client.get("/evaluations/EVAL-1/results").status_code == 403
-    # A moderator who is not on this panel is refused.
+    assert client.get("/evaluations/EVAL-1/results").status_code == 404
+    # A moderator who is not on this panel has no need to know: 404, as if it did not exist.
     sign_in_as(client, make_user(Role.MODERATOR))
-    assert client.get("/evaluations/EVAL-1/moderation").status_code == 403
+    assert client.get("/evaluations/EVAL-1/moderation").status_code == 404
 
 
 def test_the_moderation_screen_shows_every_score_comment_spread_and_flag(
@@ -146,12 +147,16 @@ def test_results_are_provisional_until_consensus_and_shown_to_the_right_people(
     assert "Final" in page and "Provisional:" not in page
     commissioner = make_user(Role.COMMISSIONING_BODY)
     sign_in_as(client, commissioner)
-    assert client.get("/evaluations/EVAL-1/results").status_code == 403
+    assert client.get("/evaluations/EVAL-1/results").status_code == 404
     sign_in_as(client, evaluation.evaluators[0].user)
-    assert client.get("/evaluations/EVAL-1/results").status_code == 403
+    assert client.get("/evaluations/EVAL-1/results").status_code == 404
     evaluation.procurement.stage = "standstill"
     db.session.commit()
+    # The commissioning body sees the results once the lead has asked it for approval.
     sign_in_as(client, commissioner)
+    assert client.get("/evaluations/EVAL-1/results").status_code == 404
+    asked_for_approval(evaluation.procurement, evaluation.procurement.lead)
+    db.session.commit()
     assert "Highest-ranked bid" in client.get("/evaluations/EVAL-1/results").get_data(as_text=True)
     sign_in_as(client, evaluation.evaluators[0].user)
     assert client.get("/evaluations/EVAL-1/results").status_code == 200

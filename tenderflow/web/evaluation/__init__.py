@@ -19,6 +19,7 @@ from tenderflow.models import PanelMember, Procurement
 from tenderflow.services import procurements as procurement_service
 from tenderflow.services.evaluation import bid_label, is_lead, member_of
 from tenderflow.web import navigation
+from tenderflow.web.need_to_know import refuse
 
 bp = Blueprint("evaluation", __name__, url_prefix="/evaluations")
 bp.add_app_template_filter(bid_label, "bid_label")
@@ -50,21 +51,30 @@ def lead_only(procurement: Procurement) -> None:
 
 
 def panel_member_or_403(procurement: Procurement, role: str | None = None) -> PanelMember:
-    """Return the signed-in user's place on the panel, refusing anyone not on it."""
+    """Return the signed-in user's place on the panel.
+
+    Anyone not on the panel has no need to know the procurement's evaluation: 404, audited.
+    A panel member in the wrong part of the panel (a moderator on a scoring page) gets 403.
+    """
     member = member_of(db.session, procurement, current_user)
-    if member is None or (role is not None and member.role != role):
+    if member is None:
+        refuse(procurement, "see the panel's work", "procurements", procurement.id)
+    if role is not None and member.role != role:
         abort(403)
     return member
 
 
-def moderator_or_403(procurement: Procurement) -> PanelMember | None:
-    """Admit the panel's moderators and administrators (who act without a panel place)."""
+def moderator_or_404(procurement: Procurement) -> PanelMember | None:
+    """Admit the panel's moderators and administrators (who act without a panel place).
+
+    Moderators on other panels, and everyone else, have no need to know: 404, audited.
+    """
     member = member_of(db.session, procurement, current_user)
     if member is not None and member.role == "moderator":
         return member
     if current_user.has_role(Role.ADMIN):
         return None
-    abort(403)
+    refuse(procurement, "see the moderation", "procurements", procurement.id)
 
 
 def error_list(errors: dict[str, str]) -> list[dict[str, Any]]:

@@ -8,11 +8,11 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from tenderflow import clock
-from tenderflow.domain.evaluation.panel import moderation_open, moderation_over
+from tenderflow.domain.evaluation.panel import moderation_open
 from tenderflow.domain.roles import Role
 from tenderflow.extensions import db
 from tenderflow.models import ModerationQuery
-from tenderflow.services import ServiceError
+from tenderflow.services import ServiceError, need_to_know
 from tenderflow.services.concurrency import (
     ChangedMeanwhile,
     check_opened,
@@ -22,20 +22,21 @@ from tenderflow.services.concurrency import (
 from tenderflow.services.evaluation import bids_in_evaluation, is_lead, member_of
 from tenderflow.services.evaluation import moderation as service
 from tenderflow.services.evaluation.panel import declared_every_bidder
-from tenderflow.services.evaluation_results import results_for
+from tenderflow.services.evaluation_results import results_as_seen, results_for
 from tenderflow.web.access import allow
 from tenderflow.web.evaluation import (
     bp,
     error_list,
-    moderator_or_403,
+    moderator_or_404,
     procurement_or_404,
 )
 from tenderflow.web.forms import audit_lost_race
+from tenderflow.web.need_to_know import refuse, results_or_404
 
 
 def _moderation_or_redirect(reference: str) -> Any:
     procurement = procurement_or_404(reference)
-    member = moderator_or_403(procurement)
+    member = moderator_or_404(procurement)
     if member is not None and not (
         member.confidentiality_signed_at and declared_every_bidder(db.session, member)
     ):
@@ -54,7 +55,7 @@ def moderation(reference: str) -> Any:
         "evaluation/moderation.html",
         procurement=procurement,
         moderation=moderation,
-        queries=service.queries_of(db.session, procurement),
+        queries=_queries_seen(procurement),
     )
 
 
@@ -150,11 +151,21 @@ def consensus(reference: str, criterion_id: str) -> Any:
     )
 
 
+def _queries_seen(procurement: Any) -> list[ModerationQuery]:
+    """Return the queries, less those about a bid the person declared a conflict with."""
+    withheld = need_to_know.withheld_bidder_ids(db.session, current_user, procurement)
+    return [
+        q
+        for q in service.queries_of(db.session, procurement)
+        if q.bid is None or q.bid.bidder_id not in withheld
+    ]
+
+
 def _query_access(reference: str) -> Any:
     procurement = procurement_or_404(reference)
     member = member_of(db.session, procurement, current_user)
     if not (is_lead(current_user, procurement) or (member and member.role == "moderator")):
-        abort(403)
+        refuse(procurement, "see the moderation queries", "procurements", procurement.id)
     return procurement
 
 
@@ -196,7 +207,7 @@ def queries(reference: str) -> Any:
         "evaluation/queries.html",
         procurement=procurement,
         moderation=moderation,
-        queries=service.queries_of(db.session, procurement),
+        queries=_queries_seen(procurement),
         form=request.form,
         errors=errors,
         error_items=error_list(errors),
@@ -210,6 +221,8 @@ def query(reference: str, query_id: int) -> Any:
     item = db.session.get(ModerationQuery, query_id)
     if item is None or item.procurement_id != procurement.id:
         abort(404)
+    if item not in _queries_seen(procurement):
+        refuse(procurement, "see a query about a withheld bid", "moderation_queries", item.id)
     errors: dict[str, str] = {}
     if request.method == "POST":
         try:
@@ -231,22 +244,6 @@ def query(reference: str, query_id: int) -> Any:
     )
 
 
-def may_see_results(procurement: Any, user: Any) -> bool:
-    """Lead, moderator and administrators once moderation opens; the commissioning body and
-    evaluators on the panel once it closes. Never anyone before moderation."""
-    stage = procurement.stage
-    if not moderation_open(stage):
-        return False
-    if is_lead(user, procurement):
-        return True
-    member = member_of(db.session, procurement, user)
-    if member is not None and member.role == "moderator":
-        return True
-    if moderation_over(stage):
-        return member is not None or user.has_role(Role.COMMISSIONING_BODY)
-    return False
-
-
 @bp.route("/<reference>/results")
 @allow(
     Role.ADMIN,
@@ -258,19 +255,21 @@ def may_see_results(procurement: Any, user: Any) -> bool:
 )
 def results(reference: str) -> Any:
     procurement = procurement_or_404(reference)
-    if not may_see_results(procurement, current_user):
-        abort(403)
+    results_or_404(procurement)
     # Each lot is evaluated on its own; a procurement without lots is one evaluation.
     lots = [
         lot
         for lot in procurement.lots
         if any(bid.lot_id == lot.id for bid in bids_in_evaluation(db.session, procurement))
     ]
-    blocks = [(lot, results_for(db.session, procurement, lot)) for lot in lots] or [
+    found = [(lot, results_for(db.session, procurement, lot)) for lot in lots] or [
         (None, results_for(db.session, procurement))
     ]
-    if blocks[0][1] is None:
+    if found[0][1] is None:
         abort(404)
+    # A declared conflict removes the person from that bid here too: its rows are withheld.
+    withheld = need_to_know.withheld_bidder_ids(db.session, current_user, procurement)
+    blocks = [(lot, results_as_seen(results, withheld)) for lot, results in found]
     return render_template(
         "evaluation/results.html",
         procurement=procurement,

@@ -42,6 +42,7 @@ from tenderflow.web.evaluation import (
     procurement_or_404,
 )
 from tenderflow.web.forms import audit_lost_race
+from tenderflow.web.need_to_know import refuse
 
 MAX_WORKBOOK_BYTES = 5_000_000
 
@@ -328,7 +329,7 @@ def _workbook_member(procurement: Procurement, member_id: int) -> PanelMember:
     if member is None:
         abort(404)
     if member.user_id != current_user.id and not is_lead(current_user, procurement):
-        abort(403)
+        refuse(procurement, "see another panel member's workbook", "panel_members", member.id)
     if member.role != "evaluator":
         abort(404)
     return member

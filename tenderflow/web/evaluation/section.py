@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from tenderflow import clock
 from tenderflow.domain.evaluation.panel import moderation_open
 from tenderflow.extensions import db
 from tenderflow.models import Procurement, User
+from tenderflow.services import need_to_know
 from tenderflow.services.evaluation import current_model, is_lead, member_of, panel_of
 from tenderflow.services.evaluation.moderation import open_queries
 from tenderflow.services.evaluation.scoring import progress_of
@@ -16,12 +18,11 @@ from tenderflow.web.procurement_page import section
 @section(30, "evaluation/_section.html")
 def evaluation_section(procurement: Procurement, user: User) -> dict[str, Any] | None:
     """What the lead, moderator or commissioning body does next on the evaluation."""
-    from tenderflow.web.evaluation.moderation import may_see_results
-
     found = current_model(db.session, procurement)
     member = member_of(db.session, procurement, user)
     lead = is_lead(user, procurement)
-    if not lead and member is None and not may_see_results(procurement, user):
+    results = need_to_know.may_see_results(db.session, user, procurement, clock.now())
+    if not lead and member is None and not results:
         return None
     members = panel_of(db.session, procurement)
     evaluators = [m for m in members if m.role == "evaluator"]
@@ -36,5 +37,5 @@ def evaluation_section(procurement: Procurement, user: User) -> dict[str, Any] |
         "signed": sum(1 for m in evaluators if m.ready),
         "moderation_open": moderation_open(procurement.stage),
         "open_queries": len(open_queries(db.session, procurement)),
-        "results": may_see_results(procurement, user),
+        "results": results,
     }

@@ -38,6 +38,7 @@ from tenderflow.web.evaluation import (
     procurement_or_404,
 )
 from tenderflow.web.forms import audit_lost_race
+from tenderflow.web.need_to_know import commercial_or_404
 
 MAX_MODEL_BYTES = 200_000
 
@@ -243,13 +244,8 @@ def member(reference: str, member_id: int) -> Any:
 @allow(Role.ADMIN, Role.PROCUREMENT_LEAD, Role.MODERATOR, per_object=True)
 def pass_fail(reference: str) -> Any:
     procurement = procurement_or_404(reference)
-    member = member_of(db.session, procurement, current_user)
-    if not (
-        current_user.has_role(Role.ADMIN)
-        or procurement.lead_id == current_user.id
-        or (member is not None and member.role == "moderator")
-    ):
-        abort(403)
+    # Pass/fail results are the bids' results: the lead's, and the moderators' once open.
+    commercial_or_404(procurement, "see the pass/fail results")
     found = current_model(db.session, procurement)
     if found is None:
         abort(404)
