@@ -43,6 +43,7 @@ from tenderflow.models.lifecycle import (
     StageDates,
     Transition,
 )
+from tenderflow.models.notices import TransparencyNotice
 from tenderflow.models.procurement import Lot, Procurement, procurement_districts
 from tenderflow.models.reference import ClientGroup, District, ServiceType
 from tenderflow.models.users import AccountLink, SignInAttempt, User, UserRole
@@ -94,6 +95,7 @@ __all__ = [
     "StageDates",
     "TenderField",
     "Transition",
+    "TransparencyNotice",
     "User",
     "UserRole",
     "WorkerHeartbeat",
