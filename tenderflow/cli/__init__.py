@@ -19,6 +19,7 @@ COMMAND_MODULES = [
     "tenderflow.cli.timetable",
     "tenderflow.cli.report",
     "tenderflow.cli.accounts",
+    "tenderflow.cli.notices",
 ]
 
 

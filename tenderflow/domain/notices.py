@@ -171,6 +171,7 @@ class NoticeDue:
     published_id: str | None = None
     published_on: date | None = None
     when: str = ""
+    title: str = ""
 
     @property
     def notice_type(self) -> str:
@@ -262,6 +263,13 @@ def due_date(code: str, facts: NoticeFacts) -> tuple[date | None, str]:
     return None, kind.condition or ""
 
 
+def title_of(code: str, above_threshold: bool) -> str:
+    """Return the notice's name: a tender notice below the threshold says so."""
+    if code == "UK4" and not above_threshold:
+        return "Below-threshold tender notice"
+    return KINDS[code].title
+
+
 def status_of(
     kind: NoticeKind, due: date | None, record: NoticeRecord | None, today: date, *,
     required: bool,
@@ -300,6 +308,7 @@ def notices_for(
                 published_id=record.published_id if record else None,
                 published_on=record.published_on if record else None,
                 when=when,
+                title=title_of(code, facts.above_threshold),
             )
         )
     return result

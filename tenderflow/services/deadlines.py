@@ -15,7 +15,7 @@ from tenderflow import clock
 from tenderflow.domain.standstill import standstill_period
 from tenderflow.domain.timetable import MILESTONE_LABELS, MILESTONE_STAGES, say_date, stage_label
 from tenderflow.models import Milestone, Procurement, StageDates
-from tenderflow.services import outbox
+from tenderflow.services import notices, outbox
 
 # Remind the lead this many days before a milestone falls due.
 REMINDER_DAYS = 3
@@ -38,7 +38,10 @@ def end_standstills(session: Session, today: date, now: datetime) -> list[str]:
         started = row.actual_start
         if started is None:
             continue
-        period = standstill_period(procurement.national_regime, started)
+        period = standstill_period(
+            procurement.national_regime,
+            notices.standstill_counts_from(session, procurement, started),
+        )
         if today <= period.last_day:
             continue
         row.actual_end = period.earliest_contract_date

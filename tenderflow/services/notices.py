@@ -1,0 +1,318 @@
+"""Transparency notices: work out a procurement's notices from its records, record publication
+and produce each notice's OCDS release."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tenderflow import clock
+from tenderflow.domain import notices as rules
+from tenderflow.domain.notice_codes import cpv_codes, itl_regions
+from tenderflow.domain.ocds import (
+    ContractFacts,
+    LotFacts,
+    Organisation,
+    ProcurementFacts,
+    build_release,
+    release_package,
+)
+from tenderflow.domain.stages import stages_for
+from tenderflow.domain.standstill import standstill_period
+from tenderflow.models import (
+    Bidder,
+    Contract,
+    Milestone,
+    Procurement,
+    StageDates,
+    TransparencyNotice,
+    User,
+)
+from tenderflow.services import evaluation
+from tenderflow.services.exclusions import recommended_bidders
+
+# The prefix used where a procurement's buyer has not registered its own OCID prefix.
+DEFAULT_OCID_PREFIX = "ocds-tfdemo"
+BUYER_SCHEMES = ("GB-PPON", "GB-COH", "GB-GOR", "GB-UKPRN")
+
+
+def records(session: Session, procurement: Procurement) -> dict[str, TransparencyNotice]:
+    """Return the procurement's notice records by notice type."""
+    rows = session.scalars(
+        select(TransparencyNotice).where(TransparencyNotice.procurement_id == procurement.id)
+    )
+    return {row.notice_type: row for row in rows}
+
+
+def _contracts(session: Session, procurement: Procurement) -> list[Contract]:
+    return list(
+        session.scalars(
+            select(Contract).where(Contract.procurement_id == procurement.id).order_by(Contract.id)
+        )
+    )
+
+
+def notice_facts(session: Session, procurement: Procurement) -> rules.NoticeFacts:
+    """Return what decides the procurement's notices and their dates."""
+    starts: dict[str, date] = {}
+    for row in session.scalars(
+        select(StageDates).where(StageDates.procurement_id == procurement.id)
+    ):
+        starts[row.stage] = row.actual_start or row.planned_start
+    contracts = _contracts(session, procurement)
+    decision = procurement.decision or {}
+    return rules.NoticeFacts(
+        regime=procurement.national_regime,
+        notices=tuple(decision.get("notices") or ()),
+        conditional_notices=tuple(decision.get("conditional_notices") or ()),
+        above_threshold=procurement.above_national_threshold,
+        light_touch=procurement.category == "light-touch",
+        stage_starts=starts,
+        planned_procurement_notice=procurement.planned_procurement_notice,
+        contract_entered=min(
+            (clock.local(c.awarded_at).date() for c in contracts), default=None
+        ),
+    )
+
+
+def notices_of(session: Session, procurement: Procurement, today: date) -> list[rules.NoticeDue]:
+    """Return every notice the procurement needs or may need, with its status on ``today``."""
+    found = [
+        rules.NoticeRecord(
+            row.notice_type,
+            drafted=row.drafted_at is not None,
+            published_id=row.published_id,
+            published_on=row.published_on,
+        )
+        for row in records(session, procurement).values()
+    ]
+    return rules.notices_for(notice_facts(session, procurement), found, today)
+
+
+def published_on(session: Session, procurement: Procurement, code: str) -> date | None:
+    """Return the day notice ``code`` was recorded as published, if it was."""
+    row = records(session, procurement).get(code)
+    return row.published_on if row is not None else None
+
+
+def needs(session: Session, procurement: Procurement, code: str) -> bool:
+    """Say whether the procurement must publish notice ``code``."""
+    required, _ = rules.needed_codes(notice_facts(session, procurement))
+    return code in required
+
+
+def record_publication(
+    session: Session,
+    procurement: Procurement,
+    code: str,
+    published_id: str,
+    day: date,
+    user: User | None,
+    now: datetime,
+) -> list[str]:
+    """Record notice ``code`` as published on ``day`` with the platform's id; return errors."""
+    today = clock.local(now).date()
+    offered = {n.notice_type for n in notices_of(session, procurement, today)}
+    if code not in offered:
+        return [f"{procurement.reference} has no notice {code}"]
+    rows = records(session, procurement)
+    earlier = {t: r.published_on for t, r in rows.items() if r.published_on is not None}
+    errors = rules.check_publication(code, published_id, day, today, earlier)
+    if errors:
+        return errors
+    row = rows.get(code)
+    if row is None:
+        row = TransparencyNotice(procurement_id=procurement.id, notice_type=code)
+        session.add(row)
+    row.drafted_at = row.drafted_at or now
+    row.published_id = published_id.strip()
+    row.published_on = day
+    row.recorded_by_id = user.id if user else None
+    row.recorded_at = now
+    session.flush()
+    return []
+
+
+def mark_drafted(
+    session: Session, procurement: Procurement, code: str, user: User | None, now: datetime
+) -> bool:
+    """Record that notice ``code`` has been drafted on the platform; False if it is not offered."""
+    offered = {n.notice_type for n in notices_of(session, procurement, clock.local(now).date())}
+    if code not in offered:
+        return False
+    row = records(session, procurement).get(code)
+    if row is None:
+        row = TransparencyNotice(procurement_id=procurement.id, notice_type=code)
+        session.add(row)
+    if row.drafted_at is None:
+        row.drafted_at = now
+        row.recorded_by_id = user.id if user else None
+        row.recorded_at = now
+    session.flush()
+    return True
+
+
+# --- OCDS ----------------------------------------------------------------------------------
+
+
+def buyer_of(procurement: Procurement) -> Organisation:
+    """Return the buyer as the notices name it."""
+    identifiers = procurement.buyer_identifiers or {}
+    ordered = [(s, identifiers[s]) for s in BUYER_SCHEMES if identifiers.get(s)]
+    ordered += [(s, v) for s, v in identifiers.items() if s not in BUYER_SCHEMES and v]
+    return Organisation(procurement.buyer_name or procurement.rule_set, tuple(ordered))
+
+
+def supplier_of(bidder: Bidder) -> Organisation:
+    """Return a supplier as the notices name it, with its identifiers where known."""
+    identifiers = []
+    if bidder.companies_house_number:
+        identifiers.append(("GB-COH", bidder.companies_house_number))
+    if bidder.ppon:
+        identifiers.append(("GB-PPON", bidder.ppon))
+    return Organisation(bidder.name, tuple(identifiers), sme=bidder.is_sme, vcse=bidder.is_vcse)
+
+
+def _milestone_day(session: Session, procurement: Procurement, kind: str) -> date | None:
+    milestone = session.scalar(
+        select(Milestone).where(Milestone.procurement_id == procurement.id, Milestone.kind == kind)
+    )
+    return clock.local(milestone.due_at).date() if milestone is not None else None
+
+
+def ocds_facts(session: Session, procurement: Procurement) -> ProcurementFacts:
+    """Return what the notices' OCDS releases say, from the procurement's records."""
+    starts = notice_facts(session, procurement).stage_starts or {}
+    model = evaluation.current_model(session, procurement)
+    cpv, itl = cpv_codes(), itl_regions()
+    lots_by_id = {lot.id: lot.number for lot in procurement.lots}
+    approvals_lot = _approval_lots(session, procurement, lots_by_id)
+    standstill = None
+    rows = session.scalars(
+        select(StageDates).where(
+            StageDates.procurement_id == procurement.id, StageDates.stage == "standstill"
+        )
+    ).all()
+    if rows and rows[0].actual_start:
+        period = standstill_period(procurement.national_regime, rows[0].actual_start)
+        standstill = (rows[0].actual_start, period.last_day)
+    ground = (procurement.decision or {}).get("direct_award")
+    return ProcurementFacts(
+        reference=procurement.reference,
+        ocid_prefix=procurement.ocid_prefix or DEFAULT_OCID_PREFIX,
+        title=procurement.title,
+        description=procurement.description,
+        buyer=buyer_of(procurement),
+        value=procurement.whole_life_value,
+        value_gross=procurement.value_including_vat,
+        category=procurement.category,
+        route=procurement.route,
+        procedure=procurement.procedure,
+        above_threshold=procurement.above_national_threshold,
+        regime=procurement.national_regime,
+        cpv_codes=tuple((c, cpv.get(c, c)) for c in procurement.cpv_codes or ()),
+        delivery_regions=tuple((c, itl.get(c, c)) for c in procurement.delivery_regions or ()),
+        suitable_for_sme=procurement.suitable_for_sme,
+        suitable_for_vcse=procurement.suitable_for_vcse,
+        lots=tuple(
+            LotFacts(lot.number, lot.title, lot.description, lot.annual_value)
+            for lot in procurement.lots
+        ),
+        tender_start=starts.get("itt"),
+        tender_deadline=_milestone_day(session, procurement, "tender-deadline"),
+        enquiry_deadline=_milestone_day(session, procurement, "clarification-deadline"),
+        award_criteria=model[1].title if model else None,
+        direct_award=ground.replace("-", " ").capitalize() if ground else None,
+        standstill=standstill,
+        recommended=tuple(
+            sorted(
+                (
+                    (supplier_of(b), approvals_lot.get(b.id))
+                    for b in recommended_bidders(session, procurement)
+                ),
+                key=lambda pair: pair[1] or 0,
+            )
+        ),
+        contracts=tuple(
+            ContractFacts(
+                supplier_of(c.supplier),
+                c.value,
+                c.start_date,
+                c.end_date,
+                clock.local(c.awarded_at).date(),
+                lots_by_id.get(c.lot_id) if c.lot_id else None,
+            )
+            for c in _contracts(session, procurement)
+        ),
+    )
+
+
+def _approval_lots(
+    session: Session, procurement: Procurement, lots_by_id: dict[int, int]
+) -> dict[int, int | None]:
+    from tenderflow.services.award import approvals
+
+    found: dict[int, int | None] = {}
+    for approval in reversed(approvals(session, procurement)):
+        if approval.recommended_bidder_id is not None and approval.decision == "approved":
+            found[approval.recommended_bidder_id] = (
+                lots_by_id.get(approval.lot_id) if approval.lot_id else None
+            )
+    return found
+
+
+def release_of(
+    session: Session, procurement: Procurement, code: str, today: date
+) -> dict[str, Any] | None:
+    """Return notice ``code``'s OCDS release, dated its publication (or ``today`` for a draft)."""
+    if code not in {n.notice_type for n in notices_of(session, procurement, today)}:
+        return None
+    day = published_on(session, procurement, code) or today
+    return build_release(ocds_facts(session, procurement), code, day)
+
+
+def releases_of(session: Session, procurement: Procurement, today: date) -> list[dict[str, Any]]:
+    """Return the releases of every notice the procurement needs or has published."""
+    facts = ocds_facts(session, procurement)
+    return [
+        build_release(facts, n.notice_type, n.published_on or today)
+        for n in notices_of(session, procurement, today)
+        if n.status != rules.IF_NEEDED or n.published_on
+    ]
+
+
+def base_url() -> str:
+    """Return the app's public address, as emails link to it (``TENDERFLOW_BASE_URL``)."""
+    import os
+
+    return (os.environ.get("TENDERFLOW_BASE_URL") or "http://127.0.0.1:5000").rstrip("/")
+
+
+def procurement_package(
+    session: Session, procurement: Procurement, today: date
+) -> dict[str, Any]:
+    """Return a release package of the procurement's notices (drafts dated ``today``)."""
+    return release_package(
+        releases_of(session, procurement, today),
+        uri=f"{base_url()}/procurements/{procurement.reference}/notices/releases.json",
+        publisher=buyer_of(procurement).name,
+        published=today,
+    )
+
+
+def standstill_counts_from(session: Session, procurement: Procurement, started: date) -> date:
+    """Return the day the standstill counts from: the contract award notice's publication.
+
+    The standstill stage cannot begin before the UK6 is recorded as published (see
+    ``notice_gates``), so where one is recorded the period runs from its day; otherwise (a
+    procurement that needs none) from the day the stage began.
+    """
+    return published_on(session, procurement, "UK6") or started
+
+
+def stages_of(procurement: Procurement) -> tuple[str, ...]:
+    """Return the stages the procurement's route takes."""
+    return stages_for(procurement.route, procurement.decision)
