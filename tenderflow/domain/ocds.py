@@ -345,3 +345,77 @@ def release_package(
         "publishedDate": _datetime(published),
         "releases": releases,
     }
+
+
+def _say_day(text: str | None) -> str:
+    if not text:
+        return ""
+    day = date.fromisoformat(text[:10])
+    return f"{day.day} {day:%B %Y}"
+
+
+def _say_value(value: dict[str, Any] | None) -> str:
+    if not value:
+        return ""
+    return f"£{Decimal(str(value['amount'])):,.2f}"
+
+
+def describe(release: dict[str, Any]) -> list[tuple[str, str]]:
+    """Return the release in words, as (label, text) rows for a preview of the notice."""
+    tender = release.get("tender", {})
+    parties = {p["id"]: p for p in release.get("parties", [])}
+    buyer = parties.get(release.get("buyer", {}).get("id", ""), {})
+    ids = [buyer.get("identifier"), *buyer.get("additionalIdentifiers", [])]
+    rows = [
+        ("Open contracting ID", release["ocid"]),
+        ("Buyer", buyer.get("name", "")),
+        ("Buyer's identifiers", ", ".join(f"{i['scheme']} {i['id']}" for i in ids if i)),
+        ("Title", tender.get("title", "")),
+        ("Description", tender.get("description", "")),
+        ("Estimated value", _say_value(tender.get("value"))),
+        ("Procedure", tender.get("procurementMethodDetails", "")),
+        ("Main category", str(tender.get("mainProcurementCategory", "")).capitalize()),
+    ]
+    items = tender.get("items", [])
+    classes = [
+        c for item in items
+        for c in [item.get("classification"), *item.get("additionalClassifications", [])] if c
+    ]
+    rows.append(("CPV codes", "; ".join(f"{c['id']} {c.get('description', '')}" for c in classes)))
+    regions = [a["region"] for item in items for a in item.get("deliveryAddresses", [])]
+    rows.append(("Delivery regions (ITL)", ", ".join(regions)))
+    if "tenderPeriod" in tender:
+        period = tender["tenderPeriod"]
+        rows.append(
+            ("Tendering period", f"{_say_day(period['startDate'])} to {_say_day(period['endDate'])}")
+        )
+    if "enquiryPeriod" in tender:
+        rows.append(("Clarification questions by", _say_day(tender["enquiryPeriod"]["endDate"])))
+    if tender.get("awardCriteriaDetails"):
+        rows.append(("Award criteria", tender["awardCriteriaDetails"]))
+    for lot in tender.get("lots", []):
+        value = f" ({_say_value(lot['value'])} a year)" if lot.get("value") else ""
+        rows.append((f"Lot {lot['id']}", f"{lot['title']}{value}"))
+    suitability: dict[str, bool] = tender.get("suitability") or next(
+        (lot["suitability"] for lot in tender.get("lots", []) if "suitability" in lot), {}
+    )
+    if suitability:
+        said = [k.upper() for k in ("sme", "vcse") if suitability.get(k)]
+        rows.append(("Suitable for", " and ".join(f"{s}s" for s in said) or "Neither SMEs nor VCSEs"))
+    for award in release.get("awards", []):
+        names = ", ".join(s["name"] for s in award.get("suppliers", []))
+        lot = f" (lot {award['relatedLots'][0]})" if award.get("relatedLots") else ""
+        text = names + (f", {_say_value(award['value'])}" if award.get("value") else "")
+        if award.get("standstillPeriod"):
+            text += f"; standstill ends {_say_day(award['standstillPeriod']['endDate'])}"
+        rows.append((f"Award{lot}", text))
+    for contract in release.get("contracts", []):
+        period = contract["period"]
+        rows.append(
+            (
+                "Contract",
+                f"{_say_value(contract['value'])}, {_say_day(period['startDate'])} to "
+                f"{_say_day(period['endDate'])}, signed {_say_day(contract['dateSigned'])}",
+            )
+        )
+    return [(label, text) for label, text in rows if text]

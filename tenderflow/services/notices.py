@@ -3,9 +3,14 @@ and produce each notice's OCDS release."""
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
+from pathlib import Path
 from typing import Any
 
+from ocdsmerge import Merger
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -316,3 +321,117 @@ def standstill_counts_from(session: Session, procurement: Procurement, started: 
 def stages_of(procurement: Procurement) -> tuple[str, ...]:
     """Return the stages the procurement's route takes."""
     return stages_for(procurement.route, procurement.decision)
+
+
+@dataclass(frozen=True)
+class NoticeDetails:
+    """What the lead says the notices give: CPV codes, regions, suitability and the buyer."""
+
+    cpv_codes: tuple[str, ...]
+    delivery_regions: tuple[str, ...]
+    suitable_for_sme: bool | None
+    suitable_for_vcse: bool | None
+    buyer_name: str
+    buyer_identifiers: dict[str, str]
+    ocid_prefix: str
+
+
+def save_details(session: Session, procurement: Procurement, data: NoticeDetails) -> dict[str, str]:
+    """Save what the notices say about the procurement; return errors by field."""
+    errors: dict[str, str] = {}
+    unknown_cpv = [c for c in data.cpv_codes if c not in cpv_codes()]
+    if not data.cpv_codes:
+        errors["cpv_codes"] = "Select at least one CPV code"
+    elif unknown_cpv:
+        errors["cpv_codes"] = f"{unknown_cpv[0]} is not a CPV code offered"
+    unknown_itl = [c for c in data.delivery_regions if c not in itl_regions()]
+    if not data.delivery_regions:
+        errors["delivery_regions"] = "Select where the contract is delivered"
+    elif unknown_itl:
+        errors["delivery_regions"] = f"{unknown_itl[0]} is not an ITL region offered"
+    if data.suitable_for_sme is None:
+        errors["suitable_for_sme"] = "Select whether the contract is suitable for SMEs"
+    if data.suitable_for_vcse is None:
+        errors["suitable_for_vcse"] = "Select whether the contract is suitable for VCSEs"
+    if not data.buyer_name.strip():
+        errors["buyer_name"] = "Enter the buyer's name"
+    if errors:
+        return errors
+    procurement.cpv_codes = list(data.cpv_codes)
+    procurement.delivery_regions = list(data.delivery_regions)
+    procurement.suitable_for_sme = data.suitable_for_sme
+    procurement.suitable_for_vcse = data.suitable_for_vcse
+    procurement.buyer_name = data.buyer_name.strip()
+    procurement.buyer_identifiers = {k: v for k, v in data.buyer_identifiers.items() if v}
+    procurement.ocid_prefix = data.ocid_prefix
+    session.flush()
+    return {}
+
+
+# --- published OCDS: the release package of every published notice and compiled records ----
+
+MERGE_RULES_FILE = Path(__file__).resolve().parent.parent / "ocds_merge_rules.json"
+
+
+@cache
+def merge_rules() -> dict[tuple[str, ...], str]:
+    """Return ocdsmerge's rules for the OCDS 1.1 release schema with the UK extension."""
+    data = json.loads(MERGE_RULES_FILE.read_text(encoding="utf-8"))
+    return {tuple(path): rule for path, rule in data["rules"]}
+
+
+def published_releases(
+    session: Session, offset: int, limit: int
+) -> tuple[list[dict[str, Any]], int]:
+    """Return the releases of published notices, oldest first, and how many there are."""
+    query = select(TransparencyNotice).where(TransparencyNotice.published_on.is_not(None))
+    total = len(session.scalars(query.with_only_columns(TransparencyNotice.id)).all())
+    rows = session.scalars(
+        query.order_by(TransparencyNotice.published_on, TransparencyNotice.id)
+        .offset(offset)
+        .limit(limit)
+    ).all()
+    facts: dict[int, ProcurementFacts] = {}
+    releases = []
+    for row in rows:
+        if row.procurement_id not in facts:
+            procurement = session.get(Procurement, row.procurement_id)
+            assert procurement is not None
+            facts[row.procurement_id] = ocds_facts(session, procurement)
+        assert row.published_on is not None
+        releases.append(build_release(facts[row.procurement_id], row.notice_type, row.published_on))
+    return releases, total
+
+
+def procurement_by_ocid(session: Session, ocid: str) -> Procurement | None:
+    """Return the procurement whose open contracting ID is ``ocid``."""
+    for procurement in session.scalars(select(Procurement).order_by(Procurement.id)):
+        if ocds_facts_ocid(procurement) == ocid:
+            return procurement
+    return None
+
+
+def ocds_facts_ocid(procurement: Procurement) -> str:
+    """Return the procurement's open contracting ID."""
+    return f"{procurement.ocid_prefix or DEFAULT_OCID_PREFIX}-{procurement.reference}"
+
+
+def compiled_record(session: Session, procurement: Procurement) -> dict[str, Any] | None:
+    """Return the procurement's OCDS record: its published releases and their compiled release.
+
+    The releases are merged by ocdsmerge under the schema's merge rules, never by hand.
+    """
+    facts = ocds_facts(session, procurement)
+    published = sorted(
+        (row for row in records(session, procurement).values() if row.published_on),
+        key=lambda row: (row.published_on, rules.ORDER.index(row.notice_type)),
+    )
+    if not published:
+        return None
+    releases = [build_release(facts, r.notice_type, r.published_on) for r in published if r.published_on]
+    merger = Merger(merge_rules=merge_rules())
+    return {
+        "ocid": facts.ocid,
+        "releases": releases,
+        "compiledRelease": merger.create_compiled_release(releases),
+    }

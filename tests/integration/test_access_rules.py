@@ -112,6 +112,16 @@ ACT_GATE_ROWS = [
     ("GET", "/exclusions", READ),
     ("GET", "/exclusions/{bidder_id}", WRITE),
     ("POST", "/exclusions/{bidder_id}", WRITE),
+    # Notices: readers see every notice, its preview and its OCDS release; the procurement's
+    # own lead and administrators record publication, mark drafts and say what notices give.
+    ("GET", "/notices", READ),
+    ("GET", "/notices/{notice_type}", READ),
+    ("GET", "/notices/{notice_type}/release.json", READ),
+    ("GET", "/notices/{notice_type}/publish", WRITE),
+    ("POST", "/notices/{notice_type}/publish", WRITE),
+    ("POST", "/notices/{notice_type}/drafted", WRITE),
+    ("GET", "/notices/details", WRITE),
+    ("POST", "/notices/details", WRITE),
 ]
 ACT_GATE_WHO = [*Role, "other-lead"]
 
@@ -127,7 +137,7 @@ def test_every_role_on_the_acts_gate_pages(
     admitted: set[Any],
 ) -> None:
     from tenderflow.extensions import db
-    from tenderflow.models import ConflictsAssessment, ExclusionCheck
+    from tenderflow.models import ConflictsAssessment, ExclusionCheck, TransparencyNotice
 
     world = build_world(make_user)
     url = "/procurements/ACCESS-1" + path.format(**world["url_args"])
@@ -142,3 +152,5 @@ def test_every_role_on_the_acts_gate_pages(
     # Empty forms are refused with their errors: whoever asked, nothing was written.
     assert db.session.scalar(db.select(db.func.count(ConflictsAssessment.id))) == 0
     assert db.session.scalar(db.select(db.func.count(ExclusionCheck.id))) == 0
+    if "/drafted" not in path:
+        assert db.session.scalar(db.select(db.func.count(TransparencyNotice.id))) == 0
