@@ -220,42 +220,37 @@ def chase_contract_details_notices(session: Session, today: date, now: datetime)
         if row is None:
             row = TransparencyNotice(procurement_id=procurement.id, notice_type="UK7")
             session.add(row)
-        link = f"/procurements/{procurement.reference}/notices"
         if today > uk7.due and row.overdue_since is None:
             row.overdue_since = today
             overdue += 1
-            outbox.queue_message(
-                session,
-                key=f"notice-overdue:{procurement.id}:UK7:{uk7.due.isoformat()}",
-                kind="notice-overdue",
-                recipient=procurement.lead,
-                subject=f"{procurement.reference}: the contract details notice is overdue",
-                body=(
-                    f"The contract details notice (UK7) for {procurement.title} was due by "
-                    f"{say_date(uk7.due)} ({uk7.when}). Publish it on Find a Tender and record "
-                    "its notice ID and date on the Notices page."
-                ),
-                now=now,
-                procurement_id=procurement.id,
-                link=link,
+            _tell_about_notice(
+                session, procurement, "overdue", uk7.due, now,
+                f"The contract details notice (UK7) for {procurement.title} was due by "
+                f"{say_date(uk7.due)} ({uk7.when}). Publish it on Find a Tender",
             )
         elif today >= uk7.due - timedelta(days=NOTICE_REMINDER_DAYS) and row.reminded_on is None:
             row.reminded_on = today
             reminded += 1
-            outbox.queue_message(
-                session,
-                key=f"notice-due:{procurement.id}:UK7:{uk7.due.isoformat()}",
-                kind="notice-due",
-                recipient=procurement.lead,
-                subject=f"{procurement.reference}: the contract details notice is due",
-                body=(
-                    f"Publish the contract details notice (UK7) for {procurement.title} on Find "
-                    f"a Tender by {say_date(uk7.due)} ({uk7.when}), then record its notice ID "
-                    "and date on the Notices page."
-                ),
-                now=now,
-                procurement_id=procurement.id,
-                link=link,
+            _tell_about_notice(
+                session, procurement, "due", uk7.due, now,
+                f"Publish the contract details notice (UK7) for {procurement.title} on Find "
+                f"a Tender by {say_date(uk7.due)} ({uk7.when})",
             )
     session.flush()
     return {"reminded": reminded, "overdue": overdue}
+
+
+def _tell_about_notice(
+    session: Session, procurement: Procurement, what: str, due: date, now: datetime, ask: str
+) -> None:
+    outbox.queue_message(
+        session,
+        key=f"notice-{what}:{procurement.id}:UK7:{due.isoformat()}",
+        kind=f"notice-{what}",
+        recipient=procurement.lead,
+        subject=f"{procurement.reference}: the contract details notice is {what}",
+        body=f"{ask}, then record its notice ID and date on the Notices page.",
+        now=now,
+        procurement_id=procurement.id,
+        link=f"/procurements/{procurement.reference}/notices",
+    )
