@@ -435,3 +435,30 @@ def compiled_record(session: Session, procurement: Procurement) -> dict[str, Any
         "releases": releases,
         "compiledRelease": merger.create_compiled_release(releases),
     }
+
+
+def suppliers_of(session: Session, procurement: Procurement) -> list[Bidder]:
+    """Return the suppliers the notices name: approved bidders and those with a contract."""
+    found = list(recommended_bidders(session, procurement))
+    for contract in _contracts(session, procurement):
+        if contract.supplier not in found:
+            found.append(contract.supplier)
+    return found
+
+
+def save_supplier(
+    bidder: Bidder, companies_house_number: str, ppon: str, sme: bool | None, vcse: bool | None
+) -> dict[str, str]:
+    """Save a supplier's identifiers and whether it is an SME or VCSE; return errors by field."""
+    number = companies_house_number.strip().upper()
+    errors = {}
+    if number and not (len(number) == 8 and number.isalnum()):
+        errors["companies_house_number"] = "Enter a Companies House number of 8 letters or digits"
+    if len(ppon.strip()) > 40:
+        errors["ppon"] = "The PPON must be 40 characters or fewer"
+    if errors:
+        return errors
+    bidder.companies_house_number = number
+    bidder.ppon = ppon.strip()
+    bidder.is_sme, bidder.is_vcse = sme, vcse
+    return {}

@@ -23,7 +23,7 @@ from tenderflow.domain.notices import STATUS_LABELS
 from tenderflow.domain.ocds import describe
 from tenderflow.domain.roles import PROCUREMENT_READERS, Role
 from tenderflow.extensions import db
-from tenderflow.models import Procurement, User
+from tenderflow.models import Bidder, Procurement, User
 from tenderflow.services import notices
 from tenderflow.web import procurement_page
 from tenderflow.web.access import allow
@@ -72,6 +72,78 @@ def index(reference: str) -> Any:
         tags=STATUS_TAGS,
         can_manage=can_manage(procurement),
         facts=notices.ocds_facts(db.session, procurement),
+        suppliers=notices.suppliers_of(db.session, procurement),
+    )
+
+
+class SupplierForm(FlaskForm):
+    companies_house_number = StringField(
+        "Companies House number (GB-COH)",
+        description="8 letters or digits, if the supplier is registered",
+        widget=GovTextInput(),
+        validators=[Optional()],
+    )
+    ppon = StringField(
+        "Public Procurement Organisation Number (GB-PPON)",
+        description="From the supplier's registration on the Central Digital Platform",
+        widget=GovTextInput(),
+        validators=[Optional()],
+    )
+    is_sme = RadioField(
+        "Is the supplier a small or medium-sized enterprise (SME)?",
+        choices=[*YES_NO, ("unknown", "Not known")],
+        validate_choice=False,
+        widget=GovRadioInput(),
+        validators=[Optional()],
+    )
+    is_vcse = RadioField(
+        "Is the supplier a voluntary, community or social enterprise (VCSE)?",
+        choices=[*YES_NO, ("unknown", "Not known")],
+        validate_choice=False,
+        widget=GovRadioInput(),
+        validators=[Optional()],
+    )
+    submit = SubmitField("Save the supplier's details", widget=GovSubmitInput())
+
+
+@bp.route("/suppliers/<int:bidder_id>", methods=["GET", "POST"])
+@allow(*MANAGERS, per_object=True)
+def supplier(reference: str, bidder_id: int) -> Any:
+    procurement = managed_or_403(reference)
+    bidder = db.session.get(Bidder, bidder_id)
+    if bidder is None or bidder.procurement_id != procurement.id:
+        abort(404)
+    form = SupplierForm()
+    if request.method == "GET":
+        form.companies_house_number.data = bidder.companies_house_number
+        form.ppon.data = bidder.ppon
+        form.is_sme.data = _yes_no(bidder.is_sme) or "unknown"
+        form.is_vcse.data = _yes_no(bidder.is_vcse) or "unknown"
+    if form.validate_on_submit():
+        answer = {"yes": True, "no": False}
+        errors = notices.save_supplier(
+            bidder,
+            form.companies_house_number.data or "",
+            form.ppon.data or "",
+            answer.get(form.is_sme.data or ""),
+            answer.get(form.is_vcse.data or ""),
+        )
+        if errors:
+            db.session.rollback()
+            for name, message in errors.items():
+                field = getattr(form, name)
+                field.errors = [*list(field.errors), message]
+        else:
+            db.session.commit()
+            flash(f"The details of {bidder.name} are saved.", "success")
+            return redirect(url_for("notices.index", reference=reference))
+    return render_template(
+        "bidding/form.html",
+        procurement=procurement,
+        form=form,
+        heading=f"What the notices say about {bidder.name}",
+        back_url=url_for("notices.index", reference=reference),
+        intro="The award and contract notices identify each supplier where its numbers are known.",
     )
 
 

@@ -122,6 +122,8 @@ ACT_GATE_ROWS = [
     ("POST", "/notices/{notice_type}/drafted", WRITE),
     ("GET", "/notices/details", WRITE),
     ("POST", "/notices/details", WRITE),
+    ("GET", "/notices/suppliers/{bidder_id}", WRITE),
+    ("POST", "/notices/suppliers/{bidder_id}", WRITE),
 ]
 ACT_GATE_WHO = [*Role, "other-lead"]
 

@@ -146,3 +146,35 @@ def test_published_notices_are_open_data_in_pages_and_records_are_compiled_by_oc
     ]
     assert errors == []
     assert client.get("/ocds/records/ocds-tfdemo-CCC-NEEDS-2027.json").status_code == 404
+
+
+def test_the_lead_gives_a_suppliers_identifiers_and_the_award_notice_carries_them(
+    client: Any, demo: None
+) -> None:
+    as_person(client, LEAD)
+    kent = get_by_reference(db.session, "KCC-IDAS-2026")
+    assert kent is not None
+    winner = notices.suppliers_of(db.session, kent)[0]
+    page = client.get("/procurements/KCC-IDAS-2026/notices").get_data(as_text=True)
+    assert winner.name in page and "GB-COH " in page
+    url = f"/procurements/KCC-IDAS-2026/notices/suppliers/{winner.id}"
+    refused = client.post(url, data={"companies_house_number": "12", "is_sme": "yes"})
+    assert "Enter a Companies House number of 8 letters or digits" in refused.get_data(as_text=True)
+    saved = client.post(
+        url,
+        data={
+            "companies_house_number": "ab123456",
+            "ppon": "PDEM-3003-SUPP",
+            "is_sme": "no",
+            "is_vcse": "unknown",
+        },
+    )
+    assert saved.status_code == 302
+    release = notices.release_of(db.session, kent, "UK6", date(2026, 6, 15))
+    assert release is not None
+    party = next(p for p in release["parties"] if p["name"] == winner.name)
+    assert party["identifier"]["id"] == "AB123456"
+    assert party["additionalIdentifiers"] == [{"scheme": "GB-PPON", "id": "PDEM-3003-SUPP"}]
+    assert party["details"] == {"scale": "large"}
+    other = notices.suppliers_of(db.session, get_by_reference(db.session, "NCC-GY-FS-2026"))[0]
+    assert client.get(f"/procurements/KCC-IDAS-2026/notices/suppliers/{other.id}").status_code == 404
