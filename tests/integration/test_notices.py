@@ -174,3 +174,25 @@ def test_a_procurement_below_the_notice_limits_needs_no_award_notice_before_stan
     db.session.commit()
     assert unmet_conditions(db.session, procurement, "standstill", clock.now(), only=GATES) == []
     assert Decimal(procurement.whole_life_value) > 0
+
+
+def test_an_advertised_tender_under_pcr_2015_needs_its_contracts_finder_notices(
+    app: Any, make_user: Any
+) -> None:
+    from tenderflow.services import procurements
+    from tests.integration.world import procurement_input
+
+    lead = make_user(Role.PROCUREMENT_LEAD)
+    procurement = procurements.create_procurement(
+        db.session,
+        procurement_input(reference="TT-PCR-1", value=Decimal("100000"), start_date=date(2024, 6, 3)),
+        lead,
+        clock.now(),
+    )
+    db.session.commit()
+    assert procurement.national_regime == "pcr-2015"
+    found = notices.notices_of(db.session, procurement, clock.today())
+    assert [n.notice_type for n in found] == ["CF-OPPORTUNITY", "CF-AWARD"]
+    for n in found:
+        release = notices.release_of(db.session, procurement, n.notice_type, clock.today())
+        assert release is not None and release_problems(release) == []

@@ -41,6 +41,8 @@ def test_the_page_lists_each_notice_with_its_status_and_published_id(client: Any
     assert "Only if the procurement is abandoned" in page
     assert "85311000-2 Social work services with accommodation" in page
     assert "Change what the notices say" not in page  # the moderator reads only
+    summary = client.get("/procurements/KCC-IDAS-2026").get_data(as_text=True)
+    assert "Transparency notices" in summary and "2 published, 1 due, 0 overdue" in summary
 
 
 def test_the_preview_says_the_notice_in_words_and_the_release_downloads(
