@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ocdsmerge import Merger
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tenderflow import clock
@@ -202,8 +202,8 @@ def ocds_facts(session: Session, procurement: Procurement) -> ProcurementFacts:
         )
     ).all()
     if rows and rows[0].actual_start:
-        period = standstill_period(procurement.national_regime, rows[0].actual_start)
-        standstill = (rows[0].actual_start, period.last_day)
+        start = standstill_counts_from(session, procurement, rows[0].actual_start)
+        standstill = (start, standstill_period(procurement.national_regime, start).last_day)
     ground = (procurement.decision or {}).get("direct_award")
     return ProcurementFacts(
         reference=procurement.reference,
@@ -385,7 +385,7 @@ def published_releases(
 ) -> tuple[list[dict[str, Any]], int]:
     """Return the releases of published notices, oldest first, and how many there are."""
     query = select(TransparencyNotice).where(TransparencyNotice.published_on.is_not(None))
-    total = len(session.scalars(query.with_only_columns(TransparencyNotice.id)).all())
+    total = session.scalar(query.with_only_columns(func.count(TransparencyNotice.id))) or 0
     rows = session.scalars(
         query.order_by(TransparencyNotice.published_on, TransparencyNotice.id)
         .offset(offset)
@@ -405,9 +405,14 @@ def published_releases(
 
 def procurement_by_ocid(session: Session, ocid: str) -> Procurement | None:
     """Return the procurement whose open contracting ID is ``ocid``."""
-    for procurement in session.scalars(select(Procurement).order_by(Procurement.id)):
-        if ocds_facts_ocid(procurement) == ocid:
-            return procurement
+    # The prefix and the reference may both hold hyphens: try each split.
+    for at, char in enumerate(ocid):
+        if char == "-":
+            procurement = session.scalar(
+                select(Procurement).where(Procurement.reference == ocid[at + 1 :])
+            )
+            if procurement is not None and ocds_facts_ocid(procurement) == ocid:
+                return procurement
     return None
 
 
