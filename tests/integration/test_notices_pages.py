@@ -180,3 +180,24 @@ def test_the_lead_gives_a_suppliers_identifiers_and_the_award_notice_carries_the
     assert party["details"] == {"scale": "large"}
     other = notices.suppliers_of(db.session, get_by_reference(db.session, "NCC-GY-FS-2026"))[0]
     assert client.get(f"/procurements/KCC-IDAS-2026/notices/suppliers/{other.id}").status_code == 404
+
+
+def test_every_demo_procurements_notices_and_previews_open_for_its_lead(
+    client: Any, demo: None
+) -> None:
+    from sqlalchemy import select
+
+    from tenderflow.models import Procurement
+
+    as_person(client, LEAD)
+    opened = 0
+    for procurement in db.session.scalars(select(Procurement)):
+        base = f"/procurements/{procurement.reference}"
+        assert client.get(base).status_code == 200, procurement.reference
+        assert client.get(f"{base}/notices").status_code == 200, procurement.reference
+        for n in notices.notices_of(db.session, procurement, date(2026, 6, 15)):
+            response = client.get(f"{base}/notices/{n.notice_type}")
+            assert response.status_code == 200, (procurement.reference, n.notice_type)
+            assert n.title in response.get_data(as_text=True)
+            opened += 1
+    assert opened >= 20
