@@ -394,7 +394,7 @@ def describe(release: dict[str, Any]) -> list[tuple[str, str]]:
     if tender.get("awardCriteriaDetails"):
         rows.append(("Award criteria", tender["awardCriteriaDetails"]))
     for lot in tender.get("lots", []):
-        value = f" ({_say_value(lot['value'])} a year)" if lot.get("value") else ""
+        value = f" ({_say_value(lot['value'])})" if lot.get("value") else ""
         rows.append((f"Lot {lot['id']}", f"{lot['title']}{value}"))
     suitability: dict[str, bool] = tender.get("suitability") or next(
         (lot["suitability"] for lot in tender.get("lots", []) if "suitability" in lot), {}

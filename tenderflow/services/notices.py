@@ -222,8 +222,17 @@ def ocds_facts(session: Session, procurement: Procurement) -> ProcurementFacts:
         delivery_regions=tuple((c, itl.get(c, c)) for c in procurement.delivery_regions or ()),
         suitable_for_sme=procurement.suitable_for_sme,
         suitable_for_vcse=procurement.suitable_for_vcse,
+        # A lot's budget is kept a year; the notices give its value over the contract's life,
+        # as they do the procurement's.
         lots=tuple(
-            LotFacts(lot.number, lot.title, lot.description, lot.annual_value)
+            LotFacts(
+                lot.number,
+                lot.title,
+                lot.description,
+                lot.annual_value * ((procurement.term_years or 1) + procurement.extension_years)
+                if lot.annual_value is not None
+                else None,
+            )
             for lot in procurement.lots
         ),
         tender_start=starts.get("itt"),

@@ -77,6 +77,8 @@ def test_the_kent_award_notice_names_the_buyer_suppliers_and_cpv_codes(demo: Non
     assert {p["roles"][0] for p in release["parties"]} == {"buyer", "supplier"}
     assert release["tender"]["items"][0]["classification"]["id"] == "85311000"
     assert [a["relatedLots"] for a in release["awards"]] == [["1"], ["2"]]
+    # East Kent's £1.9 million a year over three years and two of extension.
+    assert release["tender"]["lots"][0]["value"] == {"amount": 9500000, "currency": "GBP"}
     assert release["awards"][0]["documents"][0]["noticeType"] == "UK6"
 
 

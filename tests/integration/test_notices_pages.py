@@ -38,7 +38,7 @@ def test_the_page_lists_each_notice_with_its_status_and_published_id(client: Any
     uk6 = notices.records(db.session, kent)["UK6"]
     assert "UK6: Contract award notice" in page
     assert uk6.published_id in page
-    assert "Only if the procurement is abandoned" in page
+    assert "If the procurement is abandoned" in page
     assert "85311000-2 Social work services with accommodation" in page
     assert "Change what the notices say" not in page  # the moderator reads only
     summary = client.get("/procurements/KCC-IDAS-2026").get_data(as_text=True)
