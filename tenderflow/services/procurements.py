@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from tenderflow.domain import regulations
 from tenderflow.domain.money import to_money
+from tenderflow.domain.notice_codes import cpv_codes, itl_regions
 from tenderflow.domain.regulations import RouteDecision, RouteInputError, RouteRequest
 from tenderflow.domain.roles import Role
 from tenderflow.domain.vocabulary import STAGES
@@ -46,6 +47,9 @@ class ProcurementInput:
     procedure: str = "open"
     tendering: str = "electronic"  # one of TENDERING_FACTS
     planned_procurement_notice: date | None = None
+    # For the transparency notices: CPV codes (the first is the main one) and ITL regions.
+    cpv_codes: list[str] = field(default_factory=list)
+    delivery_regions: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         """Return a JSON-safe form of the input, for keeping between pages."""
@@ -132,6 +136,10 @@ def check_input(session: Session, data: ProcurementInput) -> dict[str, str]:
             errors["planned_procurement_notice"] = (
                 "The planned procurement notice must be published on or before the start date"
             )
+    if any(code not in cpv_codes() for code in data.cpv_codes):
+        errors["cpv_codes"] = "Select CPV codes from the list"
+    if any(code not in itl_regions() for code in data.delivery_regions):
+        errors["delivery_regions"] = "Select regions from the list"
     known = set(session.scalars(select(District.code)))
     if any(code not in known for code in data.districts):
         errors["districts"] = "Select districts from the list"
@@ -170,6 +178,8 @@ def create_procurement(
         planned_procurement_notice=(
             data.planned_procurement_notice if data.tendering == "planned-notice" else None
         ),
+        cpv_codes=list(data.cpv_codes),
+        delivery_regions=list(data.delivery_regions),
         route=decision.route,
         whole_life_value=decision.whole_life_value,
         value_including_vat=decision.value_including_vat,
