@@ -24,6 +24,8 @@ BLUEPRINTS = [
     "tenderflow.web.bids",
     "tenderflow.web.clarifications",
     "tenderflow.web.act_gates",
+    "tenderflow.web.notices",
+    "tenderflow.web.ocds",
     "tenderflow.web.evaluation",
     "tenderflow.web.documents",
     "tenderflow.web.need_to_know_pages",

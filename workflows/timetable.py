@@ -103,6 +103,13 @@ def send_reminders(now: datetime) -> int:
         return deadlines.remind_upcoming(db.session, now)
 
 
+@task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=5)
+def chase_notices(today: date, now: datetime) -> dict[str, int]:
+    """Remind leads of contract details notices coming due and mark the overdue ones."""
+    with committed():
+        return deadlines.chase_contract_details_notices(db.session, today, now)
+
+
 @flow(name="deadline-watcher", log_prints=True)
 def watch_deadlines(request_id: int | None = None, now: str | None = None) -> dict[str, Any]:
     """End standstills, mark what is overdue and remind people (scheduled every 15 minutes)."""
@@ -112,6 +119,7 @@ def watch_deadlines(request_id: int | None = None, now: str | None = None) -> di
         outcome["standstills_ended"] = end_standstills(today, instant)
         outcome["overdue"] = mark_overdue(today, instant)
         outcome["reminders"] = send_reminders(instant)
+        outcome["notices"] = chase_notices(today, instant)
     return outcome
 
 

@@ -20,6 +20,7 @@ COMMAND_MODULES = [
     "tenderflow.cli.report",
     "tenderflow.cli.accounts",
     "tenderflow.cli.audit_commands",
+    "tenderflow.cli.notices",
 ]
 
 

@@ -28,6 +28,8 @@ DEMO_MODULES: list[str] = [
     "tenderflow.demo.evaluation",
     # After the histories and evaluations, so it finds every stage they reached.
     "tenderflow.demo.act_gates",
+    # After the histories, so the notices due at the stages reached are published.
+    "tenderflow.demo.notices",
     # Last, so the deadline checks see every demo procurement where it stands.
     "tenderflow.demo.timetable",
 ]

@@ -51,8 +51,8 @@ CATEGORIES = (
     Category(
         "deadlines",
         "Deadlines and reminders",
-        "Milestones coming up or passed, stages running late, standstills ending.",
-        ("milestone-", "stage-overdue", "standstill-ended"),
+        "Milestones coming up or passed, stages running late, standstills ending, notices due.",
+        ("milestone-", "stage-overdue", "standstill-ended", "notice-"),
     ),
     Category(
         "approvals",

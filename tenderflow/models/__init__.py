@@ -45,6 +45,7 @@ from tenderflow.models.lifecycle import (
     Transition,
 )
 from tenderflow.models.need_to_know import ProcurementLead
+from tenderflow.models.notices import TransparencyNotice
 from tenderflow.models.procurement import Lot, Procurement, procurement_districts
 from tenderflow.models.reference import ClientGroup, District, ServiceType
 from tenderflow.models.users import AccountLink, SignInAttempt, User, UserRole
@@ -98,6 +99,7 @@ __all__ = [
     "StageDates",
     "TenderField",
     "Transition",
+    "TransparencyNotice",
     "User",
     "UserRole",
     "WorkerHeartbeat",

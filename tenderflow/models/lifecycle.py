@@ -110,6 +110,12 @@ class Bidder(_OfProcurement, db.Model):  # type: ignore[name-defined]
     selection_note: Mapped[str] = mapped_column(Text, default="")
     shortlisted: Mapped[bool] = mapped_column(default=False)
     invited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Identifiers the notices give for a supplier (GB-COH, GB-PPON), and whether it is an SME
+    # or a VCSE, where known.
+    companies_house_number: Mapped[str] = mapped_column(String(20), default="")
+    ppon: Mapped[str] = mapped_column(String(40), default="")
+    is_sme: Mapped[bool | None]
+    is_vcse: Mapped[bool | None]
 
     procurement: Mapped[Procurement] = relationship()
     bids: Mapped[list[Bid]] = relationship(back_populates="bidder", order_by="Bid.id")

@@ -63,6 +63,17 @@ class Procurement(db.Model):  # type: ignore[name-defined]
     transparency_notice_reference: Mapped[str | None] = mapped_column(String(100))
     transparency_notice_published_on: Mapped[date | None] = mapped_column(Date)
 
+    # What the transparency notices say about the contract: CPV codes, the delivery regions
+    # (ITL codes), whether it suits SMEs and VCSEs, and who the buyer is on the platform
+    # (its name, identifiers such as GB-PPON and GB-COH, and its OCID prefix).
+    cpv_codes: Mapped[list[str]] = mapped_column(JSON, default=list)
+    delivery_regions: Mapped[list[str]] = mapped_column(JSON, default=list)
+    suitable_for_sme: Mapped[bool | None]
+    suitable_for_vcse: Mapped[bool | None]
+    buyer_name: Mapped[str] = mapped_column(String(200), default="")
+    buyer_identifiers: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    ocid_prefix: Mapped[str] = mapped_column(String(40), default="")
+
     # The route decision made when the procurement was created, kept as it was made.
     route: Mapped[str] = mapped_column(String(40))
     whole_life_value: Mapped[Decimal] = mapped_column(Money)

@@ -45,19 +45,6 @@ def conflicts_assessed_before_direct_award(
     return _assessment_confirmed(session, procurement, "transparency notice")
 
 
-@gate("standstill", "award")
-def transparency_notice_recorded(
-    session: Session, procurement: Procurement, now: datetime
-) -> list[str]:
-    """A direct award's transparency notice is published before the contract (s.44)."""
-    if procurement.route != "direct-award" or procurement.transparency_notice_published_on:
-        return []
-    return [
-        "Record the transparency notice (Procurement Act 2023, s.44): it is published before "
-        "the contract is entered into, under Direct award on the procurement's page"
-    ]
-
-
 def _exclusions_checked(session: Session, procurement: Procurement, now: datetime) -> list[str]:
     if not exclusions.required(procurement):
         return []

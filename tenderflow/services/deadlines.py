@@ -15,7 +15,7 @@ from tenderflow import clock
 from tenderflow.domain.standstill import standstill_period
 from tenderflow.domain.timetable import MILESTONE_LABELS, MILESTONE_STAGES, say_date, stage_label
 from tenderflow.models import Milestone, Procurement, StageDates
-from tenderflow.services import outbox
+from tenderflow.services import notices, outbox
 
 # Remind the lead this many days before a milestone falls due.
 REMINDER_DAYS = 3
@@ -38,7 +38,10 @@ def end_standstills(session: Session, today: date, now: datetime) -> list[str]:
         started = row.actual_start
         if started is None:
             continue
-        period = standstill_period(procurement.national_regime, started)
+        period = standstill_period(
+            procurement.national_regime,
+            notices.standstill_counts_from(session, procurement, started),
+        )
         if today <= period.last_day:
             continue
         row.actual_end = period.earliest_contract_date
@@ -186,3 +189,66 @@ def clock_local_text(instant: datetime) -> str:
     if local.hour == 0 and local.minute == 0:
         return f"at the end of {say_date(local.date() - timedelta(days=1))}"
     return f"at {local:%H:%M} on {say_date(local.date())}"
+
+
+# Remind the lead this many days before a contract details notice falls due.
+NOTICE_REMINDER_DAYS = 7
+
+
+def chase_contract_details_notices(session: Session, today: date, now: datetime) -> dict[str, int]:
+    """Remind leads of a contract details notice (UK7) coming due, and mark those overdue.
+
+    Each notice is reminded once and marked overdue once (its ``reminded_on`` and
+    ``overdue_since``), each with a keyed message, so running again changes nothing.
+    """
+    from tenderflow.models import Contract, TransparencyNotice
+
+    reminded = overdue = 0
+    with_contracts = select(Contract.procurement_id).distinct()
+    for procurement in session.scalars(
+        select(Procurement).where(Procurement.id.in_(with_contracts)).order_by(Procurement.id)
+    ):
+        found = {n.notice_type: n for n in notices.notices_of(session, procurement, today)}
+        uk7 = found.get("UK7")
+        if uk7 is None or uk7.due is None or uk7.published_on is not None:
+            continue
+        if uk7.status == "if-needed":
+            continue
+        row = notices.records(session, procurement).get("UK7")
+        if row is None:
+            row = TransparencyNotice(procurement_id=procurement.id, notice_type="UK7")
+            session.add(row)
+        if today > uk7.due and row.overdue_since is None:
+            row.overdue_since = today
+            overdue += 1
+            _tell_about_notice(
+                session, procurement, "overdue", uk7.due, now,
+                f"The contract details notice (UK7) for {procurement.title} was due by "
+                f"{say_date(uk7.due)} ({uk7.when}). Publish it on Find a Tender",
+            )
+        elif today >= uk7.due - timedelta(days=NOTICE_REMINDER_DAYS) and row.reminded_on is None:
+            row.reminded_on = today
+            reminded += 1
+            _tell_about_notice(
+                session, procurement, "due", uk7.due, now,
+                f"Publish the contract details notice (UK7) for {procurement.title} on Find "
+                f"a Tender by {say_date(uk7.due)} ({uk7.when})",
+            )
+    session.flush()
+    return {"reminded": reminded, "overdue": overdue}
+
+
+def _tell_about_notice(
+    session: Session, procurement: Procurement, what: str, due: date, now: datetime, ask: str
+) -> None:
+    outbox.queue_message(
+        session,
+        key=f"notice-{what}:{procurement.id}:UK7:{due.isoformat()}",
+        kind=f"notice-{what}",
+        recipient=procurement.lead,
+        subject=f"{procurement.reference}: the contract details notice is {what}",
+        body=f"{ask}, then record its notice ID and date on the Notices page.",
+        now=now,
+        procurement_id=procurement.id,
+        link=f"/procurements/{procurement.reference}/notices",
+    )

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, time
 
 from sqlalchemy.orm import Session
 
-from tenderflow.models import Procurement
-from tenderflow.services import ServiceError
+from tenderflow.models import Procurement, User
+from tenderflow.services import ServiceError, notices
 
 
 def needs_transparency_notice(procurement: Procurement) -> bool:
@@ -16,9 +16,20 @@ def needs_transparency_notice(procurement: Procurement) -> bool:
 
 
 def record_transparency_notice(
-    session: Session, procurement: Procurement, reference: str, published_on: date | None, today: date
+    session: Session,
+    procurement: Procurement,
+    reference: str,
+    published_on: date | None,
+    today: date,
+    *,
+    user: User | None = None,
+    now: datetime | None = None,
 ) -> Procurement:
-    """Keep the notice's reference and publication date; raise ServiceError naming each problem."""
+    """Keep the notice's reference and publication date; raise ServiceError naming each problem.
+
+    It is the procurement's UK5 notice: recorded here, it shows as published on the Notices
+    page, and the one gate on it (tenderflow.services.notice_gates) sees it.
+    """
     errors: dict[str, str] = {}
     if not needs_transparency_notice(procurement):
         raise ServiceError("Only a direct award publishes a transparency notice")
@@ -33,6 +44,20 @@ def record_transparency_notice(
         errors["published_on"] = "The date the notice was published must be today or in the past"
     if errors:
         raise ServiceError("The transparency notice was not recorded", errors)
+    assert published_on is not None
+    problems = notices.record_publication(
+        session,
+        procurement,
+        "UK5",
+        text,
+        published_on,
+        user,
+        now or datetime.combine(today, time(12, 0), tzinfo=UTC),
+    )
+    if problems:
+        raise ServiceError(
+            "The transparency notice was not recorded", {"reference": " ".join(problems)}
+        )
     procurement.transparency_notice_reference = text
     procurement.transparency_notice_published_on = published_on
     session.flush()

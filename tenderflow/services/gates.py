@@ -25,6 +25,7 @@ GATE_MODULES: list[str] = [
     "tenderflow.services.bidding_gates",
     "tenderflow.services.evaluation_gates",
     "tenderflow.services.act_gates",
+    "tenderflow.services.notice_gates",
 ]
 
 _CHECKS: dict[str, list[Check]] = {}

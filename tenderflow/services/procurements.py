@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, object_session
 
 from tenderflow.domain import regulations
 from tenderflow.domain.money import to_money
+from tenderflow.domain.notice_codes import cpv_codes, itl_regions
 from tenderflow.domain.regulations import RouteDecision, RouteInputError, RouteRequest
 from tenderflow.domain.roles import Role
 from tenderflow.domain.stages import FLEXIBLE_STAGES, StageChoiceError, check_flexible_stages
@@ -49,6 +50,9 @@ class ProcurementInput:
     planned_procurement_notice: date | None = None
     procedure_stages: list[str] = field(default_factory=list)  # competitive flexible only
     direct_award: str | None = None  # a Schedule 5 justification's code
+    # For the transparency notices: CPV codes (the first is the main one) and ITL regions.
+    cpv_codes: list[str] = field(default_factory=list)
+    delivery_regions: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         """Return a JSON-safe form of the input, for keeping between pages."""
@@ -160,6 +164,10 @@ def check_input(session: Session, data: ProcurementInput) -> dict[str, str]:
                 if "participation" in str(exc)
                 else "Select stages from the list"
             )
+    if any(code not in cpv_codes() for code in data.cpv_codes):
+        errors["cpv_codes"] = "Select CPV codes from the list"
+    if any(code not in itl_regions() for code in data.delivery_regions):
+        errors["delivery_regions"] = "Select regions from the list"
     known = set(session.scalars(select(District.code)))
     if any(code not in known for code in data.districts):
         errors["districts"] = "Select districts from the list"
@@ -202,6 +210,8 @@ def create_procurement(
         ),
         procedure_stages=chosen_stages(data, decision),
         stages_follow_procedure=True,
+        cpv_codes=list(data.cpv_codes),
+        delivery_regions=list(data.delivery_regions),
         route=decision.route,
         whole_life_value=decision.whole_life_value,
         value_including_vat=decision.value_including_vat,

@@ -10,7 +10,7 @@ from tenderflow import clock
 from tenderflow.domain.standstill import standstill_period
 from tenderflow.domain.timetable import MILESTONE_LABELS, say_date
 from tenderflow.models import Procurement
-from tenderflow.services import award, transitions
+from tenderflow.services import award, notices, transitions
 from tenderflow.services import timetable as timetable_service
 from tenderflow.services.gates import gate
 
@@ -52,7 +52,8 @@ def award_may_proceed(session: Session, procurement: Procurement, now: datetime)
         if row.actual_start is None:
             unmet.append("The standstill has not started")
         else:
-            period = standstill_period(procurement.national_regime, row.actual_start)
+            start = notices.standstill_counts_from(session, procurement, row.actual_start)
+            period = standstill_period(procurement.national_regime, start)
             if clock.local(now).date() <= period.last_day:
                 unmet.append(
                     f"The {MILESTONE_LABELS['standstill-end'].lower()} has not come: the "

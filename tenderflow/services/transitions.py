@@ -348,7 +348,11 @@ def apply(session: Session, transition_id: int, unmet: list[str], now: datetime)
 
 
 def _start_standstill(session: Session, procurement: Procurement, day: date) -> dict[str, Any]:
-    period = standstill_period(procurement.national_regime, day)
+    from tenderflow.services.notices import standstill_counts_from
+
+    period = standstill_period(
+        procurement.national_regime, standstill_counts_from(session, procurement, day)
+    )
     milestone = session.scalar(
         select(Milestone).where(
             Milestone.procurement_id == procurement.id, Milestone.kind == "standstill-end"

@@ -302,6 +302,8 @@ def transparency_notice(reference: str) -> Any:
                 form.reference.data or "",
                 form.published_on.data,
                 clock.today(),
+                user=current_user,
+                now=clock.now(),
             )
         except ServiceError as exc:
             db.session.rollback()

@@ -30,6 +30,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Reg
 
 from tenderflow import clock
 from tenderflow.domain import regulations, vocabulary
+from tenderflow.domain.notice_codes import cpv_codes, itl_regions
 from tenderflow.domain.roles import PROCUREMENT_READERS, Role
 from tenderflow.extensions import db
 from tenderflow.models import ClientGroup, District, ServiceType
@@ -228,6 +229,19 @@ class ProcurementForm(FlaskForm):
         widget=GovSelect(),
         validators=[Optional()],
     )
+    cpv_codes = SelectMultipleField(
+        "CPV codes",
+        description="What the notices classify the contract as; the first ticked is the main one",
+        validate_choice=False,
+        widget=GovCheckboxesInput(),
+        validators=[Optional()],
+    )
+    delivery_regions = SelectMultipleField(
+        "Where the contract is delivered (ITL regions)",
+        validate_choice=False,
+        widget=GovCheckboxesInput(),
+        validators=[Optional()],
+    )
     submit = SubmitField("Continue", widget=GovSubmitInput())
 
     def set_choices(self) -> None:
@@ -249,6 +263,8 @@ class ProcurementForm(FlaskForm):
             )
         ]
         self.direct_award.choices = [("", "No: a competitive procedure")] + direct_award_choices()
+        self.cpv_codes.choices = [(c, f"{c} {t}") for c, t in cpv_codes().items()]
+        self.delivery_regions.choices = [(c, f"{c} {n}") for c, n in itl_regions().items()]
         self.lead_id.choices = [("", "Select a procurement lead")] + [
             (u.id, u.name) for u in users.users_with_role(db.session, Role.PROCUREMENT_LEAD)
         ]
@@ -280,6 +296,8 @@ class ProcurementForm(FlaskForm):
             planned_procurement_notice=self.planned_procurement_notice.data,
             procedure_stages=list(self.procedure_stages.data or []),
             direct_award=self.direct_award.data or None,
+            cpv_codes=list(self.cpv_codes.data or []),
+            delivery_regions=list(self.delivery_regions.data or []),
         )
 
     def fill_from(self, data: service.ProcurementInput) -> None:
@@ -290,6 +308,8 @@ class ProcurementForm(FlaskForm):
         self.service_type.data = data.service_type
         self.client_group.data = data.client_group
         self.districts.data = data.districts
+        self.cpv_codes.data = data.cpv_codes
+        self.delivery_regions.data = data.delivery_regions
         self.value.data = str(data.value)
         self.value_basis.data = data.value_basis
         self.term_years.data = data.term_years

@@ -164,6 +164,21 @@ def check_exclusions(page: Page) -> None:
         expect(page.get_by_text(f"Exclusion check for {name} recorded.")).to_be_visible()
 
 
+def record_the_award_notice(page: Page) -> None:
+    """Record the contract award notice as published on Find a Tender today."""
+    today = clock.today()
+    page.goto(f"/procurements/{REFERENCE}/notices/UK6")
+    page.get_by_role("button", name="Record the publication").click()
+    page.get_by_label("Notice ID on the platform").fill("000999-2026")
+    page.get_by_label("Day", exact=True).fill(str(today.day))
+    page.get_by_label("Month", exact=True).fill(str(today.month))
+    page.get_by_label("Year", exact=True).fill(str(today.year))
+    page.get_by_role("button", name="Record the publication").click()
+    expect(
+        page.get_by_text("The contract award notice (UK6) is recorded as published.")
+    ).to_be_visible()
+
+
 def shortlist(page: Page) -> None:
     page.goto(f"/procurements/{REFERENCE}/bidders")
     for name in BIDDERS:
@@ -392,6 +407,9 @@ def test_a_lead_takes_a_new_procurement_from_eoi_to_award(page: Page, app_contex
     expect(page.get_by_text("The commissioning body's decision is recorded.")).to_be_visible()
     sign_out(page)
     sign_in(page, "lead@tenderflow.example")
+    move(page, "Standstill")
+    refused_with(page, "Record the contract award notice (UK6) as published on Find a Tender")
+    record_the_award_notice(page)
     move(page, "Standstill")
     expect(page.get_by_role("heading", name="Moved to Standstill")).to_be_visible()
 

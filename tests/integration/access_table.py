@@ -229,6 +229,20 @@ TABLE: dict[tuple[str, str], frozenset[str]] = {
     ("messages.mark_read", "POST"): frozenset({"own-lead"}),  # the message's recipient
     ("need_to_know.add_co_lead", "POST"): LEAD_ONLY,
     ("need_to_know.remove_co_lead", "POST"): LEAD_ONLY,
+    # Notices: read like the papers (before publication an award notice names the winner and
+    # the price); those who run the procurement record them. Published notices are open data.
+    ("notices.details", "GET"): RUNS,
+    ("notices.details", "POST"): RUNS,
+    ("notices.drafted", "POST"): RUNS,
+    ("notices.index", "GET"): PAPERS,
+    ("notices.preview", "GET"): PAPERS,
+    ("notices.publish", "GET"): RUNS,
+    ("notices.publish", "POST"): RUNS,
+    ("notices.release", "GET"): PAPERS,
+    ("notices.supplier", "GET"): RUNS,
+    ("notices.supplier", "POST"): RUNS,
+    ("ocds.record", "GET"): ANYONE,
+    ("ocds.releases", "GET"): ANYONE,
     ("procurements.check", "GET"): LEADS,
     ("procurements.check", "POST"): LEADS,
     ("procurements.new", "GET"): LEADS,

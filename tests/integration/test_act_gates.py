@@ -22,7 +22,14 @@ from tenderflow.models import (
     Procurement,
     User,
 )
-from tenderflow.services import award, conflicts, direct_award, procurements, transitions
+from tenderflow.services import (
+    award,
+    conflicts,
+    direct_award,
+    notices,
+    procurements,
+    transitions,
+)
 from tenderflow.services.gates import unmet_conditions
 from tests.integration.act_gates_world import check_exclusions, confirm_conflicts
 from tests.integration.conftest import sign_in_as
@@ -341,9 +348,17 @@ def test_an_exempt_direct_award_needs_the_assessment_before_its_transparency_not
 
 
 NO_NOTICE = (
-    "Record the transparency notice (Procurement Act 2023, s.44): it is published before "
-    "the contract is entered into, under Direct award on the procurement's page"
+    "Record the transparency notice (UK5) as published on Find a Tender before the direct "
+    "award proceeds (Procurement Act 2023, s.44): the lead records its notice ID and date on "
+    "the procurement's Notices page"
 )
+
+
+def unmet_with_notices(procurement: Procurement, stage: str) -> list[str]:
+    """The Act's gates and the notice gates: a direct award's UK5 is one of the latter."""
+    return unmet(procurement, stage) + unmet_conditions(
+        db.session, procurement, stage, clock.now(), only="tenderflow.services.notice_gates"
+    )
 
 
 def a_direct_award(lead: User, ground: str = "single-supplier-technical") -> Procurement:
@@ -363,18 +378,26 @@ def test_a_direct_award_waits_for_its_assessment_and_transparency_notice_before_
     lead = make_user(Role.PROCUREMENT_LEAD)
     procurement = a_direct_award(lead)
     assert procurement.stages == ("planning", "standstill", "award", "contract")
-    assert unmet(procurement, "standstill") == [
+    no_award_notice = (
+        "Record the contract award notice (UK6) as published on Find a Tender before the "
+        "standstill begins (it counts from that day): the lead records its notice ID and date on "
+        "the procurement's Notices page"
+    )
+    assert unmet_with_notices(procurement, "standstill") == [
         NO_ASSESSMENT.replace("tender notice", "transparency notice"),
+        no_award_notice,
         NO_NOTICE,
     ]
     confirm_conflicts(procurement, lead)
-    assert unmet(procurement, "standstill") == [NO_NOTICE]
+    assert unmet_with_notices(procurement, "standstill") == [no_award_notice, NO_NOTICE]
     direct_award.record_transparency_notice(
         db.session, procurement, "CDP-000123", clock.today(), clock.today()
     )
     db.session.commit()
-    assert unmet(procurement, "standstill") == []
-    assert unmet(procurement, "award") == []
+    # Recorded on its own page, the UK5 is the Notices page's UK5: one record, one gate.
+    assert notices.published_on(db.session, procurement, "UK5") == clock.today()
+    assert unmet_with_notices(procurement, "standstill") == [no_award_notice]
+    assert unmet_with_notices(procurement, "award") == []
 
 
 def test_without_a_standstill_a_direct_award_waits_for_its_notice_before_the_award(
@@ -384,7 +407,7 @@ def test_without_a_standstill_a_direct_award_waits_for_its_notice_before_the_awa
     procurement = a_direct_award(lead, "extreme-urgency")
     confirm_conflicts(procurement, lead)
     assert procurement.stages == ("planning", "award", "contract")
-    assert unmet(procurement, "award") == [NO_NOTICE]
+    assert unmet_with_notices(procurement, "award") == [NO_NOTICE]
 
 
 def test_a_tendered_procurement_needs_no_transparency_notice(make_user: Callable[..., Any]) -> None:

@@ -96,3 +96,61 @@ def test_a_stage_past_its_planned_end_is_marked_overdue_once(app: Any, lead: Any
     watch_deadlines.fn(now="2026-07-01T09:00:00+01:00")
     assert subjects("stage-overdue") == [f"{procurement.reference}: Planning is overdue"]
     assert rows(procurement)["planning"].overdue_notified_on == date(2026, 6, 30)
+
+
+def with_contract(procurement: Any, entered: str) -> None:
+    from datetime import datetime
+    from decimal import Decimal
+
+    from tenderflow import clock
+    from tenderflow.models import Bidder, Contract
+
+    bidder = Bidder(
+        procurement_id=procurement.id, name="Invented Support Ltd", registered_at=clock.now()
+    )
+    db.session.add(bidder)
+    db.session.flush()
+    db.session.add(
+        Contract(
+            procurement_id=procurement.id,
+            supplier_id=bidder.id,
+            value=Decimal("900000"),
+            start_date=date(2026, 9, 1),
+            end_date=date(2029, 8, 31),
+            award_notice={},
+            awarded_at=datetime.fromisoformat(entered),
+        )
+    )
+    procurement.stage = "contract"
+    db.session.commit()
+
+
+def test_the_lead_is_reminded_of_a_contract_details_notice_coming_due_then_told_it_is_overdue(
+    app: Any, lead: Any
+) -> None:
+    from tenderflow.services import notices
+
+    procurement = national_procurement(lead)
+    with_contract(procurement, "2026-07-01T12:00:00+01:00")  # due by 30 July (30th day)
+
+    outcome = watch_deadlines.fn(now="2026-07-22T09:00:00+01:00")
+    assert outcome["notices"] == {"reminded": 0, "overdue": 0}
+    outcome = watch_deadlines.fn(now="2026-07-23T09:00:00+01:00")
+    assert outcome["notices"] == {"reminded": 1, "overdue": 0}
+    watch_deadlines.fn(now="2026-07-30T23:00:00+01:00")
+    assert subjects("notice-due") == [f"{procurement.reference}: the contract details notice is due"]
+    assert subjects("notice-overdue") == []
+
+    outcome = watch_deadlines.fn(now="2026-07-31T00:30:00+01:00")
+    assert outcome["notices"] == {"reminded": 0, "overdue": 1}
+    watch_deadlines.fn(now="2026-07-31T01:30:00+01:00")
+    assert subjects("notice-overdue") == [
+        f"{procurement.reference}: the contract details notice is overdue"
+    ]
+    row = notices.records(db.session, procurement)["UK7"]
+    assert row.overdue_since == date(2026, 7, 31) and row.published_on is None
+    [uk7] = [
+        n for n in notices.notices_of(db.session, procurement, date(2026, 7, 31))
+        if n.notice_type == "UK7"
+    ]
+    assert (uk7.due, uk7.status) == (date(2026, 7, 30), "overdue")

@@ -385,3 +385,20 @@ def test_without_a_choice_the_procedure_is_open_with_electronic_tenders(
         "electronic-with-documents",
     )
     assert procurement.decision["min_participation_days"] is None
+
+
+def test_the_cpv_codes_and_regions_for_the_notices_are_asked_for_and_kept(
+    client: FlaskClient, make_user: Callable[..., Any]
+) -> None:
+    _lead(client, make_user)
+    refused = client.post(
+        "/procurements/new", data={**VALID, "cpv_codes": ["99999999-9"]}
+    ).get_data(as_text=True)
+    assert "Select CPV codes from the list" in refused
+    data = {**VALID, "cpv_codes": ["85312000-9"], "delivery_regions": ["TLH12"]}
+    check = client.post("/procurements/new", data=data, follow_redirects=True)
+    assert "85312000-9" in check.get_data(as_text=True)
+    client.post("/procurements/new/check", data={})
+    procurement = db.session.scalar(select(Procurement).where(Procurement.reference == "CCC-FS-2026"))
+    assert procurement is not None
+    assert (procurement.cpv_codes, procurement.delivery_regions) == (["85312000-9"], ["TLH12"])

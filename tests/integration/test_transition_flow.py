@@ -19,7 +19,7 @@ from tenderflow.models import (
     StageDates,
     Transition,
 )
-from tenderflow.services import ServiceError, award, procurements, transitions
+from tenderflow.services import ServiceError, award, notices, procurements, transitions
 from tenderflow.services import timetable as timetable_service
 from tests.integration.act_gates_world import check_exclusions, confirm_conflicts
 from tests.integration.timetable_data import (
@@ -238,8 +238,17 @@ def test_a_procurement_goes_from_planning_to_award_and_every_gate_refuses_when_i
     assert refused.unmet == [
         "The commissioning body's approval of the award recommendation is not recorded: once "
         "moderation has closed the lead asks for it, and a commissioning body member records it "
-        "on the procurement's page"
+        "on the procurement's page",
+        "Record the contract award notice (UK6) as published on Find a Tender before the "
+        "standstill begins (it counts from that day): the lead records its notice ID and date "
+        "on the procurement's Notices page",
     ]
+    assert (
+        notices.record_publication(
+            db.session, procurement, "UK6", "000123-2026", clock.today(), lead, clock.now()
+        )
+        == []
+    )
     award.record_approval(
         db.session,
         procurement,

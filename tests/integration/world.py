@@ -46,6 +46,7 @@ def _register_extensions() -> None:
         capital_world,
         documents_world,
         evaluation_world,
+        notices_world,
         timetable_world,
     )
 
@@ -55,6 +56,7 @@ def _register_extensions() -> None:
     WORLD_EXTENSIONS.append(evaluation_world.extend)
     WORLD_EXTENSIONS.append(documents_world.extend)
     WORLD_EXTENSIONS.append(accounts_world.extend)
+    WORLD_EXTENSIONS.append(notices_world.extend)
 
 
 _register_extensions()
