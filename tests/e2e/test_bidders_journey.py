@@ -1,4 +1,7 @@
-"""A lead records expressions of interest, the shortlist and the bids, then opens them after the deadline."""
+"""A lead invites suppliers to an invited tender, records the bids, then opens them after the
+deadline. Under the Procurement Act 2023 a regulated below-threshold contract (here £45,000)
+is not shortlisted on suitability (s.85): the lead adds the suppliers invited, with no
+expressions of interest or selection stage."""
 
 from __future__ import annotations
 
@@ -66,44 +69,43 @@ def invited_tender(live_server: SimpleNamespace) -> Iterator[SimpleNamespace]:
     app.config["FROZEN_NOW"] = frozen
 
 
-def record_interest(page: Page, name: str, day: str) -> None:
-    page.get_by_role("button", name="Record an expression of interest").click()
+def add_supplier(page: Page, name: str, day: str) -> None:
+    page.get_by_role("button", name="Add a supplier").click()
     page.get_by_label("Organisation name").fill(name)
     page.get_by_label("Day", exact=True).fill(day)
     page.get_by_label("Month", exact=True).fill("11")
     page.get_by_label("Year", exact=True).fill("2026")
-    page.get_by_label("Time interest was registered (optional)").fill("10:30")
-    page.get_by_role("button", name="Add the organisation").click()
+    page.get_by_label("Time (optional)").fill("10:30")
+    page.get_by_role("button", name="Add the supplier").click()
     expect(page.get_by_text(f"{name} has been added.")).to_be_visible()
 
 
-def test_a_lead_records_eoi_shortlist_and_bids_and_opens_them_after_the_deadline(
+def test_a_lead_invites_suppliers_records_bids_and_opens_them_after_the_deadline(
     page: Page, invited_tender: SimpleNamespace
 ) -> None:
     sign_in(page, "lead@tenderflow.example")
     page.goto(f"/procurements/{REFERENCE}")
     page.get_by_role("link", name="View the bidders").click()
 
+    # No expressions of interest and no shortlist on suitability below the threshold (s.85).
+    expect(page.get_by_role("button", name="Record an expression of interest")).to_have_count(0)
+    expect(page.get_by_role("button", name="Shortlist", exact=True)).to_have_count(0)
+
     # A first attempt with no name shows the error summary.
-    page.get_by_role("button", name="Record an expression of interest").click()
-    page.get_by_role("button", name="Add the organisation").click()
+    page.get_by_role("button", name="Add a supplier").click()
+    page.get_by_role("button", name="Add the supplier").click()
     expect(page).to_have_title(re.compile(r"^Error: "))
     expect(page.locator(".govuk-error-summary")).to_contain_text("Enter the organisation's name")
     page.get_by_role("link", name="Back").click()
 
-    record_interest(page, "Soham Community Housing", "9")
-    record_interest(page, "Ely Tenancy Support", "10")
+    add_supplier(page, "Soham Community Housing", "9")
+    add_supplier(page, "Ely Tenancy Support", "10")
 
-    for name in ("Soham Community Housing", "Ely Tenancy Support"):
-        row = page.get_by_role("row").filter(has_text=name)
-        row.get_by_role("link", name="Record selection").click()
-        page.get_by_label("Passed selection").check()
-        page.get_by_role("button", name="Save the result").click()
-
-    page.get_by_role("button", name="Shortlist").click()
+    # Fewer suppliers are invited than the route asks for: the lead says why.
+    page.get_by_role("button", name="Fewer suppliers than needed").click()
     page.get_by_label("Soham Community Housing").check()
     page.get_by_label("Ely Tenancy Support").check()
-    page.get_by_label("Why fewer candidates are shortlisted").fill(
+    page.get_by_label("Why fewer suppliers are asked").fill(
         "Only two providers work in the district"
     )
     page.get_by_role("button", name="Save the shortlist").click()
