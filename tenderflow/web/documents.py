@@ -60,6 +60,7 @@ def _procurement_or_404(reference: str, attempt: str = "see the papers") -> Proc
         abort(404)
     if not _may_see_papers(procurement, current_user):
         ntk.refuse(procurement, attempt, "procurements", procurement.id)
+    ntk.viewed(procurement, attempt, "procurements", procurement.id)
     return procurement
 
 

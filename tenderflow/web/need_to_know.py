@@ -1,4 +1,5 @@
-"""Need to know on the web: answer 404 to anyone the rule keeps out, and audit the attempt.
+"""Need to know on the web: answer 404 to anyone the rule keeps out, and audit the attempt;
+audit every view of commercial information by those the rule lets in.
 
 404, not 403: a reference or a bid number must reveal nothing to someone with no part in the
 procurement. The rule itself is :mod:`tenderflow.services.need_to_know`.
@@ -8,10 +9,10 @@ from __future__ import annotations
 
 from typing import Any, NoReturn
 
-from flask import abort
+from flask import abort, request
 from flask_login import current_user
 
-from tenderflow import clock
+from tenderflow import audit, clock
 from tenderflow.extensions import db
 from tenderflow.models import Bid, Procurement
 from tenderflow.services import need_to_know
@@ -25,22 +26,34 @@ def refuse(procurement: Procurement, attempt: str, entity: str, entity_id: Any) 
     abort(404)
 
 
+def viewed(procurement: Procurement, attempt: str, entity: str, entity_id: Any) -> None:
+    """Audit a view of commercial information: who saw what, and when (GET only; a form that
+    then writes is audited by what it writes)."""
+    if request.method != "GET":
+        return
+    audit.viewed(db.session, entity, entity_id, f"Viewed: {attempt}"[:500], procurement.id)
+    db.session.commit()
+
+
 def commercial_or_404(procurement: Procurement, attempt: str) -> None:
     """Refuse anyone who may not see the procurement's bids, prices, documents and papers."""
     if not need_to_know.may_see_commercial(db.session, current_user, procurement, clock.now()):
         refuse(procurement, attempt, "procurements", procurement.id)
+    viewed(procurement, attempt, "procurements", procurement.id)
 
 
 def results_or_404(procurement: Procurement) -> None:
     """Refuse anyone who may not see the procurement's evaluation results."""
     if not need_to_know.may_see_results(db.session, current_user, procurement, clock.now()):
         refuse(procurement, "see the evaluation results", "procurements", procurement.id)
+    viewed(procurement, "see the evaluation results", "procurements", procurement.id)
 
 
 def bid_or_404(procurement: Procurement, bid: Bid, attempt: str) -> None:
     """Refuse anyone who may not see this bid, a declared conflict included."""
     if not need_to_know.may_see_bid(db.session, current_user, bid, clock.now()):
         refuse(procurement, attempt, "bids", bid.id)
+    viewed(procurement, attempt, "bids", bid.id)
 
 
 def may_see_commercial(procurement: Procurement) -> bool:

@@ -29,7 +29,7 @@ from tenderflow.web import procurement_page
 from tenderflow.web.access import allow
 from tenderflow.web.bidders import can_manage, load_procurement, managed_or_403
 from tenderflow.web.forms import GovDateField
-from tenderflow.web.need_to_know import refuse
+from tenderflow.web.need_to_know import refuse, viewed
 
 bp = Blueprint("notices", __name__, url_prefix="/procurements/<reference>/notices")
 
@@ -65,6 +65,7 @@ def _readable(reference: str) -> Procurement:
     procurement = load_procurement(reference)
     if not _may_read(procurement, current_user):
         refuse(procurement, "read its notices", "procurements", procurement.id)
+    viewed(procurement, "read its notices", "procurements", procurement.id)
     return procurement
 
 

@@ -292,3 +292,29 @@ def test_the_procurement_list_and_page_show_no_commercial_figures_without_need_t
     assert "Withheld: you have no need to know" not in page
     checks = client.get(f"/procurements/{KENT}/exclusions").get_data(as_text=True)
     assert ">Recommended<" in checks
+
+
+def test_every_view_of_a_bid_price_or_results_by_those_admitted_is_audited(
+    demo: None, client: FlaskClient
+) -> None:
+    lead = person("lead")
+    bid = first_bid(KENT)
+    sign_in_as(client, lead)
+    for url in (f"/procurements/{KENT}/bids/{bid.id}", f"/evaluations/{KENT}/results"):
+        assert client.get(url).status_code == 200
+    seen = list(
+        db.session.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.action == "viewed", AuditEvent.actor_id == lead.id)
+            .order_by(AuditEvent.id)
+        )
+    )
+    kent = str(procurement(KENT).id)
+    # The bid page checks the procurement, then the bid: each admission is kept.
+    assert [(e.entity, e.entity_id) for e in seen] == [
+        ("procurements", kent),
+        ("bids", str(bid.id)),
+        ("procurements", kent),
+    ]
+    assert all(e.procurement_id == procurement(KENT).id for e in seen)
+    assert seen[-1].summary == "Viewed: see the evaluation results"
