@@ -84,6 +84,7 @@ def record_bid(
     now: datetime,
 ) -> Bid:
     """Record a bid's receipt (at ``received_at``, or now); flag it late after the deadline."""
+    probity.refuse_if_terminated(session, procurement, "record a bid", "bidder_id")
     errors: dict[str, str] = {}
     if bidder.procurement_id != procurement.id:
         errors["bidder_id"] = "Select a bidder from the list"
@@ -280,6 +281,7 @@ def record_price(
     now: datetime,
 ) -> Bid:
     """Record the price read from an opened bid, and the costing model's figures."""
+    probity.refuse_if_terminated(session, bid.procurement, "record the price of a bid", "price")
     _require_opened(session, bid, "record the price of a bid", "bids", bid.id, now)
     if price <= 0:
         raise ServiceError("Bad price", {"price": "The price must be more than £0"})

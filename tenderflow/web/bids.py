@@ -233,6 +233,9 @@ def new_bid(reference: str) -> Any:
                         user=current_user,
                         now=clock.now(),
                     )
+                except probity.Refused as exc:
+                    probity.keep_refusal(db.session, exc)
+                    apply_errors(form, exc.errors)
                 except ServiceError as exc:
                     db.session.rollback()
                     apply_errors(
@@ -499,6 +502,9 @@ def price(reference: str, bid_id: int) -> Any:
             except bids.SealedBid as exc:
                 db.session.commit()
                 errors = {"price": str(exc)}
+            except probity.Refused as exc:
+                probity.keep_refusal(db.session, exc)
+                errors = exc.errors
             except ServiceError as exc:
                 db.session.rollback()
                 errors = exc.errors or {"price": str(exc)}

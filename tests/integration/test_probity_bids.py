@@ -7,6 +7,7 @@ found it: it is refused with a clear message, nothing is written, and the attemp
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -30,7 +31,7 @@ from tenderflow.models import (
     User,
 )
 from tenderflow.services import award, bids, procurements
-from tenderflow.services.evaluation import moderation
+from tenderflow.services.evaluation import moderation, scoring
 from tenderflow.services.gates import unmet_conditions
 from tests.integration.conftest import sign_in_as
 from tests.integration.evaluation_world import an_evaluation, ready_made
@@ -367,6 +368,23 @@ def test_after_opening_the_way_out_is_to_terminate_the_procurement_with_its_reas
     assert "EVAL-1 was terminated" in refused.get_data(as_text=True)
     assert f"EVAL-1 was terminated: {reason}" in unmet_conditions(
         db.session, found, "moderation", clock.now()
+    )
+    # Nor does it take bids, prices or scores any more.
+    bid = bids.bids_of(db.session, found)[0]
+    before = db.session.scalar(select(func.count(Bid.id)))
+    with pytest.raises(bids.probity.Refused, match="terminated"):
+        bids.record_bid(
+            db.session, found, bid.bidder, received_at=None, lot=None, user=lead, now=clock.now()
+        )
+    db.session.rollback()
+    assert db.session.scalar(select(func.count(Bid.id))) == before
+    with pytest.raises(bids.probity.Refused, match="terminated"):
+        bids.record_price(db.session, bid, Decimal("1"), None, None, clock.now())
+    db.session.rollback()
+    assert bid.price != Decimal("1")
+    evaluator = evaluation.evaluators[0]
+    assert scoring.why_not_scoring(db.session, evaluator) == (
+        "The procurement has been terminated: nothing more is scored."
     )
 
 

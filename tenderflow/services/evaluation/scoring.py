@@ -77,6 +77,8 @@ def work_of(session: Session, member: PanelMember) -> Panel | None:
 
 def why_not_scoring(session: Session, member: PanelMember) -> str | None:
     """Say why the member cannot score now, or None when they can."""
+    if member.procurement.terminated_at is not None:
+        return "The procurement has been terminated: nothing more is scored."
     found = current_model(session, member.procurement)
     if found is None or found[0].guidance_published_at is None:
         return "The evaluation guidance has not been released to the panel yet."
