@@ -190,11 +190,14 @@ def prefect_api() -> Iterator[str]:
         yield str(PREFECT_API_URL.value())
 
 
-@pytest.fixture(scope="session")
+# Per module, not per session: a worker left serving the test database would send the queued
+# requests later tests make (a move run in-process, say) and change their tables mid-test.
+@pytest.fixture(scope="module")
 def workflow_worker(
     prefect_api: str, database_url: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[None]:
-    """The real `tenderflow worker`, serving every deployment against this test database."""
+    """The real `tenderflow worker`, serving every deployment against this test database, for
+    the tests of one module."""
     import os
     import subprocess
     import sys

@@ -23,7 +23,7 @@ from tenderflow.models import (
     Transition,
     User,
 )
-from tenderflow.services import procurements, transitions
+from tenderflow.services import flow_runs, procurements, transitions
 from tenderflow.services.evaluation import (
     bid_label,
     bidders_to_declare,
@@ -92,6 +92,10 @@ def move(procurement: Procurement, to_stage: str, user: User | None, **options: 
     transition = transitions.request_transition(
         db.session, procurement, to_stage, user, clock.now(), **options
     )
+    # Taken in hand here before it is committed: a test worker's dispatcher, serving this
+    # database for the wiring tests, must not send the same request to Prefect meanwhile.
+    if transition.flow_run_request_id is not None:
+        flow_runs.mark_running(db.session, transition.flow_run_request_id, None)
     db.session.commit()
     run_transition.fn(transition_id=transition.id, request_id=transition.flow_run_request_id)
     db.session.expire_all()
