@@ -12,6 +12,7 @@ from flask import Flask, current_app, has_app_context
 
 from tenderflow import audit, clock
 from tenderflow.extensions import db
+from tenderflow.models import FlowRunRequest
 from tenderflow.services import flow_runs
 
 
@@ -48,11 +49,34 @@ def current_flow_run_id() -> str | None:
     return str(value) if value else None
 
 
+def current_deployment() -> str | None:
+    """Return the running flow run's deployment as "flow name/deployment name", if any."""
+    try:
+        from prefect.runtime import deployment, flow_run
+
+        name, flow = deployment.name, flow_run.flow_name
+    except Exception:
+        return None
+    return f"{flow}/{name}" if name and flow else None
+
+
+def _is_ours(request_id: int) -> bool:
+    """Say whether the request is this run's: a run left over from elsewhere (its request's
+    row since gone, its id reused after a restore) must not finish someone else's request."""
+    request = db.session.get(FlowRunRequest, request_id)
+    if request is None:
+        return False
+    run_id, deployment = current_flow_run_id(), current_deployment()
+    if request.flow_run_id and run_id and request.flow_run_id != run_id:
+        return False
+    return not (deployment and request.deployment != deployment)
+
+
 @contextmanager
 def tracked(request_id: int | None) -> Iterator[dict[str, Any]]:
     """Mark the app's request running, then completed with the outcome put in the dict, or failed."""
     outcome: dict[str, Any] = {}
-    if request_id is None:
+    if request_id is None or not _is_ours(request_id):
         yield outcome
         return
     flow_runs.mark_running(db.session, request_id, current_flow_run_id())
