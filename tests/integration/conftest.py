@@ -222,6 +222,7 @@ def workflow_worker(
     # One worker at a time: the previous database's worker would take this one's runs.
     while _WORKERS:
         _stop_process(_WORKERS.pop())
+    _drop_unfinished_runs()
     with log.open("wb") as handle:
         process = subprocess.Popen(command, env=env, stdout=handle, stderr=subprocess.STDOUT)
     _WORKERS.append(process)
@@ -230,9 +231,33 @@ def workflow_worker(
     if process in _WORKERS:
         _WORKERS.remove(process)
         _stop_process(process)
+    _drop_unfinished_runs()
 
 
 _WORKERS: list[Any] = []
+
+
+def _drop_unfinished_runs() -> None:
+    """Delete flow runs still waiting or running on the test server: a run the last worker
+    left would otherwise reach the next one and act on this database, whose ids start again."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import (
+        FlowRunFilter,
+        FlowRunFilterState,
+        FlowRunFilterStateType,
+    )
+    from prefect.client.schemas.objects import StateType
+
+    unfinished = FlowRunFilter(
+        state=FlowRunFilterState(
+            type=FlowRunFilterStateType(
+                any_=[StateType.SCHEDULED, StateType.PENDING, StateType.RUNNING, StateType.PAUSED]
+            )
+        )
+    )
+    with get_client(sync_client=True) as client:
+        for run in client.read_flow_runs(flow_run_filter=unfinished, limit=200):
+            client.delete_flow_run(run.id)
 
 
 def _stop_process(process: Any) -> None:
@@ -287,7 +312,7 @@ def sent_from_the_request(request: Any) -> bool:
     return request.status != "queued" and bool(request.flow_run_id)
 
 
-def wait_for_request(request_id: int, seconds: float = 45) -> Any:
+def wait_for_request(request_id: int, seconds: float = 90) -> Any:
     """Wait until a flow run request finishes; return it."""
     import time
 
