@@ -682,12 +682,20 @@ def test_verify_refuses_bad_input_in_one_line(app: Any, verify: Any) -> None:
     assert err.strip().count("\n") == 0 and "64 hexadecimal digits" in err
 
 
-def test_postgresql_refuses_to_change_or_delete_an_audit_entry(
-    app: Any, make_user: Callable[..., Any]
+def test_an_audit_entry_cannot_be_changed_unnoticed(
+    app: Any, make_user: Callable[..., Any], verify: Any
 ) -> None:
+    """PostgreSQL refuses the change outright; SQLite has no such trigger, so verify names it."""
     entries = _some_entries(make_user, 1)
     if db.engine.dialect.name != "postgresql":
-        pytest.skip("the trigger is PostgreSQL's; SQLite relies on verify")
+        with db.engine.begin() as connection:
+            connection.execute(
+                text("UPDATE audit_events SET actor = 'someone' WHERE id = :id"),
+                {"id": entries[0].id},
+            )
+        status, _, err = verify()
+        assert status == 1 and f"broken at entry {entries[0].id}" in err, err
+        return
     from sqlalchemy.exc import DBAPIError
 
     for statement in (
