@@ -48,23 +48,71 @@ def create_admin(email: str, name: str) -> None:
         click.echo(f"Administrator {user.email} created. Sign in to set up two-factor sign-in.")
 
 
+def default_workers() -> int:
+    """Gunicorn's usual advice, two processes a core plus one, kept to at most eight."""
+    import os
+
+    return min(2 * (os.cpu_count() or 1) + 1, 8)
+
+
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--threads", default=8, show_default=True, type=int)
-def serve(host: str, port: int, threads: int) -> None:
-    """Serve the web app alone (the worker runs as its own `tenderflow worker`)."""
-    from waitress import serve as waitress_serve
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes (default: two a core plus one, at most 8).",
+)
+@click.option("--threads", default=4, show_default=True, type=click.IntRange(min=1))
+@click.option(
+    "--timeout", default=60, show_default=True, type=click.IntRange(min=5), help="Seconds."
+)
+def serve(host: str, port: int, workers: int | None, threads: int, timeout: int) -> None:
+    """Serve the web app under gunicorn (the workflows run apart, in `tenderflow worker`)."""
+    from gunicorn.app.base import BaseApplication
 
     from tenderflow import ProductionConfigError, create_app
 
+    # Build the app once here, so that a bad configuration stops us before any process starts.
     try:
         app = create_app()
     except (ProductionConfigError, ValueError) as exc:
         click.echo(f"Error: {exc}", err=True)
         raise click.exceptions.Exit(1) from None
-    click.echo(f"tenderflow ({app.config['TENDERFLOW_ENV']}) is serving on http://{host}:{port}/")
-    waitress_serve(app, host=host, port=port, threads=threads, _quiet=True)
+    environment = app.config["TENDERFLOW_ENV"]
+    del app
+    processes = workers or default_workers()
+
+    class Server(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            settings = {
+                "bind": f"{host}:{port}",
+                "workers": processes,
+                "threads": threads,
+                "worker_class": "gthread",
+                "timeout": timeout,
+                "graceful_timeout": 30,
+                "keepalive": 5,
+                # Each process builds its own app, with its own database connections.
+                "preload_app": False,
+                "proc_name": "tenderflow",
+                # The app writes its own access log (tenderflow.web.access_log).
+                "accesslog": None,
+                "errorlog": "-",
+                "loglevel": "warning",
+            }
+            for key, value in settings.items():
+                self.cfg.set(key, value)
+
+        def load(self) -> object:
+            return create_app()
+
+    click.echo(
+        f"tenderflow ({environment}) is serving on http://{host}:{port}/"
+        f" with {processes} process(es) of {threads} thread(s)"
+    )
+    Server().run()
 
 
 def _folders() -> dict[str, Path]:
