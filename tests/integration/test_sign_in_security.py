@@ -66,6 +66,23 @@ def test_the_pause_lifts_once_the_window_has_passed(
     assert attempt(client, person.email, PASSWORD).status_code == 302
 
 
+def test_attempts_older_than_thirty_days_are_removed_as_new_ones_arrive_the_audit_keeps_them(
+    client: FlaskClient, make_user: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    person = make_user(Role.EVALUATOR)
+    other = make_user(Role.EVALUATOR)
+    attempt(client, person.email, "not the password", address="192.0.2.20")
+    attempt(client, other.email, "not the password", address="192.0.2.30")
+    later = clock.wall_now() + timedelta(days=31)
+    monkeypatch.setattr(clock, "wall_now", lambda: later)
+    assert attempt(client, person.email, PASSWORD, address="192.0.2.40").status_code == 302
+    db.session.expire_all()
+    kept = [(a.email, a.outcome) for a in db.session.scalars(select(SignInAttempt))]
+    # The account's old failure is gone; another account's, from another address, is not.
+    assert kept == [(other.email, "wrong-password"), (person.email, "success")]
+    assert len(events("sign-in-failed")) == 2
+
+
 def test_many_failures_from_one_address_pause_sign_in_from_it_for_every_account(
     app: Flask,
     client: FlaskClient,
