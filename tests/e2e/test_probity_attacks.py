@@ -436,6 +436,30 @@ def test_opening_opens_only_what_may_be_opened_and_then_the_method_cannot_change
     [refusal] = new_refusals(app, LEAD, audited)
     assert refusal.startswith("Refused to accept the late bid from Cam Valley Evaluation CIC")
 
+    # Nor can a new bid join those opened by being dated before the deadline.
+    lead.goto(f"/procurements/{REVIEW}/bidders/new")
+    lead.get_by_label("Organisation name").fill("Granta Friends Ltd")
+    lead.get_by_role("button", name="Add the supplier").click()
+    expect(lead.get_by_text("Granta Friends Ltd has been added.")).to_be_visible()
+    lead.goto(f"/procurements/{REVIEW}/bids/new")
+    lead.get_by_label("Bidder").select_option(label="Granta Friends Ltd")
+    fill_date(lead, "Date received", date(2026, 11, 30))
+    lead.get_by_label("Time received").fill("11:30")
+    lead.get_by_role("button", name="Record the bid").click()
+    expect(error_summary(lead)).to_contain_text(
+        "a bid recorded since then cannot be dated before the tender deadline"
+    )
+    with database(app) as session:
+        assert not session.scalar(
+            select(func.count(Bid.id))
+            .join(Bidder, Bid.bidder_id == Bidder.id)
+            .where(Bidder.name == "Granta Friends Ltd")
+        )
+    assert new_refusals(app, LEAD, audited)[1].startswith(
+        "Refused to record a bid from Granta Friends Ltd as received on 30 November 2026"
+    )
+    audited = refusals(app, LEAD)
+
     # Attack 4: from the form left open, the lead changes the weights and the price formula.
     stale.get_by_label(re.compile("Support service tender with interviews")).check()
     stale.get_by_label("Reason for the change (optional)").fill("Interviews would help.")
@@ -448,7 +472,7 @@ def test_opening_opens_only_what_may_be_opened_and_then_the_method_cannot_change
     stale.goto(f"/evaluations/{REVIEW}/model")
     expect(stale.get_by_text("Quality 60%, price 40% (social value 0%)")).to_be_visible()
     expect(stale.get_by_role("button", name="Save the model")).to_have_count(0)
-    [refusal] = new_refusals(app, LEAD, audited)[1:]
+    [refusal] = new_refusals(app, LEAD, audited)
     assert refusal.startswith("Refused to change the evaluation model: The evaluation method")
     assert "and bids have been opened" in refusal
     # The way out is to terminate the procurement, with its reason.
