@@ -225,6 +225,27 @@ def add_to_form(form: Locator, name: str, value: str) -> None:
     )
 
 
+def post_from(page: Page, action: str, fields: dict[str, str] | None = None) -> None:
+    """Send a form the page does not offer, with the session's CSRF token, as someone
+    writing it into the page in the browser would."""
+    with page.expect_navigation():
+        page.evaluate(
+            """([action, fields]) => {
+              const form = document.createElement('form');
+              form.method = 'post'; form.action = action;
+              const token = document.querySelector('input[name=csrf_token]').value;
+              for (const [name, value] of Object.entries({csrf_token: token, ...fields})) {
+                const input = document.createElement('input');
+                input.type = 'hidden'; input.name = name; input.value = value;
+                form.appendChild(input);
+              }
+              document.body.appendChild(form);
+              form.submit();
+            }""",
+            [action, fields or {}],
+        )
+
+
 def gbp(amount: Decimal) -> str:
     return f"£{amount:,.2f}"
 
@@ -270,9 +291,15 @@ def test_the_lead_cannot_unseal_the_bids_by_replanning_the_finished_planning_sta
     lead.goto(f"/procurements/{NEEDS}/bids")
     expect(lead.get_by_text(deadline)).to_be_visible()  # the same deadline, still sealed
     expect(lead.get_by_role("button", name="Open the bids")).to_have_count(0)
+    # Sending the opening form all the same is refused too.
+    post_from(lead, f"/procurements/{NEEDS}/bids/open")
+    expect(
+        lead.get_by_text("Bids are sealed until the tender deadline has passed").first
+    ).to_be_visible()
     expect(lead.get_by_role("row").filter(has_text="Sealed")).to_have_count(2)
-    [refusal] = new_refusals(app, LEAD, audited)
-    assert refusal.startswith("Refused to re-plan Planning to 2025-01-01 - 2025-01-03")
+    replanned, opening = new_refusals(app, LEAD, audited)
+    assert replanned.startswith("Refused to re-plan Planning to 2025-01-01 - 2025-01-03")
+    assert opening.startswith("Refused to open the bids: Bids are sealed")
 
 
 # Attack 2: reading commercial information without a part in the procurement -------------------
