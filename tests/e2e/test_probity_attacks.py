@@ -2,11 +2,14 @@
 
 Each attack is refused on the page the person sees (the GOV.UK error summary, or the 404
 page); nothing changes (the page is loaded again, or the database read through the app); and
-the refusal is in the audit log. The rules themselves are tested through the services and the
+each refusal is in the audit log. The rules themselves are tested through the services and the
 test client in tests/integration/test_probity_*.py.
 
 One signed-in browser context per person is shared by the tests of this module; axe-core and
 the Content-Security-Policy watch are checked after each test, as for the ``page`` fixture.
+The state an attack needs is set up on the app's own pages, on demo procurements no other
+browser test uses; where the tender deadline has to pass, the live server's clock is moved
+and put back.
 """
 
 from __future__ import annotations
@@ -436,7 +439,9 @@ def test_opening_opens_only_what_may_be_opened_and_then_the_method_cannot_change
     lead.get_by_role("button", name="Open the bids").click()
     expect(lead.get_by_text("1 bid opened.")).to_be_visible()
     rows = lead.get_by_role("row")
-    expect(rows.filter(has_text="Fen Edge Research Ltd")).to_contain_text("30 November 2026")
+    expect(rows.filter(has_text="Fen Edge Research Ltd")).to_contain_text(
+        "30 November 2026 at 1:00pm"
+    )
     expect(rows.filter(has_text="Ouse Consulting LLP")).to_contain_text("Sealed")
     expect(rows.filter(has_text="Cam Valley Evaluation CIC")).to_contain_text("Sealed")
     late = bid_of(app, REVIEW, "Cam Valley Evaluation CIC")
