@@ -83,7 +83,11 @@ def record_bid(
     user: User,
     now: datetime,
 ) -> Bid:
-    """Record a bid's receipt (at ``received_at``, or now); flag it late after the deadline."""
+    """Record a bid's receipt (at ``received_at``, or now); flag it late after the deadline.
+
+    Once the bids are opened, a bid can no longer be recorded as received before the deadline:
+    that attempt is refused and audited.
+    """
     probity.refuse_if_terminated(session, procurement, "record a bid", "bidder_id")
     errors: dict[str, str] = {}
     if bidder.procurement_id != procurement.id:
@@ -103,6 +107,19 @@ def record_bid(
     if errors:
         raise ServiceError("The bid could not be recorded", errors)
     deadline = tender_deadline(session, procurement)
+    opened = first_opened_at(session, procurement)
+    if opened is not None and not bidding.is_late(received, deadline):
+        # Whoever opened the bids has seen their prices: a bid first recorded now must not
+        # join them as if it had arrived on time.
+        probity.refuse(
+            session,
+            procurement,
+            f"record a bid from {bidder.name} as received on {deadline_text(received)}",
+            f"The bids were opened on {deadline_text(opened)}: a bid recorded since then "
+            "cannot be dated before the tender deadline",
+            field="received_at",
+            entity="bids",
+        )
     bid = Bid(
         procurement_id=procurement.id,
         bidder=bidder,
