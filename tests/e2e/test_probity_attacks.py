@@ -341,12 +341,10 @@ def test_another_lead_and_outsiders_get_404_and_no_price(people: People, app: Fl
 def test_a_moderator_who_declares_a_conflict_no_longer_sees_that_bid_or_its_price(
     people: People, app: Flask
 ) -> None:
-    conflicted = bid_of(app, YARMOUTH, "Breydon Floating Support CIC")
     moderator = people(MODERATOR)
-    moderator.goto(f"/procurements/{YARMOUTH}/bids/{conflicted.id}")
-    expect(moderator.get_by_text(gbp(conflicted.price))).to_be_visible()
-
-    # The moderator learns of a link with the bidder and declares it on the panel's page.
+    # Where the moderator has already agreed a bidder's scores, a conflict declared now is
+    # refused: the results rest on their judgment, so the lead must decide.
+    agreed = bid_of(app, YARMOUTH, "Breydon Floating Support CIC")
     moderator.goto(f"/evaluations/{YARMOUTH}/conflicts")
     moderator.get_by_role(
         "group", name="Do you have a conflict of interest with Breydon Floating Support CIC?"
@@ -355,18 +353,36 @@ def test_a_moderator_who_declares_a_conflict_no_longer_sees_that_bid_or_its_pric
         "My sister joined the bidder's board this month."
     )
     moderator.get_by_role("button", name="Record my declaration").click()
+    expect(moderator.locator(".govuk-error-summary")).to_contain_text(
+        "You have agreed consensus scores for this bidder: tell the procurement lead"
+    )
+    moderator.goto(f"/procurements/{YARMOUTH}/bids/{agreed.id}")
+    expect(moderator.get_by_text(gbp(agreed.price))).to_be_visible()
+
+    # In a moderation still under way, a bidder whose scores they have not agreed yet.
+    conflicted = bid_of(app, HUNTS, "Huntingdon Night Light Trust")
+    moderator.goto(f"/procurements/{HUNTS}/bids/{conflicted.id}")
+    expect(moderator.get_by_text(gbp(conflicted.price))).to_be_visible()
+    moderator.goto(f"/evaluations/{HUNTS}/conflicts")
+    moderator.get_by_role(
+        "group", name="Do you have a conflict of interest with Huntingdon Night Light Trust?"
+    ).get_by_label("Yes", exact=True).check()
+    moderator.get_by_label("Describe your conflict with Huntingdon Night Light Trust").fill(
+        "My sister joined the bidder's board this month."
+    )
+    moderator.get_by_role("button", name="Record my declaration").click()
     expect(moderator.get_by_text("Your declaration of interests is recorded.")).to_be_visible()
 
     audited = refusals(app, MODERATOR)
-    not_found(moderator, f"/procurements/{YARMOUTH}/bids/{conflicted.id}")
+    not_found(moderator, f"/procurements/{HUNTS}/bids/{conflicted.id}")
     assert gbp(conflicted.price) not in moderator.content()
-    moderator.goto(f"/procurements/{YARMOUTH}/bids")
+    moderator.goto(f"/procurements/{HUNTS}/bids")
     expect(moderator.get_by_text("1 bid is withheld from you")).to_be_visible()
-    expect(moderator.get_by_role("link", name="Breydon Floating Support CIC")).to_have_count(0)
-    expect(moderator.get_by_role("link", name="Yare Valley Support Ltd")).to_be_visible()
-    moderator.goto(f"/evaluations/{YARMOUTH}/results")
+    expect(moderator.get_by_role("link", name="Huntingdon Night Light Trust")).to_have_count(0)
+    expect(moderator.get_by_role("link", name="St Neots Pathways")).to_be_visible()
+    moderator.goto(f"/evaluations/{HUNTS}/results")
     expect(moderator.get_by_test_id("withheld")).to_be_visible()
-    assert "Breydon Floating Support CIC" not in moderator.content()
+    assert "Huntingdon Night Light Trust" not in moderator.content()
     assert gbp(conflicted.price) not in moderator.content()
     assert len(new_refusals(app, MODERATOR, audited)) == 1
 
