@@ -43,6 +43,7 @@ from tenderflow.models import (
     User,
 )
 from tenderflow.services import computed
+from tenderflow.services.request_memo import remembered
 
 RECORD_PREFIX = re.compile(r"^[a-z_]+ record \d+: ")
 
@@ -51,11 +52,15 @@ def current_model_version(
     session: Session, procurement: Procurement
 ) -> EvaluationModelVersion | None:
     """Return the newest version of the procurement's evaluation model, if it has one."""
-    return session.scalar(
-        select(EvaluationModelVersion)
-        .where(EvaluationModelVersion.procurement_id == procurement.id)
-        .order_by(EvaluationModelVersion.version.desc())
-        .limit(1)
+    return remembered(
+        session,
+        ("model version", procurement.id),
+        lambda: session.scalar(
+            select(EvaluationModelVersion)
+            .where(EvaluationModelVersion.procurement_id == procurement.id)
+            .order_by(EvaluationModelVersion.version.desc())
+            .limit(1)
+        ),
     )
 
 
@@ -82,7 +87,12 @@ def bids_in_evaluation(
     )
     if lot is not None:
         query = query.where(Bid.lot_id == lot.id)
-    return [bid for bid in session.scalars(query) if bid.in_evaluation]
+    found = remembered(
+        session,
+        ("bids in evaluation", procurement.id, None if lot is None else lot.id),
+        lambda: tuple(bid for bid in session.scalars(query) if bid.in_evaluation),
+    )
+    return list(found)
 
 
 @dataclass(frozen=True)
