@@ -15,6 +15,7 @@ from tenderflow.models.capital import (
     CapitalScore,
     CapitalScoreSheet,
 )
+from tenderflow.models.data_versions import DataVersion
 from tenderflow.models.documents import DocumentTemplate, GeneratedDocument
 from tenderflow.models.drafts import ProcurementDraft
 from tenderflow.models.evaluation import (
@@ -75,6 +76,7 @@ __all__ = [
     "ConflictsAssessment",
     "ConsensusScore",
     "Contract",
+    "DataVersion",
     "EmailPreference",
     "District",
     "DocumentTemplate",

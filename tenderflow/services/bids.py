@@ -14,7 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from tenderflow import audit
 from tenderflow.domain import bidding
@@ -61,6 +61,7 @@ def bids_of(session: Session, procurement: Procurement) -> list[Bid]:
     return list(
         session.scalars(
             select(Bid)
+            .options(joinedload(Bid.bidder), joinedload(Bid.lot))
             .where(Bid.procurement_id == procurement.id)
             .order_by(Bid.received_at, Bid.id)
         )
