@@ -29,6 +29,7 @@ BLUEPRINTS = [
     "tenderflow.web.evaluation",
     "tenderflow.web.documents",
     "tenderflow.web.need_to_know_pages",
+    "tenderflow.web.contracts",
 ]
 
 

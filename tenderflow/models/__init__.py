@@ -15,6 +15,12 @@ from tenderflow.models.capital import (
     CapitalScore,
     CapitalScoreSheet,
 )
+from tenderflow.models.contracts import (
+    ContractIndicator,
+    ContractReturn,
+    ManagedContract,
+    PriorityReview,
+)
 from tenderflow.models.documents import DocumentTemplate, GeneratedDocument
 from tenderflow.models.drafts import ProcurementDraft
 from tenderflow.models.evaluation import (
@@ -75,6 +81,8 @@ __all__ = [
     "ConflictsAssessment",
     "ConsensusScore",
     "Contract",
+    "ContractIndicator",
+    "ContractReturn",
     "EmailPreference",
     "District",
     "DocumentTemplate",
@@ -85,11 +93,13 @@ __all__ = [
     "FlowRunRequest",
     "GeneratedDocument",
     "Lot",
+    "ManagedContract",
     "Milestone",
     "ModerationQuery",
     "OutboxMessage",
     "PanelMember",
     "PassFailRecord",
+    "PriorityReview",
     "Procurement",
     "ProcurementLead",
     "ProcurementDraft",

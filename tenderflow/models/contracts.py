@@ -1,0 +1,138 @@
+"""Contracts after award: the contract register, priority reviews and quarterly returns.
+
+Every contract the council manages has one row in the register: one the award created (its
+``award_contract_id``) or an older one entered by hand. Its commercial details are for the
+people who manage it (see :mod:`tenderflow.services.contract_access`).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import JSON, Date, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tenderflow.extensions import db
+from tenderflow.models.lifecycle import Contract
+from tenderflow.models.procurement import Procurement
+from tenderflow.models.types import Money, Rate, UTCDateTime
+from tenderflow.models.users import User
+
+
+class ManagedContract(db.Model):  # type: ignore[name-defined]
+    """A contract in the register, with what the Local Government Transparency Code publishes."""
+
+    __tablename__ = "contract_register"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(60), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    # The award that made it, if it came from a procurement in tenderflow.
+    award_contract_id: Mapped[int | None] = mapped_column(ForeignKey("contracts.id"), unique=True)
+    procurement_id: Mapped[int | None] = mapped_column(ForeignKey("procurements.id"), index=True)
+    supplier_name: Mapped[str] = mapped_column(String(200))
+    supplier_companies_house_number: Mapped[str] = mapped_column(String(20), default="")
+    supplier_ppon: Mapped[str] = mapped_column(String(40), default="")
+    supplier_is_sme: Mapped[bool | None]
+    supplier_is_vcse: Mapped[bool | None]
+    value: Mapped[Decimal] = mapped_column(Money)  # whole-life, excluding VAT
+    start_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date] = mapped_column(Date)
+    review_date: Mapped[date | None] = mapped_column(Date)
+    # e.g. "3 years plus 2 optional extensions of 1 year": the words, and the options in months.
+    extension_options: Mapped[str] = mapped_column(Text, default="")
+    extension_count: Mapped[int] = mapped_column(default=0)
+    extension_months: Mapped[int] = mapped_column(default=0)
+    service_type: Mapped[str] = mapped_column(String(60), default="")
+    client_group: Mapped[str] = mapped_column(String(60), default="")
+    districts: Mapped[list[str]] = mapped_column(JSON, default=list)
+    department: Mapped[str] = mapped_column(String(200), default="")
+    procurement_route: Mapped[str] = mapped_column(String(60), default="")
+    # The contract manager assigned, and the lead who entered an older contract.
+    manager_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # The priority band from the latest yearly review (low, medium, high), and the score.
+    priority_band: Mapped[str | None] = mapped_column(String(20))
+    priority_score: Mapped[int | None]
+    status: Mapped[str] = mapped_column(String(20), default="active")  # active | ended
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    award_contract: Mapped[Contract | None] = relationship()
+    procurement: Mapped[Procurement | None] = relationship()
+    manager: Mapped[User | None] = relationship(foreign_keys=[manager_id])
+    owner: Mapped[User | None] = relationship(foreign_keys=[owner_id])
+    indicators: Mapped[list[ContractIndicator]] = relationship(
+        back_populates="contract", cascade="all, delete-orphan", order_by="ContractIndicator.id"
+    )
+
+    @property
+    def audit_procurement_id(self) -> int | None:
+        return self.procurement_id
+
+
+class _OfContract:
+    contract_id: Mapped[int]
+    contract: Mapped[ManagedContract]
+
+    @property
+    def audit_procurement_id(self) -> int | None:
+        return self.contract.procurement_id
+
+
+class ContractIndicator(_OfContract, db.Model):  # type: ignore[name-defined]
+    """A performance indicator the contract returns each quarter, with its target."""
+
+    __tablename__ = "contract_indicators"
+    __table_args__ = (UniqueConstraint("contract_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contract_register.id"), index=True)
+    code: Mapped[str] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(String(200))
+    unit: Mapped[str] = mapped_column(String(20), default="percent")
+    target: Mapped[Decimal] = mapped_column(Rate)
+
+    contract: Mapped[ManagedContract] = relationship(back_populates="indicators")
+
+
+class ContractReturn(_OfContract, db.Model):  # type: ignore[name-defined]
+    """One indicator's figure for one quarter."""
+
+    __tablename__ = "contract_returns"
+    __table_args__ = (UniqueConstraint("contract_id", "year", "quarter", "indicator"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contract_register.id"), index=True)
+    year: Mapped[int]
+    quarter: Mapped[int]
+    indicator: Mapped[str] = mapped_column(String(40))
+    value: Mapped[Decimal] = mapped_column(Rate)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    contract: Mapped[ManagedContract] = relationship()
+
+
+class PriorityReview(_OfContract, db.Model):  # type: ignore[name-defined]
+    """The yearly review of a contract's place in the priority matrix."""
+
+    __tablename__ = "contract_priority_reviews"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contract_register.id"), index=True)
+    reviewed_on: Mapped[date] = mapped_column(Date)
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON)
+    value_points: Mapped[int]
+    score: Mapped[int]
+    band: Mapped[str] = mapped_column(String(20))
+    previous_band: Mapped[str | None] = mapped_column(String(20))
+    # Required when the band changes.
+    reason: Mapped[str] = mapped_column(Text, default="")
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    contract: Mapped[ManagedContract] = relationship()
+    recorded_by: Mapped[User | None] = relationship()
