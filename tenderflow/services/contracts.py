@@ -22,6 +22,7 @@ from tenderflow.models import (
     ContractIndicator,
     District,
     ManagedContract,
+    Procurement,
     ServiceType,
     User,
 )
@@ -112,7 +113,8 @@ def register_award(session: Session, contract: Contract, now: datetime) -> Manag
     )
     if found is not None:
         return found
-    procurement = contract.procurement
+    procurement = session.get(Procurement, contract.procurement_id)
+    assert procurement is not None
     supplier = contract.supplier
     reference = procurement.reference
     title = procurement.title

@@ -1,0 +1,373 @@
+"""The contract register, priority reviews and quarterly returns, on each database."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+from openpyxl import Workbook
+from sqlalchemy import func, select
+
+from tenderflow import clock
+from tenderflow.cli import main
+from tenderflow.domain.roles import Role
+from tenderflow.extensions import db
+from tenderflow.models import (
+    AuditEvent,
+    Bidder,
+    ContractReturn,
+    ManagedContract,
+    PriorityReview,
+    Transition,
+)
+from tenderflow.services import contracts, transitions, users
+from tests.integration.conftest import sign_in_as
+from tests.integration.timetable_data import national_procurement
+
+GOOD = {
+    "performance": "good",
+    "quality": "a-or-b",
+    "value-for-money": "good",
+    "improvement": "addressed",
+    "track-record": "established",
+    "provider": "established",
+}
+
+
+def count(model: Any) -> int:
+    return db.session.scalar(select(func.count()).select_from(model)) or 0
+
+
+def a_contract(manager: Any = None, **changes: Any) -> ManagedContract:
+    values: dict[str, Any] = {
+        "reference": "OLD-FS-2024",
+        "title": "Generic floating support, Fenland",
+        "supplier_name": "Marsh Lane Housing",
+        "value": Decimal("900000"),
+        "start_date": date(2024, 4, 1),
+        "end_date": date(2027, 3, 31),
+        "extension_count": 2,
+        "extension_months": 12,
+        "service_type": "floating-support",
+        "client_group": "generic",
+        "districts": ["fenland"],
+        "department": "Adult social care",
+        "procurement_route": "Open tender",
+        "manager_id": manager.id if manager else None,
+    }
+    values.update(changes)
+    lead = values.pop("entered_by", None)
+    data = contracts.ContractInput(**values)
+    if lead is None:
+        lead = users.create_user(
+            db.session,
+            users.UserInput(
+                email=f"lead-{values['reference'].lower()}@council.example",
+                name="Entering lead",
+                roles={Role.PROCUREMENT_LEAD},
+                password="correct horse battery staple",
+            ),
+        )
+    contract = contracts.create_contract(db.session, data, lead, clock.now())
+    db.session.commit()
+    return contract
+
+
+def test_the_award_puts_its_contract_in_the_register_once(
+    app: Any, make_user: Callable[..., Any]
+) -> None:
+    lead = make_user(Role.PROCUREMENT_LEAD)
+    procurement = national_procurement(lead)
+    supplier = Bidder(
+        procurement_id=procurement.id,
+        name="Fenland Housing Trust",
+        registered_at=clock.now(),
+        companies_house_number="01234567",
+        is_sme=True,
+        is_vcse=True,
+    )
+    db.session.add(supplier)
+    db.session.flush()
+    details = transitions.ContractDetails(
+        value=Decimal("880000"),
+        start_date=date(2027, 4, 1),
+        end_date=date(2030, 3, 31),
+        supplier_id=supplier.id,
+        extension_options="Up to 2 years",
+    )
+    move = Transition(details={"contract": details.to_json()})
+    contract = transitions._create_contract(db.session, procurement, move, clock.now())
+    db.session.commit()
+    entry = db.session.scalar(select(ManagedContract))
+    assert entry is not None and entry.award_contract_id == contract.id
+    assert (entry.reference, entry.supplier_name, entry.value) == (
+        procurement.reference,
+        "Fenland Housing Trust",
+        Decimal("880000.00"),
+    )
+    assert (entry.supplier_is_sme, entry.supplier_companies_house_number) == (True, "01234567")
+    assert entry.districts == ["fenland"] and entry.owner_id == lead.id
+    assert [i.code for i in entry.indicators] == ["staffing", "utilisation", "throughput"]
+    assert contracts.register_award(db.session, contract, clock.now()).id == entry.id
+    assert count(ManagedContract) == 1
+    # The procurement's lead sees it; another lead does not.
+    assert contracts.may_see(db.session, lead, entry)
+    assert not contracts.may_see(db.session, make_user(Role.PROCUREMENT_LEAD), entry)
+
+
+def test_a_lead_enters_an_older_contract_and_bad_answers_are_shown_and_not_saved(
+    client: FlaskClient, make_user: Callable[..., Any]
+) -> None:
+    lead = make_user(Role.PROCUREMENT_LEAD)
+    manager = make_user(Role.CONTRACT_MANAGER, name="Casey Contract")
+    sign_in_as(client, lead)
+    form = {
+        "reference": "OLD-1",
+        "title": "Refuge, Wisbech",
+        "supplier_name": "Safe Harbour Trust",
+        "supplier_is_sme": "yes",
+        "supplier_is_vcse": "yes",
+        "value": "£1,200,000",
+        "start_date": ["1", "4", "2024"],
+        "end_date": ["31", "3", "2023"],
+        "extension_count": "2",
+        "extension_months": "12",
+        "service_type": "",
+        "client_group": "",
+        "districts": ["fenland"],
+        "department": "Adult social care",
+        "procurement_route": "Open tender",
+        "manager_id": str(manager.id),
+    }
+    refused = client.post("/contracts/new", data={**form, "value": ""})
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 200 and "<title>Error:" in page
+    assert "Enter the contract value" in page and "govuk-error-summary" in page
+    refused = client.post("/contracts/new", data=form)
+    assert "The end date must be the same as or after the start date" in refused.get_data(
+        as_text=True
+    )
+    assert count(ManagedContract) == 0
+    saved = client.post("/contracts/new", data={**form, "end_date": ["31", "3", "2027"]})
+    assert saved.status_code == 302 and saved.headers["Location"].endswith("/contracts/OLD-1")
+    entry = contracts.get_by_reference(db.session, "OLD-1")
+    assert entry is not None
+    assert entry.value == Decimal("1200000.00") and entry.manager_id == manager.id
+    assert entry.extension_options == "3 years plus 2 x 1 year"
+    again = client.post("/contracts/new", data={**form, "end_date": ["31", "3", "2027"]})
+    assert "already in the register" in again.get_data(as_text=True)
+    assert count(ManagedContract) == 1
+
+
+def test_the_register_page_searches_and_filters_what_the_person_may_see(
+    client: FlaskClient, make_user: Callable[..., Any]
+) -> None:
+    lead = make_user(Role.PROCUREMENT_LEAD)
+    manager = make_user(Role.CONTRACT_MANAGER)
+    a_contract(manager, entered_by=lead)
+    a_contract(
+        None,
+        entered_by=lead,
+        reference="OLD-REFUGE",
+        title="Refuge, Huntingdon",
+        supplier_name="Safe Harbour Trust",
+        districts=["huntingdonshire"],
+    )
+    sign_in_as(client, lead)
+    both = client.get("/contracts").get_data(as_text=True)
+    assert "OLD-FS-2024" in both and "OLD-REFUGE" in both
+    by_text = client.get("/contracts?text=harbour").get_data(as_text=True)
+    assert "OLD-REFUGE" in by_text and "OLD-FS-2024" not in by_text
+    by_district = client.get("/contracts?district=fenland").get_data(as_text=True)
+    assert "OLD-FS-2024" in by_district and "OLD-REFUGE" not in by_district
+    # The contract manager sees only the contract assigned to them; another lead sees none.
+    sign_in_as(client, manager)
+    mine = client.get("/contracts").get_data(as_text=True)
+    assert "OLD-FS-2024" in mine and "OLD-REFUGE" not in mine
+    sign_in_as(client, make_user(Role.PROCUREMENT_LEAD))
+    assert "No contracts match" in client.get("/contracts").get_data(as_text=True)
+
+
+def test_a_contracts_page_is_404_to_anyone_without_a_part_in_it_and_the_attempt_audited(
+    client: FlaskClient, make_user: Callable[..., Any]
+) -> None:
+    manager = make_user(Role.CONTRACT_MANAGER)
+    a_contract(manager)
+    sign_in_as(client, make_user(Role.CONTRACT_MANAGER))
+    assert client.get("/contracts/OLD-FS-2024").status_code == 404
+    assert client.post("/contracts/OLD-FS-2024/priority", data=GOOD).status_code == 404
+    refused = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "refused")).all()
+    assert len(refused) == 2 and "OLD-FS-2024" in refused[0].summary
+    assert count(PriorityReview) == 0
+    sign_in_as(client, manager)
+    page = client.get("/contracts/OLD-FS-2024").get_data(as_text=True)
+    assert "£900,000.00" in page and "has not been reviewed yet" in page
+
+
+def test_the_transparency_register_lists_contracts_over_5000_for_anyone_signed_in(
+    client: FlaskClient, make_user: Callable[..., Any]
+) -> None:
+    a_contract(supplier_is_sme=True, supplier_is_vcse=False, review_date=date(2026, 4, 1))
+    a_contract(reference="SMALL-1", value=Decimal("5000"))
+    a_contract(reference="FORMULA-1", value=Decimal("5000.01"), title="=HYPERLINK(1)")
+    sign_in_as(client, make_user(Role.DISTRICT_OFFICER, district="fenland"))
+    page = client.get("/transparency/contracts").get_data(as_text=True)
+    assert "OLD-FS-2024" in page and "SMALL-1" not in page
+    response = client.get("/transparency/contracts.csv")
+    assert response.mimetype == "text/csv"
+    lines = response.get_data(as_text=True).splitlines()
+    assert lines[0].startswith("Reference,Title,Description,Supplier,")
+    assert lines[1].startswith("FORMULA-1,'=HYPERLINK(1)")
+    assert (
+        ",900000.00,2024-04-01,2027-03-31,2026-04-01,Adult social care,Open tender,Yes,No"
+        in (lines[2])
+    )
+    assert len(lines) == 3
+
+
+def test_the_register_command_prints_csv_or_json_and_refuses_another_format(
+    app: Any, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    a_contract()
+    monkeypatch.setenv("DATABASE_URL", app.config["SQLALCHEMY_DATABASE_URI"])
+    assert main(["contracts", "register", "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [(r["reference"], r["value"], r["sme"]) for r in rows] == [
+        ("OLD-FS-2024", "900000.00", "")
+    ]
+    assert main(["contracts", "register"]) == 0
+    assert capsys.readouterr().out.splitlines()[1].startswith("OLD-FS-2024,")
+    assert main(["contracts", "register", "--format", "xml"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "'xml' is not one of 'csv', 'json'" in err[0]
+
+
+def test_the_yearly_review_sets_the_band_and_a_change_of_band_needs_a_reason(
+    client: FlaskClient, make_user: Callable[..., Any]
+) -> None:
+    manager = make_user(Role.CONTRACT_MANAGER)
+    contract = a_contract(manager)
+    sign_in_as(client, manager)
+    answers = {f"factor_{k.replace('-', '_')}": v for k, v in GOOD.items()}
+    first = client.post(
+        "/contracts/OLD-FS-2024/priority",
+        data={**answers, "reviewed_on": ["1", "4", "2025"]},
+    )
+    assert first.status_code == 302
+    db.session.refresh(contract)
+    # £300,000 a year earns 15 points; nothing else adds any: low.
+    assert (contract.priority_score, contract.priority_band) == (15, "low")
+    worse = {
+        **answers,
+        "factor_performance": "under",
+        "factor_improvement": "not_addressed".replace("_", "-"),
+        "factor_quality": "d",
+        "reviewed_on": ["1", "4", "2026"],
+    }
+    refused = client.post("/contracts/OLD-FS-2024/priority", data=worse)
+    assert "Enter why the contract moves from the low band to the medium band" in (
+        refused.get_data(as_text=True)
+    )
+    assert count(PriorityReview) == 1
+    done = client.post(
+        "/contracts/OLD-FS-2024/priority",
+        data={**worse, "reason": "Two quarters of low utilisation"},
+    )
+    assert done.status_code == 302
+    db.session.refresh(contract)
+    assert (contract.priority_score, contract.priority_band) == (45, "medium")
+    latest = db.session.scalars(select(PriorityReview).order_by(PriorityReview.id.desc())).first()
+    assert latest is not None
+    assert (latest.previous_band, latest.reason) == ("low", "Two quarters of low utilisation")
+    page = client.get("/contracts/OLD-FS-2024").get_data(as_text=True)
+    assert "Medium priority" in page and "every 6 months" in page
+
+
+def _xlsx(rows: list[list[Any]]) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_an_uploaded_file_with_a_bad_row_saves_nothing_and_names_every_bad_row(
+    client: FlaskClient, make_user: Callable[..., Any]
+) -> None:
+    manager = make_user(Role.CONTRACT_MANAGER)
+    a_contract(manager)
+    sign_in_as(client, manager)
+    bad = (
+        "year,quarter,indicator,value\n"
+        "2026,1,staffing,98\n"
+        "2026,1,utilisation,lots\n"
+        "2026,3,morale,5\n"
+    )
+    refused = client.post(
+        "/contracts/OLD-FS-2024/returns/upload",
+        data={"file": (io.BytesIO(bad.encode()), "returns.csv")},
+        content_type="multipart/form-data",
+    )
+    page = refused.get_data(as_text=True)
+    assert "The file has 2 problems; nothing was saved" in page
+    assert "Row 3: enter the value as a number, like 96.5" in page
+    assert "Row 4: &#39;morale&#39; is not one of this contract&#39;s indicators" in page
+    assert count(ContractReturn) == 0
+    good = _xlsx(
+        [
+            ["Year", "Quarter", "Indicator", "Value"],
+            [2026, 1, "staffing", 98],
+            [2026, 1, "utilisation", 96.5],
+            [2025, 4, "throughput", 64],
+        ]
+    )
+    saved = client.post(
+        "/contracts/OLD-FS-2024/returns/upload",
+        data={"file": (io.BytesIO(good), "returns.xlsx")},
+        content_type="multipart/form-data",
+    )
+    assert saved.status_code == 302
+    values = {
+        (r.year, r.quarter, r.indicator): r.value
+        for r in db.session.scalars(select(ContractReturn))
+    }
+    assert values == {
+        (2026, 1, "staffing"): Decimal("98.0000"),
+        (2026, 1, "utilisation"): Decimal("96.5000"),
+        (2025, 4, "throughput"): Decimal("64.0000"),
+    }
+    page = client.get("/contracts/OLD-FS-2024").get_data(as_text=True)
+    assert "2025 Q4" in page and "Below target" in page
+
+
+def test_a_return_typed_on_the_form_is_checked_before_it_is_kept(
+    client: FlaskClient, make_user: Callable[..., Any]
+) -> None:
+    manager = make_user(Role.CONTRACT_MANAGER)
+    a_contract(manager)
+    sign_in_as(client, manager)
+    form = {
+        "year": "2026",
+        "quarter": "1",
+        "indicator_staffing": "100",
+        "indicator_utilisation": "-3",
+        "indicator_throughput": "71",
+    }
+    refused = client.post("/contracts/OLD-FS-2024/returns/new", data=form)
+    assert "The value must be 0 or more" in refused.get_data(as_text=True)
+    future = client.post("/contracts/OLD-FS-2024/returns/new", data={**form, "quarter": "3"})
+    assert "2026 Q3 has not ended yet" in future.get_data(as_text=True)
+    assert count(ContractReturn) == 0
+    saved = client.post(
+        "/contracts/OLD-FS-2024/returns/new", data={**form, "indicator_utilisation": "97"}
+    )
+    assert saved.status_code == 302
+    assert count(ContractReturn) == 3
