@@ -30,6 +30,7 @@ BLUEPRINTS = [
     "tenderflow.web.documents",
     "tenderflow.web.need_to_know_pages",
     "tenderflow.web.contracts",
+    "tenderflow.web.contract_management",
 ]
 
 

@@ -162,10 +162,135 @@ def upgrade():
             batch_op.f("ix_contract_returns_contract_id"), ["contract_id"], unique=False
         )
 
+    op.create_table(
+        "contract_meetings",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("contract_id", sa.Integer(), nullable=False),
+        sa.Column("scheduled_for", sa.Date(), nullable=False),
+        sa.Column("held_on", sa.Date(), nullable=True),
+        sa.Column("notes", sa.Text(), nullable=False),
+        sa.Column("scheduled_by_id", sa.Integer(), nullable=True),
+        sa.Column("scheduled_at", tenderflow.models.types.UTCDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["contract_id"],
+            ["contract_register.id"],
+            name=op.f("fk_contract_meetings_contract_id_contract_register"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["scheduled_by_id"],
+            ["users.id"],
+            name=op.f("fk_contract_meetings_scheduled_by_id_users"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_contract_meetings")),
+    )
+    with op.batch_alter_table("contract_meetings", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_contract_meetings_contract_id"), ["contract_id"], unique=False
+        )
+
+    op.create_table(
+        "contract_performance_assessments",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("contract_id", sa.Integer(), nullable=False),
+        sa.Column("year", sa.Integer(), nullable=False),
+        sa.Column("ratings", sa.JSON(), nullable=False),
+        sa.Column("assessed_on", sa.Date(), nullable=False),
+        sa.Column("notice_id", sa.String(length=60), nullable=True),
+        sa.Column("published_on", sa.Date(), nullable=True),
+        sa.Column("recorded_by_id", sa.Integer(), nullable=True),
+        sa.Column("recorded_at", tenderflow.models.types.UTCDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["contract_id"],
+            ["contract_register.id"],
+            name=op.f("fk_contract_performance_assessments_contract_id_contract_register"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["recorded_by_id"],
+            ["users.id"],
+            name=op.f("fk_contract_performance_assessments_recorded_by_id_users"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_contract_performance_assessments")),
+        sa.UniqueConstraint(
+            "contract_id", "year", name=op.f("uq_contract_performance_assessments_contract_id")
+        ),
+    )
+    with op.batch_alter_table("contract_performance_assessments", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_contract_performance_assessments_contract_id"),
+            ["contract_id"],
+            unique=False,
+        )
+
+    op.create_table(
+        "contract_quality_grades",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("contract_id", sa.Integer(), nullable=False),
+        sa.Column("year", sa.Integer(), nullable=False),
+        sa.Column("grade", sa.String(length=1), nullable=False),
+        sa.Column("assessed_on", sa.Date(), nullable=False),
+        sa.Column("notes", sa.Text(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["contract_id"],
+            ["contract_register.id"],
+            name=op.f("fk_contract_quality_grades_contract_id_contract_register"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_contract_quality_grades")),
+        sa.UniqueConstraint(
+            "contract_id", "year", name=op.f("uq_contract_quality_grades_contract_id")
+        ),
+    )
+    with op.batch_alter_table("contract_quality_grades", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_contract_quality_grades_contract_id"), ["contract_id"], unique=False
+        )
+
+    op.create_table(
+        "contract_actions",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("contract_id", sa.Integer(), nullable=False),
+        sa.Column("meeting_id", sa.Integer(), nullable=True),
+        sa.Column("improvement_plan", sa.Boolean(), nullable=False),
+        sa.Column("description", sa.Text(), nullable=False),
+        sa.Column("owner", sa.String(length=200), nullable=False),
+        sa.Column("due_on", sa.Date(), nullable=False),
+        sa.Column("done_on", sa.Date(), nullable=True),
+        sa.Column("recorded_at", tenderflow.models.types.UTCDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["contract_id"],
+            ["contract_register.id"],
+            name=op.f("fk_contract_actions_contract_id_contract_register"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["meeting_id"],
+            ["contract_meetings.id"],
+            name=op.f("fk_contract_actions_meeting_id_contract_meetings"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_contract_actions")),
+    )
+    with op.batch_alter_table("contract_actions", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_contract_actions_contract_id"), ["contract_id"], unique=False
+        )
     _register_awarded_contracts()
 
 
 def downgrade():
+    with op.batch_alter_table("contract_actions", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_contract_actions_contract_id"))
+
+    op.drop_table("contract_actions")
+    with op.batch_alter_table("contract_quality_grades", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_contract_quality_grades_contract_id"))
+
+    op.drop_table("contract_quality_grades")
+    with op.batch_alter_table("contract_performance_assessments", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_contract_performance_assessments_contract_id"))
+
+    op.drop_table("contract_performance_assessments")
+    with op.batch_alter_table("contract_meetings", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_contract_meetings_contract_id"))
+
+    op.drop_table("contract_meetings")
     with op.batch_alter_table("contract_returns", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_contract_returns_contract_id"))
 

@@ -16,10 +16,14 @@ from tenderflow.models.capital import (
     CapitalScoreSheet,
 )
 from tenderflow.models.contracts import (
+    ContractAction,
     ContractIndicator,
+    ContractMeeting,
     ContractReturn,
     ManagedContract,
+    PerformanceAssessment,
     PriorityReview,
+    QualityGrade,
 )
 from tenderflow.models.documents import DocumentTemplate, GeneratedDocument
 from tenderflow.models.drafts import ProcurementDraft
@@ -81,7 +85,9 @@ __all__ = [
     "ConflictsAssessment",
     "ConsensusScore",
     "Contract",
+    "ContractAction",
     "ContractIndicator",
+    "ContractMeeting",
     "ContractReturn",
     "EmailPreference",
     "District",
@@ -99,7 +105,9 @@ __all__ = [
     "OutboxMessage",
     "PanelMember",
     "PassFailRecord",
+    "PerformanceAssessment",
     "PriorityReview",
+    "QualityGrade",
     "Procurement",
     "ProcurementLead",
     "ProcurementDraft",

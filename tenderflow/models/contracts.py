@@ -136,3 +136,78 @@ class PriorityReview(_OfContract, db.Model):  # type: ignore[name-defined]
 
     contract: Mapped[ManagedContract] = relationship()
     recorded_by: Mapped[User | None] = relationship()
+
+
+class ContractMeeting(_OfContract, db.Model):  # type: ignore[name-defined]
+    """A contract management meeting: scheduled by the band, then held, with its notes."""
+
+    __tablename__ = "contract_meetings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contract_register.id"), index=True)
+    scheduled_for: Mapped[date] = mapped_column(Date)
+    held_on: Mapped[date | None] = mapped_column(Date)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    scheduled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    scheduled_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    contract: Mapped[ManagedContract] = relationship()
+    actions: Mapped[list[ContractAction]] = relationship(
+        back_populates="meeting", order_by="ContractAction.id"
+    )
+
+
+class ContractAction(_OfContract, db.Model):  # type: ignore[name-defined]
+    """An action agreed at a meeting, or a step of the contract's improvement plan."""
+
+    __tablename__ = "contract_actions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contract_register.id"), index=True)
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("contract_meetings.id"))
+    # Part of the improvement plan (the high and medium approaches agree one).
+    improvement_plan: Mapped[bool] = mapped_column(default=False)
+    description: Mapped[str] = mapped_column(Text)
+    owner: Mapped[str] = mapped_column(String(200))
+    due_on: Mapped[date] = mapped_column(Date)
+    done_on: Mapped[date | None] = mapped_column(Date)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    contract: Mapped[ManagedContract] = relationship()
+    meeting: Mapped[ContractMeeting | None] = relationship(back_populates="actions")
+
+
+class QualityGrade(_OfContract, db.Model):  # type: ignore[name-defined]
+    """The service's Quality Assessment Framework grade for a year (A best, D worst)."""
+
+    __tablename__ = "contract_quality_grades"
+    __table_args__ = (UniqueConstraint("contract_id", "year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contract_register.id"), index=True)
+    year: Mapped[int]
+    grade: Mapped[str] = mapped_column(String(1))
+    assessed_on: Mapped[date] = mapped_column(Date)
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+    contract: Mapped[ManagedContract] = relationship()
+
+
+class PerformanceAssessment(_OfContract, db.Model):  # type: ignore[name-defined]
+    """The yearly assessment of a contract over £5 million against its key performance
+    indicators (Procurement Act 2023 s.52), published as a contract performance notice (UK9)."""
+
+    __tablename__ = "contract_performance_assessments"
+    __table_args__ = (UniqueConstraint("contract_id", "year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contract_register.id"), index=True)
+    year: Mapped[int]
+    ratings: Mapped[dict[str, str]] = mapped_column(JSON)  # indicator code: rating
+    assessed_on: Mapped[date] = mapped_column(Date)
+    notice_id: Mapped[str | None] = mapped_column(String(60))
+    published_on: Mapped[date | None] = mapped_column(Date)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    contract: Mapped[ManagedContract] = relationship()

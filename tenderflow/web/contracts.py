@@ -36,13 +36,19 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from tenderflow import audit, clock
-from tenderflow.domain.contract_priority import default_matrix, next_meeting_due
+from tenderflow.domain.contract_priority import default_matrix
 from tenderflow.domain.contract_returns import ReturnRow, ReturnsError, check_returns
 from tenderflow.domain.money import format_gbp
 from tenderflow.domain.roles import Role
 from tenderflow.extensions import db
 from tenderflow.models import ClientGroup, District, ManagedContract, ServiceType
-from tenderflow.services import ServiceError, contract_monitoring, contracts
+from tenderflow.services import (
+    ServiceError,
+    contract_meetings,
+    contract_monitoring,
+    contract_performance,
+    contracts,
+)
 from tenderflow.web import navigation
 from tenderflow.web.access import allow, signed_in
 from tenderflow.web.forms import GovDateField, MoneyField, apply_errors
@@ -362,13 +368,20 @@ def show(reference: str) -> Any:
         "contracts/show.html",
         contract=contract,
         band=band,
-        next_meeting=next_meeting_due(band, None, reviews[-1].reviewed_on)
-        if band and reviews
-        else None,
         reviews=reviews,
         quarters=contract_monitoring.returns_by_quarter(db.session, contract),
         names=names,
         format_gbp=format_gbp,
+        meetings=contract_meetings.meetings_of(db.session, contract),
+        meeting_due=contract_meetings.next_due(db.session, contract),
+        upcoming=contract_meetings.upcoming(db.session, contract),
+        plan=contract_meetings.improvement_plan(db.session, contract),
+        grades=contract_meetings.grades_of(db.session, contract),
+        needs_kpis=contract_performance.needs_kpis(contract),
+        assessments=contract_performance.assessments_of(db.session, contract),
+        assessment_due=contract_performance.assessment_due(db.session, contract, clock.today()),
+        ratings=contract_performance.RATINGS,
+        today=clock.today(),
         may_work=contracts.may_work(db.session, current_user, contract),
         may_assign=current_user.has_role(Role.ADMIN, Role.PROCUREMENT_LEAD),
     )

@@ -9,8 +9,8 @@ from typing import Any
 from tenderflow import clock
 from tenderflow.domain.roles import Role
 from tenderflow.extensions import db
-from tenderflow.models import ManagedContract
-from tenderflow.services import contracts
+from tenderflow.models import ContractMeeting, ManagedContract
+from tenderflow.services import contract_meetings, contracts
 
 
 def extend(world: dict[str, Any]) -> None:
@@ -23,7 +23,7 @@ def extend(world: dict[str, Any]) -> None:
         reference=procurement.reference,
         title="Floating support for Fenland",
         supplier_name="Fen Edge Support",
-        value=Decimal("450000"),
+        value=Decimal("5500000"),
         start_date=date(2025, 4, 1),
         end_date=date(2028, 3, 31),
         procurement_id=procurement.id,
@@ -35,4 +35,19 @@ def extend(world: dict[str, Any]) -> None:
     contracts.add_default_indicators(contract)
     db.session.add(contract)
     db.session.flush()
+    meeting = ContractMeeting(
+        contract_id=contract.id, scheduled_for=date(2026, 7, 1), scheduled_at=clock.now()
+    )
+    db.session.add(meeting)
+    db.session.flush()
+    action = contract_meetings.add_action(
+        db.session,
+        contract,
+        "Recruit two support workers",
+        "Service manager",
+        date(2026, 9, 30),
+        clock.now(),
+        improvement_plan=True,
+    )
     world["contract"] = contract
+    world["url_args"].update(meeting_id=meeting.id, action_id=action.id)

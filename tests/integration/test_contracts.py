@@ -21,9 +21,13 @@ from tenderflow.extensions import db
 from tenderflow.models import (
     AuditEvent,
     Bidder,
+    ContractAction,
+    ContractMeeting,
     ContractReturn,
     ManagedContract,
+    PerformanceAssessment,
     PriorityReview,
+    QualityGrade,
     Transition,
 )
 from tenderflow.services import contracts, transitions, users
@@ -371,3 +375,175 @@ def test_a_return_typed_on_the_form_is_checked_before_it_is_kept(
     )
     assert saved.status_code == 302
     assert count(ContractReturn) == 3
+
+
+def _high_band(client: FlaskClient, reference: str) -> None:
+    worst = {
+        "factor_performance": "under",
+        "factor_quality": "d",
+        "factor_value_for_money": "poor",
+        "factor_improvement": "not-addressed",
+        "factor_track_record": "new",
+        "factor_provider": "established",
+        "reviewed_on": ["1", "6", "2026"],
+    }
+    assert client.post(f"/contracts/{reference}/priority", data=worst).status_code == 302
+
+
+def test_meetings_are_scheduled_as_the_band_requires_and_record_notes_and_actions(
+    client: FlaskClient, make_user: Callable[..., Any]
+) -> None:
+    manager = make_user(Role.CONTRACT_MANAGER)
+    contract = a_contract(manager, start_date=date(2026, 5, 1), end_date=date(2029, 4, 30))
+    sign_in_as(client, manager)
+    _high_band(client, contract.reference)
+    db.session.refresh(contract)
+    assert contract.priority_band == "high"
+    url = f"/contracts/{contract.reference}/meetings/new"
+    late = client.post(url, data={"scheduled_for": ["1", "9", "2026"]})
+    assert "needs a meeting by 1 August 2026" in late.get_data(as_text=True)
+    assert count(ContractMeeting) == 0
+    assert client.post(url, data={"scheduled_for": ["20", "7", "2026"]}).status_code == 302
+    second = client.post(url, data={"scheduled_for": ["21", "7", "2026"]})
+    assert "A meeting is already scheduled" in second.get_data(as_text=True)
+    meeting = db.session.scalar(select(ContractMeeting))
+    assert meeting is not None and meeting.scheduled_for == date(2026, 7, 20)
+    record = f"/contracts/{contract.reference}/meetings/{meeting.id}"
+    future = client.post(record, data={"held_on": ["20", "7", "2026"], "notes": "Staffing"})
+    assert "The meeting date must be today or earlier" in future.get_data(as_text=True)
+    no_date = client.post(
+        record,
+        data={"held_on": ["12", "6", "2026"], "notes": "Staffing", "action": "Recruit"},
+    )
+    assert "Enter when the action is due" in no_date.get_data(as_text=True)
+    db.session.expire_all()
+    assert meeting.held_on is None and count(ContractAction) == 0
+    done = client.post(
+        record,
+        data={
+            "held_on": ["12", "6", "2026"],
+            "notes": "Service delivery: utilisation below target for two quarters.",
+            "action": "Fill the two vacant support worker posts",
+            "action_owner": "Provider's service manager",
+            "action_due": ["31", "8", "2026"],
+        },
+    )
+    assert done.status_code == 302
+    db.session.expire_all()
+    assert meeting.held_on == date(2026, 6, 12)
+    action = db.session.scalar(select(ContractAction))
+    assert action is not None and action.meeting_id == meeting.id
+    assert (action.owner, action.due_on) == ("Provider's service manager", date(2026, 8, 31))
+    page = client.get(f"/contracts/{contract.reference}").get_data(as_text=True)
+    # High band: the next meeting is due 3 months after the one held.
+    assert "The band needs one by 12 September 2026" in page
+    assert "Fill the two vacant support worker posts" in page
+
+
+def test_the_improvement_plan_keeps_owners_and_due_dates(
+    client: FlaskClient, make_user: Callable[..., Any]
+) -> None:
+    manager = make_user(Role.CONTRACT_MANAGER)
+    contract = a_contract(manager)
+    sign_in_as(client, manager)
+    url = f"/contracts/{contract.reference}/improvement-plan"
+    refused = client.post(url, data={"description": "Support plans reviewed", "owner": ""})
+    page = refused.get_data(as_text=True)
+    assert "Enter who owns the action" in page and "Enter when the action is due" in page
+    assert count(ContractAction) == 0
+    form = {"description": "Review every support plan", "owner": "Team leader"}
+    assert client.post(url, data={**form, "due_on": ["1", "6", "2026"]}).status_code == 302
+    step = db.session.scalar(select(ContractAction))
+    assert step is not None and step.improvement_plan
+    assert "Overdue" in client.get(url).get_data(as_text=True)
+    client.post(f"/contracts/{contract.reference}/actions/{step.id}/done")
+    db.session.refresh(step)
+    assert step.done_on == date(2026, 6, 15)
+    assert "1 of 1 steps done" in client.get(f"/contracts/{contract.reference}").get_data(
+        as_text=True
+    )
+
+
+def test_the_quality_grade_is_recorded_once_a_year(
+    client: FlaskClient, make_user: Callable[..., Any]
+) -> None:
+    manager = make_user(Role.CONTRACT_MANAGER)
+    contract = a_contract(manager)
+    sign_in_as(client, manager)
+    url = f"/contracts/{contract.reference}/quality"
+    form = {"year": "2025", "grade": "C", "assessed_on": ["10", "3", "2026"]}
+    refused = client.post(url, data={**form, "year": "2030"})
+    assert "Enter a year from 2024 to 2026" in refused.get_data(as_text=True)
+    assert client.post(url, data=form).status_code == 302
+    assert client.post(url, data={**form, "grade": "B"}).status_code == 302
+    grades = db.session.scalars(select(QualityGrade)).all()
+    assert [(g.year, g.grade) for g in grades] == [(2025, "B")]
+
+
+def test_a_contract_over_5_million_keeps_three_kpis_and_publishes_its_yearly_assessment(
+    client: FlaskClient, make_user: Callable[..., Any]
+) -> None:
+    manager = make_user(Role.CONTRACT_MANAGER)
+    small = a_contract(manager, reference="SMALL-1")
+    large = a_contract(manager, reference="LARGE-1", value=Decimal("6200000"))
+    sign_in_as(client, manager)
+    assert client.get(f"/contracts/{small.reference}/performance").status_code == 404
+    targets = {"target_staffing": "100", "target_utilisation": "92", "target_throughput": "70"}
+    refused = client.post(
+        f"/contracts/{large.reference}/indicators", data={**targets, "remove": ["throughput"]}
+    )
+    assert "must keep at least 3 key performance indicators" in refused.get_data(as_text=True)
+    db.session.expire_all()
+    assert [i.code for i in large.indicators] == ["staffing", "utilisation", "throughput"]
+    assert large.indicators[1].target == Decimal("95.0000")
+    # Under £5 million an indicator may go; a new one with its target may be added.
+    saved = client.post(
+        f"/contracts/{small.reference}/indicators",
+        data={
+            **targets,
+            "remove": ["throughput"],
+            "new_code": "planned-moves",
+            "new_title": "Planned moves on",
+            "new_target": "75",
+        },
+    )
+    assert saved.status_code == 302
+    db.session.expire_all()
+    assert [(i.code, i.target) for i in small.indicators] == [
+        ("staffing", Decimal("100.0000")),
+        ("utilisation", Decimal("92.0000")),
+        ("planned-moves", Decimal("75.0000")),
+    ]
+    url = f"/contracts/{large.reference}/performance"
+    ratings = {
+        "rating_staffing": "good",
+        "rating_utilisation": "approaching-target",
+        "rating_throughput": "requires-improvement",
+    }
+    half = client.post(
+        url,
+        data={
+            **ratings,
+            "year": "2026",
+            "assessed_on": ["1", "6", "2026"],
+            "notice_id": "012345-2026",
+        },
+    )
+    assert "Enter both the notice ID and the date it was published" in half.get_data(as_text=True)
+    assert count(PerformanceAssessment) == 0
+    done = client.post(
+        url,
+        data={
+            **ratings,
+            "year": "2026",
+            "assessed_on": ["1", "6", "2026"],
+            "notice_id": "012345-2026",
+            "published_on": ["3", "6", "2026"],
+        },
+    )
+    assert done.status_code == 302
+    assessment = db.session.scalar(select(PerformanceAssessment))
+    assert assessment is not None and assessment.ratings["throughput"] == "requires-improvement"
+    page = client.get(f"/contracts/{large.reference}").get_data(as_text=True)
+    assert "UK9 012345-2026 published 3 June 2026" in page
+    assert "The next assessment is due by 1 June 2027" in page
