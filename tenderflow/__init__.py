@@ -31,6 +31,7 @@ BLUEPRINTS = [
     "tenderflow.web.need_to_know_pages",
     "tenderflow.web.contracts",
     "tenderflow.web.contract_management",
+    "tenderflow.web.contract_changes",
 ]
 
 

@@ -271,10 +271,52 @@ def upgrade():
         batch_op.create_index(
             batch_op.f("ix_contract_actions_contract_id"), ["contract_id"], unique=False
         )
+    op.create_table(
+        "contract_changes",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("contract_id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=20), nullable=False),
+        sa.Column("description", sa.Text(), nullable=False),
+        sa.Column("ground", sa.String(length=40), nullable=True),
+        sa.Column("value_change", tenderflow.models.types.Money(), nullable=True),
+        sa.Column("new_end_date", sa.Date(), nullable=True),
+        sa.Column("effective_on", sa.Date(), nullable=True),
+        sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column("decided_on", sa.Date(), nullable=True),
+        sa.Column("minute_reference", sa.String(length=120), nullable=False),
+        sa.Column("decided_by_id", sa.Integer(), nullable=True),
+        sa.Column("notice_type", sa.String(length=10), nullable=True),
+        sa.Column("notice_reason", sa.Text(), nullable=False),
+        sa.Column("notice_due", sa.Date(), nullable=True),
+        sa.Column("notice_id", sa.String(length=60), nullable=True),
+        sa.Column("notice_published_on", sa.Date(), nullable=True),
+        sa.Column("recorded_by_id", sa.Integer(), nullable=True),
+        sa.Column("recorded_at", tenderflow.models.types.UTCDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["contract_id"],
+            ["contract_register.id"],
+            name=op.f("fk_contract_changes_contract_id_contract_register"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["decided_by_id"], ["users.id"], name=op.f("fk_contract_changes_decided_by_id_users")
+        ),
+        sa.ForeignKeyConstraint(
+            ["recorded_by_id"], ["users.id"], name=op.f("fk_contract_changes_recorded_by_id_users")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_contract_changes")),
+    )
+    with op.batch_alter_table("contract_changes", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_contract_changes_contract_id"), ["contract_id"], unique=False
+        )
     _register_awarded_contracts()
 
 
 def downgrade():
+    with op.batch_alter_table("contract_changes", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_contract_changes_contract_id"))
+
+    op.drop_table("contract_changes")
     with op.batch_alter_table("contract_actions", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_contract_actions_contract_id"))
 

@@ -17,6 +17,7 @@ from tenderflow.models.capital import (
 )
 from tenderflow.models.contracts import (
     ContractAction,
+    ContractChange,
     ContractIndicator,
     ContractMeeting,
     ContractReturn,
@@ -86,6 +87,7 @@ __all__ = [
     "ConsensusScore",
     "Contract",
     "ContractAction",
+    "ContractChange",
     "ContractIndicator",
     "ContractMeeting",
     "ContractReturn",

@@ -211,3 +211,33 @@ class PerformanceAssessment(_OfContract, db.Model):  # type: ignore[name-defined
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     contract: Mapped[ManagedContract] = relationship()
+
+
+class ContractChange(_OfContract, db.Model):  # type: ignore[name-defined]
+    """A modification, an extension the contract provides for, or its termination, with the
+    notice it needs (UK10 or UK11) once published."""
+
+    __tablename__ = "contract_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contract_register.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # modification | extension | termination
+    description: Mapped[str] = mapped_column(Text, default="")
+    ground: Mapped[str | None] = mapped_column(String(40))  # a modification's s.74 ground
+    value_change: Mapped[Decimal | None] = mapped_column(Money)
+    new_end_date: Mapped[date | None] = mapped_column(Date)
+    effective_on: Mapped[date | None] = mapped_column(Date)
+    # An extension waits for the commissioning body: asked, approved or rejected.
+    status: Mapped[str] = mapped_column(String(20), default="recorded")
+    decided_on: Mapped[date | None] = mapped_column(Date)
+    minute_reference: Mapped[str] = mapped_column(String(120), default="")
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    notice_type: Mapped[str | None] = mapped_column(String(10))  # UK10 | UK11 | None
+    notice_reason: Mapped[str] = mapped_column(Text, default="")
+    notice_due: Mapped[date | None] = mapped_column(Date)
+    notice_id: Mapped[str | None] = mapped_column(String(60))
+    notice_published_on: Mapped[date | None] = mapped_column(Date)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    contract: Mapped[ManagedContract] = relationship()

@@ -36,6 +36,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from tenderflow import audit, clock
+from tenderflow.domain.contract_changes import GROUNDS
 from tenderflow.domain.contract_priority import default_matrix
 from tenderflow.domain.contract_returns import ReturnRow, ReturnsError, check_returns
 from tenderflow.domain.money import format_gbp
@@ -44,6 +45,7 @@ from tenderflow.extensions import db
 from tenderflow.models import ClientGroup, District, ManagedContract, ServiceType
 from tenderflow.services import (
     ServiceError,
+    contract_changes,
     contract_meetings,
     contract_monitoring,
     contract_performance,
@@ -381,6 +383,10 @@ def show(reference: str) -> Any:
         assessments=contract_performance.assessments_of(db.session, contract),
         assessment_due=contract_performance.assessment_due(db.session, contract, clock.today()),
         ratings=contract_performance.RATINGS,
+        changes=contract_changes.changes_of(db.session, contract),
+        extensions_left=contract_changes.extensions_left(db.session, contract),
+        pending_extension=contract_changes.pending_extension(db.session, contract),
+        grounds=GROUNDS,
         today=clock.today(),
         may_work=contracts.may_work(db.session, current_user, contract),
         may_assign=current_user.has_role(Role.ADMIN, Role.PROCUREMENT_LEAD),

@@ -77,6 +77,8 @@ CONTRACT_MANAGERS = frozenset({"contract-manager", "other-contract-manager"})
 CONTRACT_READERS = LEADS | CONTRACT_MANAGERS
 SEES_THE_CONTRACT = RUNS | {"contract-manager"}
 WORKS_THE_CONTRACT = frozenset({"admin", "contract-manager"})
+# The contract's extension waits for the commissioning body's decision.
+DECIDES = BODY | ADMIN
 
 TABLE: dict[tuple[str, str], frozenset[str]] = {
     ("account.change_password", "GET"): SIGNED_IN,
@@ -193,6 +195,17 @@ TABLE: dict[tuple[str, str], frozenset[str]] = {
     ("doc_templates.download_default", "GET"): ADMIN,
     ("doc_templates.index", "GET"): ADMIN,
     ("doc_templates.index", "POST"): ADMIN,
+    ("contract_changes.ask_extension", "GET"): WORKS_THE_CONTRACT,
+    ("contract_changes.ask_extension", "POST"): WORKS_THE_CONTRACT,
+    ("contract_changes.decide_extension", "GET"): DECIDES,
+    ("contract_changes.decide_extension", "POST"): DECIDES,
+    ("contract_changes.decisions", "GET"): DECIDES,
+    ("contract_changes.modify", "GET"): WORKS_THE_CONTRACT,
+    ("contract_changes.modify", "POST"): WORKS_THE_CONTRACT,
+    ("contract_changes.notice", "GET"): WORKS_THE_CONTRACT,
+    ("contract_changes.notice", "POST"): WORKS_THE_CONTRACT,
+    ("contract_changes.terminate", "GET"): WORKS_THE_CONTRACT,
+    ("contract_changes.terminate", "POST"): WORKS_THE_CONTRACT,
     ("contract_management.action_done", "POST"): WORKS_THE_CONTRACT,
     ("contract_management.improvement_plan", "GET"): WORKS_THE_CONTRACT,
     ("contract_management.improvement_plan", "POST"): WORKS_THE_CONTRACT,

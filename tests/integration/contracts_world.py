@@ -10,7 +10,7 @@ from tenderflow import clock
 from tenderflow.domain.roles import Role
 from tenderflow.extensions import db
 from tenderflow.models import ContractMeeting, ManagedContract
-from tenderflow.services import contract_meetings, contracts
+from tenderflow.services import contract_changes, contract_meetings, contracts
 
 
 def extend(world: dict[str, Any]) -> None:
@@ -30,6 +30,8 @@ def extend(world: dict[str, Any]) -> None:
         manager_id=world["people"][Role.CONTRACT_MANAGER].id,
         owner_id=procurement.lead_id,
         districts=["fenland"],
+        extension_count=2,
+        extension_months=12,
         created_at=clock.now(),
     )
     contracts.add_default_indicators(contract)
@@ -49,5 +51,25 @@ def extend(world: dict[str, Any]) -> None:
         clock.now(),
         improvement_plan=True,
     )
+    lead = world["people"][Role.PROCUREMENT_LEAD]
+    modification = contract_changes.record_modification(
+        db.session,
+        contract,
+        "Two more bed spaces",
+        "unforeseeable",
+        Decimal("600000"),
+        None,
+        date(2026, 6, 1),
+        lead,
+        clock.now(),
+    )
+    extension = contract_changes.ask_for_extension(
+        db.session, contract, "Performance is good", lead, clock.now()
+    )
     world["contract"] = contract
-    world["url_args"].update(meeting_id=meeting.id, action_id=action.id)
+    world["url_args"].update(
+        meeting_id=meeting.id,
+        action_id=action.id,
+        modification_id=modification.id,
+        change_id=extension.id,
+    )

@@ -22,9 +22,11 @@ from tenderflow.models import (
     AuditEvent,
     Bidder,
     ContractAction,
+    ContractChange,
     ContractMeeting,
     ContractReturn,
     ManagedContract,
+    OutboxMessage,
     PerformanceAssessment,
     PriorityReview,
     QualityGrade,
@@ -547,3 +549,106 @@ def test_a_contract_over_5_million_keeps_three_kpis_and_publishes_its_yearly_ass
     page = client.get(f"/contracts/{large.reference}").get_data(as_text=True)
     assert "UK9 012345-2026 published 3 June 2026" in page
     assert "The next assessment is due by 1 June 2027" in page
+
+
+def test_a_modification_records_its_ground_and_needs_a_uk10_above_10_percent(
+    client: FlaskClient, make_user: Callable[..., Any]
+) -> None:
+    manager = make_user(Role.CONTRACT_MANAGER)
+    contract = a_contract(manager, start_date=date(2025, 4, 1), end_date=date(2028, 3, 31))
+    sign_in_as(client, manager)
+    url = f"/contracts/{contract.reference}/modifications/new"
+    form = {"description": "Two more bed spaces", "effective_on": ["1", "6", "2026"]}
+    refused = client.post(url, data={**form, "value_change": "90000"})
+    assert "Select the ground that permits the modification" in refused.get_data(as_text=True)
+    assert count(ContractChange) == 0
+    small = client.post(url, data={**form, "ground": "unforeseeable", "value_change": "89999"})
+    assert small.status_code == 302
+    large = client.post(url, data={**form, "ground": "additional-supply", "value_change": "100000"})
+    assert large.status_code == 302
+    changes = db.session.scalars(select(ContractChange).order_by(ContractChange.id)).all()
+    assert [(c.ground, c.notice_type) for c in changes] == [
+        ("unforeseeable", None),
+        ("additional-supply", "UK10"),
+    ]
+    db.session.refresh(contract)
+    assert contract.value == Decimal("1089999.00")
+    page = client.get(f"/contracts/{contract.reference}").get_data(as_text=True)
+    assert "UK10 due by 1 June 2026" in page
+    notice = f"/contracts/{contract.reference}/changes/{changes[1].id}/notice"
+    assert (
+        client.get(f"/contracts/{contract.reference}/changes/{changes[0].id}/notice").status_code
+        == 404
+    )
+    assert (
+        client.post(
+            notice, data={"notice_id": "004567-2026", "published_on": ["1", "6", "2026"]}
+        ).status_code
+        == 302
+    )
+    db.session.refresh(changes[1])
+    assert changes[1].notice_published_on == date(2026, 6, 1)
+
+
+def test_the_commissioning_body_takes_up_an_extension_and_the_end_date_moves(
+    client: FlaskClient, make_user: Callable[..., Any]
+) -> None:
+    manager = make_user(Role.CONTRACT_MANAGER)
+    body = make_user(Role.COMMISSIONING_BODY)
+    contract = a_contract(manager)
+    sign_in_as(client, manager)
+    url = f"/contracts/{contract.reference}/extensions/new"
+    assert client.post(url, data={"description": "Targets met"}).status_code == 302
+    again = client.post(url, data={"description": "Targets met"})
+    assert "already asked" in again.get_data(as_text=True)
+    change = db.session.scalar(select(ContractChange))
+    assert change is not None and change.new_end_date == date(2028, 3, 31)
+    message = db.session.scalar(select(OutboxMessage).where(OutboxMessage.recipient_id == body.id))
+    assert message is not None and message.kind == "contract-extension-asked"
+    # The contract manager cannot decide; the commissioning body can.
+    decide = f"/contracts/{contract.reference}/extensions/{change.id}"
+    assert client.get(decide).status_code == 403
+    sign_in_as(client, body)
+    assert contract.reference in client.get("/contracts/decisions").get_data(as_text=True)
+    refused = client.post(decide, data={"decided_on": ["10", "6", "2026"]})
+    assert "Select the commissioning body&#39;s decision" in refused.get_data(as_text=True)
+    done = client.post(
+        decide,
+        data={
+            "decision": "approved",
+            "decided_on": ["10", "6", "2026"],
+            "minute_reference": "CB 12",
+        },
+    )
+    assert done.status_code == 302
+    db.session.refresh(contract)
+    assert contract.end_date == date(2028, 3, 31)
+    assert client.get(decide).status_code == 404  # decided: nothing left to decide
+    assert "Nothing is waiting" in client.get("/contracts/decisions").get_data(as_text=True)
+
+
+def test_ending_a_contract_under_the_act_makes_a_uk11_due_within_30_days(
+    client: FlaskClient, make_user: Callable[..., Any]
+) -> None:
+    manager = make_user(Role.CONTRACT_MANAGER)
+    old = a_contract(manager)
+    new = a_contract(
+        manager, reference="ACT-1", start_date=date(2025, 4, 1), end_date=date(2028, 3, 31)
+    )
+    sign_in_as(client, manager)
+    for contract in (old, new):
+        response = client.post(
+            f"/contracts/{contract.reference}/termination",
+            data={"reason": "The provider withdrew", "ended_on": ["31", "5", "2026"]},
+        )
+        assert response.status_code == 302
+    found = {c.contract.reference: c for c in db.session.scalars(select(ContractChange))}
+    assert found["OLD-FS-2024"].notice_type is None  # begun under PCR 2015
+    assert (found["ACT-1"].notice_type, found["ACT-1"].notice_due) == ("UK11", date(2026, 6, 29))
+    db.session.refresh(new)
+    assert (new.status, new.end_date) == ("ended", date(2026, 5, 31))
+    again = client.post(
+        "/contracts/ACT-1/termination",
+        data={"reason": "Again", "ended_on": ["1", "6", "2026"]},
+    )
+    assert "The contract has ended" in again.get_data(as_text=True)
