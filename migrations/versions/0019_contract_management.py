@@ -48,6 +48,7 @@ def upgrade():
         sa.Column("priority_band", sa.String(length=20), nullable=True),
         sa.Column("priority_score", sa.Integer(), nullable=True),
         sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column("reprocurement_id", sa.Integer(), nullable=True),
         sa.Column("created_at", tenderflow.models.types.UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(
             ["award_contract_id"],
@@ -64,6 +65,11 @@ def upgrade():
             ["procurement_id"],
             ["procurements.id"],
             name=op.f("fk_contract_register_procurement_id_procurements"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["reprocurement_id"],
+            ["procurements.id"],
+            name=op.f("fk_contract_register_reprocurement_id_procurements"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_contract_register")),
         sa.UniqueConstraint(

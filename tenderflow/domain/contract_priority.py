@@ -95,6 +95,8 @@ class PriorityMatrix:
     value_bands: tuple[tuple[Decimal | None, int], ...]
     factors: tuple[Factor, ...]
     indicators: tuple[Indicator, ...]
+    returns_due_days: int = 30
+    expiry_reminder_months: tuple[int, ...] = (12, 9, 6)
 
     def band_for(self, score: int) -> Band:
         """Return the band a score falls in."""
@@ -242,6 +244,8 @@ def parse_matrix(data: Any, where: str = "matrix") -> PriorityMatrix:
         value_bands=tuple(value_bands),
         factors=factors,
         indicators=indicators,
+        returns_due_days=data["returns_due_days"],
+        expiry_reminder_months=tuple(sorted(data["expiry_reminder_months"], reverse=True)),
     )
 
 

@@ -58,10 +58,13 @@ class ManagedContract(db.Model):  # type: ignore[name-defined]
     priority_band: Mapped[str | None] = mapped_column(String(20))
     priority_score: Mapped[int | None]
     status: Mapped[str] = mapped_column(String(20), default="active")  # active | ended
+    # The procurement started to replace it.
+    reprocurement_id: Mapped[int | None] = mapped_column(ForeignKey("procurements.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     award_contract: Mapped[Contract | None] = relationship()
-    procurement: Mapped[Procurement | None] = relationship()
+    procurement: Mapped[Procurement | None] = relationship(foreign_keys=[procurement_id])
+    reprocurement: Mapped[Procurement | None] = relationship(foreign_keys=[reprocurement_id])
     manager: Mapped[User | None] = relationship(foreign_keys=[manager_id])
     owner: Mapped[User | None] = relationship(foreign_keys=[owner_id])
     indicators: Mapped[list[ContractIndicator]] = relationship(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -72,8 +72,6 @@ def _codes(model: Any) -> list[tuple[str, str]]:
 
 def _contract_or_404(reference: str, attempt: str, work: bool = False) -> ManagedContract:
     """Return the contract if the person may see it (or, with ``work``, manage it); else 404."""
-    from flask import abort
-
     contract = contracts.get_by_reference(db.session, reference)
     if contract is None:
         abort(404)
@@ -645,3 +643,35 @@ def upload_returns(reference: str) -> Any:
         problems=problems,
         indicators=contract.indicators,
     )
+
+
+class ReprocureForm(FlaskForm):
+    submit = SubmitField("Start the re-procurement", widget=GovSubmitInput())
+
+
+@bp.route("/contracts/<reference>/reprocurement", methods=["POST"])
+@allow(Role.ADMIN, Role.PROCUREMENT_LEAD, per_object=True)
+def reprocure(reference: str) -> Any:
+    from tenderflow.services import reprocurement
+
+    contract = _contract_or_404(reference, "start the contract's re-procurement")
+    if not ReprocureForm().validate_on_submit():
+        abort(400)
+    lead = current_user
+    if current_user.has_role(Role.ADMIN) and contract.owner is not None:
+        lead = contract.owner
+    try:
+        procurement = reprocurement.start_reprocurement(
+            db.session, contract, lead, clock.today(), clock.now()
+        )
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(next(iter(exc.errors.values()), str(exc)), "error")
+        return redirect(url_for("contracts.show", reference=reference))
+    db.session.commit()
+    flash(
+        f"{procurement.reference} is created in planning, its timetable planned back from "
+        f"the end of {contract.reference}.",
+        "success",
+    )
+    return redirect(url_for("procurements.show", reference=procurement.reference))

@@ -226,6 +226,7 @@ TABLE: dict[tuple[str, str], frozenset[str]] = {
     ("contracts.new", "POST"): LEADS,
     ("contracts.priority", "GET"): WORKS_THE_CONTRACT,
     ("contracts.priority", "POST"): WORKS_THE_CONTRACT,
+    ("contracts.reprocure", "POST"): RUNS,
     ("contracts.record_return", "GET"): WORKS_THE_CONTRACT,
     ("contracts.record_return", "POST"): WORKS_THE_CONTRACT,
     ("contracts.show", "GET"): SEES_THE_CONTRACT,

@@ -29,12 +29,15 @@ from tenderflow.models import (
     OutboxMessage,
     PerformanceAssessment,
     PriorityReview,
+    Procurement,
     QualityGrade,
     Transition,
 )
-from tenderflow.services import contracts, transitions, users
+from tenderflow.services import contract_watch, contracts, transitions, users
+from tenderflow.services import timetable as timetable_service
 from tests.integration.conftest import sign_in_as
 from tests.integration.timetable_data import national_procurement
+from workflows.contracts import watch_contracts
 
 GOOD = {
     "performance": "good",
@@ -652,3 +655,124 @@ def test_ending_a_contract_under_the_act_makes_a_uk11_due_within_30_days(
         data={"reason": "Again", "ended_on": ["1", "6", "2026"]},
     )
     assert "The contract has ended" in again.get_data(as_text=True)
+
+
+def _kinds(kind: str) -> list[str]:
+    return [
+        m.subject
+        for m in db.session.scalars(
+            select(OutboxMessage).where(OutboxMessage.kind == kind).order_by(OutboxMessage.id)
+        )
+    ]
+
+
+def test_the_watcher_chases_a_missing_return_then_calls_it_overdue_once_each(
+    app: Any, make_user: Callable[..., Any]
+) -> None:
+    manager = make_user(Role.CONTRACT_MANAGER)
+    contract = a_contract(manager)
+    now = clock.now()
+    outcome = contract_watch.watch(db.session, date(2026, 4, 10), now)
+    assert outcome.returns_due == [contract.reference]
+    contract_watch.watch(db.session, date(2026, 4, 11), now)
+    assert _kinds("contract-return-due") == [
+        "OLD-FS-2024: the 2026 Q1 return is due by 30 April 2026"
+    ]
+    assert contract_watch.watch(db.session, date(2026, 5, 1), now).returns_overdue == [
+        contract.reference
+    ]
+    assert _kinds("contract-return-overdue") == ["OLD-FS-2024: the 2026 Q1 return is overdue"]
+    # Once every indicator is returned, nothing is chased.
+    for code in ("staffing", "utilisation", "throughput"):
+        db.session.add(
+            ContractReturn(
+                contract_id=contract.id,
+                year=2026,
+                quarter=1,
+                indicator=code,
+                value=Decimal("99"),
+                recorded_at=now,
+            )
+        )
+    assert contract_watch.watch(db.session, date(2026, 5, 2), now).returns_overdue == []
+
+
+def test_the_watcher_tells_the_manager_a_meeting_is_due_unless_one_is_scheduled(
+    app: Any, make_user: Callable[..., Any]
+) -> None:
+    manager = make_user(Role.CONTRACT_MANAGER)
+    contract = a_contract(manager, start_date=date(2026, 5, 1), end_date=date(2029, 4, 30))
+    contract.priority_band = "high"  # meetings every 3 months: the first by 1 August 2026
+    db.session.commit()
+    now = clock.now()
+    assert contract_watch.watch(db.session, date(2026, 7, 17), now).meetings_due == []
+    assert contract_watch.watch(db.session, date(2026, 7, 18), now).meetings_due == [
+        contract.reference
+    ]
+    assert _kinds("contract-meeting-due") == [
+        "OLD-FS-2024: a contract management meeting is due by 1 August 2026"
+    ]
+    db.session.add(
+        ContractMeeting(contract_id=contract.id, scheduled_for=date(2026, 7, 30), scheduled_at=now)
+    )
+    assert contract_watch.watch(db.session, date(2026, 7, 20), now).meetings_due == []
+
+
+def test_the_watcher_prompts_re_procurement_12_9_and_6_months_before_the_end(
+    app: Any, make_user: Callable[..., Any]
+) -> None:
+    manager = make_user(Role.CONTRACT_MANAGER)
+    contract = a_contract(manager)  # ends 31 March 2027
+    now = clock.now()
+    assert contract_watch.watch(db.session, date(2026, 3, 30), now).expiring == []
+    for day in (date(2026, 3, 31), date(2026, 4, 1), date(2026, 6, 30), date(2026, 9, 30)):
+        contract_watch.watch(db.session, day, now)
+    assert _kinds("contract-expiry") == [
+        "OLD-FS-2024 ends within 12 months, on 31 March 2027",
+        "OLD-FS-2024 ends within 12 months, on 31 March 2027",
+        "OLD-FS-2024 ends within 9 months, on 31 March 2027",
+        "OLD-FS-2024 ends within 9 months, on 31 March 2027",
+        "OLD-FS-2024 ends within 6 months, on 31 March 2027",
+        "OLD-FS-2024 ends within 6 months, on 31 March 2027",
+    ]
+    recipients = {
+        m.recipient_id
+        for m in db.session.scalars(select(OutboxMessage))
+        if m.kind == "contract-expiry"
+    }
+    assert recipients == {manager.id, contract.owner_id}
+
+
+def test_the_contract_watcher_flow_runs_the_checks_and_reports_them(
+    app: Any, make_user: Callable[..., Any]
+) -> None:
+    manager = make_user(Role.CONTRACT_MANAGER)
+    a_contract(manager)
+    outcome = watch_contracts.fn(now="2026-07-01T07:10:00+01:00")
+    assert outcome["expiring"] == ["OLD-FS-2024"]
+    assert outcome["returns_due"] == ["OLD-FS-2024"]  # 2026 Q2, due by 30 July
+    assert outcome["messages"] == 3
+    assert watch_contracts.fn(now="2026-07-01T08:10:00+01:00")["messages"] == 0
+
+
+def test_starting_re_procurement_plans_a_procurement_back_from_the_contracts_end(
+    client: FlaskClient, make_user: Callable[..., Any]
+) -> None:
+    lead = make_user(Role.PROCUREMENT_LEAD)
+    contract = a_contract(None, entered_by=lead, end_date=date(2027, 9, 30))
+    sign_in_as(client, lead)
+    response = client.post(f"/contracts/{contract.reference}/reprocurement")
+    assert response.status_code == 302
+    db.session.refresh(contract)
+    procurement = contract.reprocurement
+    assert procurement is not None and procurement.stage == "planning"
+    assert response.headers["Location"].endswith(f"/procurements/{procurement.reference}")
+    assert procurement.lead_id == lead.id and procurement.districts[0].code == "fenland"
+    rows = {r.stage: r for r in timetable_service.stage_dates(procurement, db.session)}
+    last = rows[procurement.stages[-1]]
+    # The new contract begins by the day after the old one ends, and not long before.
+    assert date(2027, 9, 1) <= last.planned_start <= date(2027, 10, 1)
+    assert procurement.start_date >= date(2026, 6, 15)
+    again = client.post(f"/contracts/{contract.reference}/reprocurement")
+    assert again.status_code == 302
+    assert db.session.scalar(select(func.count(Procurement.id))) == 1
