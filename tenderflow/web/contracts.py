@@ -675,3 +675,34 @@ def reprocure(reference: str) -> Any:
         "success",
     )
     return redirect(url_for("procurements.show", reference=procurement.reference))
+
+
+@bp.route("/contracts/<reference>/review.docx")
+@allow(*READERS, Role.COMMISSIONING_BODY, per_object=True)
+def review_report(reference: str) -> Any:
+    from tenderflow.services import contract_review
+
+    contract = contracts.get_by_reference(db.session, reference)
+    if contract is None:
+        abort(404)
+    # The commissioning body reads the review of a contract it is asked to decide on.
+    asked = current_user.has_role(Role.COMMISSIONING_BODY) and (
+        contract_changes.pending_extension(db.session, contract) is not None
+    )
+    if asked:
+        audit.viewed(
+            db.session,
+            "contract_register",
+            contract.id,
+            "Viewed: the contract review report, to decide on an extension",
+            contract.procurement_id,
+        )
+        db.session.commit()
+    else:
+        contract = _contract_or_404(reference, "download the contract review report")
+    content = contract_review.render_review(db.session, contract, current_user, clock.today())
+    return Response(
+        content,
+        mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        headers={"Content-Disposition": f"attachment; filename={contract.reference}-review.docx"},
+    )

@@ -229,6 +229,7 @@ TABLE: dict[tuple[str, str], frozenset[str]] = {
     ("contracts.reprocure", "POST"): RUNS,
     ("contracts.record_return", "GET"): WORKS_THE_CONTRACT,
     ("contracts.record_return", "POST"): WORKS_THE_CONTRACT,
+    ("contracts.review_report", "GET"): SEES_THE_CONTRACT | BODY,
     ("contracts.show", "GET"): SEES_THE_CONTRACT,
     ("contracts.transparency", "GET"): SIGNED_IN,
     ("contracts.transparency_csv", "GET"): SIGNED_IN,

@@ -776,3 +776,38 @@ def test_starting_re_procurement_plans_a_procurement_back_from_the_contracts_end
     again = client.post(f"/contracts/{contract.reference}/reprocurement")
     assert again.status_code == 302
     assert db.session.scalar(select(func.count(Procurement.id))) == 1
+
+
+def test_the_review_report_downloads_as_word_for_the_manager_and_the_body_asked(
+    client: FlaskClient, make_user: Callable[..., Any]
+) -> None:
+    import docx
+
+    manager = make_user(Role.CONTRACT_MANAGER, name="Casey Contract")
+    body = make_user(Role.COMMISSIONING_BODY)
+    contract = a_contract(manager)
+    db.session.add(
+        ContractReturn(
+            contract_id=contract.id,
+            year=2026,
+            quarter=1,
+            indicator="utilisation",
+            value=Decimal("90"),
+            recorded_at=clock.now(),
+        )
+    )
+    db.session.commit()
+    url = f"/contracts/{contract.reference}/review.docx"
+    sign_in_as(client, body)
+    assert client.get(url).status_code == 404  # not asked to decide anything
+    sign_in_as(client, manager)
+    response = client.get(url)
+    assert response.status_code == 200
+    word = docx.Document(io.BytesIO(response.data))
+    text = "\n".join(p.text for p in word.paragraphs)
+    assert "Contract review: Generic floating support, Fenland (OLD-FS-2024)" in text
+    assert "utilisation in 1 of 1 quarters" in text
+    assert word.inline_shapes, "the chart of indicators against targets is missing"
+    client.post(f"/contracts/{contract.reference}/extensions/new", data={"description": "Good"})
+    sign_in_as(client, body)
+    assert client.get(url).status_code == 200
