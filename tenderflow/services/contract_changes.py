@@ -18,7 +18,7 @@ from tenderflow.domain.contract_changes import (
 from tenderflow.domain.money import to_money
 from tenderflow.domain.roles import Role
 from tenderflow.models import ContractChange, ManagedContract, User
-from tenderflow.services import ServiceError, outbox
+from tenderflow.services import ServiceError, outbox, users
 
 EXTENSION_DECISIONS = {"approved": "Take up the extension", "rejected": "Do not extend"}
 
@@ -136,7 +136,7 @@ def ask_for_extension(
     )
     session.add(change)
     session.flush()
-    for member in _body(session):
+    for member in users.users_with_role(session, Role.COMMISSIONING_BODY):
         outbox.queue_message(
             session,
             kind="contract-extension-asked",
@@ -151,18 +151,6 @@ def ask_for_extension(
             link=f"/contracts/{contract.reference}/extensions/{change.id}",
         )
     return change
-
-
-def _body(session: Session) -> list[User]:
-    from tenderflow.models import UserRole
-
-    return list(
-        session.scalars(
-            select(User)
-            .join(UserRole)
-            .where(UserRole.role == Role.COMMISSIONING_BODY.value, User.active.is_(True))
-        )
-    )
 
 
 def decide_extension(

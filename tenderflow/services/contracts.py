@@ -26,7 +26,7 @@ from tenderflow.models import (
     ServiceType,
     User,
 )
-from tenderflow.services import need_to_know
+from tenderflow.services import need_to_know, users
 
 # The Code publishes every contract worth more than £5,000.
 TRANSPARENCY_THRESHOLD = Decimal("5000")
@@ -81,16 +81,7 @@ def get_by_reference(session: Session, reference: str) -> ManagedContract | None
 
 def contract_managers(session: Session) -> list[User]:
     """Return the active people who hold the contract-manager role, by name."""
-    from tenderflow.models import UserRole
-
-    return list(
-        session.scalars(
-            select(User)
-            .join(UserRole)
-            .where(UserRole.role == Role.CONTRACT_MANAGER.value, User.active.is_(True))
-            .order_by(User.name)
-        )
-    )
+    return users.users_with_role(session, Role.CONTRACT_MANAGER)
 
 
 def add_default_indicators(contract: ManagedContract) -> None:

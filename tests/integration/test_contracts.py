@@ -34,6 +34,7 @@ from tenderflow.models import (
     Transition,
 )
 from tenderflow.services import contract_watch, contracts, transitions, users
+from tenderflow.services import procurements as procurements_service
 from tenderflow.services import timetable as timetable_service
 from tests.integration.conftest import sign_in_as
 from tests.integration.timetable_data import national_procurement
@@ -811,3 +812,66 @@ def test_the_review_report_downloads_as_word_for_the_manager_and_the_body_asked(
     client.post(f"/contracts/{contract.reference}/extensions/new", data={"description": "Good"})
     sign_in_as(client, body)
     assert client.get(url).status_code == 200
+
+
+def test_the_migration_registers_contracts_awarded_before_it_and_downgrades(
+    database_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    import flask_migrate
+
+    from tenderflow import create_app
+    from tenderflow.models import Contract, ContractIndicator
+    from tenderflow.paths import MIGRATIONS_DIR
+    from tenderflow.services.reference_data import load_reference_data
+    from tests.integration.conftest import a_database, backend_of, config_for
+    from tests.integration.world import procurement_input
+
+    with a_database(backend_of(database_url), tmp_path_factory) as url:
+        app = create_app(config_for(url, tmp_path_factory.mktemp("files")))
+        with app.app_context():
+            flask_migrate.upgrade(directory=str(MIGRATIONS_DIR), revision="0018t")
+            load_reference_data(db.session)
+            procurement = procurements_service.create_procurement(
+                db.session, procurement_input(reference="AWARDED-1"), None, clock.now()
+            )
+            supplier = Bidder(
+                procurement_id=procurement.id,
+                name="Fen Edge Futures",
+                registered_at=clock.now(),
+                is_sme=True,
+            )
+            db.session.add(supplier)
+            db.session.flush()
+            db.session.add(
+                Contract(
+                    procurement_id=procurement.id,
+                    supplier_id=supplier.id,
+                    value=Decimal("45000"),
+                    start_date=date(2026, 9, 1),
+                    end_date=date(2029, 8, 31),
+                    extension_options="None",
+                    award_notice={},
+                    awarded_at=clock.now(),
+                )
+            )
+            db.session.commit()
+            flask_migrate.upgrade(directory=str(MIGRATIONS_DIR))
+            entry = db.session.scalar(select(ManagedContract))
+            assert entry is not None
+            assert (entry.reference, entry.supplier_name, entry.value) == (
+                "AWARDED-1",
+                "Fen Edge Futures",
+                Decimal("45000.00"),
+            )
+            assert (entry.supplier_is_sme, entry.districts) == (True, ["fenland"])
+            assert entry.service_type == "floating-support"
+            codes = db.session.scalars(
+                select(ContractIndicator.code).where(ContractIndicator.contract_id == entry.id)
+            ).all()
+            assert sorted(codes) == ["staffing", "throughput", "utilisation"]
+            db.session.remove()
+            flask_migrate.downgrade(directory=str(MIGRATIONS_DIR), revision="0018t")
+            assert db.session.scalar(select(func.count(Contract.id))) == 1
+            db.session.remove()
+        with app.app_context():
+            db.engine.dispose()
