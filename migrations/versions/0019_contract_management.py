@@ -414,7 +414,8 @@ def _register_awarded_contracts():
         ),
         sa.column("value", sa.BigInteger()),
         sa.column("districts", sa.JSON()),
-        sa.column("created_at", sa.DateTime()),
+        # Untyped: the dates and times go across as each database returned them.
+        sa.column("created_at"),
     )
     indicators = sa.table(
         "contract_indicators",
