@@ -262,6 +262,40 @@ def create_contract(
     return contract
 
 
+@dataclass
+class DetailsInput:
+    """What the register publishes that the award does not say."""
+
+    description: str
+    supplier_companies_house_number: str
+    supplier_ppon: str
+    supplier_is_sme: bool | None
+    supplier_is_vcse: bool | None
+    review_date: date | None
+    department: str
+    procurement_route: str
+
+
+def update_details(session: Session, contract: ManagedContract, data: DetailsInput) -> None:
+    """Change the register's details of a contract (its value and term change only by a
+    modification or an extension)."""
+    from tenderflow.services import ServiceError
+
+    if data.review_date is not None and data.review_date < contract.start_date:
+        raise ServiceError(
+            "bad review date", {"review_date": "The review date must be after the start date"}
+        )
+    contract.description = data.description.strip()
+    contract.supplier_companies_house_number = data.supplier_companies_house_number.strip()
+    contract.supplier_ppon = data.supplier_ppon.strip()
+    contract.supplier_is_sme = data.supplier_is_sme
+    contract.supplier_is_vcse = data.supplier_is_vcse
+    contract.review_date = data.review_date
+    contract.department = data.department.strip()
+    contract.procurement_route = data.procurement_route.strip()
+    session.flush()
+
+
 def assign_manager(session: Session, contract: ManagedContract, manager_id: int) -> dict[str, str]:
     """Assign the contract's manager; return errors by field (nothing changes on error)."""
     if manager_id not in {m.id for m in contract_managers(session)}:

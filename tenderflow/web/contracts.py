@@ -391,6 +391,67 @@ def show(reference: str) -> Any:
     )
 
 
+class DetailsForm(FlaskForm):
+    description = TextAreaField("Description", widget=GovTextArea(), validators=[Optional()])
+    supplier_companies_house_number = ContractForm.supplier_companies_house_number
+    supplier_ppon = ContractForm.supplier_ppon
+    supplier_is_sme = ContractForm.supplier_is_sme
+    supplier_is_vcse = ContractForm.supplier_is_vcse
+    review_date = ContractForm.review_date
+    department = ContractForm.department
+    procurement_route = ContractForm.procurement_route
+    submit = SubmitField("Save the details", widget=GovSubmitInput())
+
+
+def _yes_no(value: bool | None) -> str:
+    return "unknown" if value is None else ("yes" if value else "no")
+
+
+@bp.route("/contracts/<reference>/details", methods=["GET", "POST"])
+@allow(Role.ADMIN, Role.PROCUREMENT_LEAD, per_object=True)
+def details(reference: str) -> Any:
+    contract = _contract_or_404(reference, "change the contract's register details")
+    form = DetailsForm()
+    if request.method == "GET":
+        form.description.data = contract.description
+        form.supplier_companies_house_number.data = contract.supplier_companies_house_number
+        form.supplier_ppon.data = contract.supplier_ppon
+        form.supplier_is_sme.data = _yes_no(contract.supplier_is_sme)
+        form.supplier_is_vcse.data = _yes_no(contract.supplier_is_vcse)
+        form.review_date.data = contract.review_date
+        form.department.data = contract.department
+        form.procurement_route.data = contract.procurement_route
+    if form.validate_on_submit():
+        data = contracts.DetailsInput(
+            description=form.description.data or "",
+            supplier_companies_house_number=form.supplier_companies_house_number.data or "",
+            supplier_ppon=form.supplier_ppon.data or "",
+            supplier_is_sme=_answer(form.supplier_is_sme.data),
+            supplier_is_vcse=_answer(form.supplier_is_vcse.data),
+            review_date=form.review_date.data,
+            department=form.department.data or "",
+            procurement_route=form.procurement_route.data or "",
+        )
+        try:
+            contracts.update_details(db.session, contract, data)
+        except ServiceError as exc:
+            db.session.rollback()
+            apply_errors(form, exc.errors)
+        else:
+            db.session.commit()
+            flash("The contract's details are saved.", "success")
+            return redirect(url_for("contracts.show", reference=reference))
+    return render_template(
+        "contracts/form.html",
+        form=form,
+        heading="Change the register details",
+        back_url=url_for("contracts.show", reference=reference),
+        contract=contract,
+        intro="What the contract register publishes under the Local Government Transparency "
+        "Code. The value and term change only by a modification or an extension.",
+    )
+
+
 class ManagerForm(FlaskForm):
     manager_id = SelectField(
         "Contract manager",

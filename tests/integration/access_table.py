@@ -219,6 +219,8 @@ TABLE: dict[tuple[str, str], frozenset[str]] = {
     ("contract_management.quality", "POST"): WORKS_THE_CONTRACT,
     ("contract_management.schedule_meeting", "GET"): WORKS_THE_CONTRACT,
     ("contract_management.schedule_meeting", "POST"): WORKS_THE_CONTRACT,
+    ("contracts.details", "GET"): RUNS,
+    ("contracts.details", "POST"): RUNS,
     ("contracts.index", "GET"): CONTRACT_READERS,
     ("contracts.manager", "GET"): RUNS,
     ("contracts.manager", "POST"): RUNS,

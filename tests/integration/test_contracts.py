@@ -875,3 +875,34 @@ def test_the_migration_registers_contracts_awarded_before_it_and_downgrades(
             db.session.remove()
         with app.app_context():
             db.engine.dispose()
+
+
+def test_the_lead_completes_what_the_register_publishes_for_an_awarded_contract(
+    client: FlaskClient, make_user: Callable[..., Any]
+) -> None:
+    lead = make_user(Role.PROCUREMENT_LEAD)
+    contract = a_contract(None, entered_by=lead, department="", procurement_route="")
+    sign_in_as(client, lead)
+    url = f"/contracts/{contract.reference}/details"
+    page = client.get(url).get_data(as_text=True)
+    assert "Change the register details" in page
+    form = {
+        "description": "Floating support for adults in Fenland",
+        "supplier_companies_house_number": "07654321",
+        "supplier_ppon": "",
+        "supplier_is_sme": "yes",
+        "supplier_is_vcse": "unknown",
+        "department": "Adult social care",
+        "procurement_route": "Open tender",
+    }
+    refused = client.post(url, data={**form, "review_date": ["1", "1", "2020"]})
+    assert "The review date must be after the start date" in refused.get_data(as_text=True)
+    db.session.refresh(contract)
+    assert contract.department == ""
+    assert client.post(url, data={**form, "review_date": ["1", "4", "2026"]}).status_code == 302
+    csv_text = client.get("/transparency/contracts.csv").get_data(as_text=True)
+    assert "07654321" in csv_text
+    assert ",2026-04-01,Adult social care,Open tender,Yes," in csv_text
+    # Another lead may not change it.
+    sign_in_as(client, make_user(Role.PROCUREMENT_LEAD))
+    assert client.post(url, data=form).status_code == 404
