@@ -1,7 +1,7 @@
 """data versions: a token the database changes whenever the data behind a computed page changes
 
 Revision ID: 0021v
-Revises: 0018t
+Revises: 0019c
 Create Date: 2026-12-07 10:00:00
 
 Evaluation results (with their sensitivity) and the capital priority list are computed from
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0021v"
-down_revision = "0018t"
+down_revision = "0019c"
 branch_labels = None
 depends_on = None
 

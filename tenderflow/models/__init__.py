@@ -16,6 +16,17 @@ from tenderflow.models.capital import (
     CapitalScoreSheet,
 )
 from tenderflow.models.data_versions import DataVersion
+from tenderflow.models.contracts import (
+    ContractAction,
+    ContractChange,
+    ContractIndicator,
+    ContractMeeting,
+    ContractReturn,
+    ManagedContract,
+    PerformanceAssessment,
+    PriorityReview,
+    QualityGrade,
+)
 from tenderflow.models.documents import DocumentTemplate, GeneratedDocument
 from tenderflow.models.drafts import ProcurementDraft
 from tenderflow.models.evaluation import (
@@ -77,6 +88,11 @@ __all__ = [
     "ConsensusScore",
     "Contract",
     "DataVersion",
+    "ContractAction",
+    "ContractChange",
+    "ContractIndicator",
+    "ContractMeeting",
+    "ContractReturn",
     "EmailPreference",
     "District",
     "DocumentTemplate",
@@ -87,11 +103,15 @@ __all__ = [
     "FlowRunRequest",
     "GeneratedDocument",
     "Lot",
+    "ManagedContract",
     "Milestone",
     "ModerationQuery",
     "OutboxMessage",
     "PanelMember",
     "PassFailRecord",
+    "PerformanceAssessment",
+    "PriorityReview",
+    "QualityGrade",
     "Procurement",
     "ProcurementLead",
     "ProcurementDraft",
