@@ -15,7 +15,6 @@ from tenderflow.models.capital import (
     CapitalScore,
     CapitalScoreSheet,
 )
-from tenderflow.models.data_versions import DataVersion
 from tenderflow.models.contracts import (
     ContractAction,
     ContractChange,
@@ -27,6 +26,7 @@ from tenderflow.models.contracts import (
     PriorityReview,
     QualityGrade,
 )
+from tenderflow.models.data_versions import DataVersion
 from tenderflow.models.documents import DocumentTemplate, GeneratedDocument
 from tenderflow.models.drafts import ProcurementDraft
 from tenderflow.models.evaluation import (
