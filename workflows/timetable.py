@@ -28,7 +28,7 @@ from workflows.faults import pause_point
 from workflows.runtime import app_context, tracked
 
 
-@task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2)
+@task(cache_policy=NO_CACHE, retries=3, retry_delay_seconds=[2, 5, 10])
 def check_gates(transition_id: int, now: datetime) -> list[str]:
     """Return every unmet condition for the move (only reads)."""
     unmet = transitions.check_gates(db.session, transition_id, now)
@@ -36,14 +36,14 @@ def check_gates(transition_id: int, now: datetime) -> list[str]:
     return unmet
 
 
-@task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2)
+@task(cache_policy=NO_CACHE, retries=3, retry_delay_seconds=[2, 5, 10])
 def apply_transition(transition_id: int, unmet: list[str], now: datetime) -> str:
     """Apply the move once, or refuse it; return the transition's status."""
     with committed():
         return transitions.apply(db.session, transition_id, unmet, now)
 
 
-@task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2)
+@task(cache_policy=NO_CACHE, retries=3, retry_delay_seconds=[2, 5, 10])
 def follow_up(transition_id: int, now: datetime) -> int:
     """Queue the messages that tell people how the move ended; return how many."""
     with committed():

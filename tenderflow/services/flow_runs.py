@@ -200,6 +200,11 @@ class PrefectState:
     message: str
 
 
+# Ends of a run that leave its request unfinished in the app: the run died, or could not
+# record its outcome.
+UNRECORDED_ENDS = frozenset({"CRASHED", "FAILED"})
+
+
 def read_state(flow_run_id: str) -> PrefectState | None:
     """Ask Prefect for a run's state; None when it cannot be read (best effort, no retries)."""
     from prefect.client.orchestration import get_client
@@ -237,8 +242,10 @@ def refresh(
         return request
     request.state_name = state.name
     status = _STATE_STATUS.get(state.type, request.status)
-    # A flow records its own outcome; a crash or cancellation is only seen from Prefect.
-    if state.type == "CRASHED":
+    # A flow records its own outcome, before Prefect hears of it; a crash or cancellation is
+    # only seen from Prefect. A run Prefect calls Failed whose outcome the app never got could
+    # not reach the database: like a crash, the dispatcher sends it again.
+    if state.type in UNRECORDED_ENDS:
         return request
     if status == FAILED and request.status != FAILED:
         request.status = FAILED
@@ -276,16 +283,16 @@ def refresh_unfinished(session: Session, now: datetime, limit: int = 50) -> int:
         assert request.flow_run_id is not None
         state = read_state(request.flow_run_id)
         refresh(session, request, now, state)
-        if state is not None and state.type == "CRASHED":
-            reason = f"crashed ({state.name}: {state.message or 'no message'})"
-            recover(session, request, now, wall_now, reason)
+        if state is not None and state.type in UNRECORDED_ENDS:
+            recover(session, request, now, wall_now, _ended(state))
         elif (
             state is not None
             and state.type in ("PENDING", "RUNNING")
             and silent(request, wall_now)
-            and recover(session, request, now, wall_now, _silence(request, wall_now))
         ):
-            _crash_in_prefect(before[2], _silence(request, wall_now))
+            reason = _silence(request, wall_now)
+            if recover(session, request, now, wall_now, reason, only_if_silent=True):
+                _crash_in_prefect(before[2], reason)
         changed += (request.status, request.state_name, request.flow_run_id) != before
     session.flush()
     return changed
@@ -294,6 +301,13 @@ def refresh_unfinished(session: Session, now: datetime, limit: int = 50) -> int:
 def silent(request: FlowRunRequest, wall_now: datetime) -> bool:
     """Say whether a run has gone without a sign of life for longer than the lease."""
     return request.heartbeat_at is not None and wall_now - request.heartbeat_at > lease()
+
+
+def _ended(state: PrefectState) -> str:
+    message = (state.message or "no message").strip()
+    if state.type == "CRASHED":
+        return f"crashed ({state.name}: {message})"
+    return f"ended {state.name} without recording its outcome in the app ({message})"
 
 
 def _silence(request: FlowRunRequest, wall_now: datetime) -> str:
@@ -306,7 +320,13 @@ def _silence(request: FlowRunRequest, wall_now: datetime) -> str:
 
 
 def recover(
-    session: Session, request: FlowRunRequest, now: datetime, wall_now: datetime, reason: str
+    session: Session,
+    request: FlowRunRequest,
+    now: datetime,
+    wall_now: datetime,
+    reason: str,
+    *,
+    only_if_silent: bool = False,
 ) -> bool:
     """Queue a crashed or silent run's request again; return whether it was queued.
 
@@ -320,8 +340,9 @@ def recover(
         .where(FlowRunRequest.id == request.id, FlowRunRequest.flow_run_id == dead_run)
         .where(FlowRunRequest.status.in_([SUBMITTED, RUNNING]))
         .with_for_update(skip_locked=True)
+        .execution_options(populate_existing=True)
     )
-    if locked is None:
+    if locked is None or (only_if_silent and not silent(locked, wall_now)):
         return False
     crash = f"Run {dead_run} {reason}; seen at {wall_now.isoformat(timespec='seconds')}"
     request.crash = crash[:2000]
