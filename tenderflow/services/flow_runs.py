@@ -37,8 +37,11 @@ REQUEST_TIMEOUT_SECONDS = 3.0
 
 # A running flow writes its sign of life this often; one silent for the lease is taken for
 # dead. The lease outlasts a database restart of a few seconds, when no heartbeat can land.
+# A run a worker took but never began (the worker died starting it) has the longer start
+# grace: on a busy machine a flow's process can take half a minute to start.
 HEARTBEAT_SECONDS = 15.0
 LEASE_SECONDS = 90.0
+START_GRACE_SECONDS = 600.0
 MAX_RECOVERIES = 3
 
 
@@ -49,6 +52,11 @@ def _timeout(name: str, default: float) -> float:
 def heartbeat_seconds() -> float:
     """Return how often a running flow records that it is alive."""
     return _timeout("TENDERFLOW_RUN_HEARTBEAT_SECONDS", HEARTBEAT_SECONDS)
+
+
+def start_grace() -> timedelta:
+    """Return how long a run taken by a worker may take to begin beating."""
+    return timedelta(seconds=_timeout("TENDERFLOW_RUN_START_SECONDS", START_GRACE_SECONDS))
 
 
 def lease() -> timedelta:
@@ -198,6 +206,7 @@ class PrefectState:
     type: str
     name: str
     message: str
+    since: datetime | None = None  # when the run entered this state
 
 
 # Ends of a run that leave its request unfinished in the app: the run died, or could not
@@ -221,7 +230,7 @@ def read_state(flow_run_id: str) -> PrefectState | None:
     if flow_run.state is None:
         return None
     state = flow_run.state
-    return PrefectState(state.type.value, state.name, state.message or "")
+    return PrefectState(state.type.value, state.name, state.message or "", state.timestamp)
 
 
 def refresh(
@@ -253,9 +262,6 @@ def refresh(
         request.finished_at = now
     elif status == RUNNING and request.status == SUBMITTED:
         request.status = RUNNING
-    if state.type in ("PENDING", "RUNNING") and request.heartbeat_at is None:
-        # First seen alive: the lease runs from here until the flow's own heartbeat lands.
-        request.heartbeat_at = clock.wall_now()
     return request
 
 
@@ -288,19 +294,29 @@ def refresh_unfinished(session: Session, now: datetime, limit: int = 50) -> int:
         elif (
             state is not None
             and state.type in ("PENDING", "RUNNING")
-            and silent(request, wall_now)
+            and silent(request, wall_now, state)
         ):
-            reason = _silence(request, wall_now)
-            if recover(session, request, now, wall_now, reason, only_if_silent=True):
+            reason = _silence(request, wall_now, state)
+            if recover(session, request, now, wall_now, reason, only_if_silent=state):
                 _crash_in_prefect(before[2], reason)
         changed += (request.status, request.state_name, request.flow_run_id) != before
     session.flush()
     return changed
 
 
-def silent(request: FlowRunRequest, wall_now: datetime) -> bool:
-    """Say whether a run has gone without a sign of life for longer than the lease."""
-    return request.heartbeat_at is not None and wall_now - request.heartbeat_at > lease()
+def silent(
+    request: FlowRunRequest, wall_now: datetime, state: PrefectState | None = None
+) -> bool:
+    """Say whether a run has gone without a sign of life for too long.
+
+    Once the flow has begun its work it beats every few seconds, and the lease applies. Before
+    that (a worker took the run and died starting it), the run has the start grace from when
+    Prefect last changed its state: starting a flow's process can take a while on a busy machine.
+    """
+    if request.heartbeat_at is not None:
+        return wall_now - request.heartbeat_at > lease()
+    since = state.since if state is not None else None
+    return since is not None and wall_now - since > start_grace()
 
 
 def _ended(state: PrefectState) -> str:
@@ -310,12 +326,17 @@ def _ended(state: PrefectState) -> str:
     return f"ended {state.name} without recording its outcome in the app ({message})"
 
 
-def _silence(request: FlowRunRequest, wall_now: datetime) -> str:
-    seen = request.heartbeat_at
-    since = f"{(wall_now - seen).total_seconds():.0f} s" if seen else "ever"
+def _silence(request: FlowRunRequest, wall_now: datetime, state: PrefectState) -> str:
+    if request.heartbeat_at is not None:
+        quiet = (wall_now - request.heartbeat_at).total_seconds()
+        return (
+            f"stopped: no heartbeat for {quiet:.0f} s (the lease is "
+            f"{lease().total_seconds():.0f} s); its worker has died"
+        )
+    waited = (wall_now - state.since).total_seconds() if state.since else 0
     return (
-        f"stopped: no heartbeat for {since} (the lease is {lease().total_seconds():.0f} s); "
-        "its worker has died"
+        f"never started: {state.name} for {waited:.0f} s without a heartbeat (the start grace "
+        f"is {start_grace().total_seconds():.0f} s); its worker has died"
     )
 
 
@@ -326,7 +347,7 @@ def recover(
     wall_now: datetime,
     reason: str,
     *,
-    only_if_silent: bool = False,
+    only_if_silent: PrefectState | None = None,
 ) -> bool:
     """Queue a crashed or silent run's request again; return whether it was queued.
 
@@ -342,7 +363,9 @@ def recover(
         .with_for_update(skip_locked=True)
         .execution_options(populate_existing=True)
     )
-    if locked is None or (only_if_silent and not silent(locked, wall_now)):
+    if locked is None or (
+        only_if_silent is not None and not silent(locked, wall_now, only_if_silent)
+    ):
         return False
     crash = f"Run {dead_run} {reason}; seen at {wall_now.isoformat(timespec='seconds')}"
     request.crash = crash[:2000]

@@ -251,6 +251,28 @@ def test_a_silent_run_is_taken_for_dead_only_once_its_lease_has_run_out(
     assert prefect_says["crashed"] == ["run-dead"]  # marked Crashed on the server too
 
 
+def test_a_run_taken_by_a_worker_that_never_began_gets_the_start_grace_not_the_lease(
+    app: Any, prefect_says: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TENDERFLOW_RUN_LEASE_SECONDS", "30")
+    monkeypatch.setenv("TENDERFLOW_RUN_START_SECONDS", "120")
+    starting = running_request("run-starting")
+    stuck = running_request("run-stuck")
+    wall_now = clock.wall_now()
+    prefect_says["states"]["run-starting"] = flow_runs.PrefectState(
+        "PENDING", "Pending", "", wall_now - timedelta(seconds=60)
+    )
+    prefect_says["states"]["run-stuck"] = flow_runs.PrefectState(
+        "PENDING", "Pending", "", wall_now - timedelta(seconds=150)
+    )
+    flow_runs.refresh_unfinished(db.session, clock.now())
+    db.session.commit()
+    assert starting.status == "running" and starting.recoveries == 0
+    assert stuck.status == "queued" and stuck.recoveries == 1
+    assert "never started: Pending for 150 s without a heartbeat" in (stuck.crash or "")
+    assert prefect_says["crashed"] == ["run-stuck"]
+
+
 def test_a_run_that_failed_without_recording_its_outcome_is_sent_again_but_a_recorded_failure_is_not(
     app: Any, prefect_says: dict[str, Any]
 ) -> None:
