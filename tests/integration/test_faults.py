@@ -446,16 +446,26 @@ def test_a_flow_killed_between_the_priority_list_and_its_document_is_run_again_t
 def test_moves_asked_for_while_postgresql_is_stopped_and_restarted_are_all_applied_once(
     stack: Stack,
 ) -> None:
-    if not any(w.poll() is None for w in stack.workers):
-        stack.start_worker()
+    # Each move stops for a few seconds after its gates, so that the database goes while
+    # moves are half done: they must ride it out (their steps retry) or be sent again.
+    stack.stop_workers()
+    marker = stack.root / "pg-after-gates"
+    stack.start_worker(
+        TENDERFLOW_FAULT_PAUSE="stage-transition:after-gates",
+        TENDERFLOW_FAULT_MARKER=str(marker),
+        TENDERFLOW_FAULT_PAUSE_SECONDS="4",
+    )
     lead = a_user(Role.PROCUREMENT_LEAD)
-    procurements = [national_procurement(lead, f"TT-PG-{n}") for n in range(1, 7)]
-    before = [ask_for_move(p, lead) for p in procurements[:4]]  # runs under way
-    later = [p.id for p in procurements[4:]]
+    # As many moves as the worker runs at once (--limit 4): three asked for before the
+    # database stops, one while it is down and coming back.
+    procurements = [national_procurement(lead, f"TT-PG-{n}") for n in range(1, 5)]
+    before = [ask_for_move(p, lead) for p in procurements[:3]]
+    later = [p.id for p in procurements[3:]]
+    marker_pid(marker, stack)  # a move is half done
 
     stack.postgres.stop()
     down_at = time.monotonic()
-    # Back after a few seconds; meanwhile the app keeps asking for the last two moves.
+    # Back after a few seconds; meanwhile the app keeps asking for the last move.
     restart = threading.Timer(5, stack.postgres.start)
     restart.start()
     asked: list[Transition] = []
@@ -481,7 +491,7 @@ def test_moves_asked_for_while_postgresql_is_stopped_and_restarted_are_all_appli
                 time.sleep(0.5)
     restart.join()
     assert refused_while_down > 0, "the database was never seen down"
-    assert len(asked) == 2
+    assert len(asked) == 1
 
     for transition in before + asked:
         stack.wait(
@@ -492,6 +502,7 @@ def test_moves_asked_for_while_postgresql_is_stopped_and_restarted_are_all_appli
             Procurement.reference.like("TT-PG-%"), Procurement.stage == "eoi"
         )
     ) == len(procurements)
+    print(requests_text())
 
 
 def test_moves_asked_for_while_the_prefect_server_is_stopped_wait_visibly_then_are_applied_once(
@@ -501,7 +512,7 @@ def test_moves_asked_for_while_the_prefect_server_is_stopped_wait_visibly_then_a
         stack.start_worker()
     lead = a_user(Role.PROCUREMENT_LEAD)
     admin = a_user(Role.ADMIN)
-    procurements = [national_procurement(lead, f"TT-PREFECT-{n}") for n in range(1, 4)]
+    procurements = [national_procurement(lead, f"TT-PREFECT-{n}") for n in range(1, 3)]
     stack.stop_server()
     asked = [ask_for_move(p, lead) for p in procurements]
     for transition in asked:
@@ -510,7 +521,7 @@ def test_moves_asked_for_while_the_prefect_server_is_stopped_wait_visibly_then_a
         assert "cannot be reached" in (request.error or "")
     page = stack.admin_page(admin)
     assert "cannot be reached" in page
-    assert page.count("The workflow server cannot be reached; the request will be sent") >= 3
+    assert page.count("The workflow server cannot be reached; the request will be sent") >= 2
     time.sleep(3)  # the worker's dispatcher, finding no server, leaves them queued
     db.session.expire_all()
     assert all(
@@ -523,3 +534,4 @@ def test_moves_asked_for_while_the_prefect_server_is_stopped_wait_visibly_then_a
         stack.wait(
             f"move {transition.id} was not applied", lambda t=transition: applied_once(t), 120
         )
+    print(requests_text())
