@@ -304,9 +304,7 @@ def refresh_unfinished(session: Session, now: datetime, limit: int = 50) -> int:
     return changed
 
 
-def silent(
-    request: FlowRunRequest, wall_now: datetime, state: PrefectState | None = None
-) -> bool:
+def silent(request: FlowRunRequest, wall_now: datetime, state: PrefectState | None = None) -> bool:
     """Say whether a run has gone without a sign of life for too long.
 
     Once the flow has begun its work it beats every few seconds, and the lease applies. Before

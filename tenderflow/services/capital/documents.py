@@ -136,9 +136,7 @@ def priority_list_document_missing(session: Session, round_: CapitalRound) -> bo
 def rounds_missing_priority_list_document(session: Session) -> list[int]:
     """Return the rounds whose produced priority list still needs its document written."""
     listed = session.scalars(
-        select(CapitalRound)
-        .where(CapitalRound.listed_at.is_not(None))
-        .order_by(CapitalRound.id)
+        select(CapitalRound).where(CapitalRound.listed_at.is_not(None)).order_by(CapitalRound.id)
     )
     return [r.id for r in listed if priority_list_document_missing(session, r)]
 
