@@ -470,26 +470,28 @@ def test_moves_asked_for_while_postgresql_is_stopped_and_restarted_are_all_appli
     restart.start()
     asked: list[Transition] = []
     refused_while_down = 0
-    for procurement_id in later:
-        while time.monotonic() - down_at < 60:
-            try:
-                procurement = db.session.get(Procurement, procurement_id)
-                assert procurement is not None
-                asked.append(ask_for_move(procurement, lead))
-                break
-            except ServiceError:  # recorded, then the database went before it was sent
-                db.session.rollback()
-                asked.append(
-                    db.session.scalars(
-                        select(Transition).where(Transition.procurement_id == procurement_id)
-                    ).one()
-                )
-                break
-            except DBAPIError:
-                db.session.rollback()
-                refused_while_down += 1
-                time.sleep(0.5)
-    restart.join()
+    try:
+        for procurement_id in later:
+            while time.monotonic() - down_at < 60:
+                try:
+                    procurement = db.session.get(Procurement, procurement_id)
+                    assert procurement is not None
+                    asked.append(ask_for_move(procurement, lead))
+                    break
+                except ServiceError:  # recorded, then the database went before it was sent
+                    db.session.rollback()
+                    asked.append(
+                        db.session.scalars(
+                            select(Transition).where(Transition.procurement_id == procurement_id)
+                        ).one()
+                    )
+                    break
+                except DBAPIError:
+                    db.session.rollback()
+                    refused_while_down += 1
+                    time.sleep(0.5)
+    finally:  # the server is started again however the asking went
+        restart.join()
     assert refused_while_down > 0, "the database was never seen down"
     assert len(asked) == 1
 
