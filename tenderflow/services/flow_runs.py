@@ -284,18 +284,28 @@ def refresh_unfinished(session: Session, now: datetime, limit: int = 50) -> int:
     )
     changed = 0
     wall_now = clock.wall_now()
-    for request in unfinished:
+    for listed in unfinished:
+        run_id = listed.flow_run_id
+        assert run_id is not None
+        state = read_state(run_id)
+        if state is None:
+            continue
+        # Read the row again, locked: its flow may have recorded its outcome since it was
+        # listed, and writing the stale status back would undo that.
+        request = session.scalar(
+            select(FlowRunRequest)
+            .where(FlowRunRequest.id == listed.id, FlowRunRequest.flow_run_id == run_id)
+            .where(FlowRunRequest.status.in_([SUBMITTED, RUNNING]))
+            .with_for_update(skip_locked=True)
+            .execution_options(populate_existing=True)
+        )
+        if request is None:
+            continue  # finished, sent again, or being written by its flow right now
         before = (request.status, request.state_name, request.flow_run_id)
-        assert request.flow_run_id is not None
-        state = read_state(request.flow_run_id)
         refresh(session, request, now, state)
-        if state is not None and state.type in UNRECORDED_ENDS:
+        if state.type in UNRECORDED_ENDS:
             recover(session, request, now, wall_now, _ended(state))
-        elif (
-            state is not None
-            and state.type in ("PENDING", "RUNNING")
-            and silent(request, wall_now, state)
-        ):
+        elif state.type in ("PENDING", "RUNNING") and silent(request, wall_now, state):
             reason = _silence(request, wall_now, state)
             if recover(session, request, now, wall_now, reason, only_if_silent=state):
                 _crash_in_prefect(before[2], reason)
