@@ -188,11 +188,17 @@ class Stack:
         worker.wait(timeout=30)
 
     def stop_workers(self) -> None:
+        """Stop every worker (SIGTERM, then after a few seconds SIGKILL to what is left)."""
         alive = [w for w in self.workers if w.poll() is None]
-        _stop(alive)
-        for worker in alive:  # a flow run left paused by a fault point goes with its worker
+        for worker in alive:
+            worker.terminate()
+        for worker in alive:
+            with suppress(subprocess.TimeoutExpired):
+                worker.wait(timeout=5)
+            # Its process group too: a flow run left paused by a fault point goes with it.
             with suppress(ProcessLookupError):
                 os.killpg(worker.pid, signal.SIGKILL)
+            worker.wait(timeout=30)
 
     def logs_text(self) -> str:
         parts = []
