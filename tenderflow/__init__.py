@@ -29,6 +29,9 @@ BLUEPRINTS = [
     "tenderflow.web.evaluation",
     "tenderflow.web.documents",
     "tenderflow.web.need_to_know_pages",
+    "tenderflow.web.contracts",
+    "tenderflow.web.contract_management",
+    "tenderflow.web.contract_changes",
 ]
 
 

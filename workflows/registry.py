@@ -13,6 +13,7 @@ WORKFLOW_MODULES = [
     "workflows.timetable",
     "workflows.documents",
     "workflows.email",
+    "workflows.contracts",
 ]
 
 

@@ -21,6 +21,7 @@ COMMAND_MODULES = [
     "tenderflow.cli.accounts",
     "tenderflow.cli.audit_commands",
     "tenderflow.cli.notices",
+    "tenderflow.cli.contracts",
 ]
 
 

@@ -32,6 +32,8 @@ DEMO_MODULES: list[str] = [
     "tenderflow.demo.notices",
     # Last, so the deadline checks see every demo procurement where it stands.
     "tenderflow.demo.timetable",
+    # Contracts already let, managed from the register.
+    "tenderflow.demo.contracts",
 ]
 
 # (email, name, job title, roles, district code)
@@ -109,6 +111,13 @@ DEMO_USERS: list[tuple[str, str, str, set[Role], str | None]] = [
     ),
     ("spteam@tenderflow.example", "Nadia Kowalski", "SP team officer", {Role.SP_SCORER}, None),
     ("spteam2@tenderflow.example", "Ben Adeyemi", "SP team officer", {Role.SP_SCORER}, None),
+    (
+        "contracts@tenderflow.example",
+        "Tamsin Rowe",
+        "Contract monitoring officer",
+        {Role.CONTRACT_MANAGER},
+        None,
+    ),
 ]
 
 DEMO_LOGINS = [

@@ -168,6 +168,59 @@ def range_chart_png(data: RangeChartData) -> bytes:
     return _png(figure, _label_width(labels, _font_size(count)))
 
 
+@dataclass(frozen=True)
+class IndicatorSeries:
+    """One performance indicator's quarterly figures (None where not returned) and target."""
+
+    label: str
+    values: tuple[float | None, ...]
+    target: float
+
+
+@dataclass(frozen=True)
+class IndicatorChartData:
+    """Indicators quarter by quarter, each against its target."""
+
+    title: str
+    periods: tuple[str, ...]
+    series: tuple[IndicatorSeries, ...]
+    value_label: str
+
+
+MARKERS = ("o", "s", "^", "D", "v", "P")
+LINE_COLOURS = ("#1d3557", "#2a9d8f", "#b5651d", "#6a4c93", "#3a5a40", "#8d5524")
+
+
+def indicator_chart_png(data: IndicatorChartData) -> bytes:
+    """Draw one line per indicator and its target dashed in the same colour; each indicator
+    also has its own marker, so colour is not the only cue."""
+    figure = Figure(figsize=(WIDTH_INCHES, 3.6), dpi=DPI)
+    axes = figure.add_subplot()
+    positions = list(range(len(data.periods)))
+    highest = 0.0
+    for index, series in enumerate(data.series):
+        colour = LINE_COLOURS[index % len(LINE_COLOURS)]
+        points = [(x, v) for x, v in zip(positions, series.values, strict=True) if v is not None]
+        axes.plot(
+            [x for x, _ in points],
+            [v for _, v in points],
+            color=colour,
+            marker=MARKERS[index % len(MARKERS)],
+            markersize=4,
+            linewidth=1.4,
+            label=_label(series.label),
+        )
+        axes.axhline(series.target, color=colour, linestyle="--", linewidth=0.8)
+        highest = max([highest, series.target, *(v for _, v in points)])
+    axes.set_xticks(positions, [_escape(p) for p in data.periods], fontsize=7)
+    axes.set_ylim(0, highest * 1.1 or 1)
+    axes.set_ylabel(f"{_escape(data.value_label)}; dashed lines: targets", fontsize=8)
+    axes.grid(True, axis="y", color="#e5e5e5", linewidth=0.6)
+    axes.legend(fontsize=7, loc="lower left", frameon=False)
+    _finish(axes, data.title)
+    return _png(figure, 0.7)
+
+
 def _height(count: int, per_item: float) -> float:
     # Each bar or line gets its share of the height, up to what fits on a page.
     return min(1.2 + per_item * max(count, 2), MAX_HEIGHT_INCHES)

@@ -67,6 +67,12 @@ CATEGORIES = (
         ("capital-",),
     ),
     Category(
+        "contracts",
+        "Contract management",
+        "Returns and meetings due, contracts nearing their end, extensions to decide.",
+        ("contract-",),
+    ),
+    Category(
         "workflows",
         "Workflow problems",
         "For administrators: an email that could not be delivered, a workflow that failed.",

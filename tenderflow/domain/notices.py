@@ -82,6 +82,12 @@ KINDS: dict[str, NoticeKind] = {
             "contractNotice", source="s.53",
         ),
         NoticeKind(
+            "UK9", "Contract performance notice", ACT, "Find a Tender", "implementation",
+            "contractPerformanceNotice",
+            condition="every 12 months for a contract over £5 million, and on a breach",
+            source="s.52",
+        ),
+        NoticeKind(
             "UK10", "Contract change notice", ACT, "Find a Tender", "contractAmendment",
             "contractNotice", condition="if the contract is modified", source="s.75",
         ),
@@ -217,7 +223,7 @@ def needed_codes(facts: NoticeFacts) -> tuple[list[str], list[str]]:
         if advertised and facts.above_threshold:
             conditional[:0] = [c for c in ("UK2", "UK3") if c not in conditional]
         if "UK7" in required and facts.above_threshold:
-            conditional += [c for c in ("UK10", "UK11") if c not in conditional]
+            conditional += [c for c in ("UK9", "UK10", "UK11") if c not in conditional]
         if "UK12" not in required + conditional and (advertised or "UK5" in required):
             conditional.append("UK12")
     order = {code: n for n, code in enumerate(ORDER)}

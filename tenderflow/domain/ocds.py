@@ -290,12 +290,16 @@ def _document(facts: ProcurementFacts, kind: NoticeKind, day: date) -> dict[str,
     }
 
 
+# Notices about a contract once it is signed: they carry the contract and name its supplier.
+CONTRACT_TAGS = ("contract", "contractAmendment", "contractTermination", "implementation")
+
+
 def build_release(facts: ProcurementFacts, code: str, day: date) -> dict[str, Any]:
     """Return the OCDS release for notice ``code``, dated ``day`` (published, or drafted on)."""
     kind = KINDS[code]
     suppliers = {org.party_id: org for org, _ in facts.recommended}
     suppliers.update({c.supplier.party_id: c.supplier for c in facts.contracts})
-    names_suppliers = kind.tag in ("award", "contract", "contractAmendment", "contractTermination")
+    names_suppliers = kind.tag == "award" or kind.tag in CONTRACT_TAGS
     names_suppliers = names_suppliers or code == "UK5"
     parties = [_party(facts.buyer, ["buyer"])]
     if names_suppliers:
@@ -313,7 +317,7 @@ def build_release(facts: ProcurementFacts, code: str, day: date) -> dict[str, An
     }
     if names_suppliers:
         release["awards"] = _awards(facts, kind)
-    if kind.tag.startswith("contract"):
+    if kind.tag in CONTRACT_TAGS:
         release["contracts"] = _contracts(facts, kind)
     # The notice is a document of the section it is about: planning, an award, a contract,
     # else the tender.
@@ -322,7 +326,7 @@ def build_release(facts: ProcurementFacts, code: str, day: date) -> dict[str, An
         release["planning"] = {"documents": [document]}
     elif kind.tag == "award" and release["awards"]:
         release["awards"][0]["documents"] = [document]
-    elif kind.tag.startswith("contract") and release["contracts"]:
+    elif kind.tag in CONTRACT_TAGS and release["contracts"]:
         release["contracts"][0]["documents"] = [document]
     else:
         release["tender"]["documents"] = [document]

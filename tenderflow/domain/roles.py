@@ -14,6 +14,7 @@ class Role(StrEnum):
     DISTRICT_OFFICER = "district-officer"
     PARTNERSHIP_OFFICER = "partnership-officer"
     SP_SCORER = "sp-scorer"
+    CONTRACT_MANAGER = "contract-manager"
 
     @property
     def label(self) -> str:
@@ -29,6 +30,7 @@ ROLE_LABELS: dict[Role, str] = {
     Role.DISTRICT_OFFICER: "District council officer",
     Role.PARTNERSHIP_OFFICER: "Sub-regional housing partnership officer",
     Role.SP_SCORER: "SP team scorer",
+    Role.CONTRACT_MANAGER: "Contract manager",
 }
 
 # Roles that see the procurement board and procurement pages.

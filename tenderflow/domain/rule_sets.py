@@ -401,10 +401,22 @@ def standing_orders(directory: Path | str | None = None) -> list[StandingOrders]
 
 
 def _load_file(path: Path) -> RuleSet:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, ValueError) as exc:
+        detail = " ".join(str(exc).split())
+        raise RuleSetError(f"{_display(path)}: cannot be read as YAML ({detail})") from None
+    return _parse_file(text, path)
+
+
+@lru_cache(maxsize=64)
+def _parse_file(text: str, path: Path) -> RuleSet:
+    # Keyed on the file's text: pages name rule sets on every request, and the text only
+    # changes when someone edits the file, which is then read afresh. Rule sets are immutable.
     shown = _display(path)
     try:
-        data = _dates_as_text(yaml.safe_load(path.read_text(encoding="utf-8")))
-    except (OSError, ValueError, yaml.YAMLError) as exc:
+        data = _dates_as_text(yaml.safe_load(text))
+    except (ValueError, yaml.YAMLError) as exc:
         detail = " ".join(str(exc).split())
         raise RuleSetError(f"{shown}: cannot be read as YAML ({detail})") from None
     problem = _schema_problem(data)

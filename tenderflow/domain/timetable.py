@@ -322,3 +322,18 @@ def chart(
 def say_date(day: date) -> str:
     """Say a date the GOV.UK way, as messages and refusals do: 3 March 2027."""
     return f"{day.day} {day:%B %Y}"
+
+
+def start_to_finish_by(rules: Rules, finish_by: date, earliest: date) -> date:
+    """Return the latest start whose proposed timetable reaches its last stage (the contract)
+    by ``finish_by``: a re-procurement planned backwards from the day a contract must begin.
+    Never before ``earliest`` (today): a timetable that cannot fit starts then and runs late.
+    """
+    planned = propose(rules, finish_by)
+    start = finish_by - (planned[-1].start - planned[0].start)
+    # Working-day periods (the standstill) vary with the dates: step back until it fits.
+    for _ in range(60):
+        if propose(rules, start)[-1].start <= finish_by:
+            break
+        start -= timedelta(days=1)
+    return max(start, earliest)

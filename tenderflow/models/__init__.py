@@ -15,6 +15,18 @@ from tenderflow.models.capital import (
     CapitalScore,
     CapitalScoreSheet,
 )
+from tenderflow.models.data_versions import DataVersion
+from tenderflow.models.contracts import (
+    ContractAction,
+    ContractChange,
+    ContractIndicator,
+    ContractMeeting,
+    ContractReturn,
+    ManagedContract,
+    PerformanceAssessment,
+    PriorityReview,
+    QualityGrade,
+)
 from tenderflow.models.documents import DocumentTemplate, GeneratedDocument
 from tenderflow.models.drafts import ProcurementDraft
 from tenderflow.models.evaluation import (
@@ -75,6 +87,12 @@ __all__ = [
     "ConflictsAssessment",
     "ConsensusScore",
     "Contract",
+    "DataVersion",
+    "ContractAction",
+    "ContractChange",
+    "ContractIndicator",
+    "ContractMeeting",
+    "ContractReturn",
     "EmailPreference",
     "District",
     "DocumentTemplate",
@@ -85,11 +103,15 @@ __all__ = [
     "FlowRunRequest",
     "GeneratedDocument",
     "Lot",
+    "ManagedContract",
     "Milestone",
     "ModerationQuery",
     "OutboxMessage",
     "PanelMember",
     "PassFailRecord",
+    "PerformanceAssessment",
+    "PriorityReview",
+    "QualityGrade",
     "Procurement",
     "ProcurementLead",
     "ProcurementDraft",

@@ -21,12 +21,13 @@ from tenderflow.models import (
     Challenge,
     ConsensusScore,
     Contract,
+    EvaluationModelVersion,
     PassFailRecord,
     Procurement,
     User,
     UserRole,
 )
-from tenderflow.services import ServiceError, outbox, probity
+from tenderflow.services import ServiceError, computed, outbox, probity
 
 DECISIONS = {
     "approved": "Approved",
@@ -66,20 +67,61 @@ def results_hash(session: Session, procurement: Procurement) -> str:
     """Return the hash of everything the procurement's results are computed from.
 
     The model, each bid's standing and price, the consensus scores and the pass/fail results:
-    if any of them changes, so do the results, and an approval given for them is void.
+    if any of them changes, so do the results, and an approval given for them is void. Kept
+    per data version of the evaluation (:mod:`tenderflow.services.computed`).
     """
-    from tenderflow.services.evaluation_results import current_model_version
+    token = computed.data_version(session, computed.EVALUATION)  # before any data is read
+    return computed.kept(
+        computed.EVALUATION,
+        token,
+        ("results hash", procurement.id),
+        lambda: _results_hash(session, procurement.id),
+    )
 
-    version = current_model_version(session, procurement)
-    bids = list(
-        session.scalars(select(Bid).where(Bid.procurement_id == procurement.id).order_by(Bid.id))
-    )
+
+def _results_hash(session: Session, procurement_id: int) -> str:
+    # Column queries: objects loaded before the data version was read may be older than it.
+    version = session.execute(
+        select(EvaluationModelVersion.version, EvaluationModelVersion.yaml_text)
+        .where(EvaluationModelVersion.procurement_id == procurement_id)
+        .order_by(EvaluationModelVersion.version.desc())
+        .limit(1)
+    ).first()
+    bids = session.execute(
+        select(
+            Bid.id,
+            Bid.bidder_id,
+            Bid.lot_id,
+            Bid.excluded,
+            Bid.late,
+            Bid.late_acceptance_reason,
+            Bid.price,
+            Bid.hourly_rate,
+            Bid.contact_hours,
+        )
+        .where(Bid.procurement_id == procurement_id)
+        .order_by(Bid.id)
+    ).all()
     ids = [bid.id for bid in bids]
-    consensus = session.scalars(
-        select(ConsensusScore).where(ConsensusScore.bid_id.in_(ids)).order_by(ConsensusScore.id)
+    consensus = session.execute(
+        select(
+            ConsensusScore.bid_id,
+            ConsensusScore.criterion_id,
+            ConsensusScore.score,
+            ConsensusScore.rationale,
+        )
+        .where(ConsensusScore.bid_id.in_(ids))
+        .order_by(ConsensusScore.id)
     )
-    pass_fail = session.scalars(
-        select(PassFailRecord).where(PassFailRecord.bid_id.in_(ids)).order_by(PassFailRecord.id)
+    pass_fail = session.execute(
+        select(
+            PassFailRecord.bid_id,
+            PassFailRecord.question_id,
+            PassFailRecord.passed,
+            PassFailRecord.note,
+        )
+        .where(PassFailRecord.bid_id.in_(ids))
+        .order_by(PassFailRecord.id)
     )
     return results_fingerprint(
         {
@@ -89,17 +131,16 @@ def results_hash(session: Session, procurement: Procurement) -> str:
                     b.id,
                     b.bidder_id,
                     b.lot_id,
-                    b.in_evaluation,
+                    # Bid.in_evaluation, on the row's values.
+                    not b.excluded and (not b.late or bool(b.late_acceptance_reason)),
                     b.price,
                     b.hourly_rate,
                     b.contact_hours,
                 ]
                 for b in bids
             ],
-            "consensus": sorted(
-                [c.bid_id, c.criterion_id, c.score, c.rationale] for c in consensus
-            ),
-            "pass_fail": sorted([r.bid_id, r.question_id, r.passed, r.note] for r in pass_fail),
+            "consensus": sorted([list(row) for row in consensus]),
+            "pass_fail": sorted([list(row) for row in pass_fail]),
         }
     )
 

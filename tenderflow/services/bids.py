@@ -14,7 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from tenderflow import audit
 from tenderflow.domain import bidding
@@ -61,6 +61,7 @@ def bids_of(session: Session, procurement: Procurement) -> list[Bid]:
     return list(
         session.scalars(
             select(Bid)
+            .options(joinedload(Bid.bidder), joinedload(Bid.lot))
             .where(Bid.procurement_id == procurement.id)
             .order_by(Bid.received_at, Bid.id)
         )
@@ -83,7 +84,11 @@ def record_bid(
     user: User,
     now: datetime,
 ) -> Bid:
-    """Record a bid's receipt (at ``received_at``, or now); flag it late after the deadline."""
+    """Record a bid's receipt (at ``received_at``, or now); flag it late after the deadline.
+
+    Once the bids are opened, a bid can no longer be recorded as received before the deadline:
+    that attempt is refused and audited.
+    """
     probity.refuse_if_terminated(session, procurement, "record a bid", "bidder_id")
     errors: dict[str, str] = {}
     if bidder.procurement_id != procurement.id:
@@ -103,6 +108,19 @@ def record_bid(
     if errors:
         raise ServiceError("The bid could not be recorded", errors)
     deadline = tender_deadline(session, procurement)
+    opened = first_opened_at(session, procurement)
+    if opened is not None and not bidding.is_late(received, deadline):
+        # Whoever opened the bids has seen their prices: a bid first recorded now must not
+        # join them as if it had arrived on time.
+        probity.refuse(
+            session,
+            procurement,
+            f"record a bid from {bidder.name} as received on {deadline_text(received)}",
+            f"The bids were opened on {deadline_text(opened)}: a bid recorded since then "
+            "cannot be dated before the tender deadline",
+            field="received_at",
+            entity="bids",
+        )
     bid = Bid(
         procurement_id=procurement.id,
         bidder=bidder,

@@ -31,6 +31,7 @@ from tenderflow.models import (
     User,
 )
 from tenderflow.services import ServiceError
+from tenderflow.services.request_memo import remembered
 
 
 def _signed_in(user: Any) -> bool:
@@ -41,14 +42,16 @@ def is_co_lead(session: Session, procurement: Procurement, user: Any) -> bool:
     """Say whether the lead added this person as a co-lead of the procurement."""
     if not _signed_in(user):
         return False
-    return (
-        session.scalar(
+    return remembered(
+        session,
+        ("co-lead", procurement.id, user.id),
+        lambda: session.scalar(
             select(ProcurementLead.id).where(
                 ProcurementLead.procurement_id == procurement.id,
                 ProcurementLead.user_id == user.id,
             )
         )
-        is not None
+        is not None,
     )
 
 
@@ -67,10 +70,14 @@ def panel_place(session: Session, procurement: Procurement, user: Any) -> PanelM
     """Return the person's place on the procurement's panel, if they have one."""
     if not _signed_in(user):
         return None
-    return session.scalar(
-        select(PanelMember).where(
-            PanelMember.procurement_id == procurement.id, PanelMember.user_id == user.id
-        )
+    return remembered(
+        session,
+        ("panel place", procurement.id, user.id),
+        lambda: session.scalar(
+            select(PanelMember).where(
+                PanelMember.procurement_id == procurement.id, PanelMember.user_id == user.id
+            )
+        ),
     )
 
 
@@ -78,10 +85,20 @@ def approval_request(
     session: Session, procurement: Procurement, now: datetime | None = None
 ) -> ApprovalRequest | None:
     """Return the lead's first request to the commissioning body for approval, made by ``now``."""
-    query = select(ApprovalRequest).where(ApprovalRequest.procurement_id == procurement.id)
-    if now is not None:
-        query = query.where(ApprovalRequest.requested_at <= now)
-    return session.scalar(query.order_by(ApprovalRequest.requested_at).limit(1))
+    first = remembered(
+        session,
+        ("approval request", procurement.id),
+        lambda: session.scalar(
+            select(ApprovalRequest)
+            .where(ApprovalRequest.procurement_id == procurement.id)
+            .order_by(ApprovalRequest.requested_at)
+            .limit(1)
+        ),
+    )
+    # The first request of all was made by ``now`` exactly when any was.
+    if first is None or (now is not None and first.requested_at > now):
+        return None
+    return first
 
 
 def _asked_commissioning_body(
@@ -137,11 +154,17 @@ def withheld_bidder_ids(session: Session, user: Any, procurement: Procurement) -
     if member is None:
         return set()
     return set(
-        session.scalars(
-            select(ConflictDeclaration.bidder_id).where(
-                ConflictDeclaration.panel_member_id == member.id,
-                ConflictDeclaration.conflicted.is_(True),
-            )
+        remembered(
+            session,
+            ("withheld", member.id),
+            lambda: frozenset(
+                session.scalars(
+                    select(ConflictDeclaration.bidder_id).where(
+                        ConflictDeclaration.panel_member_id == member.id,
+                        ConflictDeclaration.conflicted.is_(True),
+                    )
+                )
+            ),
         )
     )
 

@@ -7,10 +7,10 @@ message, whether the account exists, the password is wrong or sign-in is paused.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from tenderflow import audit
@@ -19,12 +19,13 @@ from tenderflow.models import SignInAttempt, User
 from tenderflow.services import users
 
 FAILURES = ("wrong-password", "wrong-code")
+# Attempts are working copies for counting failures (the audit log keeps every sign-in), so
+# an account's or an address's attempts older than this are removed as new ones arrive.
+KEEP_ATTEMPTS_FOR = timedelta(days=30)
 
 
 def limits() -> ThrottleLimits:
     """Return the throttling limits from the app's configuration."""
-    from datetime import timedelta
-
     config = current_app.config
     return ThrottleLimits(
         per_account=int(config["SIGN_IN_FAILURES_PER_ACCOUNT"]),
@@ -70,6 +71,7 @@ def _record(
     session: Session, email: str, address: str, user: User | None, outcome: str, now: datetime
 ) -> None:
     email = users.normalise_email(email)[:254]
+    _prune(session, email, address[:64], now - max(KEEP_ATTEMPTS_FOR, limits().window))
     session.add(
         SignInAttempt(
             at=now,
@@ -97,6 +99,18 @@ def _record(
     session.flush()
     if outcome in FAILURES:
         _note_lockout(session, email, address, user, now)
+
+
+def _prune(session: Session, email: str, address: str, before: datetime) -> None:
+    # Through the (email, at) and (address, at) indexes: cheap on every attempt.
+    session.execute(
+        delete(SignInAttempt)
+        .where(
+            or_(SignInAttempt.email == email, SignInAttempt.address == address),
+            SignInAttempt.at < before,
+        )
+        .execution_options(synchronize_session=False)
+    )
 
 
 def _note_lockout(

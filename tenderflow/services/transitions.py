@@ -417,6 +417,10 @@ def _create_contract(
     )
     session.add(contract)
     session.flush()
+    # Every awarded contract enters the contract register, to be managed from there.
+    from tenderflow.services.contracts import register_award
+
+    register_award(session, contract, now)
     return contract
 
 

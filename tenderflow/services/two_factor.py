@@ -42,6 +42,13 @@ def setup_uri(secret: str, email: str) -> str:
     return pyotp.TOTP(secret).provisioning_uri(name=email, issuer_name=issuer)
 
 
+def setup_qr_svg(uri: str) -> str:
+    """Return the setup address as a QR code, an SVG element to place in the page."""
+    import segno
+
+    return str(segno.make(uri, error="m").svg_inline(scale=4, border=4, omitsize=False))
+
+
 def matching_step(secret: str, code: str, now: datetime, after_step: int | None) -> int | None:
     """Return the time step a code belongs to, if it is current and newer than ``after_step``."""
     digits = "".join(code.split())

@@ -108,7 +108,8 @@ def two_factor_setup() -> Any:
         "account/two_factor.html",
         form=form,
         secret=secret,
-        setup_uri=two_factor.setup_uri(secret, current_user.email),
+        setup_uri=(uri := two_factor.setup_uri(secret, current_user.email)),
+        setup_qr=two_factor.setup_qr_svg(uri),
     )
 
 

@@ -194,7 +194,8 @@ def two_factor_step() -> Any:
         "auth/two_factor.html",
         form=form,
         secret=pending.get("secret") if setting_up else None,
-        setup_uri=two_factor.setup_uri(pending["secret"], user.email) if setting_up else None,
+        setup_uri=(uri := two_factor.setup_uri(pending["secret"], user.email) if setting_up else None),
+        setup_qr=two_factor.setup_qr_svg(uri) if uri else None,
     )
 
 

@@ -233,11 +233,11 @@ def new_bid(reference: str) -> Any:
                         user=current_user,
                         now=clock.now(),
                     )
-                except probity.Refused as exc:
-                    probity.keep_refusal(db.session, exc)
-                    apply_errors(form, exc.errors)
                 except ServiceError as exc:
-                    db.session.rollback()
+                    if isinstance(exc, probity.Refused):
+                        probity.keep_refusal(db.session, exc)
+                    else:
+                        db.session.rollback()
                     apply_errors(
                         form,
                         {

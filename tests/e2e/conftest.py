@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -45,7 +46,8 @@ window.addEventListener('load', () => {
     .then((results) => window.__tenderflowAxe(where, results.violations.map((v) => ({
       id: v.id, impact: v.impact, help: v.help,
       nodes: v.nodes.slice(0, 5).map((n) => n.target.join(' '))}))))
-    .catch((error) => window.__tenderflowAxe(where, [{id: 'axe-error', help: String(error), nodes: []}]));
+    .catch((error) => window.__tenderflowAxe(where, [{id: 'axe-error', help: String(error), nodes: []}]))
+    .finally(() => { window.__tenderflowAxeDone = true; });
 });
 """
 
@@ -93,45 +95,64 @@ def browser() -> Iterator[Browser]:
         browser.close()
 
 
-@pytest.fixture
-def page(browser: Browser, live_server: SimpleNamespace) -> Iterator[Page]:
-    context = browser.new_context(base_url=live_server.url)
-    context.set_default_timeout(15_000)
-    if not AXE_SCRIPT.exists():
-        pytest.fail("axe-core is missing: run make bootstrap (npm ci)", pytrace=False)
-    checked: list[str] = []
-    violations: list[str] = []
+class Watched:
+    """A browser context whose every page axe-core checks, and whose CSP refusals are kept."""
 
-    def report(_source: object, where: str, found: list[dict[str, object]]) -> None:
-        checked.append(where)
-        violations.extend(
+    def __init__(self, browser: Browser, base_url: str) -> None:
+        if not AXE_SCRIPT.exists():
+            pytest.fail("axe-core is missing: run make bootstrap (npm ci)", pytrace=False)
+        self.checked: list[str] = []
+        self.violations: list[str] = []
+        self.blocked: list[str] = []
+        self.context = browser.new_context(base_url=base_url)
+        self.context.set_default_timeout(15_000)
+        self.context.expose_binding("__tenderflowAxe", self._report)
+        self.context.add_init_script(script=AXE_SCRIPT.read_text())
+        self.context.add_init_script(script=AXE_ON_LOAD % json.dumps(AXE_TAGS))
+
+    def _report(self, _source: object, where: str, found: list[dict[str, object]]) -> None:
+        self.checked.append(where)
+        self.violations.extend(
             f"{where}: {v['id']} ({v.get('impact')}): {v['help']} at {v['nodes']}" for v in found
         )
 
-    context.expose_binding("__tenderflowAxe", report)
-    context.add_init_script(script=AXE_SCRIPT.read_text())
-    context.add_init_script(script=AXE_ON_LOAD % json.dumps(AXE_TAGS))
-    page = context.new_page()
-    # Anything the Content-Security-Policy blocks would break a page quietly: fail instead.
-    blocked: list[str] = []
-    page.on(
-        "console",
-        lambda message: (
-            blocked.append(message.text) if "Content Security Policy" in message.text else None
-        ),
-    )
-    yield page
-    # Give the last page's check a moment to report before the browser closes.
-    if not page.is_closed():
-        try:
-            page.wait_for_function("document.readyState === 'complete'", timeout=5_000)
-            page.wait_for_timeout(1_000)
-        except Exception:
-            pass
-    context.close()
-    assert blocked == [], f"the Content-Security-Policy blocked: {blocked}"
-    assert checked, "axe-core checked no page"
-    assert violations == [], "accessibility (axe-core, WCAG 2.2 AA):\n" + "\n".join(violations)
+    def new_page(self) -> Page:
+        """Open a tab; anything the Content-Security-Policy blocks would break it quietly."""
+        page = self.context.new_page()
+        page.on(
+            "console",
+            lambda message: (
+                self.blocked.append(message.text)
+                if "Content Security Policy" in message.text
+                else None
+            ),
+        )
+        return page
+
+    def settle(self) -> None:
+        """Wait for each open tab's last check to report."""
+        for page in self.context.pages:
+            if page.is_closed():
+                continue
+            with contextlib.suppress(Exception):  # a page that never loaded has nothing to wait for
+                page.wait_for_function("window.__tenderflowAxeDone === true", timeout=5_000)
+
+    def close_and_check(self) -> None:
+        """Close the context; fail on a CSP refusal, no page checked, or an axe violation."""
+        self.settle()
+        self.context.close()
+        assert self.blocked == [], f"the Content-Security-Policy blocked: {self.blocked}"
+        assert self.checked, "axe-core checked no page"
+        assert self.violations == [], "accessibility (axe-core, WCAG 2.2 AA):\n" + "\n".join(
+            self.violations
+        )
+
+
+@pytest.fixture
+def page(browser: Browser, live_server: SimpleNamespace) -> Iterator[Page]:
+    watched = Watched(browser, live_server.url)
+    yield watched.new_page()
+    watched.close_and_check()
 
 
 def sign_in(page: Page, email: str, password: str = "tenderflow-demo") -> None:

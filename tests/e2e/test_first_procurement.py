@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pyotp
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import sign_in, sign_out
@@ -74,3 +75,11 @@ def test_an_administrator_adds_a_lead_who_creates_a_procurement(page: Page) -> N
     ).to_be_visible()
     page.get_by_role("link", name="All procurements").click()
     expect(page.locator('[data-stage="planning"]')).to_contain_text("CCC-YP-FEN-2027")
+
+    # They set up two-factor sign-in: the page shows a QR code and the key to type instead.
+    page.goto("/account/two-factor")
+    expect(page.get_by_role("img", name=re.compile("QR code"))).to_be_visible()
+    key = page.locator(".tf-setup-key").inner_text().replace(" ", "")
+    page.get_by_label("Code from your authenticator app").fill(pyotp.TOTP(key).now())
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_text("Two-factor sign-in is set up.")).to_be_visible()

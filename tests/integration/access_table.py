@@ -12,6 +12,8 @@ test world's procurement (in moderation, with an opened bid) and its closed capi
   asks for approval
 - ``admin``, ``district-officer`` (the scheme's district), ``partnership-officer``,
   ``sp-scorer``, and ``anonymous``
+- ``contract-manager``: manages the contract registered from the procurement;
+  ``other-contract-manager``: holding the role, managing none of it
 
 Everyone not in a row is refused: signed out, sent to sign in; signed in, 403 or 404 (404
 where a reference must reveal nothing). A new route without a row fails the test.
@@ -36,6 +38,8 @@ ANYONE = frozenset(
         "district-officer",
         "partnership-officer",
         "sp-scorer",
+        "contract-manager",
+        "other-contract-manager",
     }
 )
 SIGNED_IN = ANYONE - {"anonymous"}
@@ -67,6 +71,14 @@ SCORER = frozenset({"sp-scorer"})
 CAPITAL_PANEL = frozenset({"admin", "body-not-asked", "body-asked", "sp-scorer"})
 CAPITAL_ROUNDS = CAPITAL_PANEL | PARTNERSHIP
 CAPITAL_SCHEME = CAPITAL_ROUNDS | DISTRICT
+# Contracts: the world's contract came from the world's procurement and is managed by
+# ``contract-manager``; ``other-contract-manager`` manages none of it.
+CONTRACT_MANAGERS = frozenset({"contract-manager", "other-contract-manager"})
+CONTRACT_READERS = LEADS | CONTRACT_MANAGERS
+SEES_THE_CONTRACT = RUNS | {"contract-manager"}
+WORKS_THE_CONTRACT = frozenset({"admin", "contract-manager"})
+# The contract's extension waits for the commissioning body's decision.
+DECIDES = BODY | ADMIN
 
 TABLE: dict[tuple[str, str], frozenset[str]] = {
     ("account.change_password", "GET"): SIGNED_IN,
@@ -183,6 +195,48 @@ TABLE: dict[tuple[str, str], frozenset[str]] = {
     ("doc_templates.download_default", "GET"): ADMIN,
     ("doc_templates.index", "GET"): ADMIN,
     ("doc_templates.index", "POST"): ADMIN,
+    ("contract_changes.ask_extension", "GET"): WORKS_THE_CONTRACT,
+    ("contract_changes.ask_extension", "POST"): WORKS_THE_CONTRACT,
+    ("contract_changes.decide_extension", "GET"): DECIDES,
+    ("contract_changes.decide_extension", "POST"): DECIDES,
+    ("contract_changes.decisions", "GET"): DECIDES,
+    ("contract_changes.modify", "GET"): WORKS_THE_CONTRACT,
+    ("contract_changes.modify", "POST"): WORKS_THE_CONTRACT,
+    ("contract_changes.notice", "GET"): WORKS_THE_CONTRACT,
+    ("contract_changes.notice", "POST"): WORKS_THE_CONTRACT,
+    ("contract_changes.terminate", "GET"): WORKS_THE_CONTRACT,
+    ("contract_changes.terminate", "POST"): WORKS_THE_CONTRACT,
+    ("contract_management.action_done", "POST"): WORKS_THE_CONTRACT,
+    ("contract_management.improvement_plan", "GET"): WORKS_THE_CONTRACT,
+    ("contract_management.improvement_plan", "POST"): WORKS_THE_CONTRACT,
+    ("contract_management.indicators", "GET"): WORKS_THE_CONTRACT,
+    ("contract_management.indicators", "POST"): WORKS_THE_CONTRACT,
+    ("contract_management.meeting", "GET"): WORKS_THE_CONTRACT,
+    ("contract_management.meeting", "POST"): WORKS_THE_CONTRACT,
+    ("contract_management.performance", "GET"): WORKS_THE_CONTRACT,
+    ("contract_management.performance", "POST"): WORKS_THE_CONTRACT,
+    ("contract_management.quality", "GET"): WORKS_THE_CONTRACT,
+    ("contract_management.quality", "POST"): WORKS_THE_CONTRACT,
+    ("contract_management.schedule_meeting", "GET"): WORKS_THE_CONTRACT,
+    ("contract_management.schedule_meeting", "POST"): WORKS_THE_CONTRACT,
+    ("contracts.details", "GET"): RUNS,
+    ("contracts.details", "POST"): RUNS,
+    ("contracts.index", "GET"): CONTRACT_READERS,
+    ("contracts.manager", "GET"): RUNS,
+    ("contracts.manager", "POST"): RUNS,
+    ("contracts.new", "GET"): LEADS,
+    ("contracts.new", "POST"): LEADS,
+    ("contracts.priority", "GET"): WORKS_THE_CONTRACT,
+    ("contracts.priority", "POST"): WORKS_THE_CONTRACT,
+    ("contracts.reprocure", "POST"): RUNS,
+    ("contracts.record_return", "GET"): WORKS_THE_CONTRACT,
+    ("contracts.record_return", "POST"): WORKS_THE_CONTRACT,
+    ("contracts.review_report", "GET"): SEES_THE_CONTRACT | BODY,
+    ("contracts.show", "GET"): SEES_THE_CONTRACT,
+    ("contracts.transparency", "GET"): SIGNED_IN,
+    ("contracts.transparency_csv", "GET"): SIGNED_IN,
+    ("contracts.upload_returns", "GET"): WORKS_THE_CONTRACT,
+    ("contracts.upload_returns", "POST"): WORKS_THE_CONTRACT,
     ("documents.download_all", "GET"): PAPERS,
     ("documents.download", "GET"): PAPERS,
     ("documents.index", "GET"): PAPERS,

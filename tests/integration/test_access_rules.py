@@ -114,6 +114,8 @@ def _people(world: dict[str, Any], make_user: Callable[..., Any]) -> dict[str, A
         "district-officer": people[Role.DISTRICT_OFFICER],
         "partnership-officer": people[Role.PARTNERSHIP_OFFICER],
         "sp-scorer": people[Role.SP_SCORER],
+        "contract-manager": people[Role.CONTRACT_MANAGER],
+        "other-contract-manager": make_user(Role.CONTRACT_MANAGER),
         # Last: the lead asks the commissioning body for approval just before this one tries.
         "body-asked": people[Role.COMMISSIONING_BODY],
     }

@@ -405,3 +405,37 @@ def test_a_moderators_declared_conflict_removes_them_from_that_bidder(
     )
     consensus = db.session.scalar(select(ConsensusScore))
     assert consensus is not None and consensus.bid_id == riverside.id
+
+
+def test_a_moderator_who_agreed_a_bids_scores_cannot_then_declare_a_conflict_with_it(
+    make_user: Any,
+) -> None:
+    import pytest
+
+    from tenderflow.services import ServiceError
+    from tenderflow.services.evaluation import moderation
+    from tests.integration.evaluation_world import sign_and_declare
+
+    evaluation = _in_moderation(make_user)
+    riverside = evaluation.bid("Riverside Care Co-operative")
+    moderation.record_consensus(
+        db.session,
+        evaluation.procurement,
+        riverside,
+        "Q1",
+        "3",
+        "Agreed.",
+        evaluation.moderator.user,
+        clock.now(),
+    )
+    db.session.commit()
+    with pytest.raises(ServiceError) as refused:
+        sign_and_declare(evaluation.moderator, conflicted=("Riverside Care Co-operative",))
+    assert refused.value.errors["conflicts"] == (
+        "You have agreed consensus scores for this bidder: tell the procurement lead"
+    )
+    db.session.rollback()
+    # Nothing changed: no conflict recorded, the agreed score stands.
+    db.session.expire_all()
+    assert not any(c.conflicted for c in evaluation.moderator.conflicts)
+    assert db.session.scalar(select(ConsensusScore.score)) == 3

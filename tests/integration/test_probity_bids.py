@@ -299,6 +299,42 @@ def test_opening_opens_only_bids_on_time_or_accepted_and_a_late_bid_cannot_be_ac
         assert late.opened_at is None
 
 
+def test_after_opening_a_bid_cannot_be_recorded_as_received_before_the_deadline(
+    client: FlaskClient, make_user: Any
+) -> None:
+    lead = make_user(Role.PROCUREMENT_LEAD)
+    found, _, deadline = _field_of_three(lead)
+    newcomer = Bidder(procurement_id=found.id, name="Backdated Ltd", registered_at=clock.now())
+    db.session.add(newcomer)
+    db.session.commit()
+    sign_in_as(client, lead)
+    with frozen_at((deadline + timedelta(hours=1)).isoformat()):
+        client.post(f"/procurements/{found.reference}/bids/open")
+        # Having seen the prices, the lead records a bid dated half an hour before the deadline.
+        before = clock.local(deadline - timedelta(minutes=30))
+        url = f"/procurements/{found.reference}/bids/new"
+        response = client.post(
+            url,
+            data={
+                "bidder_id": str(newcomer.id),
+                **date_fields("received_on", before.date()),
+                "received_time": f"{before:%H:%M}",
+            },
+        )
+        page = response.get_data(as_text=True)
+        assert response.status_code == 200 and "govuk-error-summary" in page
+        assert "a bid recorded since then cannot be dated before the tender deadline" in page
+        db.session.expire_all()
+        assert newcomer.bids == []
+        assert refusals(lead)[-1].startswith("Refused to record a bid from Backdated Ltd")
+        # Recorded as it really arrives, after the opening, it is late and stays sealed.
+        assert client.post(url, data={"bidder_id": str(newcomer.id)}).status_code == 302
+        client.post(f"/procurements/{found.reference}/bids/open")
+        db.session.expire_all()
+        [bid] = newcomer.bids
+        assert bid.late and bid.opened_at is None
+
+
 def test_a_late_bid_accepted_before_opening_is_opened_with_the_others(make_user: Any) -> None:
     lead = make_user(Role.PROCUREMENT_LEAD)
     found, received, deadline = _field_of_three(lead)

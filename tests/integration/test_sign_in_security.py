@@ -66,6 +66,23 @@ def test_the_pause_lifts_once_the_window_has_passed(
     assert attempt(client, person.email, PASSWORD).status_code == 302
 
 
+def test_attempts_older_than_thirty_days_are_removed_as_new_ones_arrive_the_audit_keeps_them(
+    client: FlaskClient, make_user: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    person = make_user(Role.EVALUATOR)
+    other = make_user(Role.EVALUATOR)
+    attempt(client, person.email, "not the password", address="192.0.2.20")
+    attempt(client, other.email, "not the password", address="192.0.2.30")
+    later = clock.wall_now() + timedelta(days=31)
+    monkeypatch.setattr(clock, "wall_now", lambda: later)
+    assert attempt(client, person.email, PASSWORD, address="192.0.2.40").status_code == 302
+    db.session.expire_all()
+    kept = [(a.email, a.outcome) for a in db.session.scalars(select(SignInAttempt))]
+    # The account's old failure is gone; another account's, from another address, is not.
+    assert kept == [(other.email, "wrong-password"), (person.email, "success")]
+    assert len(events("sign-in-failed")) == 2
+
+
 def test_many_failures_from_one_address_pause_sign_in_from_it_for_every_account(
     app: Flask,
     client: FlaskClient,
@@ -154,6 +171,34 @@ def test_in_the_demonstration_two_factor_is_offered_but_a_password_is_enough(
     assert client.get("/").status_code == 200
     page = client.get("/account").get_data(as_text=True)
     assert "Set up two-factor sign-in" in page
+
+
+def test_the_setup_page_shows_the_setup_address_as_a_qr_code_and_as_a_key(
+    client: FlaskClient, make_user: Callable[..., Any]
+) -> None:
+    import html
+    import re
+
+    import segno
+
+    lead = make_user(Role.PROCUREMENT_LEAD)
+    sign_in_as(client, lead)
+    page = client.get("/account/two-factor").get_data(as_text=True)
+    with client.session_transaction() as session:
+        secret = session["_two_factor_setup"]
+    # The address is shown as text too (as HTML, not as escaped markup).
+    shown = re.search(r"<code>(otpauth://[^<]+)</code>", page)
+    assert shown is not None and "&lt;code&gt;" not in page
+    address = html.unescape(shown.group(1))
+    assert f"secret={secret}" in address and "issuer=" in address
+    figure = re.search(r'<figure class="tf-setup-qr"[^>]*>(.*?)</figure>', page, re.S)
+    assert figure is not None and 'aria-label="QR code' in page
+    # The code drawn is the one for this address (and so for this secret), not another.
+    drawn = figure.group(1)
+    assert drawn == segno.make(address, error="m").svg_inline(scale=4, border=4, omitsize=False)
+    assert drawn != segno.make(address.replace(secret, "A" * len(secret)), error="m").svg_inline(
+        scale=4, border=4, omitsize=False
+    )
 
 
 def test_once_set_up_signing_in_asks_for_a_code_and_refuses_a_wrong_one(

@@ -44,6 +44,7 @@ def _register_extensions() -> None:
         accounts_world,
         bidders_world,
         capital_world,
+        contracts_world,
         documents_world,
         evaluation_world,
         notices_world,
@@ -57,6 +58,7 @@ def _register_extensions() -> None:
     WORLD_EXTENSIONS.append(documents_world.extend)
     WORLD_EXTENSIONS.append(accounts_world.extend)
     WORLD_EXTENSIONS.append(notices_world.extend)
+    WORLD_EXTENSIONS.append(contracts_world.extend)
 
 
 _register_extensions()

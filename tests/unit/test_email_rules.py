@@ -28,6 +28,8 @@ KEY = "tenderflow_live-" + "1" * 36 + "-" + "2" * 36
         ("standstill-ended", "deadlines"),
         ("award-approval", "approvals"),
         ("capital-round-opened", "capital-rounds"),
+        ("contract-expiry", "contracts"),
+        ("contract-extension-asked", "contracts"),
         ("delivery-failed", "workflows"),
         ("account-link", rules.SECURITY),
         ("invitation", rules.SECURITY),

@@ -38,7 +38,7 @@ def act(**kw):
 def test_an_advertised_procurement_above_the_threshold_needs_its_tender_award_and_details_notices():
     required, conditional = needed_codes(act())
     assert required == ["UK4", "UK6", "UK7"]
-    assert conditional == ["UK2", "UK3", "UK10", "UK11", "UK12"]
+    assert conditional == ["UK2", "UK3", "UK9", "UK10", "UK11", "UK12"]
 
 
 def test_a_direct_award_needs_its_transparency_notice_and_no_tender_notice():
@@ -122,5 +122,5 @@ def test_recording_a_publication_is_refused_with_the_reason(published_id, publis
 
 def test_every_notice_kind_uses_a_release_tag_of_ocds_1_1():
     tags = {"planning", "tender", "tenderCancellation", "award", "contract", "contractAmendment",
-            "contractTermination"}
+            "contractTermination", "implementation"}
     assert {kind.tag for kind in KINDS.values()} <= tags

@@ -28,7 +28,9 @@ def test_every_deployment_the_app_submits_to_is_served() -> None:
 
 def test_the_worker_schedules_the_heartbeat_deadline_watch_round_and_email_runs() -> None:
     scheduled = {name for name, d in _by_name(deployments()).items() if d.schedules}
-    assert scheduled == {names.HEARTBEAT, names.CAPITAL_ROUND, names.DEADLINES, names.EMAIL}
+    assert scheduled == {
+        names.HEARTBEAT, names.CAPITAL_ROUND, names.DEADLINES, names.EMAIL, names.CONTRACTS
+    }
 
 
 def test_without_schedules_flows_run_only_when_asked_for() -> None:
@@ -43,6 +45,7 @@ def test_the_scheduled_deployments_are_named_for_the_health_check() -> None:
         names.CAPITAL_ROUND,
         names.DEADLINES,
         names.EMAIL,
+        names.CONTRACTS,
     }
 
 

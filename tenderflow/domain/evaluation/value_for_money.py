@@ -92,8 +92,21 @@ def load_costing_model(path: Path | None = None) -> CostingModel:
     """Load and check the costing model (by default the one in ``scoring_matrices``)."""
     path = path or COSTING_MODEL_PATH
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise CostingModelError(
+            f"{path.name}: cannot be read ({' '.join(str(exc).split())})"
+        ) from None
+    return _costing_model(text, path.name)
+
+
+@lru_cache(maxsize=8)
+def _costing_model(text: str, name: str) -> CostingModel:
+    # Keyed on the file's text, so a changed file is read afresh; the model is immutable.
+    path = Path(name)
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
         raise CostingModelError(
             f"{path.name}: cannot be read ({' '.join(str(exc).split())})"
         ) from None

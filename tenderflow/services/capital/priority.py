@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from tenderflow.domain.capital import PriorityList, rank_schemes, result_from_final
 from tenderflow.domain.capital import statuses as st
@@ -24,9 +24,10 @@ from tenderflow.models import (
     CapitalPipelineReview,
     CapitalRound,
     CapitalScheme,
+    CapitalScoreSheet,
     User,
 )
-from tenderflow.services import ServiceError
+from tenderflow.services import ServiceError, computed
 from tenderflow.services.capital import matrix_for
 from tenderflow.services.capital.scoring import final_for, open_flag_count
 
@@ -170,13 +171,48 @@ class PriorityListView:
         return sum(1 for r in self.rows if r.decision is not None)
 
 
+def _provisional(session: Session, round_id: int) -> dict[str, Any]:
+    token = computed.data_version(session, computed.CAPITAL)  # before any data is read
+    return computed.kept(
+        computed.CAPITAL,
+        token,
+        ("priority list", round_id),
+        lambda: _fresh_snapshot(session, round_id),
+    )
+
+
+def _fresh_snapshot(session: Session, round_id: int) -> dict[str, Any]:
+    # Loaded afresh (populate_existing): objects the session loaded before the data version
+    # was read keep their old values otherwise, and what is kept must be as new as the version.
+    round_ = session.scalars(
+        select(CapitalRound)
+        .where(CapitalRound.id == round_id)
+        .options(
+            selectinload(CapitalRound.schemes).options(
+                joinedload(CapitalScheme.district),
+                selectinload(CapitalScheme.agreed_scores),
+                selectinload(CapitalScheme.score_sheets).options(
+                    joinedload(CapitalScoreSheet.scorer),
+                    selectinload(CapitalScoreSheet.scores),
+                ),
+            )
+        )
+        .execution_options(populate_existing=True)
+    ).one()
+    return _snapshot(round_, live_ranking(round_), datetime.min)
+
+
 def _money(value: Any) -> Decimal | None:
     return None if value is None else Decimal(str(value))
 
 
 def priority_list_view(session: Session, round_: CapitalRound) -> PriorityListView:
-    """Return the produced priority list, or a provisional one from the scores so far."""
-    data = round_.priority_list or _snapshot(round_, live_ranking(round_), datetime.min)
+    """Return the produced priority list, or a provisional one from the scores so far.
+
+    The provisional list is kept per data version of the capital rounds
+    (:mod:`tenderflow.services.computed`) and worked out again only once something changes.
+    """
+    data = round_.priority_list or _provisional(session, round_.id)
     decisions = {
         d.scheme_id: d
         for d in session.scalars(

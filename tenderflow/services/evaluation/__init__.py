@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from tenderflow.domain.evaluation import Criterion, EvaluationModel
 from tenderflow.models import Bid, Bidder, EvaluationModelVersion, PanelMember, Procurement, User
@@ -19,6 +19,7 @@ from tenderflow.services.evaluation_results import (
     model_of,
 )
 from tenderflow.services.procurements import is_run_by
+from tenderflow.services.request_memo import remembered
 
 __all__ = [
     "Panel",
@@ -70,17 +71,27 @@ def current_model(
 def panel_of(session: Session, procurement: Procurement) -> list[PanelMember]:
     """Return the panel, moderators first, then by name."""
     members = session.scalars(
-        select(PanelMember).where(PanelMember.procurement_id == procurement.id)
+        select(PanelMember)
+        .options(
+            joinedload(PanelMember.user),
+            selectinload(PanelMember.conflicts),
+            selectinload(PanelMember.assignments),
+        )
+        .where(PanelMember.procurement_id == procurement.id)
     ).all()
     return sorted(members, key=lambda m: (m.role != "moderator", m.user.name))
 
 
 def member_of(session: Session, procurement: Procurement, user: User) -> PanelMember | None:
     """Return the user's place on the procurement's panel, if they have one."""
-    return session.scalar(
-        select(PanelMember).where(
-            PanelMember.procurement_id == procurement.id, PanelMember.user_id == user.id
-        )
+    return remembered(
+        session,
+        ("panel place", procurement.id, user.id),
+        lambda: session.scalar(
+            select(PanelMember).where(
+                PanelMember.procurement_id == procurement.id, PanelMember.user_id == user.id
+            )
+        ),
     )
 
 

@@ -9,7 +9,7 @@ from fractions import Fraction
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, contains_eager
 
 from tenderflow.domain.evaluation import Criterion, EvaluationModel
 from tenderflow.domain.evaluation.panel import flagged, moderation_open, parse_score, spread
@@ -128,6 +128,7 @@ def moderation_of(
     for score in session.scalars(
         select(EvaluatorScore)
         .join(PanelMember, EvaluatorScore.panel_member_id == PanelMember.id)
+        .options(contains_eager(EvaluatorScore.panel_member).joinedload(PanelMember.user))
         .where(EvaluatorScore.bid_id.in_(ids), EvaluatorScore.status == "submitted")
         .order_by(EvaluatorScore.id)
     ):

@@ -13,6 +13,7 @@ from tenderflow.domain.roles import Role
 from tenderflow.models import (
     Bid,
     ConflictDeclaration,
+    ConsensusScore,
     EvaluatorAssignment,
     EvaluatorScore,
     PanelMember,
@@ -153,6 +154,21 @@ def _remove_from_bidder(session: Session, member: PanelMember, bidder_id: int) -
         raise ServiceError(
             "Scores submitted",
             {"conflicts": "You have submitted scores for this bidder: tell the procurement lead"},
+        )
+    # A moderator who agreed a consensus score for the bid is in the same position: the
+    # results already rest on their judgment, so the lead must decide what happens to them.
+    agreed = session.scalar(
+        select(ConsensusScore.id).where(
+            ConsensusScore.moderator_id == member.user_id, ConsensusScore.bid_id.in_(bid_ids)
+        )
+    )
+    if agreed is not None:
+        raise ServiceError(
+            "Consensus agreed",
+            {
+                "conflicts": "You have agreed consensus scores for this bidder: "
+                "tell the procurement lead"
+            },
         )
     for score in session.scalars(
         select(EvaluatorScore).where(

@@ -9,7 +9,7 @@ since (by another tab, another person or a racing submit) is not overwritten.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -239,13 +239,49 @@ def progress_of(session: Session, member: PanelMember) -> Progress:
     work = work_of(session, member)
     if work is None or member.role != "evaluator":
         return Progress(0, 0, 0)
+    return _progress(work, scores_of(session, member).values())
+
+
+def _progress(work: Panel, scores: Iterable[EvaluatorScore]) -> Progress:
     cells = {(bid.id, criterion.id) for bid, criterion in work.cells}
-    mine = [s for key, s in scores_of(session, member).items() if key in cells]
+    mine = [s for s in scores if (s.bid_id, s.criterion_id) in cells]
     return Progress(
         len(cells),
         sum(1 for s in mine if s.status == "draft"),
         sum(1 for s in mine if s.status == "submitted"),
     )
+
+
+def progress_of_panel(session: Session, members: Sequence[PanelMember]) -> dict[int, Progress]:
+    """Return how far each member of one panel has got, by member id (a few queries in all)."""
+    if not members:
+        return {}
+    procurement = members[0].procurement
+    found = current_model(session, procurement)
+    if found is None:
+        return {member.id: Progress(0, 0, 0) for member in members}
+    _, model = found
+    opened = [b for b in bids_in_evaluation(session, procurement) if b.opened_at is not None]
+    scores: dict[int, list[EvaluatorScore]] = {member.id: [] for member in members}
+    for score in session.scalars(
+        select(EvaluatorScore).where(EvaluatorScore.panel_member_id.in_(list(scores)))
+    ):
+        scores[score.panel_member_id].append(score)
+    progress = {}
+    for member in members:
+        if member.role != "evaluator":
+            progress[member.id] = Progress(0, 0, 0)
+            continue
+        conflicted = conflicted_bidder_ids(member)
+        assigned = {a.criterion_id for a in member.assignments}
+        work = Panel(
+            member,
+            model,
+            [bid for bid in opened if bid.bidder_id not in conflicted],
+            [c for c in model.criteria if c.id in assigned],
+        )
+        progress[member.id] = _progress(work, scores[member.id])
+    return progress
 
 
 @dataclass(frozen=True)
@@ -260,12 +296,14 @@ class MemberProgress:
 
 def panel_progress(session: Session, procurement: Any) -> list[MemberProgress]:
     """Return every member's progress: signed, declared, scores drafted and submitted."""
+    members = panel_of(session, procurement)
+    progress = progress_of_panel(session, members)
     return [
         MemberProgress(
             member,
             declared_every_bidder(session, member),
-            progress_of(session, member),
+            progress[member.id],
             [a.criterion_id for a in member.assignments],
         )
-        for member in panel_of(session, procurement)
+        for member in members
     ]

@@ -11,7 +11,7 @@ from tenderflow.models import Procurement, User
 from tenderflow.services import need_to_know
 from tenderflow.services.evaluation import current_model, is_lead, member_of, panel_of
 from tenderflow.services.evaluation.moderation import open_queries
-from tenderflow.services.evaluation.scoring import progress_of
+from tenderflow.services.evaluation.scoring import progress_of_panel
 from tenderflow.web.procurement_page import section
 
 
@@ -26,7 +26,8 @@ def evaluation_section(procurement: Procurement, user: User) -> dict[str, Any] |
         return None
     members = panel_of(db.session, procurement)
     evaluators = [m for m in members if m.role == "evaluator"]
-    finished = sum(1 for m in evaluators if progress_of(db.session, m).finished)
+    progress = progress_of_panel(db.session, members)
+    finished = sum(1 for m in evaluators if progress[m.id].finished)
     return {
         "lead": lead,
         "member": member,

@@ -1,0 +1,451 @@
+"""Managing a contract: meetings and their actions, the improvement plan, the QAF grade, the
+indicators' targets and, over £5 million, the yearly KPI assessment (UK9). Its contract
+manager and administrators only; anyone else is answered 404 and the attempt audited."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
+    GovRadioInput,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import (
+    IntegerField,
+    RadioField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, Length, Optional
+
+from tenderflow import clock
+from tenderflow.extensions import db
+from tenderflow.models import ContractAction, ContractMeeting, ManagedContract
+from tenderflow.services import ServiceError, contract_meetings, contract_performance
+from tenderflow.web.access import allow
+from tenderflow.web.contracts import MANAGERS, _contract_or_404
+from tenderflow.web.forms import GovDateField, apply_errors
+
+bp = Blueprint("contract_management", __name__, url_prefix="/contracts/<reference>")
+
+
+def _managed(reference: str, attempt: str) -> ManagedContract:
+    return _contract_or_404(reference, attempt, work=True)
+
+
+def _back(contract: ManagedContract, anchor: str = "") -> Any:
+    return redirect(url_for("contracts.show", reference=contract.reference) + anchor)
+
+
+def _form_page(form: Any, contract: ManagedContract, heading: str, intro: str | None) -> Any:
+    return render_template(
+        "contracts/form.html",
+        form=form,
+        heading=heading,
+        intro=intro,
+        contract=contract,
+        back_url=url_for("contracts.show", reference=contract.reference),
+    )
+
+
+def _saved(form: Any, work: Any, message: str) -> bool:
+    """Run a service call; on ServiceError show its errors and write nothing."""
+    try:
+        work()
+    except ServiceError as exc:
+        db.session.rollback()
+        apply_errors(form, exc.errors)
+        return False
+    db.session.commit()
+    flash(message, "success")
+    return True
+
+
+# --- meetings ---------------------------------------------------------------------------------
+
+
+class ScheduleForm(FlaskForm):
+    scheduled_for = GovDateField(
+        "Date of the meeting",
+        invalid="Date of the meeting must be a real date",
+        description="For example 12 1 2027",
+        validators=[InputRequired("Enter the date of the meeting")],
+    )
+    submit = SubmitField("Schedule the meeting", widget=GovSubmitInput())
+
+
+@bp.route("/meetings/new", methods=["GET", "POST"])
+@allow(*MANAGERS, per_object=True)
+def schedule_meeting(reference: str) -> Any:
+    contract = _managed(reference, "schedule a contract management meeting")
+    form = ScheduleForm()
+    due = contract_meetings.next_due(db.session, contract)
+    if request.method == "GET":
+        form.scheduled_for.data = max(due, clock.today()) if due else clock.today()
+    if form.validate_on_submit() and _saved(
+        form,
+        lambda: contract_meetings.schedule_meeting(
+            db.session,
+            contract,
+            form.scheduled_for.data,
+            current_user,
+            clock.today(),
+            clock.now(),
+        ),
+        "The meeting is scheduled.",
+    ):
+        return _back(contract, "#meetings")
+    intro = (
+        f"The contract's band needs a meeting by {due.day} {due:%B %Y}."
+        if due
+        else "Review the contract's priority first to know how often it is met."
+    )
+    return _form_page(form, contract, "Schedule a contract management meeting", intro)
+
+
+class MeetingForm(FlaskForm):
+    held_on = GovDateField(
+        "Date the meeting was held",
+        invalid="Date the meeting was held must be a real date",
+        validators=[InputRequired("Enter the date the meeting was held")],
+    )
+    notes = TextAreaField(
+        "Notes",
+        description="Under the meeting's headings: "
+        + ", ".join(contract_meetings.MEETING_HEADINGS).lower(),
+        widget=GovTextArea(),
+        validators=[InputRequired("Enter the notes of the meeting")],
+    )
+    action = TextAreaField(
+        "An action agreed (optional)", widget=GovTextArea(), validators=[Optional()]
+    )
+    action_owner = StringField(
+        "Who owns the action",
+        widget=GovTextInput(),
+        validators=[Optional(), Length(max=200, message="Enter up to 200 characters")],
+    )
+    action_due = GovDateField(
+        "When the action is due",
+        invalid="When the action is due must be a real date",
+        validators=[Optional()],
+    )
+    submit = SubmitField("Record the meeting", widget=GovSubmitInput())
+
+
+def _meeting(contract: ManagedContract, meeting_id: int) -> ContractMeeting:
+    meeting = db.session.get(ContractMeeting, meeting_id)
+    if meeting is None or meeting.contract_id != contract.id:
+        abort(404)
+    return meeting
+
+
+@bp.route("/meetings/<int:meeting_id>", methods=["GET", "POST"])
+@allow(*MANAGERS, per_object=True)
+def meeting(reference: str, meeting_id: int) -> Any:
+    contract = _managed(reference, "record a contract management meeting")
+    found = _meeting(contract, meeting_id)
+    form = MeetingForm()
+    if request.method == "GET":
+        form.held_on.data = found.held_on or found.scheduled_for
+        form.notes.data = found.notes
+
+    def save() -> None:
+        contract_meetings.record_meeting(
+            db.session, found, form.held_on.data, form.notes.data or "", clock.today()
+        )
+        if (form.action.data or "").strip():
+            if form.action_due.data is None:
+                raise ServiceError("no date", {"action_due": "Enter when the action is due"})
+            contract_meetings.add_action(
+                db.session,
+                contract,
+                form.action.data or "",
+                form.action_owner.data or "",
+                form.action_due.data,
+                clock.now(),
+                meeting=found,
+            )
+
+    if form.validate_on_submit() and _saved(form, save, "The meeting is recorded."):
+        return _back(contract, "#meetings")
+    return _form_page(
+        form,
+        contract,
+        f"Meeting of {found.scheduled_for.day} {found.scheduled_for:%B %Y}",
+        "Record the meeting's notes and any action agreed. Record it again to add another action.",
+    )
+
+
+class ActionForm(FlaskForm):
+    description = TextAreaField(
+        "Improvement needed",
+        widget=GovTextArea(),
+        validators=[InputRequired("Enter the improvement needed")],
+    )
+    owner = StringField(
+        "Who owns it",
+        widget=GovTextInput(),
+        validators=[
+            InputRequired("Enter who owns the action"),
+            Length(max=200, message="Enter up to 200 characters"),
+        ],
+    )
+    due_on = GovDateField(
+        "When it is due",
+        invalid="When it is due must be a real date",
+        validators=[InputRequired("Enter when the action is due")],
+    )
+    submit = SubmitField("Add to the improvement plan", widget=GovSubmitInput())
+
+
+@bp.route("/improvement-plan", methods=["GET", "POST"])
+@allow(*MANAGERS, per_object=True)
+def improvement_plan(reference: str) -> Any:
+    contract = _managed(reference, "change the improvement plan")
+    form = ActionForm()
+    if form.validate_on_submit() and _saved(
+        form,
+        lambda: contract_meetings.add_action(
+            db.session,
+            contract,
+            form.description.data or "",
+            form.owner.data or "",
+            form.due_on.data,
+            clock.now(),
+            improvement_plan=True,
+        ),
+        "The step is added to the improvement plan.",
+    ):
+        return redirect(url_for(".improvement_plan", reference=reference))
+    return render_template(
+        "contracts/improvement_plan.html",
+        form=form,
+        contract=contract,
+        steps=contract_meetings.improvement_plan(db.session, contract),
+        today=clock.today(),
+    )
+
+
+class DoneForm(FlaskForm):
+    submit = SubmitField("Mark as done", widget=GovSubmitInput())
+
+
+@bp.route("/actions/<int:action_id>/done", methods=["POST"])
+@allow(*MANAGERS, per_object=True)
+def action_done(reference: str, action_id: int) -> Any:
+    contract = _managed(reference, "mark an action done")
+    action = db.session.get(ContractAction, action_id)
+    if action is None or action.contract_id != contract.id:
+        abort(404)
+    if not DoneForm().validate_on_submit():
+        abort(400)
+    contract_meetings.complete_action(action, clock.today())
+    db.session.commit()
+    flash("The action is marked as done.", "success")
+    if action.improvement_plan:
+        return redirect(url_for(".improvement_plan", reference=reference))
+    return _back(contract, "#meetings")
+
+
+# --- quality and performance ------------------------------------------------------------------
+
+
+class GradeForm(FlaskForm):
+    year = IntegerField(
+        "Year", widget=GovTextInput(), validators=[InputRequired("Enter the year, like 2026")]
+    )
+    grade = RadioField(
+        "Quality Assessment Framework grade",
+        choices=list(contract_meetings.QAF_GRADES.items()),
+        widget=GovRadioInput(),
+        validators=[InputRequired("Select the grade")],
+    )
+    assessed_on = GovDateField(
+        "Date of the assessment",
+        invalid="Date of the assessment must be a real date",
+        validators=[InputRequired("Enter the date of the assessment")],
+    )
+    notes = TextAreaField("Notes (optional)", widget=GovTextArea(), validators=[Optional()])
+    submit = SubmitField("Record the grade", widget=GovSubmitInput())
+
+
+@bp.route("/quality", methods=["GET", "POST"])
+@allow(*MANAGERS, per_object=True)
+def quality(reference: str) -> Any:
+    contract = _managed(reference, "record the quality grade")
+    form = GradeForm()
+    if request.method == "GET":
+        form.year.data = clock.today().year
+        form.assessed_on.data = clock.today()
+    if form.validate_on_submit() and _saved(
+        form,
+        lambda: contract_meetings.record_grade(
+            db.session,
+            contract,
+            form.year.data or 0,
+            form.grade.data or "",
+            form.assessed_on.data,
+            form.notes.data or "",
+            clock.today(),
+        ),
+        "The quality grade is recorded.",
+    ):
+        return _back(contract, "#quality")
+    return _form_page(
+        form,
+        contract,
+        "Record the quality grade",
+        "Services must hold level C and work towards level B.",
+    )
+
+
+def _indicators_form(contract: ManagedContract) -> Any:
+    class IndicatorsForm(FlaskForm):
+        pass
+
+    for indicator in contract.indicators:
+        setattr(
+            IndicatorsForm,
+            f"target_{indicator.code}",
+            StringField(
+                f"Target for {indicator.title.lower()}",
+                widget=GovTextInput(),
+                validators=[InputRequired(f"Enter the target for {indicator.title.lower()}")],
+            ),
+        )
+    IndicatorsForm.remove = SelectMultipleField(  # type: ignore[attr-defined]
+        "Remove indicators",
+        choices=[(i.code, i.title) for i in contract.indicators],
+        widget=GovCheckboxesInput(),
+        validators=[Optional()],
+    )
+    IndicatorsForm.new_code = StringField(  # type: ignore[attr-defined]
+        "New indicator: code (optional)",
+        description="For example planned-moves",
+        widget=GovTextInput(),
+        validators=[Optional()],
+    )
+    IndicatorsForm.new_title = StringField(  # type: ignore[attr-defined]
+        "New indicator: name", widget=GovTextInput(), validators=[Optional()]
+    )
+    IndicatorsForm.new_target = StringField(  # type: ignore[attr-defined]
+        "New indicator: target", widget=GovTextInput(), validators=[Optional()]
+    )
+    IndicatorsForm.submit = SubmitField(  # type: ignore[attr-defined]
+        "Save the indicators", widget=GovSubmitInput()
+    )
+    return IndicatorsForm()
+
+
+@bp.route("/indicators", methods=["GET", "POST"])
+@allow(*MANAGERS, per_object=True)
+def indicators(reference: str) -> Any:
+    contract = _managed(reference, "change the contract's indicators")
+    form = _indicators_form(contract)
+    if request.method == "GET":
+        for indicator in contract.indicators:
+            getattr(form, f"target_{indicator.code}").data = f"{indicator.target.normalize():f}"
+    if form.validate_on_submit():
+        new = None
+        if any((form.new_code.data, form.new_title.data, form.new_target.data)):
+            new = (form.new_code.data or "", form.new_title.data or "", form.new_target.data or "")
+        targets = {i.code: getattr(form, f"target_{i.code}").data for i in contract.indicators}
+        if _saved(
+            form,
+            lambda: contract_performance.save_indicators(
+                db.session, contract, targets, set(form.remove.data or []), new
+            ),
+            "The indicators are saved.",
+        ):
+            return _back(contract, "#returns")
+    intro = "The target each quarterly return is measured against."
+    if contract_performance.needs_kpis(contract):
+        intro += (
+            " This contract is worth more than £5 million: it keeps at least 3 key performance"
+            " indicators, assessed every year (Procurement Act 2023, section 52)."
+        )
+    return _form_page(form, contract, "Indicators and targets", intro)
+
+
+def _assessment_form(contract: ManagedContract) -> Any:
+    class AssessmentForm(FlaskForm):
+        year = IntegerField(
+            "Year assessed",
+            widget=GovTextInput(),
+            validators=[InputRequired("Enter the year, like 2026")],
+        )
+
+    for indicator in contract.indicators:
+        setattr(
+            AssessmentForm,
+            f"rating_{indicator.code}",
+            RadioField(
+                f"{indicator.title}",
+                choices=list(contract_performance.RATINGS.items()),
+                widget=GovRadioInput(),
+                validators=[InputRequired(f"Select a rating for {indicator.title.lower()}")],
+            ),
+        )
+    AssessmentForm.assessed_on = GovDateField(  # type: ignore[attr-defined]
+        "Date of the assessment",
+        invalid="Date of the assessment must be a real date",
+        validators=[InputRequired("Enter the date of the assessment")],
+    )
+    AssessmentForm.notice_id = StringField(  # type: ignore[attr-defined]
+        "Contract performance notice (UK9) ID, once published",
+        widget=GovTextInput(),
+        validators=[Optional(), Length(max=60, message="Enter up to 60 characters")],
+    )
+    AssessmentForm.published_on = GovDateField(  # type: ignore[attr-defined]
+        "Date the notice was published",
+        invalid="Date the notice was published must be a real date",
+        validators=[Optional()],
+    )
+    AssessmentForm.submit = SubmitField(  # type: ignore[attr-defined]
+        "Record the assessment", widget=GovSubmitInput()
+    )
+    return AssessmentForm()
+
+
+@bp.route("/performance", methods=["GET", "POST"])
+@allow(*MANAGERS, per_object=True)
+def performance(reference: str) -> Any:
+    contract = _managed(reference, "assess the contract's performance")
+    if not contract_performance.needs_kpis(contract):
+        abort(404)
+    form = _assessment_form(contract)
+    if request.method == "GET":
+        form.year.data = clock.today().year
+        form.assessed_on.data = clock.today()
+    if form.validate_on_submit() and _saved(
+        form,
+        lambda: contract_performance.record_assessment(
+            db.session,
+            contract,
+            form.year.data or 0,
+            {i.code: getattr(form, f"rating_{i.code}").data for i in contract.indicators},
+            form.assessed_on.data,
+            form.notice_id.data or "",
+            form.published_on.data,
+            current_user,
+            clock.today(),
+            clock.now(),
+        ),
+        "The assessment is recorded.",
+    ):
+        return _back(contract, "#performance")
+    return _form_page(
+        form,
+        contract,
+        "Yearly performance assessment",
+        "Each key performance indicator is rated and the assessment published on Find a "
+        "Tender as a contract performance notice (UK9) at least every 12 months.",
+    )
