@@ -1,7 +1,7 @@
 """flow run recovery: a run's last sign of life, and the crashes it was recovered from
 
-Revision ID: 0019r
-Revises: 0018t
+Revision ID: 0022r
+Revises: 0021v
 Create Date: 2026-12-07 10:00:00
 
 """
@@ -11,8 +11,8 @@ from alembic import op
 
 import tenderflow.models.types
 
-revision = "0019r"
-down_revision = "0018t"
+revision = "0022r"
+down_revision = "0021v"
 branch_labels = None
 depends_on = None
 
