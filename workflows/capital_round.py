@@ -6,7 +6,9 @@ deadline approaches, close the round once its deadline day has ended, and produc
 list once scoring is complete. The app also asks for a run of one round when an administrator
 opens or closes it. Every step can run again without repeating itself: notices have unique
 keys and each status changes once. Producing the priority list also writes it as a Word
-document for the commissioning body, kept with the round's other generated documents.
+document for the commissioning body, kept with the round's other generated documents. A run
+taking over from one that crashed between the two writes the missing document without
+producing the list again (and a scheduled run looks for such rounds too).
 """
 
 from __future__ import annotations
@@ -24,8 +26,13 @@ from tenderflow.extensions import db
 from tenderflow.models import CapitalRound
 from tenderflow.services import documents
 from tenderflow.services.capital import priority, rounds
-from tenderflow.services.capital.documents import save_priority_list
+from tenderflow.services.capital.documents import (
+    ensure_priority_list_document,
+    priority_list_document_missing,
+    rounds_missing_priority_list_document,
+)
 from workflows import names
+from workflows.faults import pause_point
 from workflows.runtime import app_context, tracked
 
 
@@ -38,8 +45,20 @@ def _round(round_id: int) -> CapitalRound:
 
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=5)
 def rounds_to_advance(round_id: int | None) -> list[int]:
-    """Return the round asked for, or every round still open or closed."""
-    return [round_id] if round_id is not None else rounds.rounds_to_advance(db.session)
+    """Return the round asked for, or every round still open or closed or missing its list's
+    document."""
+    if round_id is not None:
+        return [round_id]
+    found = rounds.rounds_to_advance(db.session)
+    return sorted(set(found) | set(rounds_missing_priority_list_document(db.session)))
+
+
+@task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=5)
+def document_missing(round_id: int) -> bool:
+    """Say whether the round's produced priority list still needs its document (only reads)."""
+    missing = priority_list_document_missing(db.session, _round(round_id))
+    db.session.rollback()
+    return missing
 
 
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=5)
@@ -76,9 +95,10 @@ def produce_priority_list(round_id: int) -> bool:
 
 @task(cache_policy=NO_CACHE, retries=1, retry_delay_seconds=10)
 def write_priority_list_document(round_id: int, request_id: int | None) -> str:
-    """Write the produced priority list as a Word document and keep it; return its file name."""
+    """Write the produced priority list as a Word document, unless it is written; return its
+    file name."""
     storage = documents.Storage(Path(current_app.config["DOCUMENTS_DIR"]))
-    record = save_priority_list(
+    record, _ = ensure_priority_list_document(
         db.session,
         storage,
         _round(round_id),
@@ -105,6 +125,8 @@ def advance_capital_rounds(
                 "priority_list": produce_priority_list(current),
             }
             if steps["priority_list"]:
+                pause_point("capital-round:after-priority-list")
+            if document_missing(current):
                 steps["document"] = write_priority_list_document(current, request_id)
             outcome[str(current)] = steps
     return outcome

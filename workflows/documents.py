@@ -3,7 +3,8 @@
 The web app records a request for the kinds wanted and returns at once; this flow writes each
 kind in its own task and keeps every document with its date, the user and a hash of its content.
 A kind that cannot be written yet (no consensus, no plan) is reported with its reason, and the
-other kinds are still written.
+other kinds are still written. A kind already written for the same request (by a run whose
+worker then died) is not written again.
 """
 
 from __future__ import annotations
@@ -31,6 +32,10 @@ def write_kind(
     procurement = db.session.get(Procurement, procurement_id)
     if procurement is None:
         raise LookupError(f"no procurement {procurement_id}")
+    if request_id is not None:
+        done = reports.written_for_request(db.session, procurement, kind, request_id)
+        if done:  # written by an earlier run of this request that then crashed
+            return {"kind": kind, "files": [record.filename for record in done], "refused": None}
     user = db.session.get(User, user_id) if user_id is not None else None
     storage = documents.Storage(Path(current_app.config["DOCUMENTS_DIR"]))
     try:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
 from typing import Any
 
 from flask import Flask, current_app, has_app_context
+from sqlalchemy.orm import Session
 
 from tenderflow import audit, clock
 from tenderflow.extensions import db
@@ -74,24 +76,66 @@ def _is_ours(request_id: int) -> bool:
 
 @contextmanager
 def tracked(request_id: int | None) -> Iterator[dict[str, Any]]:
-    """Mark the app's request running, then completed with the outcome put in the dict, or failed."""
+    """Mark the app's request running, then completed with the outcome put in the dict, or failed.
+
+    While the flow works it records a heartbeat on its request, so a run whose worker dies
+    is seen to have stopped and is sent again. A run whose request was sent again meanwhile
+    (it was taken for dead) leaves the request to the new run.
+    """
     outcome: dict[str, Any] = {}
     if request_id is None or not _is_ours(request_id):
         yield outcome
         return
-    flow_runs.mark_running(db.session, request_id, current_flow_run_id())
+    run_id = current_flow_run_id()
+    flow_runs.mark_running(db.session, request_id, run_id)
     db.session.commit()
     try:
-        yield outcome
+        with heartbeat(request_id, run_id):
+            yield outcome
     except Exception as exc:
         db.session.rollback()
-        flow_runs.mark_finished(
-            db.session, request_id, clock.now(), failed=True, error=f"{type(exc).__name__}: {exc}"
-        )
-        db.session.commit()
+        if flow_runs.still_ours(db.session, request_id, run_id):
+            flow_runs.mark_finished(
+                db.session,
+                request_id,
+                clock.now(),
+                failed=True,
+                error=f"{type(exc).__name__}: {exc}",
+            )
+            db.session.commit()
         raise
-    flow_runs.mark_finished(db.session, request_id, clock.now(), result=outcome)
-    db.session.commit()
+    if flow_runs.still_ours(db.session, request_id, run_id):
+        flow_runs.mark_finished(db.session, request_id, clock.now(), result=outcome)
+        db.session.commit()
+
+
+@contextmanager
+def heartbeat(request_id: int, run_id: str | None) -> Iterator[None]:
+    """Record, every few seconds on a thread of its own, that this run is alive."""
+    if run_id is None:  # called directly (``.fn()``), not as a Prefect run: nothing to lease
+        yield
+        return
+    stop = threading.Event()
+    engine = db.engine
+
+    def beat() -> None:
+        while not stop.wait(flow_runs.heartbeat_seconds()):
+            try:
+                with Session(engine) as session, session.begin():
+                    if not flow_runs.record_heartbeat(
+                        session, request_id, run_id, clock.wall_now()
+                    ):
+                        return  # sent again to another run: this one is no longer leased
+            except Exception:  # noqa: S112 - the database may be away a moment; the lease allows it
+                continue
+
+    thread = threading.Thread(target=beat, name=f"heartbeat-{request_id}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=5)
 
 
 def host_name() -> str:

@@ -2,7 +2,9 @@
 
 ``stage-transition/apply`` runs one requested move: check the gates, apply it (or refuse it
 listing every unmet condition) and send the follow-up messages. A transition already decided
-is never applied again, so a retried or twice-submitted run changes nothing the second time.
+is never applied again, so a retried or twice-submitted run changes nothing the second time,
+and its follow-up messages have unique keys: a run taking over from one whose worker died
+applies the move once and sends each message once.
 
 ``deadline-watcher/watch`` runs every quarter of an hour: it ends standstills that have run
 their course, marks overdue milestones and stages, and reminds leads of deadlines coming up.
@@ -22,10 +24,11 @@ from tenderflow import clock
 from tenderflow.extensions import db
 from tenderflow.services import deadlines, transitions
 from workflows import names
+from workflows.faults import pause_point
 from workflows.runtime import app_context, tracked
 
 
-@task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2)
+@task(cache_policy=NO_CACHE, retries=3, retry_delay_seconds=[2, 5, 10])
 def check_gates(transition_id: int, now: datetime) -> list[str]:
     """Return every unmet condition for the move (only reads)."""
     unmet = transitions.check_gates(db.session, transition_id, now)
@@ -33,14 +36,14 @@ def check_gates(transition_id: int, now: datetime) -> list[str]:
     return unmet
 
 
-@task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2)
+@task(cache_policy=NO_CACHE, retries=3, retry_delay_seconds=[2, 5, 10])
 def apply_transition(transition_id: int, unmet: list[str], now: datetime) -> str:
     """Apply the move once, or refuse it; return the transition's status."""
     with committed():
         return transitions.apply(db.session, transition_id, unmet, now)
 
 
-@task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2)
+@task(cache_policy=NO_CACHE, retries=3, retry_delay_seconds=[2, 5, 10])
 def follow_up(transition_id: int, now: datetime) -> int:
     """Queue the messages that tell people how the move ended; return how many."""
     with committed():
@@ -65,6 +68,7 @@ def run_transition(transition_id: int, request_id: int | None = None) -> dict[st
         now = clock.now()
         try:
             unmet = check_gates(transition_id, now)
+            pause_point("stage-transition:after-gates")
             status = apply_transition(transition_id, unmet, now)
         except Exception as exc:
             db.session.rollback()

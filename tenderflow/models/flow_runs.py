@@ -37,6 +37,12 @@ class FlowRunRequest(db.Model):  # type: ignore[name-defined]
     requested_at: Mapped[datetime] = mapped_column(UTCDateTime)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The run's last sign of life (wall-clock time), written by the flow while it works: a
+    # run that stops writing it past the lease is taken for dead and sent again.
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # How many times a crashed or silent run was sent again, and what the last crash was.
+    recoveries: Mapped[int] = mapped_column(default=0, server_default="0")
+    crash: Mapped[str | None] = mapped_column(Text)
 
     requested_by: Mapped[User | None] = relationship()
 

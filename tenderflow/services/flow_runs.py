@@ -4,6 +4,12 @@ A request is first recorded in the app's database (``flow_run_requests``), then
 submitted with ``run_deployment(..., timeout=0)`` and an idempotency key. When the
 Prefect server cannot be reached the request stays queued, visibly, and the worker's
 dispatcher submits it once the server is back; nothing is lost.
+
+A run whose worker dies is recovered the same way: the dispatcher sends its request again
+when Prefect reports the run Crashed, or when the run has written no sign of life
+(``heartbeat_at``) for longer than the lease. Every flow's steps see what is already done,
+so the new run finishes the work without repeating it. A request is sent again at most
+``MAX_RECOVERIES`` times; each crash is kept on the request (``crash``, ``recoveries``).
 """
 
 from __future__ import annotations
@@ -11,13 +17,15 @@ from __future__ import annotations
 import os
 import secrets
 import socket
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tenderflow import clock
 from tenderflow.models import FlowRunRequest, User
 from tenderflow.models.flow_runs import COMPLETED, FAILED, QUEUED, RUNNING, SUBMITTED
 
@@ -27,8 +35,33 @@ CONNECT_TIMEOUT_SECONDS = 0.25
 REQUEST_TIMEOUT_SECONDS = 3.0
 
 
+# A running flow writes its sign of life this often; one silent for the lease is taken for
+# dead. The lease outlasts a database restart of a few seconds, when no heartbeat can land.
+# A run a worker took but never began (the worker died starting it) has the longer start
+# grace: on a busy machine a flow's process can take half a minute to start.
+HEARTBEAT_SECONDS = 15.0
+LEASE_SECONDS = 90.0
+START_GRACE_SECONDS = 600.0
+MAX_RECOVERIES = 3
+
+
 def _timeout(name: str, default: float) -> float:
     return float(os.environ.get(name) or default)
+
+
+def heartbeat_seconds() -> float:
+    """Return how often a running flow records that it is alive."""
+    return _timeout("TENDERFLOW_RUN_HEARTBEAT_SECONDS", HEARTBEAT_SECONDS)
+
+
+def start_grace() -> timedelta:
+    """Return how long a run taken by a worker may take to begin beating."""
+    return timedelta(seconds=_timeout("TENDERFLOW_RUN_START_SECONDS", START_GRACE_SECONDS))
+
+
+def lease() -> timedelta:
+    """Return how long a run may go without a sign of life before it is taken for dead."""
+    return timedelta(seconds=_timeout("TENDERFLOW_RUN_LEASE_SECONDS", LEASE_SECONDS))
 
 
 _STATE_STATUS = {
@@ -166,10 +199,23 @@ def submit_queued(session: Session, now: datetime, limit: int = 50) -> int:
     return accepted
 
 
-def refresh(session: Session, request: FlowRunRequest, now: datetime) -> FlowRunRequest:
-    """Bring a submitted request's state up to date from Prefect (best effort)."""
-    if request.finished or not request.flow_run_id or not server_reachable(api_url()):
-        return request
+@dataclass(frozen=True)
+class PrefectState:
+    """What Prefect says of a run: its state's type, name and message."""
+
+    type: str
+    name: str
+    message: str
+    since: datetime | None = None  # when the run entered this state
+
+
+# Ends of a run that leave its request unfinished in the app: the run died, or could not
+# record its outcome.
+UNRECORDED_ENDS = frozenset({"CRASHED", "FAILED"})
+
+
+def read_state(flow_run_id: str) -> PrefectState | None:
+    """Ask Prefect for a run's state; None when it cannot be read (best effort, no retries)."""
     from prefect.client.orchestration import get_client
     from prefect.settings import PREFECT_CLIENT_MAX_RETRIES, temporary_settings
 
@@ -178,17 +224,41 @@ def refresh(session: Session, request: FlowRunRequest, now: datetime) -> FlowRun
             temporary_settings(updates={PREFECT_CLIENT_MAX_RETRIES: 0}),
             get_client(sync_client=True) as client,
         ):
-            flow_run = client.read_flow_run(request.flow_run_id)  # type: ignore[arg-type]
+            flow_run = client.read_flow_run(flow_run_id)  # type: ignore[arg-type]
     except Exception:
-        return request
+        return None
     if flow_run.state is None:
+        return None
+    state = flow_run.state
+    return PrefectState(state.type.value, state.name, state.message or "", state.timestamp)
+
+
+def refresh(
+    session: Session, request: FlowRunRequest, now: datetime, state: PrefectState | None = None
+) -> FlowRunRequest:
+    """Bring a submitted request's state up to date from Prefect (best effort).
+
+    A crashed run is left unfinished here: the dispatcher sends it again
+    (``refresh_unfinished``), or records it failed once it has been sent too often.
+    """
+    if request.finished or not request.flow_run_id:
         return request
-    request.state_name = flow_run.state.name
-    status = _STATE_STATUS.get(flow_run.state.type.value, request.status)
-    # A flow records its own outcome; a crash or cancellation is only seen from Prefect.
+    if state is None:
+        if not server_reachable(api_url()):
+            return request
+        state = read_state(request.flow_run_id)
+    if state is None:
+        return request
+    request.state_name = state.name
+    status = _STATE_STATUS.get(state.type, request.status)
+    # A flow records its own outcome, before Prefect hears of it; a crash or cancellation is
+    # only seen from Prefect. A run Prefect calls Failed whose outcome the app never got could
+    # not reach the database: like a crash, the dispatcher sends it again.
+    if state.type in UNRECORDED_ENDS:
+        return request
     if status == FAILED and request.status != FAILED:
         request.status = FAILED
-        request.error = request.error or f"The run ended as {flow_run.state.name}"
+        request.error = request.error or f"The run ended as {state.name}"
         request.finished_at = now
     elif status == RUNNING and request.status == SUBMITTED:
         request.status = RUNNING
@@ -196,7 +266,13 @@ def refresh(session: Session, request: FlowRunRequest, now: datetime) -> FlowRun
 
 
 def refresh_unfinished(session: Session, now: datetime, limit: int = 50) -> int:
-    """Record Prefect's word on submitted and running requests (a crash is seen only there)."""
+    """Record Prefect's word on submitted and running requests, and recover crashed runs.
+
+    A run Prefect reports Crashed, or one silent for longer than the lease while Prefect still
+    calls it Pending or Running (its worker was killed, its machine stopped), is sent again.
+    """
+    if not server_reachable(api_url()):
+        return 0  # nothing can be read or sent again until the server is back
     unfinished = list(
         session.scalars(
             select(FlowRunRequest)
@@ -207,12 +283,177 @@ def refresh_unfinished(session: Session, now: datetime, limit: int = 50) -> int:
         )
     )
     changed = 0
-    for request in unfinished:
-        before = (request.status, request.state_name)
-        refresh(session, request, now)
-        changed += (request.status, request.state_name) != before
+    wall_now = clock.wall_now()
+    for listed in unfinished:
+        run_id = listed.flow_run_id
+        assert run_id is not None
+        state = read_state(run_id)
+        if state is None:
+            continue
+        # Read the row again, locked: its flow may have recorded its outcome since it was
+        # listed, and writing the stale status back would undo that.
+        request = session.scalar(
+            select(FlowRunRequest)
+            .where(FlowRunRequest.id == listed.id, FlowRunRequest.flow_run_id == run_id)
+            .where(FlowRunRequest.status.in_([SUBMITTED, RUNNING]))
+            .with_for_update(skip_locked=True)
+            .execution_options(populate_existing=True)
+        )
+        if request is None:
+            continue  # finished, sent again, or being written by its flow right now
+        before = (request.status, request.state_name, request.flow_run_id)
+        refresh(session, request, now, state)
+        if state.type in UNRECORDED_ENDS:
+            recover(session, request, now, wall_now, _ended(state))
+        elif state.type in ("PENDING", "RUNNING") and silent(request, wall_now, state):
+            reason = _silence(request, wall_now, state)
+            if recover(session, request, now, wall_now, reason, only_if_silent=state):
+                _crash_in_prefect(before[2], reason)
+        changed += (request.status, request.state_name, request.flow_run_id) != before
     session.flush()
     return changed
+
+
+def silent(request: FlowRunRequest, wall_now: datetime, state: PrefectState | None = None) -> bool:
+    """Say whether a run has gone without a sign of life for too long.
+
+    Once the flow has begun its work it beats every few seconds, and the lease applies. Before
+    that (a worker took the run and died starting it), the run has the start grace from when
+    Prefect last changed its state: starting a flow's process can take a while on a busy machine.
+    """
+    if request.heartbeat_at is not None:
+        return wall_now - request.heartbeat_at > lease()
+    since = state.since if state is not None else None
+    return since is not None and wall_now - since > start_grace()
+
+
+def _ended(state: PrefectState) -> str:
+    message = (state.message or "no message").strip()
+    if state.type == "CRASHED":
+        return f"crashed ({state.name}: {message})"
+    return f"ended {state.name} without recording its outcome in the app ({message})"
+
+
+def _silence(request: FlowRunRequest, wall_now: datetime, state: PrefectState) -> str:
+    if request.heartbeat_at is not None:
+        quiet = (wall_now - request.heartbeat_at).total_seconds()
+        return (
+            f"stopped: no heartbeat for {quiet:.0f} s (the lease is "
+            f"{lease().total_seconds():.0f} s); its worker has died"
+        )
+    waited = (wall_now - state.since).total_seconds() if state.since else 0
+    return (
+        f"never started: {state.name} for {waited:.0f} s without a heartbeat (the start grace "
+        f"is {start_grace().total_seconds():.0f} s); its worker has died"
+    )
+
+
+def recover(
+    session: Session,
+    request: FlowRunRequest,
+    now: datetime,
+    wall_now: datetime,
+    reason: str,
+    *,
+    only_if_silent: PrefectState | None = None,
+) -> bool:
+    """Queue a crashed or silent run's request again; return whether it was queued.
+
+    The request gets a new token, so Prefect's idempotency key starts a new run instead of
+    handing back the dead one. After ``MAX_RECOVERIES`` the request is recorded failed.
+    """
+    dead_run = request.flow_run_id
+    # Only one dispatcher recovers a run: the row is locked, and must still name that run.
+    locked = session.scalar(
+        select(FlowRunRequest)
+        .where(FlowRunRequest.id == request.id, FlowRunRequest.flow_run_id == dead_run)
+        .where(FlowRunRequest.status.in_([SUBMITTED, RUNNING]))
+        .with_for_update(skip_locked=True)
+        .execution_options(populate_existing=True)
+    )
+    if locked is None or (
+        only_if_silent is not None and not silent(locked, wall_now, only_if_silent)
+    ):
+        return False
+    crash = f"Run {dead_run} {reason}; seen at {wall_now.isoformat(timespec='seconds')}"
+    request.crash = crash[:2000]
+    request.state_name = "Crashed"
+    request.heartbeat_at = None
+    if request.recoveries >= _max_recoveries():
+        request.status = FAILED
+        request.error = f"{crash}. Not sent again: it was sent again {request.recoveries} times."
+        request.finished_at = now
+        return False
+    request.recoveries += 1
+    request.status = QUEUED
+    request.flow_run_id = None
+    request.submitted_at = None
+    request.token = secrets.token_hex(16)
+    request.error = (
+        f"{crash}. Sent again (recovery {request.recoveries} of {_max_recoveries()})."
+    )[:2000]
+    return True
+
+
+def _max_recoveries() -> int:
+    return int(_timeout("TENDERFLOW_RUN_MAX_RECOVERIES", MAX_RECOVERIES))
+
+
+def _crash_in_prefect(flow_run_id: str | None, reason: str) -> None:
+    """Mark a silent run Crashed in Prefect too, so it no longer shows there as running."""
+    if not flow_run_id:
+        return
+    from prefect.client.orchestration import get_client
+    from prefect.settings import PREFECT_CLIENT_MAX_RETRIES, temporary_settings
+    from prefect.states import Crashed
+
+    try:
+        with (
+            temporary_settings(updates={PREFECT_CLIENT_MAX_RETRIES: 0}),
+            get_client(sync_client=True) as client,
+        ):
+            client.set_flow_run_state(
+                flow_run_id,  # type: ignore[arg-type]
+                Crashed(message=f"Recovered by tenderflow: the run {reason}"),
+                force=True,
+            )
+    except Exception:  # the app's record is what counts; Prefect's is for people looking there
+        return
+
+
+def record_heartbeat(
+    session: Session, request_id: int, flow_run_id: str, wall_now: datetime
+) -> bool:
+    """Record that a request's run is alive; return False once the request is no longer its."""
+    from sqlalchemy import update
+
+    done = session.execute(
+        update(FlowRunRequest)
+        .where(FlowRunRequest.id == request_id, FlowRunRequest.flow_run_id == flow_run_id)
+        .values(heartbeat_at=wall_now)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(getattr(done, "rowcount", 0))
+
+
+def still_ours(session: Session, request_id: int, flow_run_id: str | None) -> bool:
+    """Say whether the request still belongs to this run (it was not sent again meanwhile)."""
+    request = session.get(FlowRunRequest, request_id)
+    if request is None:
+        return False
+    return not (flow_run_id and request.flow_run_id and request.flow_run_id != flow_run_id)
+
+
+def recoveries(session: Session, limit: int = 5) -> list[FlowRunRequest]:
+    """Return the requests most recently recovered from a crash, newest first."""
+    return list(
+        session.scalars(
+            select(FlowRunRequest)
+            .where(FlowRunRequest.crash.is_not(None))
+            .order_by(FlowRunRequest.id.desc())
+            .limit(limit)
+        )
+    )
 
 
 def mark_running(session: Session, request_id: int, flow_run_id: str | None) -> FlowRunRequest:
@@ -222,6 +463,7 @@ def mark_running(session: Session, request_id: int, flow_run_id: str | None) -> 
         request.status = RUNNING
         request.flow_run_id = request.flow_run_id or flow_run_id
         request.state_name = "Running"
+        request.heartbeat_at = clock.wall_now()
     return request
 
 

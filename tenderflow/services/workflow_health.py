@@ -305,6 +305,31 @@ def read_schedules(
     return states, errors
 
 
+def crashes(session: Session, limit: int = RECENT_ERRORS) -> list[WorkflowError]:
+    """Return the newest runs the app recovered from a crash: whose, and how it was seen."""
+    from tenderflow.services.flow_runs import recoveries
+
+    try:
+        recovered = recoveries(session, limit)
+    except SQLAlchemyError:
+        session.rollback()
+        return []
+    found = []
+    for request in recovered:
+        outcome = "sent again" if not request.finished else request.status
+        found.append(
+            WorkflowError(
+                source=(
+                    f"Crashed run of {request.description} (request {request.id}, "
+                    f"recovered {request.recoveries} time{'s' if request.recoveries != 1 else ''},"
+                    f" now {outcome})"
+                ),
+                message=(request.crash or "")[:500],
+            )
+        )
+    return found
+
+
 def check(
     session: Session,
     now: datetime,
@@ -334,7 +359,7 @@ def check(
             schedules, errors = read_schedules(deployments, now)
         except Exception as exc:  # a server that answers badly is itself the finding
             errors.append(WorkflowError("workflow server", f"{type(exc).__name__}: {exc}"))
-    errors = read_server_log() + errors
+    errors = read_server_log() + crashes(session) + errors
     heartbeat_at = beat.at if beat else None
     return WorkflowHealth(
         checked_at=now,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tenderflow.documents.capital_priority_list import (
@@ -120,6 +121,44 @@ def save_priority_list(
         generated_by=user,
         flow_run_request_id=flow_run_request_id,
     )
+
+
+def priority_list_document_missing(session: Session, round_: CapitalRound) -> bool:
+    """Say whether the produced priority list has no Word document written since it was produced."""
+    if round_.priority_list is None:
+        return False
+    newest = newest_priority_list_document(session, round_)
+    return newest is None or (
+        round_.listed_at is not None and newest.generated_at < round_.listed_at
+    )
+
+
+def rounds_missing_priority_list_document(session: Session) -> list[int]:
+    """Return the rounds whose produced priority list still needs its document written."""
+    listed = session.scalars(
+        select(CapitalRound).where(CapitalRound.listed_at.is_not(None)).order_by(CapitalRound.id)
+    )
+    return [r.id for r in listed if priority_list_document_missing(session, r)]
+
+
+def ensure_priority_list_document(
+    session: Session,
+    storage: documents.Storage,
+    round_: CapitalRound,
+    now: datetime,
+    today: date,
+    flow_run_request_id: int | None = None,
+) -> tuple[GeneratedDocument, bool]:
+    """Write the priority list's document unless it is already written; return it and whether
+    it was written now (a run taking over from a crashed one does not write it twice)."""
+    if not priority_list_document_missing(session, round_):
+        existing = newest_priority_list_document(session, round_)
+        assert existing is not None
+        return existing, False
+    record = save_priority_list(
+        session, storage, round_, now, today, flow_run_request_id=flow_run_request_id
+    )
+    return record, True
 
 
 def newest_priority_list_document(

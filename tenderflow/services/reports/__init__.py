@@ -130,6 +130,27 @@ def generate(
     ]
 
 
+def written_for_request(
+    session: Session, procurement: Procurement, kind_name: str, flow_run_request_id: int
+) -> list[GeneratedDocument]:
+    """Return the documents of one kind already kept for a run request (all of a kind are kept
+    together), so a run taking over from a crashed one does not write them again."""
+    query = (
+        select(GeneratedDocument)
+        .where(
+            GeneratedDocument.subject == subject_of(procurement),
+            GeneratedDocument.flow_run_request_id == flow_run_request_id,
+        )
+        .order_by(GeneratedDocument.id)
+    )
+    found = []
+    for record in session.scalars(query):
+        kind = papers.kind_of_stored(record.kind)
+        if kind is not None and kind.name == kind_name:
+            found.append(record)
+    return found
+
+
 @dataclass(frozen=True)
 class KeptDocument:
     """The newest version of a document, and the versions before it."""
