@@ -280,3 +280,18 @@ def test_three_scorers_giving_3_3_and_4_put_66_67_on_the_priority_list(
     listed = client.get(f"/capital/rounds/{round_.id}/priority-list").get_data(as_text=True)
     assert "66.67" in listed
     assert "rounded once, to two decimal places with halves rounded up" in listed
+
+
+def test_a_scorer_who_saves_their_sheet_again_replaces_their_scores(
+    app: Any, people: dict[str, Any]
+) -> None:
+    round_ = a_round(people["admin"])
+    scheme = a_scheme(round_, people["fenland"], "Wisbech foyer")
+    accept(scheme, people["partnership"])
+    score(scheme, people["first"], 4, 4, 4, 4, 4)
+    score(scheme, people["first"], 2, 3, 2, 3, 2)
+    db.session.expire_all()
+    (sheet,) = scheme.score_sheets
+    marks = sorted(int(s.score) for s in sheet.scores if s.kind == "criterion")
+    assert marks == [2, 2, 2, 3, 3]
+    assert len([s for s in sheet.scores if s.kind == "gateway"]) == 4

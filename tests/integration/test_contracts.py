@@ -212,7 +212,9 @@ def test_a_contracts_page_is_404_to_anyone_without_a_part_in_it_and_the_attempt_
     sign_in_as(client, make_user(Role.CONTRACT_MANAGER))
     assert client.get("/contracts/OLD-FS-2024").status_code == 404
     assert client.post("/contracts/OLD-FS-2024/priority", data=GOOD).status_code == 404
-    refused = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "refused")).all()
+    refused = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "refused").order_by(AuditEvent.id)
+    ).all()
     assert len(refused) == 2 and "OLD-FS-2024" in refused[0].summary
     assert count(PriorityReview) == 0
     sign_in_as(client, manager)

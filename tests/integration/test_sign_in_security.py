@@ -31,7 +31,11 @@ def attempt(client: FlaskClient, email: str, password: str, address: str = "192.
 
 def events(action: str) -> list[AuditEvent]:
     db.session.expire_all()
-    return list(db.session.scalars(select(AuditEvent).where(AuditEvent.action == action)))
+    return list(
+        db.session.scalars(
+            select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id)
+        )
+    )
 
 
 def test_after_five_wrong_passwords_even_the_right_one_is_refused_and_the_lockout_recorded(

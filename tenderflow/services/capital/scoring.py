@@ -115,6 +115,11 @@ def save_score_sheet(
     if sheet is None:
         sheet = CapitalScoreSheet(scheme=scheme, scorer=scorer, submitted_at=now)
         session.add(sheet)
+    else:
+        # The old scores go first: each (sheet, item) is unique, and a flush would otherwise
+        # insert the new rows before deleting the old ones.
+        sheet.scores.clear()
+        session.flush()
     sheet.submitted_at = now
     sheet.scores = [
         *(
