@@ -4,6 +4,10 @@ A request is first recorded in the app's database (``flow_run_requests``), then
 submitted with ``run_deployment(..., timeout=0)`` and an idempotency key. When the
 Prefect server cannot be reached the request stays queued, visibly, and the worker's
 dispatcher submits it once the server is back; nothing is lost.
+
+Several processes may try to send the same request: the web app right after answering, and
+the dispatcher of every worker. Each first claims the request (``_claim``), so only one of
+them hands it to Prefect; the idempotency key would still stop a second run.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from tenderflow.models import FlowRunRequest, User
@@ -103,7 +107,10 @@ def server_reachable(url: str | None) -> bool:
 
 
 def submit(session: Session, request: FlowRunRequest, now: datetime) -> bool:
-    """Hand a queued request to Prefect; return whether Prefect accepted it."""
+    """Hand a queued request to Prefect; return whether it is with Prefect now.
+
+    The caller commits, which also releases the claim on the request.
+    """
     if request.status != QUEUED:
         return request.flow_run_id is not None
     url = api_url()
@@ -114,6 +121,10 @@ def submit(session: Session, request: FlowRunRequest, now: datetime) -> bool:
             else "The workflow server cannot be reached; the request will be sent when it is back"
         )
         return False
+    if not _claim(session, request):
+        # Another process holds it, or has sent it since it was read.
+        session.refresh(request)
+        return request.flow_run_id is not None
     from prefect.deployments import run_deployment
     from prefect.settings import (
         PREFECT_API_REQUEST_TIMEOUT,
@@ -150,19 +161,71 @@ def submit(session: Session, request: FlowRunRequest, now: datetime) -> bool:
     return True
 
 
-def submit_queued(session: Session, now: datetime, limit: int = 50) -> int:
-    """Submit queued requests, oldest first; return how many Prefect accepted."""
-    queued = session.scalars(
-        select(FlowRunRequest)
-        .where(FlowRunRequest.status == QUEUED)
-        .order_by(FlowRunRequest.id)
-        .limit(limit)
+def _claim(session: Session, request: FlowRunRequest) -> bool:
+    """Take a queued request for this transaction alone; return False when another has it.
+
+    PostgreSQL locks the row and skips one another process has locked, so several workers'
+    dispatchers share the queue without waiting on each other. SQLite locks the whole
+    database for a write: a conditional update takes that lock, a second sender waits for
+    it and then finds the request no longer queued.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        claimed = session.scalar(
+            select(FlowRunRequest.id)
+            .where(FlowRunRequest.id == request.id, FlowRunRequest.status == QUEUED)
+            .with_for_update(skip_locked=True)
+        )
+        return claimed is not None
+    result = session.execute(
+        update(FlowRunRequest)
+        .where(FlowRunRequest.id == request.id, FlowRunRequest.status == QUEUED)
+        .values(attempts=FlowRunRequest.attempts)
+        .execution_options(synchronize_session=False)
     )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def submit_by_id(session: Session, request_id: int, now: datetime) -> bool:
+    """Send one queued request from a fresh transaction, and commit; return whether it is sent."""
+    if session.get_bind().dialect.name != "postgresql":
+        # Claim before reading, so a read snapshot never has to be upgraded to a write.
+        session.execute(
+            update(FlowRunRequest)
+            .where(FlowRunRequest.id == request_id, FlowRunRequest.status == QUEUED)
+            .values(attempts=FlowRunRequest.attempts)
+            .execution_options(synchronize_session=False)
+        )
+    request = session.get(FlowRunRequest, request_id)
+    if request is None:
+        session.rollback()
+        return False
+    sent = submit(session, request, now)
+    session.commit()
+    return sent
+
+
+def submit_queued(session: Session, now: datetime, limit: int = 50) -> int:
+    """Submit queued requests, oldest first, committing each; return how many were sent.
+
+    Each request is claimed and committed on its own, so workers' dispatchers running side by
+    side each send a share and never the same one.
+    """
+    session.commit()
+    queued = list(
+        session.scalars(
+            select(FlowRunRequest.id)
+            .where(FlowRunRequest.status == QUEUED)
+            .order_by(FlowRunRequest.id)
+            .limit(limit)
+        )
+    )
+    session.commit()
     accepted = 0
-    for request in list(queued):
-        if not submit(session, request, now):
+    for request_id in queued:
+        if not server_reachable(api_url()):
             break  # the server is unreachable: try again on the next round
-        accepted += 1
+        if submit_by_id(session, request_id, now):
+            accepted += 1
     return accepted
 
 

@@ -26,7 +26,7 @@ from tenderflow import clock
 from tenderflow.domain.roles import PROCUREMENT_READERS, Role
 from tenderflow.domain.timetable import MILESTONE_LABELS, stage_label
 from tenderflow.extensions import db
-from tenderflow.models import FlowRunRequest, Procurement, Transition, User
+from tenderflow.models import Procurement, Transition, User
 from tenderflow.services import ServiceError, award, flow_runs, need_to_know, probity, transitions
 from tenderflow.services import procurements as procurement_service
 from tenderflow.services import timetable as service
@@ -99,10 +99,7 @@ def submit_without_waiting(request_id: int | None) -> None:
     def submit() -> None:
         with app.app_context():
             try:
-                request = db.session.get(FlowRunRequest, request_id)
-                if request is not None:
-                    flow_runs.submit(db.session, request, clock.now())
-                    db.session.commit()
+                flow_runs.submit_by_id(db.session, request_id, clock.now())
             except Exception:  # the worker's dispatcher sends it instead
                 db.session.rollback()
             finally:

@@ -149,3 +149,57 @@ def test_only_the_requester_or_procurement_staff_see_a_run(
     assert body["status"] == "queued"
     assert body["label"] == "Queued"
     assert body["finished"] is False
+
+
+def test_a_request_another_process_is_sending_is_not_sent_again(app: Any) -> None:
+    """Workers' dispatchers and the web app may reach for the same request: one sends it."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from sqlalchemy import text
+
+    seen: list[str] = []
+
+    class Counting(BaseHTTPRequestHandler):
+        def _answer(self) -> None:
+            seen.append(self.path)
+            self.send_response(503)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        do_GET = do_POST = _answer
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Counting)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    request = _request()
+    request_id = request.id
+    db.session.commit()
+    other = db.engine.connect()
+    # The other sender has claimed the request and is recording that Prefect took it.
+    other.execute(
+        text(
+            "UPDATE flow_run_requests SET status = 'submitted', flow_run_id = 'elsewhere'"
+            " WHERE id = :id"
+        ),
+        {"id": request_id},
+    )
+    finishing = threading.Timer(0.5, other.commit)
+    finishing.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/api"
+        with temporary_settings(updates={PREFECT_API_URL: url}):
+            flow_runs.submit_by_id(db.session, request_id, clock.now())
+    finally:
+        finishing.join()
+        other.close()
+        server.shutdown()
+        server.server_close()
+    assert seen == [], "the request was sent a second time"
+    db.session.expire_all()
+    request = db.session.get(FlowRunRequest, request_id)
+    assert request is not None
+    assert (request.status, request.flow_run_id, request.attempts) == ("submitted", "elsewhere", 0)
+
