@@ -202,4 +202,3 @@ def test_a_request_another_process_is_sending_is_not_sent_again(app: Any) -> Non
     request = db.session.get(FlowRunRequest, request_id)
     assert request is not None
     assert (request.status, request.flow_run_id, request.attempts) == ("submitted", "elsewhere", 0)
-
