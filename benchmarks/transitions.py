@@ -285,10 +285,15 @@ def run_noop(app: Any) -> float:
         )
         db.session.commit()
         request_id = request.id
-        assert flow_runs.submit_by_id(db.session, request_id, clock.now())
-        run_id = db.session.get(flow_runs.FlowRunRequest, request_id).flow_run_id
+        # As the web app does; when Prefect is too busy to take it, the dispatcher sends it.
+        flow_runs.submit_by_id(db.session, request_id, clock.now())
+        deadline = time.monotonic() + 120
+        run_id = None
+        while run_id is None and time.monotonic() < deadline:
+            db.session.remove()
+            run_id = db.session.get(flow_runs.FlowRunRequest, request_id).flow_run_id
+            time.sleep(POLL_SECONDS)
         db.session.remove()
-    deadline = time.monotonic() + 120
     with get_client(sync_client=True) as client:
         while time.monotonic() < deadline:
             state = client.read_flow_run(run_id).state

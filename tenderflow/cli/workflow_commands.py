@@ -51,7 +51,14 @@ DEFAULT_POOL = "tenderflow"
 
 
 @click.command("worker")
-@click.option("--poll-seconds", default=1.0, show_default=True, type=float)
+@click.option(
+    "--poll-seconds",
+    default=0.5,
+    show_default=True,
+    type=float,
+    help="How often to ask the server for runs to start (half of it, on average, is added to "
+    "the time until a run starts).",
+)
 @click.option(
     "--check",
     is_flag=True,

@@ -39,8 +39,9 @@ MOVES = 50
 LEADS = 5
 POOL = "scale-out"
 WORKERS = ("scale-out-1", "scale-out-2")
-# Every move must be applied this long after the last was asked for, on a busy 2-core machine.
-FINISH_WITHIN_SECONDS = 150
+# Every move must be finished this long after they were asked for, on a busy 2-core machine
+# (each flow run is a new Python process: about 4 s of CPU).
+FINISH_WITHIN_SECONDS = 300
 PASSWORD = "correct horse battery staple"
 BIN = Path(sys.executable).parent
 
@@ -264,7 +265,7 @@ def test_fifty_moves_asked_for_at_once_are_each_applied_once_by_two_pool_workers
         for name, log in worker_logs.items():
             worker = _start(
                 [str(BIN / "tenderflow"), "worker", "--pool", POOL, "--name", name]
-                + ["--limit", "4", "--poll-seconds", "0.5"],
+                + ["--limit", "3", "--poll-seconds", "0.5"],
                 env,
                 log,
             )
