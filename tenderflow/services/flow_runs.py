@@ -254,7 +254,15 @@ def refresh(session: Session, request: FlowRunRequest, now: datetime) -> FlowRun
         request.error = request.error or f"The run ended as {flow_run.state.name}"
         request.finished_at = now
     elif status == RUNNING and request.status == SUBMITTED:
-        request.status = RUNNING
+        # Only while it is still submitted: the flow may have recorded its outcome since the
+        # request was read (a worker's dispatcher reads many, then asks Prefect of each), and
+        # writing "running" over "completed" would leave it unfinished for ever.
+        session.execute(
+            update(FlowRunRequest)
+            .where(FlowRunRequest.id == request.id, FlowRunRequest.status == SUBMITTED)
+            .values(status=RUNNING)
+            .execution_options(synchronize_session=False)
+        )
     return request
 
 

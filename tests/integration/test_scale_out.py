@@ -30,12 +30,13 @@ from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import create_engine, select, text
 
 from tests.conftest import IN_CI
 
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
-MOVES = 50
+# 50 in CI; fewer (a multiple of LEADS) to try the test on a machine others are busy on.
+MOVES = int(os.environ.get("TENDERFLOW_SCALE_OUT_MOVES") or 50)
 LEADS = 5
 POOL = "scale-out"
 WORKERS = ("scale-out-1", "scale-out-2")
@@ -312,16 +313,17 @@ def test_fifty_moves_asked_for_at_once_are_each_applied_once_by_two_pool_workers
         deadline = asked_at + FINISH_WITHIN_SECONDS
         while True:
             with engine.connect() as connection:
-                unfinished = connection.scalar(
-                    select(func.count(FlowRunRequest.id)).where(
+                unfinished = connection.execute(
+                    select(FlowRunRequest.status, FlowRunRequest.state_name).where(
                         FlowRunRequest.status.not_in(["completed", "failed"])
                     )
-                )
+                ).all()
             if not unfinished:
                 break
             assert time.monotonic() < deadline, (
-                f"{unfinished} of {MOVES} moves not finished {FINISH_WITHIN_SECONDS} s after "
-                f"they were asked for\n{_tails(worker_logs)}"
+                f"{len(unfinished)} of {MOVES} moves not finished {FINISH_WITHIN_SECONDS} s "
+                f"after they were asked for: {Counter(map(tuple, unfinished))}\n"
+                f"{_tails(worker_logs)}"
             )
             time.sleep(1)
         finished_after = time.monotonic() - asked_at
