@@ -121,7 +121,9 @@ def submit(session: Session, request: FlowRunRequest, now: datetime) -> bool:
             else "The workflow server cannot be reached; the request will be sent when it is back"
         )
         return False
-    if not _claim(session, request):
+    # A request not stored (a copy, say) has nothing to claim: Prefect's idempotency key alone
+    # stops it starting a second run.
+    if request.id is not None and not _claim(session, request):
         # Another process holds it, or has sent it since it was read.
         session.refresh(request)
         return request.flow_run_id is not None
