@@ -100,8 +100,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     app.before_request(access.refuse_undeclared_routes)
 
-    for name in BLUEPRINTS:
-        app.register_blueprint(importlib.import_module(name).bp)
+    # A flow run's process needs the database, not the pages: importing every journey's
+    # views and forms would add most of a second to each run's start.
+    if app.config.get("WEB_PAGES", True):
+        for name in BLUEPRINTS:
+            app.register_blueprint(importlib.import_module(name).bp)
 
     from tenderflow.web import errors, sessions
 

@@ -38,6 +38,15 @@ def heartbeat(request_id: int | None = None) -> dict[str, int]:
     return outcome
 
 
+@flow(name="noop")
+def noop(request_id: int | None = None) -> dict[str, int | None]:
+    """Do nothing: the floor a benchmark measures a workflow's overhead against."""
+    return {"request_id": request_id}
+
+
 DEPLOYMENTS = [
     (heartbeat, names.HEARTBEAT.split("/")[1], {"interval": timedelta(minutes=1)}),
+    # Only benchmarks/transitions.py asks for it: a run served and started exactly as a
+    # stage transition's is, that does no work of its own.
+    (noop, names.NOOP.split("/")[1], {}),
 ]

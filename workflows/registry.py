@@ -47,11 +47,13 @@ def _declared() -> list[tuple[Any, str, dict[str, Any]]]:
     return found
 
 
-def deployments(*, schedules: bool = True) -> list[Any]:
+def deployments(*, schedules: bool = True, pooled: bool = False) -> list[Any]:
     """Return a RunnerDeployment for every flow the app submits to.
 
     Without ``schedules`` the deployments run only when asked for: a worker serving a test
     database must not have the hourly and quarter-hourly runs land in the middle of a test.
+    ``pooled`` makes them for a work pool's workers: each flow is found by its module path
+    and runs in the project's directory, the code the worker's machine has installed.
     """
     override = _schedule_override() if schedules else None
     found = []
@@ -61,8 +63,44 @@ def deployments(*, schedules: bool = True) -> list[Any]:
         if override is not None and scheduled:
             options = {k: v for k, v in options.items() if k not in SCHEDULE_OPTIONS}
             options["interval"] = override
+        if pooled:
+            from prefect.deployments.runner import EntrypointType
+
+            from tenderflow.paths import PROJECT_ROOT
+
+            options["entrypoint_type"] = EntrypointType.MODULE_PATH
+            options["job_variables"] = {"working_dir": str(PROJECT_ROOT)}
         found.append(flow.to_deployment(name=deployment_name, tags=["tenderflow"], **options))
     return found
+
+
+def register(pool: str, *, schedules: bool = True) -> list[str]:
+    """Create the process work pool when missing and register every deployment in it.
+
+    Registering again updates each deployment in place (same name), so its schedule stays
+    one schedule however many workers take runs from the pool.
+    """
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.actions import WorkPoolCreate
+    from prefect.exceptions import ObjectNotFound
+    from prefect.workers.process import ProcessWorker
+
+    with get_client(sync_client=True) as client:
+        try:
+            client.read_work_pool(pool)
+        except ObjectNotFound:
+            client.create_work_pool(
+                WorkPoolCreate(
+                    name=pool,
+                    type=ProcessWorker.type,
+                    base_job_template=ProcessWorker.get_default_base_job_template(),
+                )
+            )
+    registered = []
+    for deployment in deployments(schedules=schedules, pooled=True):
+        deployment.apply(work_pool_name=pool)
+        registered.append(f"{deployment.flow_name}/{deployment.name}")
+    return registered
 
 
 def deployment_names() -> list[str]:

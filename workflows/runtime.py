@@ -22,7 +22,7 @@ from tenderflow.services import flow_runs
 def _app() -> Flask:
     from tenderflow import create_app
 
-    return create_app()
+    return create_app({"WEB_PAGES": False})
 
 
 @contextmanager

@@ -47,8 +47,18 @@ def _dispatch_forever(stop: threading.Event, every: float) -> None:
                 db.session.remove()
 
 
+DEFAULT_POOL = "tenderflow"
+
+
 @click.command("worker")
-@click.option("--poll-seconds", default=1.0, show_default=True, type=float)
+@click.option(
+    "--poll-seconds",
+    default=0.5,
+    show_default=True,
+    type=float,
+    help="How often to ask the server for runs to start (half of it, on average, is added to "
+    "the time until a run starts).",
+)
 @click.option(
     "--check",
     is_flag=True,
@@ -60,18 +70,38 @@ def _dispatch_forever(stop: threading.Event, every: float) -> None:
     is_flag=True,
     help="Run flows only when asked for: no heartbeat, deadline watch or hourly round runs.",
 )
-def worker(poll_seconds: float, limit: int, no_schedules: bool, check: bool) -> None:
+@click.option(
+    "--pool",
+    default=None,
+    help="Take runs from this Prefect work pool (see `tenderflow deploy`) instead of serving "
+    "the deployments in this process; run as many such workers as needed.",
+)
+@click.option("--name", default=None, help="The worker's name in Prefect (with --pool).")
+def worker(
+    poll_seconds: float,
+    limit: int,
+    no_schedules: bool,
+    check: bool,
+    pool: str | None,
+    name: str | None,
+) -> None:
     """Serve every deployment, and send queued requests once the server is up."""
     if check:
         raise SystemExit(_report_health(as_json=False, stale_minutes=None))
-    from prefect import serve
-
+    if pool is not None and no_schedules:
+        raise click.UsageError(
+            "--no-schedules applies only without --pool: a pool's schedules are set by "
+            "`tenderflow deploy --no-schedules`"
+        )
+    if name is not None and pool is None:
+        raise click.UsageError("--name applies only with --pool")
+    if poll_seconds <= 0 or limit < 1:
+        raise click.UsageError("--poll-seconds must be more than 0 and --limit at least 1")
     from tenderflow.services.flow_runs import api_url, server_reachable
-    from workflows.registry import deployments
 
     stop = threading.Event()
     threading.Thread(
-        target=_dispatch_forever, args=(stop, max(poll_seconds, 1.0)), daemon=True
+        target=_dispatch_forever, args=(stop, min(poll_seconds, 1.0)), daemon=True
     ).start()
     waiting_said = False
     try:
@@ -83,21 +113,82 @@ def worker(poll_seconds: float, limit: int, no_schedules: bool, check: bool) -> 
                 time.sleep(2)
                 continue
             waiting_said = False
-            click.echo("Worker serving tenderflow's deployments.")
             try:
-                serve(
-                    *deployments(schedules=not no_schedules),
-                    limit=limit,
-                    query_seconds=poll_seconds,
-                    print_starting_message=False,
-                    pause_on_shutdown=False,
-                )
+                if pool is None:
+                    _serve(poll_seconds=poll_seconds, limit=limit, no_schedules=no_schedules)
+                else:
+                    _work_pool(pool, name=name, poll_seconds=poll_seconds, limit=limit)
                 return
             except Exception as exc:  # the server went away: wait for it and serve again
                 click.echo(f"Worker stopped ({type(exc).__name__}: {exc}); restarting.", err=True)
                 time.sleep(2)
     finally:
         stop.set()
+
+
+def _serve(*, poll_seconds: float, limit: int, no_schedules: bool) -> None:
+    """Serve every deployment from this process (one machine, `make run`)."""
+    from prefect import serve
+
+    from workflows.registry import deployments
+
+    click.echo("Worker serving tenderflow's deployments.")
+    serve(
+        *deployments(schedules=not no_schedules),
+        limit=limit,
+        query_seconds=poll_seconds,
+        print_starting_message=False,
+        pause_on_shutdown=False,
+    )
+
+
+def _work_pool(pool: str, *, name: str | None, poll_seconds: float, limit: int) -> None:
+    """Take runs from a process work pool, as `prefect worker start --pool` does."""
+    import anyio
+    from prefect.settings import PREFECT_WORKER_QUERY_SECONDS, temporary_settings
+    from prefect.workers.process import ProcessWorker
+
+    from workflows.runtime import host_name
+
+    worker_name = name or f"tenderflow {host_name()} {os.getpid()}"
+    click.echo(f"Worker {worker_name!r} taking runs from work pool {pool!r}.")
+    with temporary_settings(updates={PREFECT_WORKER_QUERY_SECONDS: poll_seconds}):
+        process_worker = ProcessWorker(
+            work_pool_name=pool,
+            name=worker_name,
+            limit=limit,
+            prefetch_seconds=max(poll_seconds * 2, 2.0),
+            create_pool_if_not_found=False,
+        )
+        anyio.run(process_worker.start)
+
+
+@click.command("deploy")
+@click.option(
+    "--pool",
+    default=DEFAULT_POOL,
+    show_default=True,
+    help="The Prefect process work pool to create (when missing) and register in.",
+)
+@click.option(
+    "--no-schedules",
+    is_flag=True,
+    help="Register the deployments without their schedules (they run only when asked for).",
+)
+def deploy(pool: str, no_schedules: bool) -> None:
+    """Register every deployment, schedules included, in a process work pool."""
+    from tenderflow.services.flow_runs import api_url, server_reachable
+    from workflows.registry import register
+
+    if not pool.strip() or "/" in pool:
+        raise click.UsageError(f"--pool must be a work pool name, not {pool!r}")
+    if not server_reachable(api_url()):
+        raise click.ClickException(
+            f"the workflow server cannot be reached at {api_url() or '(PREFECT_API_URL unset)'}"
+        )
+    for full_name in register(pool, schedules=not no_schedules):
+        click.echo(f"Registered {full_name} in work pool {pool!r}.")
+    click.echo(f"Start workers with: tenderflow worker --pool {pool}")
 
 
 def _report_health(*, as_json: bool, stale_minutes: float | None) -> int:
@@ -298,4 +389,4 @@ def run(host: str, port: int) -> None:
         _stop(processes)
 
 
-COMMANDS = [worker, dispatch, doctor, run]
+COMMANDS = [worker, deploy, dispatch, doctor, run]

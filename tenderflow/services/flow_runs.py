@@ -10,6 +10,10 @@ when Prefect reports the run Crashed, or when the run has written no sign of lif
 (``heartbeat_at``) for longer than the lease. Every flow's steps see what is already done,
 so the new run finishes the work without repeating it. A request is sent again at most
 ``MAX_RECOVERIES`` times; each crash is kept on the request (``crash``, ``recoveries``).
+
+Several processes may try to send the same request: the web app right after answering, and
+the dispatcher of every worker. Each first claims the request (``_claim``), so only one of
+them hands it to Prefect; the idempotency key would still stop a second run.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from tenderflow import clock
@@ -136,7 +140,10 @@ def server_reachable(url: str | None) -> bool:
 
 
 def submit(session: Session, request: FlowRunRequest, now: datetime) -> bool:
-    """Hand a queued request to Prefect; return whether Prefect accepted it."""
+    """Hand a queued request to Prefect; return whether it is with Prefect now.
+
+    The caller commits, which also releases the claim on the request.
+    """
     if request.status != QUEUED:
         return request.flow_run_id is not None
     url = api_url()
@@ -147,6 +154,12 @@ def submit(session: Session, request: FlowRunRequest, now: datetime) -> bool:
             else "The workflow server cannot be reached; the request will be sent when it is back"
         )
         return False
+    # A request not stored (a copy, say) has nothing to claim: Prefect's idempotency key alone
+    # stops it starting a second run.
+    if request.id is not None and not _claim(session, request):
+        # Another process holds it, or has sent it since it was read.
+        session.refresh(request)
+        return request.flow_run_id is not None
     from prefect.deployments import run_deployment
     from prefect.settings import (
         PREFECT_API_REQUEST_TIMEOUT,
@@ -183,19 +196,71 @@ def submit(session: Session, request: FlowRunRequest, now: datetime) -> bool:
     return True
 
 
-def submit_queued(session: Session, now: datetime, limit: int = 50) -> int:
-    """Submit queued requests, oldest first; return how many Prefect accepted."""
-    queued = session.scalars(
-        select(FlowRunRequest)
-        .where(FlowRunRequest.status == QUEUED)
-        .order_by(FlowRunRequest.id)
-        .limit(limit)
+def _claim(session: Session, request: FlowRunRequest) -> bool:
+    """Take a queued request for this transaction alone; return False when another has it.
+
+    PostgreSQL locks the row and skips one another process has locked, so several workers'
+    dispatchers share the queue without waiting on each other. SQLite locks the whole
+    database for a write: a conditional update takes that lock, a second sender waits for
+    it and then finds the request no longer queued.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        claimed = session.scalar(
+            select(FlowRunRequest.id)
+            .where(FlowRunRequest.id == request.id, FlowRunRequest.status == QUEUED)
+            .with_for_update(skip_locked=True)
+        )
+        return claimed is not None
+    result = session.execute(
+        update(FlowRunRequest)
+        .where(FlowRunRequest.id == request.id, FlowRunRequest.status == QUEUED)
+        .values(attempts=FlowRunRequest.attempts)
+        .execution_options(synchronize_session=False)
     )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def submit_by_id(session: Session, request_id: int, now: datetime) -> bool:
+    """Send one queued request from a fresh transaction, and commit; return whether it is sent."""
+    if session.get_bind().dialect.name != "postgresql":
+        # Claim before reading, so a read snapshot never has to be upgraded to a write.
+        session.execute(
+            update(FlowRunRequest)
+            .where(FlowRunRequest.id == request_id, FlowRunRequest.status == QUEUED)
+            .values(attempts=FlowRunRequest.attempts)
+            .execution_options(synchronize_session=False)
+        )
+    request = session.get(FlowRunRequest, request_id)
+    if request is None:
+        session.rollback()
+        return False
+    sent = submit(session, request, now)
+    session.commit()
+    return sent
+
+
+def submit_queued(session: Session, now: datetime, limit: int = 50) -> int:
+    """Submit queued requests, oldest first, committing each; return how many were sent.
+
+    Each request is claimed and committed on its own, so workers' dispatchers running side by
+    side each send a share and never the same one.
+    """
+    session.commit()
+    queued = list(
+        session.scalars(
+            select(FlowRunRequest.id)
+            .where(FlowRunRequest.status == QUEUED)
+            .order_by(FlowRunRequest.id)
+            .limit(limit)
+        )
+    )
+    session.commit()
     accepted = 0
-    for request in list(queued):
-        if not submit(session, request, now):
+    for request_id in queued:
+        if not server_reachable(api_url()):
             break  # the server is unreachable: try again on the next round
-        accepted += 1
+        if submit_by_id(session, request_id, now):
+            accepted += 1
     return accepted
 
 
@@ -261,7 +326,15 @@ def refresh(
         request.error = request.error or f"The run ended as {state.name}"
         request.finished_at = now
     elif status == RUNNING and request.status == SUBMITTED:
-        request.status = RUNNING
+        # Only while it is still submitted: the flow may have recorded its outcome since the
+        # request was read (a worker's dispatcher reads many, then asks Prefect of each), and
+        # writing "running" over "completed" would leave it unfinished for ever.
+        session.execute(
+            update(FlowRunRequest)
+            .where(FlowRunRequest.id == request.id, FlowRunRequest.status == SUBMITTED)
+            .values(status=RUNNING)
+            .execution_options(synchronize_session=False)
+        )
     return request
 
 

@@ -36,6 +36,7 @@ from tenderflow.services import (
 from tenderflow.web import need_to_know as ntk
 from tenderflow.web import procurement_page
 from tenderflow.web.access import allow
+from tenderflow.web.submitting import submit_without_waiting
 from workflows import names
 
 bp = Blueprint("documents", __name__, url_prefix="/procurements")
@@ -143,8 +144,7 @@ def _request(procurement: Procurement, kinds: list[str]) -> Any:
         procurement_id=procurement.id,
     )
     db.session.commit()
-    flow_runs.submit(db.session, request, now)
-    db.session.commit()
+    submit_without_waiting(request.id)
     flash("The documents are being written. This page shows them when they are ready.", "success")
     return redirect(url_for("documents.index", reference=procurement.reference))
 

@@ -18,6 +18,7 @@ from tenderflow.models.flow_runs import QUEUED
 from tenderflow.services import delivery, flow_runs, workflow_health
 from tenderflow.web import navigation
 from tenderflow.web.access import allow, signed_in_per_object
+from tenderflow.web.submitting import submit_without_waiting
 from workflows import names
 from workflows.registry import scheduled_deployment_names
 
@@ -108,7 +109,6 @@ def check_worker() -> Any:
         requested_by=current_user,
     )
     db.session.commit()
-    flow_runs.submit(db.session, request, now)
-    db.session.commit()
+    submit_without_waiting(request.id)
     flash("Asked the worker to check in.", "success")
     return redirect(url_for("runs.overview"))

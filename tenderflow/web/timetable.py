@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from typing import Any
 
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -26,14 +24,15 @@ from tenderflow import clock
 from tenderflow.domain.roles import PROCUREMENT_READERS, Role
 from tenderflow.domain.timetable import MILESTONE_LABELS, stage_label
 from tenderflow.extensions import db
-from tenderflow.models import FlowRunRequest, Procurement, Transition, User
-from tenderflow.services import ServiceError, award, flow_runs, need_to_know, probity, transitions
+from tenderflow.models import Procurement, Transition, User
+from tenderflow.services import ServiceError, award, need_to_know, probity, transitions
 from tenderflow.services import procurements as procurement_service
 from tenderflow.services import timetable as service
 from tenderflow.services.concurrency import ChangedMeanwhile, check_fingerprint, guarded
 from tenderflow.web import procurement_page
 from tenderflow.web.access import allow
 from tenderflow.web.forms import GovDateField, MoneyField, apply_errors, audit_lost_race
+from tenderflow.web.submitting import submit_without_waiting
 
 bp = Blueprint("timetable", __name__, url_prefix="/procurements")
 
@@ -84,34 +83,6 @@ def stage_or_404(procurement: Procurement, stage: str) -> str:
     if stage not in transitions.stages(procurement):
         abort(404)
     return stage
-
-
-def submit_without_waiting(request_id: int | None) -> None:
-    """Send the move's run to Prefect after answering the browser; the dispatcher retries it.
-
-    The request is recorded and committed first, so nothing is lost if this never runs. Tests
-    set ``SUBMIT_IN_BACKGROUND`` false to submit before answering, which they can then check.
-    """
-    if request_id is None:
-        return
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-
-    def submit() -> None:
-        with app.app_context():
-            try:
-                request = db.session.get(FlowRunRequest, request_id)
-                if request is not None:
-                    flow_runs.submit(db.session, request, clock.now())
-                    db.session.commit()
-            except Exception:  # the worker's dispatcher sends it instead
-                db.session.rollback()
-            finally:
-                db.session.remove()
-
-    if app.config.get("SUBMIT_IN_BACKGROUND", not app.testing):
-        threading.Thread(target=submit, name=f"submit-run-{request_id}", daemon=True).start()
-    else:
-        submit()
 
 
 @procurement_page.section(10, "timetable/_section.html")

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -34,6 +35,39 @@ def _request(key: str = "heartbeat:test") -> FlowRunRequest:
     return request
 
 
+@contextmanager
+def a_busy_server() -> Iterator[tuple[str, list[str]]]:
+    """A stand-in Prefect server that answers every request 503; yield its API address and
+    the paths asked for."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    seen: list[str] = []
+
+    class Busy(BaseHTTPRequestHandler):
+        def _busy(self) -> None:
+            seen.append(self.path)
+            body = b'{"exception_message": "Service Unavailable"}'
+            self.send_response(503)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        do_GET = do_POST = _busy
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Busy)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/api", seen
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 def test_the_same_key_never_makes_a_second_request(app: Any) -> None:
     first = _request()
     second = _request()
@@ -58,40 +92,13 @@ def test_a_request_stays_queued_with_a_reason_when_the_server_is_down(app: Any) 
 def test_a_busy_server_leaves_the_request_in_the_queue_with_the_reason(
     app: Any,
 ) -> None:
-    import threading
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-    seen: list[str] = []
-
-    class Busy(BaseHTTPRequestHandler):
-        def _busy(self) -> None:
-            seen.append(self.path)
-            body = b'{"exception_message": "Service Unavailable"}'
-            self.send_response(503)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        do_GET = do_POST = _busy
-
-        def log_message(self, *args: Any) -> None:
-            pass
-
     import prefect.deployments  # noqa: F401  (imported once per process, not per request)
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Busy)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
     request = _request()
-    try:
-        url = f"http://127.0.0.1:{server.server_address[1]}/api"
-        with temporary_settings(updates={PREFECT_API_URL: url}):
-            started = time.monotonic()
-            accepted = flow_runs.submit(db.session, request, clock.now())
-            elapsed = time.monotonic() - started
-    finally:
-        server.shutdown()
-        server.server_close()
+    with a_busy_server() as (url, seen), temporary_settings(updates={PREFECT_API_URL: url}):
+        started = time.monotonic()
+        accepted = flow_runs.submit(db.session, request, clock.now())
+        elapsed = time.monotonic() - started
     assert accepted is False
     assert request.status == "queued" and request.flow_run_id is None
     assert request.error is not None and "503" in request.error
@@ -149,3 +156,36 @@ def test_only_the_requester_or_procurement_staff_see_a_run(
     assert body["status"] == "queued"
     assert body["label"] == "Queued"
     assert body["finished"] is False
+
+
+def test_a_request_another_process_is_sending_is_not_sent_again(app: Any) -> None:
+    """Workers' dispatchers and the web app may reach for the same request: one sends it."""
+    import threading
+
+    from sqlalchemy import text
+
+    request = _request()
+    request_id = request.id
+    db.session.commit()
+    other = db.engine.connect()
+    # The other sender has claimed the request and is recording that Prefect took it.
+    other.execute(
+        text(
+            "UPDATE flow_run_requests SET status = 'submitted', flow_run_id = 'elsewhere'"
+            " WHERE id = :id"
+        ),
+        {"id": request_id},
+    )
+    finishing = threading.Timer(0.5, other.commit)
+    finishing.start()
+    try:
+        with a_busy_server() as (url, seen), temporary_settings(updates={PREFECT_API_URL: url}):
+            flow_runs.submit_by_id(db.session, request_id, clock.now())
+    finally:
+        finishing.join()
+        other.close()
+    assert seen == [], "the request was sent a second time"
+    db.session.expire_all()
+    request = db.session.get(FlowRunRequest, request_id)
+    assert request is not None
+    assert (request.status, request.flow_run_id, request.attempts) == ("submitted", "elsewhere", 0)

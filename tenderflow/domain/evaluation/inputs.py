@@ -11,10 +11,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Any
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from tenderflow.domain.evaluation.model import EvaluationModel, plain
 from tenderflow.domain.evaluation.records import (
@@ -28,6 +25,13 @@ from tenderflow.domain.money import parse_money
 SCORE_COLUMNS = ["bidder", "criterion", "evaluator", "score", "comment"]
 CONSENSUS_COLUMNS = ["bidder", "criterion", "score", "rationale"]
 PASS_FAIL_COLUMNS = ["bidder", "question", "result"]
+
+
+# pandas and numpy are imported where they are used: loading them costs a third of a second,
+# which every workflow run that only imports this module (a stage move, say) would pay.
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -65,6 +69,9 @@ def _text_column(values: Sequence[Any]) -> list[str]:
 
 
 def _frame(records: Sequence[Any], columns: list[str], numeric: str | None) -> pd.DataFrame:
+    import numpy as np
+    import pandas as pd
+
     # Built column by column from plain lists: far quicker than pandas' string methods.
     transposed = list(zip(*records, strict=True)) if records else [() for _ in columns]
     if len(transposed) != len(columns):
@@ -124,6 +131,8 @@ def to_frames(
     pass_fail: Sequence[PassFailResult] | None = None,
 ) -> Inputs:
     """Put the records into frames (scores as floats for the checks and exactly, text stripped)."""
+    import pandas as pd
+
     price_frame = pd.DataFrame(
         {
             "bidder": [str(p.bidder).strip() for p in prices],
@@ -143,6 +152,8 @@ def _problems(
     kind: str, mask: pd.Series | np.ndarray, message: str | Callable[[int], str]
 ) -> list[InputProblem]:
     """Turn the records picked by ``mask`` into problems; a message function sees only those."""
+    import numpy as np
+
     picked = np.flatnonzero(np.asarray(mask))
     if isinstance(message, str):
         return [InputProblem(kind, int(i), message) for i in picked]
@@ -178,6 +189,8 @@ def _scored(
     kind: str, frame: pd.DataFrame, model: EvaluationModel, bidders: set[str], keys: list[str]
 ) -> list[InputProblem]:
     """Check a list of scores (evaluators' or consensus): names, criteria, scale, duplicates."""
+    import numpy as np
+
     scale = model.scale
     criteria = {c.id for c in model.criteria}
     questions = {q.id for q in model.pass_fail}
@@ -216,6 +229,9 @@ def _scored(
 
 
 def _duplicates(kind: str, frame: pd.DataFrame, keys: list[str]) -> list[InputProblem]:
+    import numpy as np
+    import pandas as pd
+
     # Each key column factorised to integers and combined: much quicker than hashing text rows.
     combined = np.zeros(len(frame), dtype=np.int64)
     for key in keys:

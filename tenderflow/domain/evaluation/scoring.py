@@ -16,9 +16,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from tenderflow.domain.evaluation.inputs import Inputs, input_problems, to_frames
 from tenderflow.domain.evaluation.model import EvaluationModel, PriceRule, plain
@@ -29,6 +27,9 @@ from tenderflow.domain.evaluation.records import (
     EvaluatorScore,
     PassFailResult,
 )
+
+if TYPE_CHECKING:
+    import pandas as pd
 from tenderflow.domain.exact import ZERO, published, score_text
 from tenderflow.domain.money import format_gbp
 

@@ -27,6 +27,7 @@ from tenderflow.services.capital.scoring import open_flag_count
 from tenderflow.web.access import allow
 from tenderflow.web.capital import ActionForm, bp, context, posted, round_or_404
 from tenderflow.web.forms import GovDateField, MoneyField, apply_errors
+from tenderflow.web.submitting import submit_without_waiting
 from workflows import names
 
 REVIEWERS = (Role.ADMIN, Role.SP_SCORER, Role.PARTNERSHIP_OFFICER, Role.COMMISSIONING_BODY)
@@ -76,8 +77,7 @@ def request_advance(round_id: int, key: str, description: str) -> FlowRunRequest
         requested_by=current_user,
     )
     db.session.commit()
-    flow_runs.submit(db.session, request, now)
-    db.session.commit()
+    submit_without_waiting(request.id)
     return request
 
 
