@@ -308,9 +308,13 @@ def base_url() -> str:
 def procurement_package(
     session: Session, procurement: Procurement, today: date
 ) -> dict[str, Any]:
-    """Return a release package of the procurement's notices (drafts dated ``today``)."""
+    """Return a release package of the procurement's notices (drafts dated ``today``), and
+    the published notices of the contracts it awarded."""
+    from tenderflow.services.contract_ocds import procurement_contract_releases
+
     return release_package(
-        releases_of(session, procurement, today),
+        releases_of(session, procurement, today)
+        + procurement_contract_releases(session, procurement),
         uri=f"{base_url()}/procurements/{procurement.reference}/notices/releases.json",
         publisher=buyer_of(procurement).name,
         published=today,
@@ -433,19 +437,31 @@ def ocds_facts_ocid(procurement: Procurement) -> str:
 def compiled_record(session: Session, procurement: Procurement) -> dict[str, Any] | None:
     """Return the procurement's OCDS record: its published releases and their compiled release.
 
-    The releases are merged by ocdsmerge under the schema's merge rules, never by hand.
+    The releases of the notices of the contracts it awarded (UK9, UK10, UK11) follow its own
+    on their days. The releases are merged by ocdsmerge under the schema's merge rules, never
+    by hand.
     """
+    from tenderflow.services.contract_ocds import procurement_contract_releases
+
     facts = ocds_facts(session, procurement)
     published = sorted(
         (row for row in records(session, procurement).values() if row.published_on),
         key=lambda row: (row.published_on, rules.ORDER.index(row.notice_type)),
     )
-    if not published:
-        return None
     releases = [build_release(facts, r.notice_type, r.published_on) for r in published if r.published_on]
+    releases += procurement_contract_releases(session, procurement)
+    return compile_releases(facts.ocid, releases)
+
+
+def compile_releases(ocid: str, releases: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """Return the record of ``ocid``: its releases, oldest first, and their compiled release."""
+    if not releases:
+        return None
+    # A stable sort by day keeps the notices of one day in the order given.
+    releases = sorted(releases, key=lambda r: r["date"])
     merger = Merger(merge_rules=merge_rules())
     return {
-        "ocid": facts.ocid,
+        "ocid": ocid,
         "releases": releases,
         "compiledRelease": merger.create_compiled_release(releases),
     }
