@@ -9,7 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tenderflow.domain.contract_changes import GROUNDS
@@ -189,3 +189,39 @@ def contract_record(session: Session, contract: ManagedContract) -> dict[str, An
     from tenderflow.services.notices import compile_releases
 
     return compile_releases(contract_ocid(contract), contract_releases(session, contract))
+
+
+def _published_assessments() -> Any:
+    return select(PerformanceAssessment.contract_id).where(
+        PerformanceAssessment.notice_id.is_not(None), PerformanceAssessment.published_on.is_not(None)
+    )
+
+
+def _published_changes() -> Any:
+    return select(ContractChange.contract_id).where(
+        ContractChange.notice_type.in_(("UK10", "UK11")),
+        ContractChange.notice_id.is_not(None),
+        ContractChange.notice_published_on.is_not(None),
+    )
+
+
+def published_count(session: Session) -> int:
+    """Return how many contract notices have a release."""
+    count = 0
+    for query in (_published_assessments(), _published_changes()):
+        count += session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    return count
+
+
+def published_contract_releases(session: Session, offset: int, limit: int) -> list[dict[str, Any]]:
+    """Return a page of the releases of every contract's published notices, oldest first."""
+    ids = set(session.scalars(_published_assessments())) | set(session.scalars(_published_changes()))
+    found = [
+        release
+        for contract in session.scalars(
+            select(ManagedContract).where(ManagedContract.id.in_(ids)).order_by(ManagedContract.id)
+        )
+        for release in contract_releases(session, contract)
+    ]
+    found.sort(key=lambda r: r["date"])
+    return found[offset : offset + limit]

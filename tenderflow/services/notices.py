@@ -396,9 +396,13 @@ def merge_rules() -> dict[tuple[str, ...], str]:
 def published_releases(
     session: Session, offset: int, limit: int
 ) -> tuple[list[dict[str, Any]], int]:
-    """Return the releases of published notices, oldest first, and how many there are."""
+    """Return the releases of published notices, and how many there are: the procurements'
+    notices oldest first, then the notices about managed contracts (UK9, UK10, UK11)."""
+    from tenderflow.services import contract_ocds
+
     query = select(TransparencyNotice).where(TransparencyNotice.published_on.is_not(None))
-    total = session.scalar(query.with_only_columns(func.count(TransparencyNotice.id))) or 0
+    own = session.scalar(query.with_only_columns(func.count(TransparencyNotice.id))) or 0
+    total = own + contract_ocds.published_count(session)
     rows = session.scalars(
         query.order_by(TransparencyNotice.published_on, TransparencyNotice.id)
         .offset(offset)
@@ -413,6 +417,11 @@ def published_releases(
             facts[row.procurement_id] = ocds_facts(session, procurement)
         assert row.published_on is not None
         releases.append(build_release(facts[row.procurement_id], row.notice_type, row.published_on))
+    if offset + limit > own:
+        start = max(offset - own, 0)
+        releases += contract_ocds.published_contract_releases(
+            session, start, offset + limit - own - start
+        )
     return releases, total
 
 

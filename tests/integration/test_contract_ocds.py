@@ -71,6 +71,8 @@ def test_a_published_change_notice_is_served_as_a_contract_amendment_release(
         amendment
     ]
     assert client.get("/ocds/contracts/NO-SUCH-REF/releases.json").status_code == 404
+    # The release package of every published notice carries it too.
+    assert client.get("/ocds/releases.json").get_json()["releases"] == [release]
     assert package_problems(package) == []  # last: it needs the official schemas
 
 
@@ -106,6 +108,10 @@ def test_a_contract_from_a_procurement_joins_its_record_when_terminated(
     package = notices.procurement_package(db.session, procurement, clock.today())
     ending = [r for r in package["releases"] if r["tag"] == ["contractTermination"]]
     assert [(r["ocid"], r["id"]) for r in ending] == [(ocid, f"{ocid}-UK11-005001-2026")]
+    # The paged package of every published notice: the procurement's, then the contracts'.
+    everything, total = notices.published_releases(db.session, 0, 100)
+    assert total == 1 and everything == ending
+    assert notices.published_releases(db.session, 1, 100) == ([], 1)
     response = client.get(f"/ocds/records/{ocid}.json")
     assert response.status_code == 200
     compiled = response.get_json()["records"][0]["compiledRelease"]
