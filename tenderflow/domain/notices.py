@@ -83,7 +83,7 @@ KINDS: dict[str, NoticeKind] = {
         ),
         NoticeKind(
             "UK9", "Contract performance notice", ACT, "Find a Tender", "implementation",
-            "contractPerformanceNotice",
+            "implementationNotice",
             condition="every 12 months for a contract over £5 million, and on a breach",
             source="s.52",
         ),

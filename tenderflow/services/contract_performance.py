@@ -148,14 +148,21 @@ def record_assessment(
             PerformanceAssessment.contract_id == contract.id, PerformanceAssessment.year == year
         )
     )
+    # Every column is set before the row joins the session: reading ``user.id`` may load it,
+    # and a load flushes what the session holds.
+    fields = {
+        "ratings": {i.code: ratings[i.code] for i in contract.indicators},
+        "assessed_on": assessed_on,
+        "notice_id": notice_id.strip() or None,
+        "published_on": published_on,
+        "recorded_by_id": user.id,
+        "recorded_at": now,
+    }
     if found is None:
-        found = PerformanceAssessment(contract_id=contract.id, year=year)
+        found = PerformanceAssessment(contract_id=contract.id, year=year, **fields)
         session.add(found)
-    found.ratings = {i.code: ratings[i.code] for i in contract.indicators}
-    found.assessed_on = assessed_on
-    found.notice_id = notice_id.strip() or None
-    found.published_on = published_on
-    found.recorded_by_id = user.id
-    found.recorded_at = now
+    else:
+        for name, value in fields.items():
+            setattr(found, name, value)
     session.flush()
     return found

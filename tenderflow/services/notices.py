@@ -308,9 +308,13 @@ def base_url() -> str:
 def procurement_package(
     session: Session, procurement: Procurement, today: date
 ) -> dict[str, Any]:
-    """Return a release package of the procurement's notices (drafts dated ``today``)."""
+    """Return a release package of the procurement's notices (drafts dated ``today``), and
+    the published notices of the contracts it awarded."""
+    from tenderflow.services.contract_ocds import procurement_contract_releases
+
     return release_package(
-        releases_of(session, procurement, today),
+        releases_of(session, procurement, today)
+        + procurement_contract_releases(session, procurement),
         uri=f"{base_url()}/procurements/{procurement.reference}/notices/releases.json",
         publisher=buyer_of(procurement).name,
         published=today,
@@ -392,9 +396,13 @@ def merge_rules() -> dict[tuple[str, ...], str]:
 def published_releases(
     session: Session, offset: int, limit: int
 ) -> tuple[list[dict[str, Any]], int]:
-    """Return the releases of published notices, oldest first, and how many there are."""
+    """Return the releases of published notices, and how many there are: the procurements'
+    notices oldest first, then the notices about managed contracts (UK9, UK10, UK11)."""
+    from tenderflow.services import contract_ocds
+
     query = select(TransparencyNotice).where(TransparencyNotice.published_on.is_not(None))
-    total = session.scalar(query.with_only_columns(func.count(TransparencyNotice.id))) or 0
+    own = session.scalar(query.with_only_columns(func.count(TransparencyNotice.id))) or 0
+    total = own + contract_ocds.published_count(session)
     rows = session.scalars(
         query.order_by(TransparencyNotice.published_on, TransparencyNotice.id)
         .offset(offset)
@@ -409,6 +417,11 @@ def published_releases(
             facts[row.procurement_id] = ocds_facts(session, procurement)
         assert row.published_on is not None
         releases.append(build_release(facts[row.procurement_id], row.notice_type, row.published_on))
+    if offset + limit > own:
+        start = max(offset - own, 0)
+        releases += contract_ocds.published_contract_releases(
+            session, start, offset + limit - own - start
+        )
     return releases, total
 
 
@@ -433,19 +446,31 @@ def ocds_facts_ocid(procurement: Procurement) -> str:
 def compiled_record(session: Session, procurement: Procurement) -> dict[str, Any] | None:
     """Return the procurement's OCDS record: its published releases and their compiled release.
 
-    The releases are merged by ocdsmerge under the schema's merge rules, never by hand.
+    The releases of the notices of the contracts it awarded (UK9, UK10, UK11) follow its own
+    on their days. The releases are merged by ocdsmerge under the schema's merge rules, never
+    by hand.
     """
+    from tenderflow.services.contract_ocds import procurement_contract_releases
+
     facts = ocds_facts(session, procurement)
     published = sorted(
         (row for row in records(session, procurement).values() if row.published_on),
         key=lambda row: (row.published_on, rules.ORDER.index(row.notice_type)),
     )
-    if not published:
-        return None
     releases = [build_release(facts, r.notice_type, r.published_on) for r in published if r.published_on]
+    releases += procurement_contract_releases(session, procurement)
+    return compile_releases(facts.ocid, releases)
+
+
+def compile_releases(ocid: str, releases: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """Return the record of ``ocid``: its releases, oldest first, and their compiled release."""
+    if not releases:
+        return None
+    # A stable sort by day keeps the notices of one day in the order given.
+    releases = sorted(releases, key=lambda r: r["date"])
     merger = Merger(merge_rules=merge_rules())
     return {
-        "ocid": facts.ocid,
+        "ocid": ocid,
         "releases": releases,
         "compiledRelease": merger.create_compiled_release(releases),
     }

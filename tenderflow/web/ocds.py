@@ -13,7 +13,7 @@ from flask import Blueprint, abort, jsonify, request, url_for
 from tenderflow import clock
 from tenderflow.domain.ocds import OCDS_VERSION, UK_EXTENSION, release_package
 from tenderflow.extensions import db
-from tenderflow.services import notices
+from tenderflow.services import contract_ocds, contracts, notices
 from tenderflow.web.access import public
 
 bp = Blueprint("ocds", __name__, url_prefix="/ocds")
@@ -62,7 +62,11 @@ def releases() -> Any:
 @public
 def record(ocid: str) -> Any:
     procurement = notices.procurement_by_ocid(db.session, ocid)
-    compiled = notices.compiled_record(db.session, procurement) if procurement else None
+    if procurement is not None:
+        compiled = notices.compiled_record(db.session, procurement)
+    else:
+        contract = contract_ocds.contract_by_ocid(db.session, ocid)
+        compiled = contract_ocds.contract_record(db.session, contract) if contract else None
     if compiled is None:
         abort(404)
     return jsonify(
@@ -74,4 +78,24 @@ def record(ocid: str) -> Any:
             "publishedDate": f"{clock.today().isoformat()}T00:00:00Z",
             "records": [compiled],
         }
+    )
+
+
+@bp.route("/contracts/<reference>/releases.json")
+@public
+def contract_releases(reference: str) -> Any:
+    """The published contract performance, change and termination notices of one contract."""
+    contract = contracts.get_by_reference(db.session, reference)
+    if contract is None:
+        abort(404)
+    found = contract_ocds.contract_releases(db.session, contract)
+    if not found:
+        return jsonify({"error": "no notice about this contract has been published yet"}), 404
+    return jsonify(
+        release_package(
+            found,
+            uri=url_for("ocds.contract_releases", reference=reference, _external=True),
+            publisher=PUBLISHER,
+            published=clock.today(),
+        )
     )

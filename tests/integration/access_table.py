@@ -295,6 +295,7 @@ TABLE: dict[tuple[str, str], frozenset[str]] = {
     ("notices.release", "GET"): PAPERS,
     ("notices.supplier", "GET"): RUNS,
     ("notices.supplier", "POST"): RUNS,
+    ("ocds.contract_releases", "GET"): ANYONE,
     ("ocds.record", "GET"): ANYONE,
     ("ocds.releases", "GET"): ANYONE,
     ("procurements.check", "GET"): LEADS,

@@ -63,6 +63,12 @@ def extend(world: dict[str, Any]) -> None:
         lead,
         clock.now(),
     )
+    # The modification needs a contract change notice: publish it, so that the contract's
+    # open data has a release to serve.
+    assert modification.notice_type == "UK10"
+    contract_changes.record_notice(
+        db.session, modification, "000002-2026", date(2026, 6, 1), clock.today()
+    )
     extension = contract_changes.ask_for_extension(
         db.session, contract, "Performance is good", lead, clock.now()
     )
