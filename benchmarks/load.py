@@ -209,7 +209,9 @@ def load(
                 allow_redirects=False,
                 catch_response=True,
             ) as answer:
-                if answer.status_code != 200:
+                if answer.status_code == 0:  # no answer at all: say why
+                    answer.failure(answer.error)
+                elif answer.status_code != 200:
                     answer.failure(f"status {answer.status_code}")
 
     environment = Environment(user_classes=[Person], events=locust.events)
