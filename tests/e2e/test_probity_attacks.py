@@ -359,15 +359,16 @@ def test_a_moderator_who_declares_a_conflict_no_longer_sees_that_bid_or_its_pric
     moderator.goto(f"/procurements/{YARMOUTH}/bids/{agreed.id}")
     expect(moderator.get_by_text(gbp(agreed.price))).to_be_visible()
 
-    # In a moderation still under way, a bidder whose scores they have not agreed yet.
-    conflicted = bid_of(app, HUNTS, "Huntingdon Night Light Trust")
+    # In a moderation still under way, a bidder whose scores they have not agreed (the
+    # moderation journey agrees the Huntingdon Night Light Trust's Q1 before this module).
+    conflicted = bid_of(app, HUNTS, "Ouse Valley Housing Support")
     moderator.goto(f"/procurements/{HUNTS}/bids/{conflicted.id}")
     expect(moderator.get_by_text(gbp(conflicted.price))).to_be_visible()
     moderator.goto(f"/evaluations/{HUNTS}/conflicts")
     moderator.get_by_role(
-        "group", name="Do you have a conflict of interest with Huntingdon Night Light Trust?"
+        "group", name="Do you have a conflict of interest with Ouse Valley Housing Support?"
     ).get_by_label("Yes", exact=True).check()
-    moderator.get_by_label("Describe your conflict with Huntingdon Night Light Trust").fill(
+    moderator.get_by_label("Describe your conflict with Ouse Valley Housing Support").fill(
         "My sister joined the bidder's board this month."
     )
     moderator.get_by_role("button", name="Record my declaration").click()
@@ -378,11 +379,11 @@ def test_a_moderator_who_declares_a_conflict_no_longer_sees_that_bid_or_its_pric
     assert gbp(conflicted.price) not in moderator.content()
     moderator.goto(f"/procurements/{HUNTS}/bids")
     expect(moderator.get_by_text("1 bid is withheld from you")).to_be_visible()
-    expect(moderator.get_by_role("link", name="Huntingdon Night Light Trust")).to_have_count(0)
+    expect(moderator.get_by_role("link", name="Ouse Valley Housing Support")).to_have_count(0)
     expect(moderator.get_by_role("link", name="St Neots Pathways")).to_be_visible()
     moderator.goto(f"/evaluations/{HUNTS}/results")
     expect(moderator.get_by_test_id("withheld")).to_be_visible()
-    assert "Huntingdon Night Light Trust" not in moderator.content()
+    assert "Ouse Valley Housing Support" not in moderator.content()
     assert gbp(conflicted.price) not in moderator.content()
     assert len(new_refusals(app, MODERATOR, audited)) == 1
 

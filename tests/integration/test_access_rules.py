@@ -6,7 +6,7 @@ from each route's own declaration: a route that declares the wrong roles fails h
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -19,7 +19,7 @@ from tenderflow.domain.roles import Role
 from tenderflow.extensions import db
 from tenderflow.web.access import PUBLIC_ENDPOINTS
 from tests.integration.access_table import TABLE
-from tests.integration.conftest import sign_in_as
+from tests.integration.conftest import a_database, migrate, sign_in_as
 from tests.integration.timetable_data import asked_for_approval
 from tests.integration.world import build_world
 
@@ -36,6 +36,21 @@ def _routes() -> list[tuple[str, str, str]]:
 
 
 ROUTES = _routes()
+
+
+# Every route tried by every person is some 5,000 requests. Who is admitted is decided in the
+# app's Python, the same on either database, so the table is played once, on SQLite; the
+# need-to-know queries themselves run on PostgreSQL too (test_probity_access.py,
+# test_contracts.py and the other feature suites).
+@pytest.fixture(scope="module")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with a_database("sqlite", tmp_path_factory) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def migrated_app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Flask:
+    return migrate(database_url, tmp_path_factory)
 
 
 def _url(app: Flask, endpoint: str, world: dict[str, Any]) -> str:
