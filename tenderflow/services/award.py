@@ -12,7 +12,7 @@ from tenderflow import clock
 from tenderflow.domain.probity import results_fingerprint
 from tenderflow.domain.roles import Role
 from tenderflow.domain.stages import stages_for
-from tenderflow.domain.timetable import stage_label
+from tenderflow.domain.timetable import say_date, stage_label
 from tenderflow.models import (
     ApprovalRequest,
     AwardApproval,
@@ -266,7 +266,7 @@ def record_approval(
             procurement,
             attempt,
             "The results have changed since the lead asked for approval on "
-            f"{asked_on(request):%d %B %Y}: the lead asks again",
+            f"{say_date(asked_on(request))}: the lead asks again",
             field="decision",
         )
     errors: dict[str, str] = {}
@@ -277,7 +277,7 @@ def record_approval(
     elif data.decided_on < asked_on(request):
         errors["decided_on"] = (
             "The date of the decision must be on or after approval was asked for "
-            f"({asked_on(request):%d %B %Y})"
+            f"({say_date(asked_on(request))})"
         )
     if data.decision in ("rejected", "deferred") and not data.notes.strip():
         errors["notes"] = "Enter why the recommendation was not approved"

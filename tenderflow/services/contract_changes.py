@@ -17,6 +17,7 @@ from tenderflow.domain.contract_changes import (
 )
 from tenderflow.domain.money import to_money
 from tenderflow.domain.roles import Role
+from tenderflow.domain.timetable import say_date
 from tenderflow.models import ContractChange, ManagedContract, User
 from tenderflow.services import ServiceError, outbox, users
 
@@ -144,7 +145,7 @@ def ask_for_extension(
             subject=f"Decide on extending {contract.reference}",
             body=(
                 f"The commissioning body is asked whether to extend {contract.title} "
-                f"({contract.supplier_name}) to {change.new_end_date:%d %B %Y}."
+                f"({contract.supplier_name}) to {say_date(change.new_end_date)}."
             ),
             now=now,
             recipient=member,
