@@ -10,6 +10,7 @@ from typing import Any
 
 import click
 
+from tenderflow.domain.dates import short_date
 from tenderflow.domain.vocabulary import STAGES
 
 TERMINAL = ("applied", "refused", "failed")
@@ -28,7 +29,7 @@ def _procurement(reference: str) -> Any:
 
 
 def _date(value: date | None) -> str:
-    return f"{value.day} {value:%b %Y}" if value else "-"
+    return short_date(value) if value else "-"
 
 
 @click.command("timetable")

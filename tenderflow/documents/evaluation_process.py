@@ -11,7 +11,8 @@ from tenderflow.documents.formatting import (
     yes_no,
 )
 from tenderflow.documents.inputs import EvaluationReportInput, TimetableRow
-from tenderflow.documents.prose import join_words, plural, short_date
+from tenderflow.documents.prose import plural, short_date
+from tenderflow.domain.council_papers import join_words
 from tenderflow.domain.vocabulary import CATEGORY_LABELS, ROUTE_LABELS
 
 

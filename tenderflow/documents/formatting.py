@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
+from tenderflow.domain.dates import long_date
 from tenderflow.domain.money import format_gbp
 
 __all__ = [
@@ -24,16 +25,14 @@ DASH = "–"  # shown in a cell that has no value, so an empty cell never looks 
 
 def format_date(value: date | None) -> str:
     """Format as "2 March 2026", or a dash when there is no date."""
-    if value is None:
-        return DASH
-    return f"{value.day} {value:%B %Y}"
+    return DASH if value is None else long_date(value)
 
 
 def format_datetime(value: datetime | None) -> str:
     """Format as "11:45 on 2 March 2026", or a dash."""
     if value is None:
         return DASH
-    return f"{value:%H:%M} on {format_date(value.date())}"
+    return f"{value:%H:%M} on {long_date(value)}"
 
 
 def format_score(value: Decimal | int | None) -> str:

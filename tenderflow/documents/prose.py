@@ -8,6 +8,7 @@ from datetime import date
 from tenderflow.documents.content import Block, NumberedSection, Paragraph
 from tenderflow.documents.formatting import DASH
 from tenderflow.documents.inputs import Prose
+from tenderflow.domain import dates
 
 
 def prose_blocks(prose: Prose, numbered: bool = False) -> tuple[Block, ...]:
@@ -40,16 +41,9 @@ def number_sections(
 
 def short_date(value: date | None) -> str:
     """Format a date for a table cell: "2 Mar 2026"."""
-    return DASH if value is None else f"{value.day} {value:%b %Y}"
+    return DASH if value is None else dates.short_date(value)
 
 
 def plural(count: int, noun: str, plural_form: str | None = None) -> str:
     """Return "1 bid", "3 bids", "0 bids"."""
     return f"{count} {noun if count == 1 else plural_form or noun + 's'}"
-
-
-def join_words(items: Sequence[str]) -> str:
-    """Join as English: "a", "a and b", "a, b and c"."""
-    if len(items) <= 1:
-        return "".join(items)
-    return f"{', '.join(items[:-1])} and {items[-1]}"

@@ -18,6 +18,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from tenderflow.domain.dates import long_date
 from tenderflow.domain.notices import KINDS
 from tenderflow.domain.ocds import Organisation, _datetime, _party, _value
 
@@ -143,7 +144,9 @@ def _target(rating: Rating) -> str:
     return f"target {figure}%" if rating.unit == "percent" else f"target {figure} {rating.unit}"
 
 
-def performance_release(facts: ManagedContractFacts, assessment: PerformanceFacts) -> dict[str, Any]:
+def performance_release(
+    facts: ManagedContractFacts, assessment: PerformanceFacts
+) -> dict[str, Any]:
     """Return the contract performance notice (UK9) as an ``implementation`` release."""
     milestones = []
     for rating in assessment.ratings:
@@ -152,7 +155,8 @@ def performance_release(facts: ManagedContractFacts, assessment: PerformanceFact
             "id": f"{assessment.year}-{rating.code}",
             "title": f"{rating.title}, {assessment.year}",
             "type": "assessment",
-            "description": f"Rated {rating.rating_words.lower()}" + (f" ({target})" if target else ""),
+            "description": f"Rated {rating.rating_words.lower()}"
+            + (f" ({target})" if target else ""),
             "status": MILESTONE_STATUS[rating.rating],
             "dateModified": _datetime(assessment.assessed_on),
         }
@@ -168,7 +172,7 @@ def change_release(facts: ManagedContractFacts, change: ChangeFacts) -> dict[str
     said = f"{change.description}. The value changes by {_signed(change.value_change)} to "
     said += f"£{change.value_after:,.2f}"
     if change.new_end_date is not None:
-        said += f"; the contract now ends on {change.new_end_date.day} {change.new_end_date:%B %Y}"
+        said += f"; the contract now ends on {long_date(change.new_end_date)}"
     amendment: dict[str, Any] = {
         "id": change.notice_id,
         "date": _datetime(change.effective_on or change.published_on),

@@ -6,9 +6,12 @@ into paragraphs and risks, and how an award recommendation is worded.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+
+from tenderflow.domain.dates import long_date
 
 
 @dataclass(frozen=True)
@@ -99,8 +102,8 @@ def years_text(years: int) -> str:
 def award_terms(term_years: int | None, extension_years: int, start: date) -> str:
     """Word a contract's term as an award recommendation states it."""
     if not term_years:
-        return f"from {start.day} {start:%B %Y}"
-    text = f"for {years_text(term_years)} from {start.day} {start:%B %Y}"
+        return f"from {long_date(start)}"
+    text = f"for {years_text(term_years)} from {long_date(start)}"
     if extension_years:
         text += f", with the option to extend for up to {years_text(extension_years)} more"
     return text
@@ -116,11 +119,11 @@ def contract_name(title: str, lot_title: str | None) -> str:
     return f"{title} ({short_lot(lot_title)})" if lot_title else title
 
 
-def join_words(items: list[str]) -> str:
+def join_words(items: Sequence[str]) -> str:
     """Join names as a sentence does: "a", "a and b", "a, b and c"."""
     if len(items) <= 1:
         return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
+    return f"{', '.join(items[:-1])} and {items[-1]}"
 
 
 def annual_price(

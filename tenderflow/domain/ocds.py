@@ -14,6 +14,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from tenderflow.domain.dates import long_date
 from tenderflow.domain.notices import KINDS, NoticeKind
 
 OCDS_VERSION = "1.1"
@@ -258,7 +259,10 @@ def _awards(facts: ProcurementFacts, kind: NoticeKind) -> list[dict[str, Any]]:
             award["value"] = _value(contract.value)
         if facts.standstill and kind.code in ("UK6", "UK5"):
             start, end = facts.standstill
-            award["standstillPeriod"] = {"startDate": _datetime(start), "endDate": _datetime(end, 23)}
+            award["standstillPeriod"] = {
+                "startDate": _datetime(start),
+                "endDate": _datetime(end, 23),
+            }
         awards.append(award)
     return awards
 
@@ -334,7 +338,10 @@ def build_release(facts: ProcurementFacts, code: str, day: date) -> dict[str, An
 
 
 def release_package(
-    releases: list[dict[str, Any]], uri: str, publisher: str, published: date,
+    releases: list[dict[str, Any]],
+    uri: str,
+    publisher: str,
+    published: date,
     publisher_uid: str | None = None,
 ) -> dict[str, Any]:
     """Wrap ``releases`` in an OCDS 1.1 release package."""
@@ -354,8 +361,7 @@ def release_package(
 def _say_day(text: str | None) -> str:
     if not text:
         return ""
-    day = date.fromisoformat(text[:10])
-    return f"{day.day} {day:%B %Y}"
+    return long_date(date.fromisoformat(text[:10]))
 
 
 def _say_value(value: dict[str, Any] | None) -> str:
@@ -382,8 +388,10 @@ def describe(release: dict[str, Any]) -> list[tuple[str, str]]:
     ]
     items = tender.get("items", [])
     classes = [
-        c for item in items
-        for c in [item.get("classification"), *item.get("additionalClassifications", [])] if c
+        c
+        for item in items
+        for c in [item.get("classification"), *item.get("additionalClassifications", [])]
+        if c
     ]
     rows.append(("CPV codes", "; ".join(f"{c['id']} {c.get('description', '')}" for c in classes)))
     regions = [a["region"] for item in items for a in item.get("deliveryAddresses", [])]
@@ -391,7 +399,10 @@ def describe(release: dict[str, Any]) -> list[tuple[str, str]]:
     if "tenderPeriod" in tender:
         period = tender["tenderPeriod"]
         rows.append(
-            ("Tendering period", f"{_say_day(period['startDate'])} to {_say_day(period['endDate'])}")
+            (
+                "Tendering period",
+                f"{_say_day(period['startDate'])} to {_say_day(period['endDate'])}",
+            )
         )
     if "enquiryPeriod" in tender:
         rows.append(("Clarification questions by", _say_day(tender["enquiryPeriod"]["endDate"])))
@@ -405,7 +416,9 @@ def describe(release: dict[str, Any]) -> list[tuple[str, str]]:
     )
     if suitability:
         said = [k.upper() for k in ("sme", "vcse") if suitability.get(k)]
-        rows.append(("Suitable for", " and ".join(f"{s}s" for s in said) or "Neither SMEs nor VCSEs"))
+        rows.append(
+            ("Suitable for", " and ".join(f"{s}s" for s in said) or "Neither SMEs nor VCSEs")
+        )
     for award in release.get("awards", []):
         names = ", ".join(s["name"] for s in award.get("suppliers", []))
         lot = f" (lot {award['relatedLots'][0]})" if award.get("relatedLots") else ""

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from tenderflow.domain.timetable import say_date, stage_label
+from tenderflow.domain.timetable import stage_label
 
 # The Act fixes the award criteria, their weighting and the method once tenders are due.
 METHOD_FIXED = (
@@ -82,5 +82,4 @@ __all__ = [
     "itt_issued",
     "replan_problem",
     "results_fingerprint",
-    "say_date",
 ]

@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
+from tenderflow.domain.dates import long_date
 from tenderflow.domain.standstill import standstill_period
 from tenderflow.domain.vocabulary import STAGE_LABELS, label
 
@@ -195,10 +196,10 @@ def check(rules: Rules, planned: Sequence[PlannedStage], stage: str) -> dict[str
     if index > 0 and entry.start < planned[index - 1].end:
         before = planned[index - 1]
         errors["start"] = (
-            f"{name} must start on or after {stage_label(before.stage)} ends ({say_date(before.end)})"
+            f"{name} must start on or after {stage_label(before.stage)} ends ({long_date(before.end)})"
         )
     if entry.end < entry.start:
-        errors["end"] = f"{name} must end on or after it starts ({say_date(entry.start)})"
+        errors["end"] = f"{name} must end on or after it starts ({long_date(entry.start)})"
     elif stage in _MINIMUM_PERIODS:
         kind, what, deadline = _MINIMUM_PERIODS[stage]
         minimum = rules.min_participation_days if stage == "eoi" else rules.min_tendering_days
@@ -206,16 +207,16 @@ def check(rules: Rules, planned: Sequence[PlannedStage], stage: str) -> dict[str
             errors["end"] = (
                 f"The {kind} period would be {entry.days} days, shorter than the minimum of "
                 f"{minimum} days for this {what} under {rules.regime_title}: set the {deadline} "
-                f"on or after {say_date(entry.start + timedelta(days=minimum))}"
+                f"on or after {long_date(entry.start + timedelta(days=minimum))}"
             )
     elif stage == "standstill":
         earliest = standstill_end(rules, entry.start)
         if entry.end < earliest:
             period = standstill_period(rules.regime, entry.start)
             errors["end"] = (
-                f"The standstill under {rules.regime_title} starting {say_date(entry.start)} runs "
-                f"until the end of {say_date(period.last_day)}: the award can be planned from "
-                f"{say_date(earliest)}"
+                f"The standstill under {rules.regime_title} starting {long_date(entry.start)} runs "
+                f"until the end of {long_date(period.last_day)}: the award can be planned from "
+                f"{long_date(earliest)}"
             )
     return errors
 
@@ -317,11 +318,6 @@ def chart(
             )
         )
     return laid_out, first, last
-
-
-def say_date(day: date) -> str:
-    """Say a date the GOV.UK way, as messages and refusals do: 3 March 2027."""
-    return f"{day.day} {day:%B %Y}"
 
 
 def start_to_finish_by(rules: Rules, finish_by: date, earliest: date) -> date:

@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 
 from tenderflow import clock
 from tenderflow.domain.council_papers import join_words
+from tenderflow.domain.dates import long_date
 from tenderflow.domain.exclusion import debarment_check_is_recent, earliest_debarment_check
-from tenderflow.domain.timetable import say_date
 from tenderflow.models import Procurement
 from tenderflow.services import conflicts, exclusions
 from tenderflow.services.gates import gate
@@ -62,8 +62,8 @@ def _exclusions_checked(session: Session, procurement: Procurement, now: datetim
         if not debarment_check_is_recent(check.debarment_checked_on, day, days):
             unmet.append(
                 f"The debarment list was last checked for {bidder.name} on "
-                f"{say_date(check.debarment_checked_on)}: check it again (a check counts for "
-                f"{days} days, so from {say_date(earliest_debarment_check(day, days))})"
+                f"{long_date(check.debarment_checked_on)}: check it again (a check counts for "
+                f"{days} days, so from {long_date(earliest_debarment_check(day, days))})"
             )
         if bidder.id in recommended and check.outcome == "excluded":
             unmet.append(

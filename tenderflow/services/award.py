@@ -9,10 +9,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tenderflow import clock
+from tenderflow.domain.dates import long_date
 from tenderflow.domain.probity import results_fingerprint
 from tenderflow.domain.roles import Role
 from tenderflow.domain.stages import stages_for
-from tenderflow.domain.timetable import say_date, stage_label
+from tenderflow.domain.timetable import stage_label
 from tenderflow.models import (
     ApprovalRequest,
     AwardApproval,
@@ -266,7 +267,7 @@ def record_approval(
             procurement,
             attempt,
             "The results have changed since the lead asked for approval on "
-            f"{say_date(asked_on(request))}: the lead asks again",
+            f"{long_date(asked_on(request))}: the lead asks again",
             field="decision",
         )
     errors: dict[str, str] = {}
@@ -277,7 +278,7 @@ def record_approval(
     elif data.decided_on < asked_on(request):
         errors["decided_on"] = (
             "The date of the decision must be on or after approval was asked for "
-            f"({say_date(asked_on(request))})"
+            f"({long_date(asked_on(request))})"
         )
     if data.decision in ("rejected", "deferred") and not data.notes.strip():
         errors["notes"] = "Enter why the recommendation was not approved"
@@ -320,7 +321,7 @@ def approval_problem(
     """Say why ``approval`` does not let the award proceed (missing, early or void), or None."""
     if approval is None:
         return None  # the gate says what is missing
-    when = f"{approval.decided_on.day} {approval.decided_on:%B %Y}"
+    when = long_date(approval.decided_on)
     if approval.approval_request_id is None or approval.results_hash is None:
         return (
             f"The approval recorded for {when} was not asked for by the lead once moderation "

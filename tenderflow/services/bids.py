@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from tenderflow import audit
 from tenderflow.domain import bidding
+from tenderflow.domain.dates import long_date_time
 from tenderflow.models import Bid, Bidder, BidDocument, Lot, Milestone, Procurement, User
 from tenderflow.services import ServiceError, probity
 
@@ -43,12 +44,7 @@ def deadline_text(deadline: datetime | None) -> str | None:
     """Return the deadline as people read it (UK time), or None."""
     if deadline is None:
         return None
-    from tenderflow.clock import local
-
-    moment = local(deadline)
-    hour = moment.hour % 12 or 12
-    suffix = "am" if moment.hour < 12 else "pm"
-    return f"{moment.day} {moment:%B %Y} at {hour}:{moment:%M}{suffix}"
+    return long_date_time(deadline)
 
 
 def is_sealed(session: Session, procurement: Procurement, now: datetime) -> bool:

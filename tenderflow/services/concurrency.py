@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from tenderflow import clock
+from tenderflow.domain.dates import long_date_time
 from tenderflow.services import ServiceError
 
 # The version each record had when the form was opened, by the form's own key for it;
@@ -36,13 +36,6 @@ def version_text(record: Any | None) -> str:
 def versions_of(records: Iterable[Any]) -> str:
     """Return one text that changes when any of the records changes, appears or goes."""
     return ",".join(sorted(f"{r.id}.{r.version}" for r in records))
-
-
-def time_text(value: datetime) -> str:
-    """Format an instant as the pages do: 4 June 2026 at 2:05pm."""
-    local = clock.local(value)
-    hour = local.hour % 12 or 12
-    return f"{local.day} {local:%B %Y} at {hour}:{local:%M}{'am' if local.hour < 12 else 'pm'}"
 
 
 @dataclass(frozen=True)
@@ -75,7 +68,7 @@ def changed_message(session: Session, what: str, record: Any | None) -> str:
     if record is None:
         return f"{what} was removed since you opened this page"
     change = last_change(session, record)
-    when = f" at {time_text(change.at)}" if change.at is not None else ""
+    when = f" at {long_date_time(change.at)}" if change.at is not None else ""
     return f"{what} was changed by {change.by}{when} since you opened this page"
 
 

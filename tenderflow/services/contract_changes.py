@@ -15,9 +15,9 @@ from tenderflow.domain.contract_changes import (
     termination_notice,
     under_the_act,
 )
+from tenderflow.domain.dates import long_date
 from tenderflow.domain.money import to_money
 from tenderflow.domain.roles import Role
-from tenderflow.domain.timetable import say_date
 from tenderflow.models import ContractChange, ManagedContract, User
 from tenderflow.services import ServiceError, outbox, users
 
@@ -145,7 +145,7 @@ def ask_for_extension(
             subject=f"Decide on extending {contract.reference}",
             body=(
                 f"The commissioning body is asked whether to extend {contract.title} "
-                f"({contract.supplier_name}) to {say_date(change.new_end_date)}."
+                f"({contract.supplier_name}) to {long_date(change.new_end_date)}."
             ),
             now=now,
             recipient=member,

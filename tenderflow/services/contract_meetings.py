@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tenderflow.domain.contract_priority import default_matrix, next_meeting_due
+from tenderflow.domain.dates import long_date
 from tenderflow.models import (
     ContractAction,
     ContractMeeting,
@@ -88,7 +89,7 @@ def schedule_meeting(
         due = next_due(session, contract)
         if due is not None and day > due and due >= today:
             errors["scheduled_for"] = (
-                f"The contract's band needs a meeting by {due.day} {due:%B %Y}: choose that "
+                f"The contract's band needs a meeting by {long_date(due)}: choose that "
                 "date or earlier"
             )
     if errors:

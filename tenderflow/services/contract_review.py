@@ -15,7 +15,7 @@ from tenderflow.documents.inputs import Person
 from tenderflow.documents.writer import render_docx
 from tenderflow.domain.contract_changes import GROUNDS
 from tenderflow.domain.contract_priority import default_matrix
-from tenderflow.domain.timetable import say_date
+from tenderflow.domain.dates import long_date
 from tenderflow.models import ManagedContract, User
 from tenderflow.services import (
     contract_changes,
@@ -35,11 +35,11 @@ def review_data(
     for change in reversed(contract_changes.changes_of(session, contract)):
         if change.kind == "modification":
             changes.append(
-                f"Modified on {say_date(change.effective_on)}: {change.description} "
+                f"Modified on {long_date(change.effective_on)}: {change.description} "
                 f"({GROUNDS.get(change.ground or '', '')})."
             )
         elif change.kind == "extension" and change.status == "approved":
-            changes.append(f"Extended to {say_date(change.new_end_date)}.")
+            changes.append(f"Extended to {long_date(change.new_end_date)}.")
     return ContractReviewData(
         reference=contract.reference,
         title=contract.title,

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from tenderflow.domain.contract_priority import add_months, default_matrix
 from tenderflow.domain.contract_returns import last_ended_quarter, quarter_end
-from tenderflow.domain.timetable import say_date
+from tenderflow.domain.dates import long_date
 from tenderflow.models import ContractReturn, ManagedContract, User
 from tenderflow.services import contract_meetings, outbox
 
@@ -119,9 +119,9 @@ def chase_returns(session: Session, today: date, now: datetime, outcome: WatchOu
                 contract,
                 "contract-return-due",
                 f"contract-return-due:{contract.id}:{period}",
-                f"{contract.reference}: the {period} return is due by {say_date(deadline)}",
+                f"{contract.reference}: the {period} return is due by {long_date(deadline)}",
                 f"The performance indicator return of {contract.title} for {period} is due by "
-                f"{say_date(deadline)}.",
+                f"{long_date(deadline)}.",
                 now,
             )
         else:
@@ -135,7 +135,7 @@ def chase_returns(session: Session, today: date, now: datetime, outcome: WatchOu
                 f"contract-return-overdue:{contract.id}:{period}",
                 f"{contract.reference}: the {period} return is overdue",
                 f"The performance indicator return of {contract.title} for {period} was due by "
-                f"{say_date(deadline)} and is not complete.",
+                f"{long_date(deadline)} and is not complete.",
                 now,
             )
 
@@ -156,9 +156,9 @@ def chase_meetings(session: Session, today: date, now: datetime, outcome: WatchO
             contract,
             "contract-meeting-due",
             f"contract-meeting-due:{contract.id}:{due.isoformat()}",
-            f"{contract.reference}: a contract management meeting is due by {say_date(due)}",
+            f"{contract.reference}: a contract management meeting is due by {long_date(due)}",
             f"{contract.title} is in the {contract.priority_band} priority band: schedule its "
-            f"next meeting by {say_date(due)}.",
+            f"next meeting by {long_date(due)}.",
             now,
         )
 
@@ -197,9 +197,9 @@ def prompt_reprocurement(
             contract,
             "contract-expiry",
             f"contract-expiry:{contract.id}:{months}:{contract.end_date.isoformat()}",
-            f"{contract.reference} ends within {months} months, on {say_date(contract.end_date)}",
+            f"{contract.reference} ends within {months} months, on {long_date(contract.end_date)}",
             f"{contract.title} ({contract.supplier_name}) ends on "
-            f"{say_date(contract.end_date)}.{started}",
+            f"{long_date(contract.end_date)}.{started}",
             now,
         )
 

@@ -12,8 +12,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tenderflow import clock
+from tenderflow.domain.dates import long_date
 from tenderflow.domain.standstill import standstill_period
-from tenderflow.domain.timetable import MILESTONE_LABELS, MILESTONE_STAGES, say_date, stage_label
+from tenderflow.domain.timetable import MILESTONE_LABELS, MILESTONE_STAGES, stage_label
 from tenderflow.models import Milestone, Procurement, StageDates
 from tenderflow.services import notices, outbox
 
@@ -60,7 +61,7 @@ def end_standstills(session: Session, today: date, now: datetime) -> list[str]:
             subject=f"{procurement.reference}: the standstill has ended",
             body=(
                 f"The standstill for {procurement.title} ended at the end of "
-                f"{say_date(period.last_day)}. The award may proceed if no challenge is open."
+                f"{long_date(period.last_day)}. The award may proceed if no challenge is open."
             ),
             now=now,
             procurement_id=procurement.id,
@@ -166,7 +167,7 @@ def mark_overdue_stages(session: Session, today: date, now: datetime) -> int:
             subject=f"{procurement.reference}: {stage_label(row.stage)} is overdue",
             body=(
                 f"{stage_label(row.stage)} for {procurement.title} was planned to end on "
-                f"{say_date(row.planned_end)}. Move on when its gate is met, and record why it is late."
+                f"{long_date(row.planned_end)}. Move on when its gate is met, and record why it is late."
             ),
             now=now,
             procurement_id=procurement.id,
@@ -187,8 +188,8 @@ def clock_local_text(instant: datetime) -> str:
     """Say an instant in UK time: "at 12:00 on 3 March 2027"."""
     local = clock.local(instant)
     if local.hour == 0 and local.minute == 0:
-        return f"at the end of {say_date(local.date() - timedelta(days=1))}"
-    return f"at {local:%H:%M} on {say_date(local.date())}"
+        return f"at the end of {long_date(local.date() - timedelta(days=1))}"
+    return f"at {local:%H:%M} on {long_date(local.date())}"
 
 
 # Remind the lead this many days before a contract details notice falls due.
@@ -224,7 +225,7 @@ def chase_contract_details_notices(session: Session, today: date, now: datetime)
             _tell_about_notice(
                 session, procurement, "overdue", uk7.due, now,
                 f"The contract details notice (UK7) for {procurement.title} was due by "
-                f"{say_date(uk7.due)} ({uk7.when}). Publish it on Find a Tender",
+                f"{long_date(uk7.due)} ({uk7.when}). Publish it on Find a Tender",
             )
         elif today >= uk7.due - timedelta(days=NOTICE_REMINDER_DAYS) and row.reminded_on is None:
             row.reminded_on = today
@@ -232,7 +233,7 @@ def chase_contract_details_notices(session: Session, today: date, now: datetime)
             _tell_about_notice(
                 session, procurement, "due", uk7.due, now,
                 f"Publish the contract details notice (UK7) for {procurement.title} on Find "
-                f"a Tender by {say_date(uk7.due)} ({uk7.when})",
+                f"a Tender by {long_date(uk7.due)} ({uk7.when})",
             )
     session.flush()
     return {"reminded": reminded, "overdue": overdue}

@@ -9,8 +9,8 @@ from decimal import Decimal
 from sqlalchemy.orm import Session
 
 from tenderflow.domain import timetable as rules_
+from tenderflow.domain.dates import long_date
 from tenderflow.domain.rule_sets import standing_orders
-from tenderflow.domain.timetable import say_date
 from tenderflow.models import ManagedContract, Procurement, User
 from tenderflow.services import ServiceError, procurements, timetable
 from tenderflow.services.procurements import ProcurementInput
@@ -30,7 +30,7 @@ def _input(contract: ManagedContract, start: date, lead: User) -> ProcurementInp
         start_date=start,
         description=(
             f"Re-procurement of contract {contract.reference} with {contract.supplier_name}, "
-            f"which ends on {say_date(contract.end_date)}."
+            f"which ends on {long_date(contract.end_date)}."
         ),
         service_type=contract.service_type or None,
         client_group=contract.client_group or None,

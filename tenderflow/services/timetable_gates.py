@@ -7,8 +7,9 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from tenderflow import clock
+from tenderflow.domain.dates import long_date
 from tenderflow.domain.standstill import standstill_period
-from tenderflow.domain.timetable import MILESTONE_LABELS, say_date
+from tenderflow.domain.timetable import MILESTONE_LABELS
 from tenderflow.models import Procurement
 from tenderflow.services import award, notices, transitions
 from tenderflow.services import timetable as timetable_service
@@ -57,15 +58,15 @@ def award_may_proceed(session: Session, procurement: Procurement, now: datetime)
             if clock.local(now).date() <= period.last_day:
                 unmet.append(
                     f"The {MILESTONE_LABELS['standstill-end'].lower()} has not come: the "
-                    f"standstill runs until the end of {say_date(period.last_day)}, so the award "
-                    f"can be made from {say_date(period.earliest_contract_date)}"
+                    f"standstill runs until the end of {long_date(period.last_day)}, so the award "
+                    f"can be made from {long_date(period.earliest_contract_date)}"
                 )
     else:
         unmet += _approval_unmet(session, procurement)
     for challenge in award.open_challenges(session, procurement):
         who = f" from {challenge.bidder.name}" if challenge.bidder else ""
         unmet.append(
-            f"A challenge{who} received on {say_date(challenge.received_on)} is open: the award is "
+            f"A challenge{who} received on {long_date(challenge.received_on)} is open: the award is "
             "suspended until it is resolved"
         )
     return unmet

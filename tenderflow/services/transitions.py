@@ -16,10 +16,11 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from tenderflow import clock
+from tenderflow.domain.dates import long_date
 from tenderflow.domain.money import format_amount, to_money
 from tenderflow.domain.stages import next_stage
 from tenderflow.domain.standstill import standstill_period
-from tenderflow.domain.timetable import say_date, stage_label
+from tenderflow.domain.timetable import stage_label
 from tenderflow.models import (
     AwardApproval,
     Bidder,
@@ -213,7 +214,7 @@ def request_transition(
     if waiting is not None:
         raise ServiceError(
             f"A move to {stage_label(waiting.to_stage)} was asked for on "
-            f"{say_date(clock.local(waiting.requested_at).date())} at {clock.local(waiting.requested_at):%H:%M} and is still waiting for the workflow",
+            f"{long_date(clock.local(waiting.requested_at).date())} at {clock.local(waiting.requested_at):%H:%M} and is still waiting for the workflow",
             {"to_stage": "Wait for the move already asked for to finish"},
         )
     errors: dict[str, str] = {}

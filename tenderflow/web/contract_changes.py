@@ -19,6 +19,7 @@ from wtforms.validators import InputRequired, Length, Optional
 
 from tenderflow import clock
 from tenderflow.domain.contract_changes import GROUNDS
+from tenderflow.domain.dates import long_date
 from tenderflow.domain.money import format_gbp, parse_money
 from tenderflow.domain.roles import Role
 from tenderflow.extensions import db
@@ -110,7 +111,7 @@ def modify(reference: str) -> Any:
         contract,
         "Record a modification",
         f"The contract is worth {format_gbp(contract.value)} and ends on "
-        f"{contract.end_date.day} {contract.end_date:%B %Y}. A contract change notice (UK10) "
+        f"{long_date(contract.end_date)}. A contract change notice (UK10) "
         "is worked out from the ground, the change in value and the term.",
     )
 

@@ -27,6 +27,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, Optional
 
 from tenderflow import clock
+from tenderflow.domain.dates import long_date
 from tenderflow.extensions import db
 from tenderflow.models import ContractAction, ContractMeeting, ManagedContract
 from tenderflow.services import ServiceError, contract_meetings, contract_performance
@@ -104,7 +105,7 @@ def schedule_meeting(reference: str) -> Any:
     ):
         return _back(contract, "#meetings")
     intro = (
-        f"The contract's band needs a meeting by {due.day} {due:%B %Y}."
+        f"The contract's band needs a meeting by {long_date(due)}."
         if due
         else "Review the contract's priority first to know how often it is met."
     )
@@ -179,7 +180,7 @@ def meeting(reference: str, meeting_id: int) -> Any:
     return _form_page(
         form,
         contract,
-        f"Meeting of {found.scheduled_for.day} {found.scheduled_for:%B %Y}",
+        f"Meeting of {long_date(found.scheduled_for)}",
         "Record the meeting's notes and any action agreed. Record it again to add another action.",
     )
 

@@ -12,7 +12,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from tenderflow import clock
-from tenderflow.domain import messages, vocabulary
+from tenderflow.domain import dates, messages, vocabulary
 from tenderflow.domain.exact import published, score_text
 from tenderflow.web import navigation
 
@@ -30,21 +30,15 @@ def points(value: Decimal | Fraction | None) -> str:
 
 
 def long_date(value: date | datetime | None) -> str:
-    """Format a date the GOV.UK way: 4 June 2026."""
+    """Format a date the GOV.UK way: 4 June 2026 (an instant on its day in the UK)."""
     if value is None:
         return ""
-    if isinstance(value, datetime):
-        value = clock.local(value).date()
-    return f"{value.day} {value:%B %Y}"
+    return dates.long_date(clock.local(value) if isinstance(value, datetime) else value)
 
 
 def date_time(value: datetime | None) -> str:
     """Format an instant in UK time: 4 June 2026 at 2:05pm."""
-    if value is None:
-        return ""
-    local = clock.local(value)
-    hour = local.hour % 12 or 12
-    return f"{long_date(local.date())} at {hour}:{local:%M}{'am' if local.hour < 12 else 'pm'}"
+    return "" if value is None else dates.long_date_time(value)
 
 
 def percent(value: Decimal | None) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -11,7 +10,6 @@ import pytest
 from tenderflow.services.concurrency import (
     ChangedMeanwhile,
     check_opened,
-    time_text,
     version_text,
     versions_of,
 )
@@ -65,8 +63,3 @@ def test_a_first_save_that_someone_else_made_first_is_refused() -> None:
     with pytest.raises(ChangedMeanwhile) as refused:
         check_opened(NoHistory(), {"x": ""}, {"x": Record(9, 1)}, str)  # type: ignore[arg-type]
     assert refused.value.current == {"x": "1"}
-
-
-def test_times_read_as_the_pages_show_them_in_uk_time() -> None:
-    assert time_text(datetime(2026, 6, 15, 9, 0, tzinfo=UTC)) == "15 June 2026 at 10:00am"
-    assert time_text(datetime(2026, 12, 7, 13, 5, tzinfo=UTC)) == "7 December 2026 at 1:05pm"

@@ -16,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from tenderflow.domain.capital.matrix import CapitalMatrix, Field, Option
+from tenderflow.domain.dates import long_date
 from tenderflow.domain.money import format_gbp, parse_money
 
 GATEWAY_SECTION = "Gateway questions"
@@ -313,8 +314,7 @@ def answer_text(item: Field, value: Any, districts: Mapping[str, str] | None = N
     if item.type == "money":
         return format_gbp(Decimal(str(value)))
     if item.type == "date":
-        found = date.fromisoformat(str(value))
-        return f"{found.day} {found:%B %Y}"
+        return long_date(date.fromisoformat(str(value)))
     if item.type == "choice":
         return item.option_label(str(value))
     if item.type == "district":

@@ -7,7 +7,7 @@ nothing twice. Each also goes to the officer's messages (and by email, when emai
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, datetime
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -15,11 +15,6 @@ from sqlalchemy.orm import Session
 from tenderflow.domain.roles import Role
 from tenderflow.models import CapitalNotice, CapitalRound, District, User, UserRole
 from tenderflow.services import outbox
-
-
-def long_date(day: date) -> str:
-    """Write a date the GOV.UK way, e.g. 30 September 2026."""
-    return f"{day.day} {day:%B %Y}"
 
 
 def queue_notice(

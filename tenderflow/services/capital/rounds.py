@@ -15,12 +15,13 @@ from sqlalchemy.orm import Session
 from tenderflow.domain.capital import CapitalMatrix, default_matrix
 from tenderflow.domain.capital import statuses as st
 from tenderflow.domain.capital.timetable import deadline_passed, reminder_due
+from tenderflow.domain.dates import long_date
 from tenderflow.domain.money import format_gbp
 from tenderflow.domain.roles import Role
 from tenderflow.models import CapitalRound, CapitalScheme, District, User
 from tenderflow.services import ServiceError
 from tenderflow.services.capital import counties, county_districts, matrix_for
-from tenderflow.services.capital.notices import district_officers, long_date, queue_notice
+from tenderflow.services.capital.notices import district_officers, queue_notice
 
 
 @dataclass

@@ -14,6 +14,7 @@ from tenderflow.documents.content import Signatory
 from tenderflow.documents.feedback import feedback_rules
 from tenderflow.documents.formatting import format_gbp
 from tenderflow.domain import council_papers as papers
+from tenderflow.domain.dates import long_date
 from tenderflow.domain.evaluation import EvaluationModel, EvaluationResult
 from tenderflow.domain.evaluation.value_for_money import load_costing_model
 from tenderflow.domain.standstill import standstill_period
@@ -365,7 +366,7 @@ def assessment_input(
     facts_ = facts.procurement_facts(session, procurement)
     itt = facts.stage_start(session, procurement, "itt")
     published = (
-        f"the invitation to tender published on {itt.day} {itt:%B %Y}"
+        f"the invitation to tender published on {long_date(itt)}"
         if itt
         else "the invitation to tender"
     )
