@@ -10,7 +10,6 @@ ids are unique) are checked here.
 from __future__ import annotations
 
 import calendar
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -19,16 +18,15 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import jsonschema
-import yaml
-
+from tenderflow.domain import data_files
+from tenderflow.domain.data_files import DataFileError
 from tenderflow.paths import SCORING_MATRICES_DIR
 
 MATRIX_PATH = SCORING_MATRICES_DIR / "contract-priority.yaml"
 SCHEMA_PATH = SCORING_MATRICES_DIR / "contract-priority.schema.json"
 
 
-class PriorityMatrixError(ValueError):
+class PriorityMatrixError(DataFileError):
     """The matrix is malformed, or an answer does not fit it."""
 
 
@@ -158,11 +156,6 @@ def next_meeting_due(band: Band, last_meeting: date | None, start: date) -> date
     return add_months(last_meeting or start, band.meeting_every_months)
 
 
-@lru_cache(maxsize=1)
-def _validator() -> Any:
-    return jsonschema.Draft202012Validator(json.loads(SCHEMA_PATH.read_text(encoding="utf-8")))
-
-
 def _check_unique(label: str, ids: list[str], where: str) -> None:
     seen = {i for i in ids if ids.count(i) > 1}
     if seen:
@@ -171,10 +164,9 @@ def _check_unique(label: str, ids: list[str], where: str) -> None:
 
 def parse_matrix(data: Any, where: str = "matrix") -> PriorityMatrix:
     """Check and build a matrix from loaded YAML data, or raise PriorityMatrixError."""
-    error = jsonschema.exceptions.best_match(_validator().iter_errors(data))
-    if error is not None:
-        path = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path)
-        raise PriorityMatrixError(f"{where}: {path.lstrip('.') or 'matrix'}: {error.message}")
+    data = data_files.check(
+        data, SCHEMA_PATH, what="matrix", source=where, error=PriorityMatrixError, best_first=True
+    )
     maximum = data["maximum"]
     bands = tuple(
         Band(
@@ -252,13 +244,10 @@ def parse_matrix(data: Any, where: str = "matrix") -> PriorityMatrix:
 def load_matrix(path: Path | None = None) -> PriorityMatrix:
     """Load and check the priority matrix (by default the council's)."""
     path = path or MATRIX_PATH
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise PriorityMatrixError(
-            f"{path.name}: cannot be read ({' '.join(str(exc).split())})"
-        ) from None
-    return parse_matrix(data, path.name)
+    text = data_files.read_text(path, source=path.name, error=PriorityMatrixError)
+    return parse_matrix(
+        data_files.parse_yaml(text, source=path.name, error=PriorityMatrixError), path.name
+    )
 
 
 @lru_cache(maxsize=1)

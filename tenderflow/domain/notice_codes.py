@@ -7,7 +7,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
+from tenderflow.domain import data_files
 
 CODES_FILE = Path(__file__).resolve().parent.parent / "notice_codes.yaml"
 CPV_PATTERN = re.compile(r"^\d{8}-\d$")
@@ -15,9 +15,7 @@ CPV_PATTERN = re.compile(r"^\d{8}-\d$")
 
 @cache
 def _codes() -> dict[str, Any]:
-    with CODES_FILE.open(encoding="utf-8") as handle:
-        data: dict[str, Any] = yaml.safe_load(handle)
-    return data
+    return data_files.load(CODES_FILE)
 
 
 def cpv_codes() -> dict[str, str]:
@@ -28,4 +26,3 @@ def cpv_codes() -> dict[str, str]:
 def itl_regions() -> dict[str, str]:
     """Return the ITL regions offered, code to name."""
     return {str(k): str(v) for k, v in _codes()["itl"]["codes"].items()}
-

@@ -7,7 +7,6 @@ A rule set is either a council's ``standing-orders`` (bands below the national t
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -17,10 +16,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import jsonschema
-import yaml
-
+from tenderflow.domain import data_files
 from tenderflow.domain.calendar import UK_REGIONS
+from tenderflow.domain.data_files import DataFileError
 from tenderflow.domain.exclusion import DEFAULT_DEBARMENT_CHECK_DAYS
 from tenderflow.domain.money import PENNY, format_amount, format_gbp
 
@@ -28,6 +26,7 @@ RULE_SETS_ENV = "TENDERFLOW_RULE_SETS_DIR"
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SCHEMA_PATH = REPO_ROOT / "rule_sets" / "rule-set.schema.json"
 
+KINDS = ("standing-orders", "national-regime")
 CATEGORIES = ("goods", "services", "works", "light-touch")
 AUTHORITIES = ("sub-central", "central")
 PROCEDURES = ("open", "competitive-flexible")
@@ -46,7 +45,7 @@ ROUTES = (
 STATUTORY_REGIONS: Mapping[str, tuple[str, ...]] = {"procurement-act-2023": UK_REGIONS}
 
 
-class RuleSetError(ValueError):
+class RuleSetError(DataFileError):
     """A rule set is missing, unknown or malformed."""
 
 
@@ -345,36 +344,17 @@ def default_rule_set_directory() -> Path:
     return Path(override) if override else REPO_ROOT / "rule_sets"
 
 
-def _display(path: Path) -> str:
-    try:
-        return path.resolve().relative_to(REPO_ROOT).as_posix()
-    except ValueError:
-        return str(path)
-
-
-@lru_cache(maxsize=1)
-def _validator() -> Any:
-    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
-    return jsonschema.Draft202012Validator(schema)
-
-
-def _schema_problem(data: Any) -> str | None:
-    if not isinstance(data, dict):
-        return "the file must be a YAML mapping of keys to values"
-    if data.get("kind") not in ("standing-orders", "national-regime"):
-        return "'kind' must be 'standing-orders' or 'national-regime'"
-    error = jsonschema.exceptions.best_match(_validator().iter_errors(data))
-    if error is None:
-        return None
-    where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path)
-    return f"{where.lstrip('.')}: {error.message}" if where else error.message
+def _schema_errors(data: Any) -> list[str]:
+    if isinstance(data, dict) and data.get("kind") not in KINDS:
+        return [f"'kind' must be {' or '.join(map(repr, KINDS))}"]
+    return data_files.schema_errors(data, SCHEMA_PATH, best_first=True)
 
 
 def available_rule_sets(directory: Path | str | None = None) -> list[str]:
     """List the names of the rule sets in ``directory``."""
     folder = Path(directory) if directory is not None else default_rule_set_directory()
     if not folder.is_dir():
-        raise RuleSetError(f"rule-set directory {_display(folder)} does not exist")
+        raise RuleSetError(f"rule-set directory {data_files.shown(folder)} does not exist")
     return sorted(path.stem for path in folder.glob("*.yaml"))
 
 
@@ -401,36 +381,27 @@ def standing_orders(directory: Path | str | None = None) -> list[StandingOrders]
 
 
 def _load_file(path: Path) -> RuleSet:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, ValueError) as exc:
-        detail = " ".join(str(exc).split())
-        raise RuleSetError(f"{_display(path)}: cannot be read as YAML ({detail})") from None
-    return _parse_file(text, path)
+    return _parse_file(data_files.read_text(path, error=RuleSetError), path)
 
 
 @lru_cache(maxsize=64)
 def _parse_file(text: str, path: Path) -> RuleSet:
     # Keyed on the file's text: pages name rule sets on every request, and the text only
     # changes when someone edits the file, which is then read afresh. Rule sets are immutable.
-    shown = _display(path)
-    try:
-        data = _dates_as_text(yaml.safe_load(text))
-    except (ValueError, yaml.YAMLError) as exc:
-        detail = " ".join(str(exc).split())
-        raise RuleSetError(f"{shown}: cannot be read as YAML ({detail})") from None
-    problem = _schema_problem(data)
-    if problem is None:
+    shown = data_files.shown(path)
+    data = _dates_as_text(data_files.parse_yaml(text, source=shown, error=RuleSetError))
+    problems = _schema_errors(data)
+    if not problems:
         try:
             if data["name"] != path.stem:
-                problem = f"name {data['name']!r} must match the file name {path.stem!r}"
+                problems = [f"name {data['name']!r} must match the file name {path.stem!r}"]
             elif data["kind"] == "standing-orders":
                 return _standing_orders(data)
             else:
                 return _national_regime(data)
         except ValueError as exc:
-            problem = str(exc)
-    raise RuleSetError(f"{shown}: {problem}")
+            problems = [str(exc)]
+    raise RuleSetError(problems, shown)
 
 
 def _dates_as_text(data: Any) -> Any:
@@ -707,7 +678,7 @@ class RuleLibrary:
         for earlier, later in zip(regimes, regimes[1:], strict=False):
             if earlier.begun_before is None or later.begun_from < earlier.begun_before:
                 raise RuleSetError(
-                    f"{_display(self.directory)}: national regimes {earlier.name} and "
+                    f"{data_files.shown(self.directory)}: national regimes {earlier.name} and "
                     f"{later.name} cover overlapping start dates"
                 )
         for rule_set in self._rule_sets.values():
@@ -715,7 +686,7 @@ class RuleLibrary:
                 for name in rule_set.national_regimes:
                     if not isinstance(self._rule_sets.get(name), NationalRegime):
                         raise RuleSetError(
-                            f"{_display(self.directory / (rule_set.name + '.yaml'))}: "
+                            f"{data_files.shown(self.directory / (rule_set.name + '.yaml'))}: "
                             f"national_regimes names {name!r}, which is not a national regime "
                             "in this directory"
                         )

@@ -4,19 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tenderflow.domain import data_files
 from tenderflow.models import ClientGroup, District, ServiceType
 from tenderflow.paths import REFERENCE_DATA_FILE
 
 
 def read_reference_data() -> dict[str, Any]:
     """Return the reference data file's contents."""
-    with REFERENCE_DATA_FILE.open(encoding="utf-8") as handle:
-        data: dict[str, Any] = yaml.safe_load(handle)
-    return data
+    return data_files.load(REFERENCE_DATA_FILE)
 
 
 def load_reference_data(session: Session) -> int:

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tenderflow.domain import regulations, rule_sets
+from tenderflow.domain import data_files, regulations, rule_sets
 from tenderflow.domain.regulations import (
     NationalRegime,
     RuleLibrary,
@@ -161,7 +161,7 @@ def test_a_missing_required_key_is_named(tmp_path: Path) -> None:
 
 
 def test_the_default_directory_names_files_relative_to_the_repository() -> None:
-    assert rule_sets._display(SHIPPED / "x.yaml") == "rule_sets/x.yaml"
+    assert data_files.shown(SHIPPED / "x.yaml") == "rule_sets/x.yaml"
 
 
 def test_an_unknown_top_level_key_is_refused(tmp_path: Path) -> None:

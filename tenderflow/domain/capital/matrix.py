@@ -13,6 +13,8 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from tenderflow.domain.data_files import DataFileError
+
 TOTAL_WEIGHT = 100
 DEFAULT_SPREAD_FLAG = 2
 
@@ -33,14 +35,8 @@ CORE_FIELDS: dict[str, tuple[str, ...]] = {
 }
 
 
-class MatrixError(ValueError):
+class MatrixError(DataFileError):
     """A capital-bid matrix breaks a rule; ``errors`` names each rule broken."""
-
-    def __init__(self, errors: list[str], source: str | None = None) -> None:
-        self.errors = list(errors)
-        self.source = source
-        text = "; ".join(self.errors)
-        super().__init__(f"{source}: {text}" if source else text)
 
 
 def snake(identifier: str) -> str:

@@ -10,9 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import jsonschema
-import yaml
-
+from tenderflow.domain import data_files
 from tenderflow.domain.capital.matrix import (
     CORE_FIELDS,
     DEFAULT_SPREAD_FLAG,
@@ -26,7 +24,7 @@ from tenderflow.domain.capital.matrix import (
     Option,
     RoundRules,
 )
-from tenderflow.paths import PROJECT_ROOT, SCORING_MATRICES_DIR
+from tenderflow.paths import SCORING_MATRICES_DIR
 
 SCHEMA_PATH = SCORING_MATRICES_DIR / "capital-matrix.schema.json"
 DEFAULT_MATRIX_PATH = SCORING_MATRICES_DIR / "capital-matrix.yaml"
@@ -40,26 +38,6 @@ _MESSAGES_NEEDED = {
     "district": ("invalid",),
     "attachments": ("too_many", "too_large", "invalid", "empty"),
 }
-
-
-@lru_cache(maxsize=1)
-def _validator() -> Any:
-    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
-    return jsonschema.Draft202012Validator(schema)
-
-
-def _where(path: Any) -> str:
-    return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".")
-
-
-def _schema_errors(data: Any) -> list[str]:
-    if not isinstance(data, dict):
-        return ["the matrix must be a YAML mapping of keys to values"]
-    found = []
-    for error in _validator().iter_errors(data):
-        where = _where(error.absolute_path)
-        found.append(f"{where}: {error.message}" if where else error.message)
-    return sorted(set(found))
 
 
 def _normalised(data: Any) -> Any:
@@ -310,7 +288,7 @@ def _build(data: dict[str, Any]) -> tuple[CapitalMatrix, list[str]]:
 def validate_matrix(data: Any) -> list[str]:
     """Check matrix data; return every rule it breaks (empty when it is sound)."""
     data = _normalised(data)
-    errors = _schema_errors(data)
+    errors = data_files.schema_errors(data, SCHEMA_PATH, what="matrix")
     if errors:
         return errors
     return _build(data)[1]
@@ -318,38 +296,19 @@ def validate_matrix(data: Any) -> list[str]:
 
 def parse_matrix(data: Any) -> CapitalMatrix:
     """Build a matrix from data (as loaded from YAML or kept by a round), or raise MatrixError."""
-    data = _normalised(data)
-    errors = _schema_errors(data)
-    if errors:
-        raise MatrixError(errors)
+    data = data_files.check(_normalised(data), SCHEMA_PATH, what="matrix", error=MatrixError)
     matrix, errors = _build(data)
     if errors:
         raise MatrixError(errors)
     return matrix
 
 
-def _display(path: Path) -> str:
-    try:
-        return path.resolve().relative_to(PROJECT_ROOT).as_posix()
-    except ValueError:
-        return str(path)
-
-
 def load_matrix(path: str | Path) -> CapitalMatrix:
     """Load and check a matrix file, raising MatrixError naming the file and every problem."""
     path = Path(path)
-    shown = _display(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        raise MatrixError([f"cannot be read ({reason})"], shown) from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise MatrixError(
-            [f"cannot be read as YAML ({' '.join(str(exc).split())})"], shown
-        ) from None
+    shown = data_files.shown(path)
+    text = data_files.read_text(path, source=shown, error=MatrixError)
+    data = data_files.parse_yaml(text, source=shown, error=MatrixError)
     try:
         return parse_matrix(data)
     except MatrixError as exc:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from tenderflow.domain.data_files import DataFileError
 from tenderflow.domain.money import format_amount, format_gbp
 
 SECTION_KINDS = ("quality", "social-value", "interview")
@@ -53,14 +54,8 @@ FORMULA_DESCRIPTIONS = {
 }
 
 
-class ModelError(ValueError):
+class ModelError(DataFileError):
     """An evaluation model breaks a rule; ``errors`` names each rule broken."""
-
-    def __init__(self, errors: list[str], source: str | None = None) -> None:
-        self.errors = list(errors)
-        self.source = source
-        text = "; ".join(self.errors)
-        super().__init__(f"{source}: {text}" if source else text)
 
 
 def plain(number: Decimal) -> str:

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import jsonschema
-import yaml
-
+from tenderflow.domain import data_files
 from tenderflow.domain.evaluation.model import (
     DEFAULT_SCALE,
     DEFAULT_SPREAD_FLAG,
@@ -27,36 +23,11 @@ from tenderflow.domain.evaluation.model import (
     Section,
     plain,
 )
-from tenderflow.paths import PROJECT_ROOT, SCORING_MATRICES_DIR
+from tenderflow.paths import SCORING_MATRICES_DIR
 
 SCHEMA_PATH = SCORING_MATRICES_DIR / "evaluation-model.schema.json"
 MODELS_DIR = SCORING_MATRICES_DIR / "models"
 DEFAULT_NAME = "evaluation-model"
-
-
-@lru_cache(maxsize=1)
-def _validator() -> Any:
-    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
-    return jsonschema.Draft202012Validator(schema)
-
-
-def _where(path: Any) -> str:
-    text = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path)
-    return text.lstrip(".")
-
-
-def _schema_errors(data: Any) -> list[str]:
-    if not isinstance(data, dict):
-        return ["the model must be a YAML mapping of keys to values"]
-    found = []
-    for error in _validator().iter_errors(data):
-        message = error.message
-        if error.validator == "oneOf" and "description" in error.schema:
-            # "Not valid under any of the given schemas" helps nobody: say what is wanted.
-            message = f"{error.instance!r} is not valid: {error.schema['description'].rstrip('.')}"
-        where = _where(error.absolute_path)
-        found.append(f"{where}: {message}" if where else message)
-    return sorted(set(found))
 
 
 def _normalised(data: Any) -> Any:
@@ -233,7 +204,7 @@ def _build(data: dict[str, Any], default_name: str) -> tuple[EvaluationModel, li
 def validate_model(data: Any) -> tuple[list[str], list[str]]:
     """Check model data; return (errors, warnings), each naming the rule concerned."""
     data = _normalised(data)
-    errors = _schema_errors(data)
+    errors = data_files.schema_errors(data, SCHEMA_PATH, what="model")
     if errors:
         return errors, []
     model, errors = _build(data, DEFAULT_NAME)
@@ -242,21 +213,11 @@ def validate_model(data: Any) -> tuple[list[str], list[str]]:
 
 def parse_model(data: Any, *, default_name: str = DEFAULT_NAME) -> EvaluationModel:
     """Build a model from data (as loaded from YAML or ``to_dict``), or raise ModelError."""
-    data = _normalised(data)
-    errors = _schema_errors(data)
-    if errors:
-        raise ModelError(errors)
+    data = data_files.check(_normalised(data), SCHEMA_PATH, what="model", error=ModelError)
     model, errors = _build(data, default_name)
     if errors:
         raise ModelError(errors)
     return model
-
-
-def _display(path: Path) -> str:
-    try:
-        return path.resolve().relative_to(PROJECT_ROOT).as_posix()
-    except ValueError:
-        return str(path)
 
 
 def load_model(source: str | Path) -> EvaluationModel:
@@ -265,18 +226,9 @@ def load_model(source: str | Path) -> EvaluationModel:
         shown, text, default_name = "model", source, DEFAULT_NAME
     else:
         path = Path(source)
-        shown, default_name = _display(path), path.stem
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-            raise ModelError([f"cannot be read ({reason})"], shown) from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise ModelError(
-            [f"cannot be read as YAML ({' '.join(str(exc).split())})"], shown
-        ) from None
+        shown, default_name = data_files.shown(path), path.stem
+        text = data_files.read_text(path, source=shown, error=ModelError)
+    data = data_files.parse_yaml(text, source=shown, error=ModelError)
     try:
         return parse_model(data, default_name=default_name)
     except ModelError as exc:

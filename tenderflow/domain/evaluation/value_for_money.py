@@ -8,7 +8,6 @@ rejection.
 
 from __future__ import annotations
 
-import json
 import statistics
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -17,9 +16,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import jsonschema
-import yaml
-
+from tenderflow.domain import data_files
+from tenderflow.domain.data_files import DataFileError
 from tenderflow.domain.evaluation.model import plain
 from tenderflow.domain.evaluation.records import BidPrice
 from tenderflow.domain.money import format_gbp, parse_money
@@ -29,7 +27,7 @@ COSTING_MODEL_PATH = SCORING_MATRICES_DIR / "costing-model.yaml"
 SCHEMA_PATH = SCORING_MATRICES_DIR / "costing-model.schema.json"
 
 
-class CostingModelError(ValueError):
+class CostingModelError(DataFileError):
     """The costing model is malformed, or a service type is unknown."""
 
 
@@ -79,11 +77,6 @@ class Finding:
         return {"bidder": self.bidder, "code": self.code, "message": self.message}
 
 
-@lru_cache(maxsize=1)
-def _validator() -> Any:
-    return jsonschema.Draft202012Validator(json.loads(SCHEMA_PATH.read_text(encoding="utf-8")))
-
-
 def _decimal(value: Any) -> Decimal:
     return Decimal(str(value))  # str() keeps YAML's 15.5 as written
 
@@ -91,29 +84,22 @@ def _decimal(value: Any) -> Decimal:
 def load_costing_model(path: Path | None = None) -> CostingModel:
     """Load and check the costing model (by default the one in ``scoring_matrices``)."""
     path = path or COSTING_MODEL_PATH
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise CostingModelError(
-            f"{path.name}: cannot be read ({' '.join(str(exc).split())})"
-        ) from None
+    text = data_files.read_text(path, source=path.name, error=CostingModelError)
     return _costing_model(text, path.name)
 
 
 @lru_cache(maxsize=8)
 def _costing_model(text: str, name: str) -> CostingModel:
     # Keyed on the file's text, so a changed file is read afresh; the model is immutable.
-    path = Path(name)
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise CostingModelError(
-            f"{path.name}: cannot be read ({' '.join(str(exc).split())})"
-        ) from None
-    error = jsonschema.exceptions.best_match(_validator().iter_errors(data))
-    if error is not None:
-        where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path)
-        raise CostingModelError(f"{path.name}: {where.lstrip('.') or 'model'}: {error.message}")
+    data = data_files.parse_yaml(text, source=name, error=CostingModelError)
+    data = data_files.check(
+        data,
+        SCHEMA_PATH,
+        what="costing model",
+        source=name,
+        error=CostingModelError,
+        best_first=True,
+    )
     service_types: dict[str, ServiceType] = {}
     for group in data["groups"]:
         for item in group["service_types"]:
@@ -128,11 +114,11 @@ def _costing_model(text: str, name: str) -> CostingModel:
                 note=item.get("note"),
             )
             if service.code in service_types:
-                raise CostingModelError(f"{path.name}: service type {service.code!r} appears twice")
+                raise CostingModelError(f"service type {service.code!r} appears twice", name)
             if not service.target_from <= service.target_to <= service.maximum_hours:
                 raise CostingModelError(
-                    f"{path.name}: {service.code}: the target range must run upwards and not "
-                    "exceed the maximum"
+                    f"{service.code}: the target range must run upwards and not exceed the maximum",
+                    name,
                 )
             service_types[service.code] = service
     return CostingModel(
