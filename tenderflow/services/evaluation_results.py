@@ -11,10 +11,10 @@ import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
+from tenderflow.domain import data_files
 from tenderflow.domain.evaluation import (
     BidPrice,
     EvaluationInputError,
@@ -72,7 +72,7 @@ def model_of(version: EvaluationModelVersion) -> EvaluationModel:
 @lru_cache(maxsize=64)
 def _parsed_model(yaml_text: str, source: str) -> EvaluationModel:
     # Keyed on the text itself: the same text always makes the same (immutable) model.
-    return parse_model(yaml.safe_load(yaml_text), default_name=source)
+    return parse_model(data_files.parse_yaml(yaml_text, source=source), default_name=source)
 
 
 def bids_in_evaluation(

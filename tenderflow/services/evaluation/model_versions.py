@@ -7,6 +7,7 @@ from datetime import datetime
 import yaml
 from sqlalchemy.orm import Session
 
+from tenderflow.domain import data_files
 from tenderflow.domain.bidding import is_sealed
 from tenderflow.domain.evaluation import available_models, model_path, validate_model
 from tenderflow.domain.probity import METHOD_FIXED
@@ -27,7 +28,7 @@ def ready_made_models() -> list[tuple[str, str]]:
     """Return (name, title) of each ready-made model."""
     found = []
     for name in available_models():
-        data = yaml.safe_load(model_path(name).read_text(encoding="utf-8"))
+        data = data_files.load(model_path(name))
         found.append((name, str(data.get("title", name))))
     return found
 
