@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, url_for
@@ -132,11 +133,7 @@ def consensus(reference: str, criterion_id: str) -> Any:
                     if not score_text and not rationale.strip():
                         continue  # not agreed yet
                     # Each bid is tried on its own, so every refusal is shown at once.
-                    _, refused = attempt(
-                        lambda cell=cell, score_text=score_text, rationale=rationale: agree_one(
-                            cell, score_text, rationale
-                        )
-                    )
+                    _, refused = attempt(partial(agree_one, cell, score_text, rationale))
                     if refused is None:
                         recorded += 1
                     elif isinstance(refused, ChangedMeanwhile):

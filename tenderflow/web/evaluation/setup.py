@@ -262,7 +262,7 @@ def pass_fail(reference: str) -> Any:
             for q in questions
         }
 
-        def record() -> int:
+        def record_results() -> int:
             with guarded(
                 db.session,
                 lambda: check_opened(
@@ -276,7 +276,7 @@ def pass_fail(reference: str) -> Any:
                     db.session, procurement, answers, current_user, clock.now(), opened=opened
                 )
 
-        count, refused = attempt(record)
+        count, refused = attempt(record_results)
         if refused is None:
             flash(f"{count} pass/fail result(s) recorded.", "success")
             return redirect(url_for("evaluation.pass_fail", reference=reference))
@@ -289,9 +289,9 @@ def pass_fail(reference: str) -> Any:
                     for key, message in refused.changes.items()
                 },
             )
-            for key, version in refused.current.items():
-                if isinstance(key, tuple):
-                    form[f"version-{key[0]}-{key[1]}"].data = version
+            for changed, version in refused.current.items():
+                if isinstance(changed, tuple):
+                    form[f"version-{changed[0]}-{changed[1]}"].data = version
         else:
             apply_errors(form, refused.errors)
     return render_template(
