@@ -18,7 +18,6 @@ from tenderflow.services.evaluation_results import (
     current_model_version,
     model_of,
 )
-from tenderflow.services.procurements import is_run_by
 from tenderflow.services.request_memo import remembered
 
 __all__ = [
@@ -30,17 +29,11 @@ __all__ = [
     "conflicted_bidder_ids",
     "current_model",
     "current_model_version",
-    "is_lead",
     "member_by_id",
     "member_of",
     "model_of",
     "panel_of",
 ]
-
-
-def is_lead(user: User, procurement: Procurement) -> bool:
-    """The procurement's own lead, or an administrator."""
-    return is_run_by(procurement, user)
 
 
 def bid_label(bid: Bid) -> str:

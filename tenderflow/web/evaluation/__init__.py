@@ -8,16 +8,13 @@ the results page.
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Blueprint, abort
 from flask_login import current_user
 
 from tenderflow.domain.roles import Role
 from tenderflow.extensions import db
 from tenderflow.models import PanelMember, Procurement
-from tenderflow.services import procurements as procurement_service
-from tenderflow.services.evaluation import bid_label, is_lead, member_of
+from tenderflow.services.evaluation import bid_label, member_of
 from tenderflow.web import navigation
 from tenderflow.web.need_to_know import refuse
 
@@ -35,19 +32,6 @@ navigation.register(
 # Who reaches a procurement's evaluation pages at all; each view checks the person further.
 PANEL_ROLES = (Role.ADMIN, Role.PROCUREMENT_LEAD, Role.EVALUATOR, Role.MODERATOR)
 LEAD_ROLES = (Role.ADMIN, Role.PROCUREMENT_LEAD)
-
-
-def procurement_or_404(reference: str) -> Procurement:
-    procurement = procurement_service.get_by_reference(db.session, reference)
-    if procurement is None:
-        abort(404)
-    return procurement
-
-
-def lead_only(procurement: Procurement) -> None:
-    """Refuse anyone but the procurement's lead and administrators."""
-    if not is_lead(current_user, procurement):
-        abort(403)
 
 
 def panel_member_or_403(procurement: Procurement, role: str | None = None) -> PanelMember:
@@ -75,11 +59,6 @@ def moderator_or_404(procurement: Procurement) -> PanelMember | None:
     if current_user.has_role(Role.ADMIN):
         return None
     refuse(procurement, "see the moderation", "procurements", procurement.id)
-
-
-def error_list(errors: dict[str, str]) -> list[dict[str, Any]]:
-    """Return GOV.UK error-summary items linking to each field."""
-    return [{"text": message, "href": f"#{name}"} for name, message in errors.items()]
 
 
 from tenderflow.web.evaluation import (  # noqa: E402,F401

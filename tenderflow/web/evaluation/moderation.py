@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
+from wtforms import HiddenField
 
 from tenderflow import clock
 from tenderflow.domain.evaluation.panel import moderation_open
@@ -19,18 +21,23 @@ from tenderflow.services.concurrency import (
     guarded,
     version_text,
 )
-from tenderflow.services.evaluation import bids_in_evaluation, is_lead, member_of
+from tenderflow.services.evaluation import bid_label, bids_in_evaluation, member_of
 from tenderflow.services.evaluation import moderation as service
 from tenderflow.services.evaluation.panel import declared_every_bidder
 from tenderflow.services.evaluation_results import results_as_seen, results_for
 from tenderflow.web.access import allow
-from tenderflow.web.evaluation import (
-    bp,
-    error_list,
-    moderator_or_404,
-    procurement_or_404,
+from tenderflow.web.evaluation import bp, moderator_or_404
+from tenderflow.web.evaluation.forms import (
+    QueryForm,
+    ResolveForm,
+    built,
+    posted,
+    sent,
+    text,
+    textarea,
 )
-from tenderflow.web.forms import audit_lost_race
+from tenderflow.web.forms import apply_errors, audit_lost_race
+from tenderflow.web.kit import attempt, procurement_or_404, runs, save
 from tenderflow.web.need_to_know import refuse, results_or_404
 
 
@@ -73,24 +80,44 @@ def consensus(reference: str, criterion_id: str) -> Any:
     except KeyError:
         abort(404)
     cells = moderation.for_criterion(criterion.id)
-    values: dict[str, str] = {}
+    fields: dict[str, Any] = {}
+    initial: dict[str, str] = {}
     for cell in cells:
-        values[f"score-{cell.bid.id}"] = (
+        bid_id = cell.bid.id
+        fields[f"version-{bid_id}"] = HiddenField()
+        fields[f"score-{bid_id}"] = text(f"Consensus score for {bid_label(cell.bid)}")
+        fields[f"rationale-{bid_id}"] = textarea(f"Rationale for {bid_label(cell.bid)}")
+        initial[f"score-{bid_id}"] = (
             f"{cell.consensus.score.normalize():f}" if cell.consensus else ""
         )
-        values[f"rationale-{cell.bid.id}"] = cell.consensus.rationale if cell.consensus else ""
-        values[f"version-{cell.bid.id}"] = version_text(cell.consensus)
-    errors: dict[str, str] = {}
-    if request.method == "POST":
-        values.update(request.form.to_dict())
-        recorded = 0
+        initial[f"rationale-{bid_id}"] = cell.consensus.rationale if cell.consensus else ""
+        initial[f"version-{bid_id}"] = version_text(cell.consensus)
+    form = built("ConsensusForm", fields, data=initial)
+    if form.validate_on_submit():
+        errors: dict[str, str] = {}
         lost = ""  # why a consensus score was not saved, if another write got there first
         opened = {
-            cell.bid.id: request.form[f"version-{cell.bid.id}"]
+            cell.bid.id: sent(form[f"version-{cell.bid.id}"])
             for cell in cells
-            if f"version-{cell.bid.id}" in request.form
+            if posted(form[f"version-{cell.bid.id}"])
         }
-        try:
+
+        def agree_one(cell: Any, score_text: str, rationale: str) -> None:
+            service.record_consensus(
+                db.session,
+                procurement,
+                cell.bid,
+                criterion.id,
+                score_text,
+                rationale,
+                current_user,
+                clock.now(),
+                opened=opened.get(cell.bid.id),
+            )
+
+        def agree() -> int:
+            nonlocal lost
+            recorded = 0
             with guarded(
                 db.session,
                 lambda: check_opened(
@@ -101,42 +128,38 @@ def consensus(reference: str, criterion_id: str) -> Any:
                 ),
             ):
                 for cell in cells:
-                    score_text = request.form.get(f"score-{cell.bid.id}", "").strip()
-                    rationale = request.form.get(f"rationale-{cell.bid.id}", "")
+                    score_text = sent(form[f"score-{cell.bid.id}"]).strip()
+                    rationale = sent(form[f"rationale-{cell.bid.id}"])
                     if not score_text and not rationale.strip():
                         continue  # not agreed yet
-                    try:
-                        service.record_consensus(
-                            db.session,
-                            procurement,
-                            cell.bid,
-                            criterion.id,
-                            score_text,
-                            rationale,
-                            current_user,
-                            clock.now(),
-                            opened=opened.get(cell.bid.id),
-                        )
+                    # Each bid is tried on its own, so every refusal is shown at once.
+                    _, refused = attempt(partial(agree_one, cell, score_text, rationale))
+                    if refused is None:
                         recorded += 1
-                    except ChangedMeanwhile as exc:
-                        lost = lost or str(exc)
-                        errors[f"score-{cell.bid.id}"] = exc.changes["score"]
-                        values[f"version-{cell.bid.id}"] = exc.current["score"]
-                    except ServiceError as exc:
-                        for name, message in exc.errors.items():
+                    elif isinstance(refused, ChangedMeanwhile):
+                        lost = lost or str(refused)
+                        errors[f"score-{cell.bid.id}"] = refused.changes["score"]
+                        form[f"version-{cell.bid.id}"].data = refused.current["score"]
+                    else:
+                        for name, message in refused.errors.items():
                             errors[f"{name}-{cell.bid.id}"] = message
-        except ChangedMeanwhile as exc:
-            lost = lost or str(exc)
-            for bid_id, message in exc.changes.items():
-                field = bid_id if bid_id != "version" else (cells[0].bid.id if cells else "")
-                errors[f"score-{field}"] = message
-            for bid_id, version in exc.current.items():
-                values[f"version-{bid_id}"] = version  # saving again, knowingly, overwrites
-        if not errors:
-            db.session.commit()
+            if errors:
+                raise ServiceError("Consensus not recorded", errors)  # nothing is kept
+            return recorded
+
+        recorded, refused = attempt(agree)
+        if refused is None:
             flash(f"{recorded} consensus score(s) recorded for {criterion.id}.", "success")
             return redirect(url_for("evaluation.moderation", reference=reference))
-        db.session.rollback()
+        if isinstance(refused, ChangedMeanwhile):
+            lost = lost or str(refused)
+            for bid_id, message in refused.changes.items():
+                field = bid_id if bid_id != "version" else (cells[0].bid.id if cells else "")
+                errors[f"score-{field}"] = message
+            for bid_id, version in refused.current.items():
+                # saving again, knowingly, overwrites
+                form[f"version-{bid_id}"].data = version
+        apply_errors(form, errors or refused.errors)
         if lost:
             audit_lost_race(lost, "consensus_scores", criterion.id, procurement.id)
     return render_template(
@@ -145,9 +168,7 @@ def consensus(reference: str, criterion_id: str) -> Any:
         moderation=moderation,
         criterion=criterion,
         cells=cells,
-        values=values,
-        errors=errors,
-        error_items=error_list(errors),
+        form=form,
     )
 
 
@@ -164,7 +185,7 @@ def _queries_seen(procurement: Any) -> list[ModerationQuery]:
 def _query_access(reference: str) -> Any:
     procurement = procurement_or_404(reference)
     member = member_of(db.session, procurement, current_user)
-    if not (is_lead(current_user, procurement) or (member and member.role == "moderator")):
+    if not (runs(procurement) or (member and member.role == "moderator")):
         refuse(procurement, "see the moderation queries", "procurements", procurement.id)
     return procurement
 
@@ -174,16 +195,26 @@ def _query_access(reference: str) -> Any:
 def queries(reference: str) -> Any:
     procurement = _query_access(reference)
     moderation = service.moderation_of(db.session, procurement, current_user)
-    errors: dict[str, str] = {}
-    if request.method == "POST":
+    form = QueryForm()
+    if moderation:
+        form.bid.choices = [
+            ("", "No particular bid"),
+            *((str(b.id), bid_label(b)) for b in moderation.bids),
+        ]
+        form.criterion.choices = [
+            ("", "No particular criterion"),
+            *((c.id, f"{c.id}: {c.title}") for c in moderation.model.criteria),
+        ]
+    if form.validate_on_submit():
         bid = None
-        bid_choice = request.form.get("bid", "")
+        bid_choice = sent(form.bid)
         if moderation and bid_choice.isdigit():
             bid = next((b for b in moderation.bids if b.id == int(bid_choice)), None)
-        criterion = request.form.get("criterion", "")
+        criterion = sent(form.criterion)
         if moderation and criterion and criterion not in {c.id for c in moderation.model.criteria}:
             criterion = ""
-        try:
+
+        def raise_query() -> None:
             if not moderation_open(procurement.stage):
                 raise ServiceError(
                     "Closed", {"question": "Queries are raised once moderation opens"}
@@ -191,26 +222,27 @@ def queries(reference: str) -> Any:
             service.raise_query(
                 db.session,
                 procurement,
-                request.form.get("question", ""),
+                sent(form.question),
                 current_user,
                 clock.now(),
                 bid=bid,
                 criterion_id=criterion or None,
             )
-            db.session.commit()
-            flash("The query is raised.", "success")
-            return redirect(url_for("evaluation.queries", reference=reference))
-        except ServiceError as exc:
-            db.session.rollback()
-            errors = exc.errors
+
+        saved = save(
+            form,
+            raise_query,
+            message="The query is raised.",
+            to=url_for("evaluation.queries", reference=reference),
+        )
+        if saved:
+            return saved
     return render_template(
         "evaluation/queries.html",
         procurement=procurement,
         moderation=moderation,
         queries=_queries_seen(procurement),
-        form=request.form,
-        errors=errors,
-        error_items=error_list(errors),
+        form=form,
     )
 
 
@@ -223,25 +255,17 @@ def query(reference: str, query_id: int) -> Any:
         abort(404)
     if item not in _queries_seen(procurement):
         refuse(procurement, "see a query about a withheld bid", "moderation_queries", item.id)
-    errors: dict[str, str] = {}
-    if request.method == "POST":
-        try:
-            service.resolve_query(
-                item, request.form.get("resolution", ""), current_user, clock.now()
-            )
-            db.session.commit()
-            flash("The query is resolved.", "success")
-            return redirect(url_for("evaluation.queries", reference=reference))
-        except ServiceError as exc:
-            db.session.rollback()
-            errors = exc.errors
-    return render_template(
-        "evaluation/query.html",
-        procurement=procurement,
-        query=item,
-        errors=errors,
-        error_items=error_list(errors),
-    )
+    form = ResolveForm()
+    if form.validate_on_submit():
+        saved = save(
+            form,
+            lambda: service.resolve_query(item, sent(form.resolution), current_user, clock.now()),
+            message="The query is resolved.",
+            to=url_for("evaluation.queries", reference=reference),
+        )
+        if saved:
+            return saved
+    return render_template("evaluation/query.html", procurement=procurement, query=item, form=form)
 
 
 @bp.route("/<reference>/results")

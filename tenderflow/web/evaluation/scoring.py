@@ -5,16 +5,16 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, send_file, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from wtforms import HiddenField
 
 from tenderflow import audit, clock
 from tenderflow.domain.evaluation.panel import next_step
 from tenderflow.domain.roles import Role
 from tenderflow.extensions import db
 from tenderflow.models import PanelMember, Procurement
-from tenderflow.services import ServiceError
 from tenderflow.services.concurrency import (
     ChangedMeanwhile,
     check_fingerprint,
@@ -26,25 +26,31 @@ from tenderflow.services.evaluation import (
     bid_label,
     bidders_to_declare,
     current_model,
-    is_lead,
     member_by_id,
     member_of,
     workbooks,
 )
 from tenderflow.services.evaluation import panel as panel_service
 from tenderflow.services.evaluation import scoring as scoring_service
+from tenderflow.services.unit_of_work import unit_of_work
 from tenderflow.web.access import allow
-from tenderflow.web.evaluation import (
-    PANEL_ROLES,
-    bp,
-    error_list,
-    panel_member_or_403,
-    procurement_or_404,
+from tenderflow.web.evaluation import PANEL_ROLES, bp, panel_member_or_403
+from tenderflow.web.evaluation.forms import (
+    Anchor,
+    ConfidentialityForm,
+    ImportForm,
+    SubmitForm,
+    built,
+    first_error,
+    posted,
+    radios,
+    sent,
+    text,
+    textarea,
 )
-from tenderflow.web.forms import audit_lost_race
+from tenderflow.web.forms import apply_errors, audit_lost_race
+from tenderflow.web.kit import attempt, procurement_or_404, runs, save
 from tenderflow.web.need_to_know import refuse
-
-MAX_WORKBOOK_BYTES = 5_000_000
 
 
 @bp.route("/")
@@ -75,7 +81,7 @@ def mine() -> Any:
 def overview(reference: str) -> Any:
     procurement = procurement_or_404(reference)
     on_panel = member_of(db.session, procurement, current_user) is not None
-    if is_lead(current_user, procurement) and not on_panel:
+    if runs(procurement) and not on_panel:
         return redirect(url_for("evaluation.panel", reference=reference))
     member = panel_member_or_403(procurement)
     work = scoring_service.work_of(db.session, member)
@@ -110,21 +116,18 @@ def overview(reference: str) -> Any:
 def confidentiality(reference: str) -> Any:
     procurement = procurement_or_404(reference)
     member = panel_member_or_403(procurement)
-    errors: dict[str, str] = {}
-    if request.method == "POST":
-        if request.form.get("agree") != "yes":
-            errors["agree"] = "Confirm that you agree to keep the evaluation confidential"
-        else:
-            panel_service.sign_confidentiality(member, clock.now())
-            db.session.commit()
-            flash("You have signed the confidentiality agreement.", "success")
-            return redirect(url_for("evaluation.conflicts", reference=reference))
+    form = ConfidentialityForm()
+    if form.validate_on_submit():
+        saved = save(
+            form,
+            lambda: panel_service.sign_confidentiality(member, clock.now()),
+            message="You have signed the confidentiality agreement.",
+            to=url_for("evaluation.conflicts", reference=reference),
+        )
+        if saved:
+            return saved
     return render_template(
-        "evaluation/confidentiality.html",
-        procurement=procurement,
-        member=member,
-        errors=errors,
-        error_items=error_list(errors),
+        "evaluation/confidentiality.html", procurement=procurement, member=member, form=form
     )
 
 
@@ -138,38 +141,41 @@ def conflicts(reference: str) -> Any:
         return redirect(url_for("evaluation.confidentiality", reference=reference))
     bidders = bidders_to_declare(db.session, procurement)
     existing = {c.bidder_id: c for c in member.conflicts}
-    errors: dict[str, str] = {}
-    values: dict[str, str] = {}
+    fields: dict[str, Any] = {}
+    initial: dict[str, str] = {}
     for bidder in bidders:
         declared = existing.get(bidder.id)
-        values[f"bidder-{bidder.id}"] = (
+        fields[f"bidder-{bidder.id}"] = radios(
+            f"Do you have a conflict of interest with {bidder.name}?",
+            [("no", "No"), ("yes", "Yes")],
+        )
+        fields[f"details-{bidder.id}"] = textarea(
+            f"Describe your conflict with {bidder.name}", "Only if you answered yes."
+        )
+        initial[f"bidder-{bidder.id}"] = (
             "" if declared is None else ("yes" if declared.conflicted else "no")
         )
-        values[f"details-{bidder.id}"] = declared.details if declared else ""
-    if request.method == "POST":
-        values.update(request.form.to_dict())
+        initial[f"details-{bidder.id}"] = declared.details if declared else ""
+    fields["conflicts"] = Anchor()
+    form = built("ConflictsForm", fields, data=initial)
+    if form.validate_on_submit():
         answers = {
             b.id: (
-                {"yes": True, "no": False}.get(request.form.get(f"bidder-{b.id}", "")),
-                request.form.get(f"details-{b.id}", ""),
+                {"yes": True, "no": False}.get(sent(form[f"bidder-{b.id}"])),
+                sent(form[f"details-{b.id}"]),
             )
             for b in bidders
         }
-        try:
-            panel_service.declare_conflicts(db.session, member, answers, clock.now())
-            db.session.commit()
-            flash("Your declaration of interests is recorded.", "success")
-            return redirect(url_for("evaluation.overview", reference=reference))
-        except ServiceError as exc:
-            db.session.rollback()
-            errors = exc.errors
+        saved = save(
+            form,
+            lambda: panel_service.declare_conflicts(db.session, member, answers, clock.now()),
+            message="Your declaration of interests is recorded.",
+            to=url_for("evaluation.overview", reference=reference),
+        )
+        if saved:
+            return saved
     return render_template(
-        "evaluation/conflicts.html",
-        procurement=procurement,
-        bidders=bidders,
-        values=values,
-        errors=errors,
-        error_items=error_list(errors),
+        "evaluation/conflicts.html", procurement=procurement, bidders=bidders, form=form
     )
 
 
@@ -188,21 +194,31 @@ def score(reference: str, criterion_id: str) -> Any:
     if criterion is None:
         abort(404)
     saved = scoring_service.scores_of(db.session, member)
-    values: dict[str, str] = {}
+    fields: dict[str, Any] = {}
+    initial: dict[str, str] = {}
     for bid in work.bids:
         existing = saved.get((bid.id, criterion.id))
-        values[f"score-{bid.id}"] = (
+        fields[f"version-{bid.id}"] = HiddenField()
+        fields[f"score-{bid.id}"] = text(
+            f"Score for {bid_label(bid)}",
+            f"From {work.model.scale.label}, whole or half points",
+        )
+        fields[f"comment-{bid.id}"] = textarea(
+            f"Comment for {bid_label(bid)}", "Why this score: the evidence in the bid"
+        )
+        initial[f"score-{bid.id}"] = (
             "" if existing is None or existing.score is None else f"{existing.score.normalize():f}"
         )
-        values[f"comment-{bid.id}"] = existing.comment if existing else ""
-        values[f"version-{bid.id}"] = version_text(existing)
-    errors: dict[str, str] = {}
-    if request.method == "POST":
-        values.update(request.form.to_dict())
+        initial[f"comment-{bid.id}"] = existing.comment if existing else ""
+        initial[f"version-{bid.id}"] = version_text(existing)
+    fields["scores"] = Anchor()
+    fields["action"] = HiddenField()
+    form = built("ScoreForm", fields, data=initial)
+    if form.validate_on_submit():
         opened = {
-            (bid.id, criterion.id): request.form.get(f"version-{bid.id}", "")
+            (bid.id, criterion.id): sent(form[f"version-{bid.id}"])
             for bid in work.bids
-            if f"version-{bid.id}" in request.form
+            if posted(form[f"version-{bid.id}"])
         }
         rows = [
             (
@@ -210,15 +226,16 @@ def score(reference: str, criterion_id: str) -> Any:
                 {
                     "bidder": bid_label(bid),
                     "criterion": criterion.id,
-                    "score": request.form.get(f"score-{bid.id}", ""),
-                    "comment": request.form.get(f"comment-{bid.id}", ""),
+                    "score": sent(form[f"score-{bid.id}"]),
+                    "comment": sent(form[f"comment-{bid.id}"]),
                 },
             )
             for index, bid in enumerate(work.bids)
             if saved.get((bid.id, criterion.id)) is None
             or saved[(bid.id, criterion.id)].status != "submitted"
         ]
-        try:
+
+        def save_drafts() -> None:
             with guarded(
                 db.session,
                 lambda: check_opened(
@@ -237,41 +254,45 @@ def score(reference: str, criterion_id: str) -> Any:
                     entered_by=current_user,
                     opened=opened,
                 )
-            db.session.commit()
+
+        _, refused = attempt(save_drafts)
+        if refused is None:
             flash(f"Your draft scores for {criterion.id} are saved.", "success")
             following = _next_criterion(work.criteria, criterion.id)
-            if request.form.get("action") == "next" and following:
+            if sent(form.action) == "next" and following:
                 return redirect(
                     url_for("evaluation.score", reference=reference, criterion_id=following)
                 )
             return redirect(url_for("evaluation.overview", reference=reference))
-        except scoring_service.ScoresRefused as exc:
-            db.session.rollback()
-            for problem in exc.problems:
+        if isinstance(refused, scoring_service.ScoresRefused):
+            for problem in refused.problems:
                 bid = work.bids[problem.row]
                 field = "comment" if "comment" in problem.message else "score"
-                errors.setdefault(f"{field}-{bid.id}", f"{bid_label(bid)}: {problem.message}")
-        except ChangedMeanwhile as exc:
-            audit_lost_race(str(exc), "evaluator_scores", criterion.id, procurement.id)
+                first_error(form, f"{field}-{bid.id}", f"{bid_label(bid)}: {problem.message}")
+        elif isinstance(refused, ChangedMeanwhile):
+            audit_lost_race(str(refused), "evaluator_scores", criterion.id, procurement.id)
             saved = scoring_service.scores_of(db.session, member)
-            for key, message in exc.changes.items():
-                errors[f"score-{key[0]}" if isinstance(key, tuple) else "scores"] = message
-            for key, version in exc.current.items():
+            apply_errors(
+                form,
+                {
+                    f"score-{key[0]}" if isinstance(key, tuple) else "scores": message
+                    for key, message in refused.changes.items()
+                },
+            )
+            for key, version in refused.current.items():
                 if isinstance(key, tuple):
-                    values[f"version-{key[0]}"] = version  # saving again, knowingly, overwrites
-        except ServiceError as exc:
-            db.session.rollback()
-            errors = exc.errors
+                    # saving again, knowingly, overwrites
+                    form[f"version-{key[0]}"].data = version
+        else:
+            apply_errors(form, refused.errors)
     return render_template(
         "evaluation/score.html",
         procurement=procurement,
         work=work,
         criterion=criterion,
         saved=saved,
-        values=values,
         following=_next_criterion(work.criteria, criterion.id),
-        errors=errors,
-        error_items=error_list(errors),
+        form=form,
     )
 
 
@@ -286,10 +307,11 @@ def _next_criterion(criteria: list[Any], current: str) -> str | None:
 def submit(reference: str) -> Any:
     procurement = procurement_or_404(reference)
     member = panel_member_or_403(procurement, role="evaluator")
-    errors: dict[str, str] = {}
-    if request.method == "POST":
-        opened = request.form.get("opened")  # a form without it is checked on write only
-        try:
+    form = SubmitForm()
+    if form.validate_on_submit():
+        opened = form.opened.data if posted(form.opened) else None
+
+        def submit_all() -> int:
             with guarded(
                 db.session,
                 lambda: check_fingerprint(
@@ -299,18 +321,19 @@ def submit(reference: str) -> Any:
                     "Your scores",
                 ),
             ):
-                count = scoring_service.submit_scores(
+                return scoring_service.submit_scores(
                     db.session, member, clock.now(), by=current_user, opened=opened
                 )
-            db.session.commit()
+
+        count, refused = attempt(submit_all)
+        if refused is None:
             flash(f"You submitted {count} scores. They can no longer be changed.", "success")
             return redirect(url_for("evaluation.overview", reference=reference))
-        except ChangedMeanwhile as exc:
-            audit_lost_race(str(exc), "evaluator_scores", member.id, procurement.id)
-            errors = {"scores": next(iter(exc.changes.values()))}
-        except ServiceError as exc:
-            db.session.rollback()
-            errors = exc.errors
+        if isinstance(refused, ChangedMeanwhile):
+            audit_lost_race(str(refused), "evaluator_scores", member.id, procurement.id)
+            apply_errors(form, {"scores": next(iter(refused.changes.values()))})
+        else:
+            apply_errors(form, refused.errors)
     blocked = scoring_service.why_not_scoring(db.session, member)
     return render_template(
         "evaluation/submit.html",
@@ -319,8 +342,7 @@ def submit(reference: str) -> Any:
         entered_by_others=scoring_service.entered_by_others(db.session, member),
         progress=scoring_service.progress_of(db.session, member),
         blocked=blocked,
-        errors=errors,
-        error_items=error_list(errors),
+        form=form,
     )
 
 
@@ -328,7 +350,7 @@ def _workbook_member(procurement: Procurement, member_id: int) -> PanelMember:
     member = member_by_id(db.session, procurement, member_id)
     if member is None:
         abort(404)
-    if member.user_id != current_user.id and not is_lead(current_user, procurement):
+    if member.user_id != current_user.id and not runs(procurement):
         refuse(procurement, "see another panel member's workbook", "panel_members", member.id)
     if member.role != "evaluator":
         abort(404)
@@ -340,13 +362,14 @@ def _workbook_member(procurement: Procurement, member_id: int) -> PanelMember:
 def workbook(reference: str, member_id: int) -> Any:
     procurement = procurement_or_404(reference)
     member = _workbook_member(procurement, member_id)
-    try:
-        # Only the evaluator sees their own saved scores; anyone else gets a blank workbook.
-        data = workbooks.export_workbook(
+    # Only the evaluator sees their own saved scores; anyone else gets a blank workbook.
+    data, refused = attempt(
+        lambda: workbooks.export_workbook(
             db.session, member, with_scores=member.user_id == current_user.id
         )
-    except ServiceError as exc:
-        flash(str(exc), "error")
+    )
+    if refused is not None:
+        flash(str(refused), "error")
         return redirect(url_for("evaluation.overview", reference=reference))
     return send_file(
         io.BytesIO(data),
@@ -361,39 +384,34 @@ def workbook(reference: str, member_id: int) -> Any:
 def import_workbook(reference: str, member_id: int) -> Any:
     procurement = procurement_or_404(reference)
     member = _workbook_member(procurement, member_id)
-    errors: dict[str, str] = {}
+    form = ImportForm()
     problems: list[str] = []
-    if request.method == "POST":
-        upload = request.files.get("workbook")
-        data = upload.read(MAX_WORKBOOK_BYTES + 1) if upload and upload.filename else b""
-        if not data:
-            errors["workbook"] = "Select the scoring workbook to upload"
-        elif len(data) > MAX_WORKBOOK_BYTES:
-            errors["workbook"] = "The workbook must be smaller than 5 MB"
-        else:
-            submitted = request.form.get("submit_scores") == "yes"
-            try:
-                with guarded(db.session):
-                    count = workbooks.import_workbook(
-                        db.session,
-                        member,
-                        data,
-                        clock.now(),
-                        entered_by=current_user,
-                        submit=submitted,
-                    )
-                db.session.commit()
-                flash(
-                    f"{count} scores imported"
-                    + (" and submitted." if submitted else " as drafts."),
-                    "success",
+    if form.validate_on_submit():
+        submitted = sent(form.submit_scores) == "yes"
+
+        def import_scores() -> int:
+            with guarded(db.session):
+                return workbooks.import_workbook(
+                    db.session,
+                    member,
+                    form.content,
+                    clock.now(),
+                    entered_by=current_user,
+                    submit=submitted,
                 )
-                if member.user_id == current_user.id:
-                    return redirect(url_for("evaluation.overview", reference=reference))
-                return redirect(url_for("evaluation.panel", reference=reference))
-            except scoring_service.ScoresRefused as exc:
-                db.session.rollback()
-                problems = [str(p) for p in exc.problems]
+
+        count, refused = attempt(import_scores)
+        if refused is None:
+            flash(
+                f"{count} scores imported" + (" and submitted." if submitted else " as drafts."),
+                "success",
+            )
+            if member.user_id == current_user.id:
+                return redirect(url_for("evaluation.overview", reference=reference))
+            return redirect(url_for("evaluation.panel", reference=reference))
+        if isinstance(refused, scoring_service.ScoresRefused):
+            problems = [str(p) for p in refused.problems]
+            with unit_of_work(db.session):
                 audit.record(
                     db.session,
                     "refused",
@@ -402,12 +420,15 @@ def import_workbook(reference: str, member_id: int) -> Any:
                     f"Scoring workbook for {member.user.name} refused: {len(problems)} problem(s)",
                     procurement.id,
                 )
-                db.session.commit()
-                errors["workbook"] = (
-                    f"The workbook was not imported: {len(problems)} problem(s), listed below"
-                )
-            except scoring_service.NotTheEvaluator as exc:
-                db.session.rollback()
+            apply_errors(
+                form,
+                {
+                    "workbook": f"The workbook was not imported: {len(problems)} problem(s), "
+                    "listed below"
+                },
+            )
+        elif isinstance(refused, scoring_service.NotTheEvaluator):
+            with unit_of_work(db.session):
                 audit.refused(
                     db.session,
                     "scoring workbook",
@@ -416,21 +437,21 @@ def import_workbook(reference: str, member_id: int) -> Any:
                     "evaluator submits their scores",
                     procurement.id,
                 )
-                db.session.commit()
-                errors["submit_scores"] = str(exc)
-            except ChangedMeanwhile:
-                db.session.rollback()
-                errors["workbook"] = (
-                    "The scores were changed while the workbook was imported: upload it again"
-                )
-            except ServiceError as exc:
-                db.session.rollback()
-                errors["workbook"] = next(iter(exc.errors.values()), str(exc))
+            apply_errors(form, {"submit_scores": str(refused)})
+        elif isinstance(refused, ChangedMeanwhile):
+            apply_errors(
+                form,
+                {
+                    "workbook": "The scores were changed while the workbook was imported: "
+                    "upload it again"
+                },
+            )
+        else:
+            apply_errors(form, {"workbook": next(iter(refused.errors.values()), str(refused))})
     return render_template(
         "evaluation/import.html",
         procurement=procurement,
         member=member,
-        errors=errors,
-        error_items=error_list(errors),
+        form=form,
         problems=problems,
     )

@@ -9,9 +9,10 @@ from tenderflow.domain.evaluation.panel import moderation_open
 from tenderflow.extensions import db
 from tenderflow.models import Procurement, User
 from tenderflow.services import need_to_know
-from tenderflow.services.evaluation import current_model, is_lead, member_of, panel_of
+from tenderflow.services.evaluation import current_model, member_of, panel_of
 from tenderflow.services.evaluation.moderation import open_queries
 from tenderflow.services.evaluation.scoring import progress_of_panel
+from tenderflow.web.kit import runs
 from tenderflow.web.procurement_page import section
 
 
@@ -20,7 +21,7 @@ def evaluation_section(procurement: Procurement, user: User) -> dict[str, Any] |
     """What the lead, moderator or commissioning body does next on the evaluation."""
     found = current_model(db.session, procurement)
     member = member_of(db.session, procurement, user)
-    lead = is_lead(user, procurement)
+    lead = runs(procurement, user)
     results = need_to_know.may_see_results(db.session, user, procurement, clock.now())
     if not lead and member is None and not results:
         return None

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
+from wtforms import HiddenField
 
 from tenderflow import clock
 from tenderflow.domain.evaluation.model import FORMULA_DESCRIPTIONS
 from tenderflow.domain.roles import Role
 from tenderflow.extensions import db
-from tenderflow.services import ServiceError, probity
+from tenderflow.services import ServiceError
 from tenderflow.services.concurrency import (
     ChangedMeanwhile,
     check_opened,
@@ -19,8 +20,8 @@ from tenderflow.services.concurrency import (
     version_text,
 )
 from tenderflow.services.evaluation import (
+    bid_label,
     current_model,
-    is_lead,
     member_by_id,
     member_of,
 )
@@ -29,66 +30,68 @@ from tenderflow.services.evaluation import moderation as moderation_service
 from tenderflow.services.evaluation import panel as panel_service
 from tenderflow.services.evaluation.scoring import panel_progress
 from tenderflow.web.access import allow
-from tenderflow.web.evaluation import (
-    LEAD_ROLES,
-    PANEL_ROLES,
-    bp,
-    error_list,
-    lead_only,
-    procurement_or_404,
+from tenderflow.web.evaluation import LEAD_ROLES, PANEL_ROLES, bp
+from tenderflow.web.evaluation.forms import (
+    Anchor,
+    MemberForm,
+    ModelForm,
+    PanelForm,
+    built,
+    posted,
+    radios,
+    sent,
+    text,
 )
-from tenderflow.web.forms import audit_lost_race
+from tenderflow.web.forms import apply_errors, audit_lost_race
+from tenderflow.web.kit import attempt, procurement_or_404, run_by_me_or_403, runs, save
 from tenderflow.web.need_to_know import commercial_or_404
-
-MAX_MODEL_BYTES = 200_000
 
 
 @bp.route("/<reference>/model", methods=["GET", "POST"])
 @allow(*LEAD_ROLES, per_object=True)
 def model(reference: str) -> Any:
-    procurement = procurement_or_404(reference)
-    lead_only(procurement)
-    errors: dict[str, str] = {}
+    procurement = run_by_me_or_403(reference)
+    form = ModelForm()
     problems: list[str] = []
     fixed = models.method_fixed_reason(db.session, procurement, clock.now())
-    if request.method == "POST":
-        action = request.form.get("action", "save")
-        try:
-            if action == "publish":
-                models.publish_model(db.session, procurement, clock.now())
-                flash("The evaluation model is published with the ITT.", "success")
-            elif action == "guidance":
-                models.publish_guidance(db.session, procurement, clock.now())
-                flash("The evaluation guidance is released to the panel.", "success")
-            else:
-                source, text = _chosen_model(errors)
-                if not errors:
-                    reason = request.form.get("reason")
-                    _, warnings = models.save_model(
-                        db.session,
-                        procurement,
-                        current_user,
-                        clock.now(),
-                        source=source,
-                        yaml_text=text,
-                        reason=reason,
-                    )
-                    for warning in warnings:
-                        flash(f"Warning: {warning}.", "warning")
-                    flash("The evaluation model is saved.", "success")
-            if not errors:
-                db.session.commit()
-                return redirect(url_for("evaluation.model", reference=reference))
-        except probity.Refused as exc:
-            probity.keep_refusal(db.session, exc)
-            errors = exc.errors
-        except models.ModelRefused as exc:
-            db.session.rollback()
-            problems = exc.problems
-            errors = {"model": f"The model breaks {len(problems)} rule(s): see the list below"}
-        except ServiceError as exc:
-            db.session.rollback()
-            errors = exc.errors or {"model": str(exc)}
+    here = url_for("evaluation.model", reference=reference)
+    if form.is_submitted():
+        action = form.action.data or "save"
+        if action == "publish":
+            _, refused = attempt(lambda: models.publish_model(db.session, procurement, clock.now()))
+            said = "The evaluation model is published with the ITT."
+        elif action == "guidance":
+            _, refused = attempt(
+                lambda: models.publish_guidance(db.session, procurement, clock.now())
+            )
+            said = "The evaluation guidance is released to the panel."
+        elif form.validate():
+            saved, refused = attempt(
+                lambda: models.save_model(
+                    db.session,
+                    procurement,
+                    current_user,
+                    clock.now(),
+                    source=form.chosen_source,
+                    yaml_text=form.chosen_text,
+                    reason=form.reason.data,
+                )
+            )
+            for warning in saved[1] if saved else []:
+                flash(f"Warning: {warning}.", "warning")
+            said = "The evaluation model is saved."
+        else:
+            refused, said = None, ""
+        if said and refused is None:
+            flash(said, "success")
+            return redirect(here)
+        if isinstance(refused, models.ModelRefused):
+            problems = refused.problems
+            apply_errors(
+                form, {"model": f"The model breaks {len(problems)} rule(s): see the list below"}
+            )
+        elif refused is not None:
+            apply_errors(form, refused.errors or {"model": str(refused)})
     found = current_model(db.session, procurement)
     return render_template(
         "evaluation/model_choose.html",
@@ -97,33 +100,9 @@ def model(reference: str) -> Any:
         model=found[1] if found else None,
         ready_made=models.ready_made_models(),
         fixed=fixed,
-        errors=errors,
-        error_items=error_list(errors),
+        form=form,
         problems=problems,
     )
-
-
-def _chosen_model(errors: dict[str, str]) -> tuple[str, str]:
-    upload = request.files.get("upload")
-    if upload is not None and upload.filename:
-        data = upload.read(MAX_MODEL_BYTES + 1)
-        if len(data) > MAX_MODEL_BYTES:
-            errors["upload"] = "The model file must be smaller than 200 KB"
-            return "", ""
-        try:
-            return "uploaded", data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            errors["upload"] = "The model file must be YAML saved as UTF-8 text"
-            return "", ""
-    name = request.form.get("ready_made", "")
-    if not name:
-        errors["ready_made"] = "Select a ready-made model or upload a YAML file"
-        return "", ""
-    try:
-        return name, models.ready_made_text(name)
-    except ServiceError as exc:
-        errors.update(exc.errors)
-        return "", ""
 
 
 @bp.route("/<reference>/model/guidance")
@@ -148,7 +127,7 @@ def guidance(reference: str) -> Any:
 def _may_read_guidance(procurement: Any, found: Any) -> bool:
     """The lead and administrators always; the panel once the guidance is released; the
     commissioning body once the model is published with the ITT."""
-    if is_lead(current_user, procurement):
+    if runs(procurement):
         return True
     version = found[0] if found else None
     if member_of(db.session, procurement, current_user) is not None:
@@ -163,80 +142,82 @@ def _may_read_guidance(procurement: Any, found: Any) -> bool:
 @bp.route("/<reference>/panel", methods=["GET", "POST"])
 @allow(*LEAD_ROLES, per_object=True)
 def panel(reference: str) -> Any:
-    procurement = procurement_or_404(reference)
-    lead_only(procurement)
-    errors: dict[str, str] = {}
-    if request.method == "POST":
-        role = request.form.get("role", "")
-        user_id = request.form.get("user_id", "")
-        if role not in panel_service.PANEL_ROLES:
-            errors["role"] = "Select whether they evaluate or moderate"
-        elif not user_id.isdigit():
-            errors["user_id"] = f"Select a {role} to add"
-        else:
-            try:
-                member = panel_service.add_member(db.session, procurement, int(user_id), role)
-                db.session.commit()
-                flash(f"{member.user.name} is on the panel as {role}.", "success")
-                if role == "evaluator" and current_model(db.session, procurement):
-                    return redirect(
-                        url_for("evaluation.member", reference=reference, member_id=member.id)
-                    )
-                return redirect(url_for("evaluation.panel", reference=reference))
-            except ServiceError as exc:
-                db.session.rollback()
-                errors = exc.errors
+    procurement = run_by_me_or_403(reference)
+    evaluators = panel_service.candidates(db.session, procurement, "evaluator")
+    moderators = panel_service.candidates(db.session, procurement, "moderator")
+    form = PanelForm()
+    form.user_id.choices = [
+        ("", "Select a person"),
+        *((str(u.id), f"{u.name} (evaluator)") for u in evaluators),
+        *((str(u.id), f"{u.name} (moderator)") for u in moderators if u not in evaluators),
+    ]
+    if form.validate_on_submit():
+        role = form.role.data
+
+        def added(member: Any) -> str:
+            if role == "evaluator" and current_model(db.session, procurement):
+                return url_for("evaluation.member", reference=reference, member_id=member.id)
+            return url_for("evaluation.panel", reference=reference)
+
+        saved = save(
+            form,
+            lambda: panel_service.add_member(db.session, procurement, int(form.user_id.data), role),
+            message=lambda member: f"{member.user.name} is on the panel as {role}.",
+            to=added,
+        )
+        if saved:
+            return saved
     return render_template(
         "evaluation/panel.html",
         procurement=procurement,
         found=current_model(db.session, procurement),
         progress=panel_progress(db.session, procurement),
-        evaluators=panel_service.candidates(db.session, procurement, "evaluator"),
-        moderators=panel_service.candidates(db.session, procurement, "moderator"),
-        errors=errors,
-        error_items=error_list(errors),
+        form=form,
     )
 
 
 @bp.route("/<reference>/panel/<int:member_id>", methods=["GET", "POST"])
 @allow(*LEAD_ROLES, per_object=True)
 def member(reference: str, member_id: int) -> Any:
-    procurement = procurement_or_404(reference)
-    lead_only(procurement)
+    procurement = run_by_me_or_403(reference)
     person = member_by_id(db.session, procurement, member_id)
     if person is None:
         abort(404)
     found = current_model(db.session, procurement)
-    errors: dict[str, str] = {}
-    if request.method == "POST":
-        try:
-            if request.form.get("action") == "remove":
-                name = person.user.name
-                panel_service.remove_member(db.session, person)
-                db.session.commit()
-                flash(f"{name} is no longer on the panel.", "success")
-                return redirect(url_for("evaluation.panel", reference=reference))
-            if found is None:
-                raise ServiceError("No model", {"criteria": "Choose the evaluation model first"})
-            chosen = set(request.form.getlist("criteria"))
-            for section in found[1].sections:
-                if section.name in request.form.getlist("sections"):
-                    chosen.update(c.id for c in section.criteria)
-            panel_service.assign(db.session, person, found[1], sorted(chosen))
-            db.session.commit()
-            flash(f"{person.user.name}'s criteria are saved.", "success")
-            return redirect(url_for("evaluation.panel", reference=reference))
-        except ServiceError as exc:
-            db.session.rollback()
-            errors = exc.errors
+    form = MemberForm()
+    back = url_for("evaluation.panel", reference=reference)
+    if form.validate_on_submit():
+        if form.action.data == "remove":
+            name = person.user.name
+            saved = save(
+                form,
+                lambda: panel_service.remove_member(db.session, person),
+                message=f"{name} is no longer on the panel.",
+                to=back,
+            )
+        else:
+
+            def assign() -> None:
+                if found is None:
+                    raise ServiceError(
+                        "No model", {"criteria": "Choose the evaluation model first"}
+                    )
+                chosen = set(form.criteria.data or [])
+                for section in found[1].sections:
+                    if section.name in (form.sections.data or []):
+                        chosen.update(c.id for c in section.criteria)
+                panel_service.assign(db.session, person, found[1], sorted(chosen))
+
+            saved = save(form, assign, message=f"{person.user.name}'s criteria are saved.", to=back)
+        if saved:
+            return saved
     return render_template(
         "evaluation/member.html",
         procurement=procurement,
         person=person,
         model=found[1] if found else None,
         assigned={a.criterion_id for a in person.assignments},
-        errors=errors,
-        error_items=error_list(errors),
+        form=form,
     )
 
 
@@ -250,30 +231,38 @@ def pass_fail(reference: str) -> Any:
     if found is None:
         abort(404)
     bids = moderation_service.bids_to_moderate(db.session, procurement, current_user)
-    errors: dict[str, str] = {}
+    questions = found[1].pass_fail
     recorded = moderation_service.pass_fail_of(db.session, procurement)
-    versions = {
-        f"version-{bid.id}-{q.id}": version_text(recorded.get((bid.id, q.id)))
-        for bid in bids
-        for q in found[1].pass_fail
-    }
-    if request.method == "POST":
-        opened = {
-            (bid.id, q.id): request.form[f"version-{bid.id}-{q.id}"]
-            for bid in bids
-            for q in found[1].pass_fail
-            if f"version-{bid.id}-{q.id}" in request.form
-        }
-        versions.update({f"version-{b}-{q}": v for (b, q), v in opened.items()})
-        answers = {
-            (bid.id, q.id): (
-                request.form.get(f"pf-{bid.id}-{q.id}", ""),
-                request.form.get(f"note-{bid.id}-{q.id}", ""),
+    fields: dict[str, Any] = {}
+    initial: dict[str, str] = {}
+    for bid in bids:
+        for q in questions:
+            record = recorded.get((bid.id, q.id))
+            key = f"{bid.id}-{q.id}"
+            fields[f"version-{key}"] = HiddenField()
+            fields[f"pf-{key}"] = radios(
+                f"{q.id}: {q.title} ({bid_label(bid)})", [("pass", "Pass"), ("fail", "Fail")]
             )
+            fields[f"note-{key}"] = text(f"Note on {q.id} for {bid_label(bid)}")
+            initial[f"version-{key}"] = version_text(record)
+            initial[f"pf-{key}"] = "" if record is None else ("pass" if record.passed else "fail")
+            initial[f"note-{key}"] = record.note if record else ""
+    fields["pass_fail"] = Anchor()
+    form = built("PassFailForm", fields, data=initial)
+    if form.validate_on_submit():
+        opened = {
+            (bid.id, q.id): sent(form[f"version-{bid.id}-{q.id}"])
             for bid in bids
-            for q in found[1].pass_fail
+            for q in questions
+            if posted(form[f"version-{bid.id}-{q.id}"])
         }
-        try:
+        answers = {
+            (bid.id, q.id): (sent(form[f"pf-{bid.id}-{q.id}"]), sent(form[f"note-{bid.id}-{q.id}"]))
+            for bid in bids
+            for q in questions
+        }
+
+        def record_results() -> int:
             with guarded(
                 db.session,
                 lambda: check_opened(
@@ -283,36 +272,33 @@ def pass_fail(reference: str) -> Any:
                     lambda key: f"The result on {key[1]}",
                 ),
             ):
-                count = moderation_service.record_pass_fail(
+                return moderation_service.record_pass_fail(
                     db.session, procurement, answers, current_user, clock.now(), opened=opened
                 )
-            db.session.commit()
+
+        count, refused = attempt(record_results)
+        if refused is None:
             flash(f"{count} pass/fail result(s) recorded.", "success")
             return redirect(url_for("evaluation.pass_fail", reference=reference))
-        except ChangedMeanwhile as exc:
-            audit_lost_race(str(exc), "pass_fail_results", reference, procurement.id)
-            errors = {
-                f"pf-{key[0]}-{key[1]}" if isinstance(key, tuple) else "pass_fail": message
-                for key, message in exc.changes.items()
-            }
-            versions.update(
+        if isinstance(refused, ChangedMeanwhile):
+            audit_lost_race(str(refused), "pass_fail_results", reference, procurement.id)
+            apply_errors(
+                form,
                 {
-                    f"version-{key[0]}-{key[1]}": version
-                    for key, version in exc.current.items()
-                    if isinstance(key, tuple)
-                }
+                    f"pf-{key[0]}-{key[1]}" if isinstance(key, tuple) else "pass_fail": message
+                    for key, message in refused.changes.items()
+                },
             )
-        except ServiceError as exc:
-            db.session.rollback()
-            errors = exc.errors
+            for changed, version in refused.current.items():
+                if isinstance(changed, tuple):
+                    form[f"version-{changed[0]}-{changed[1]}"].data = version
+        else:
+            apply_errors(form, refused.errors)
     return render_template(
         "evaluation/pass_fail.html",
         procurement=procurement,
         model=found[1],
         bids=bids,
-        versions=versions,
         recorded=moderation_service.pass_fail_of(db.session, procurement),
-        form=request.form,
-        errors=errors,
-        error_items=error_list(errors),
+        form=form,
     )
