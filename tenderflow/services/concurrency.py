@@ -152,3 +152,20 @@ def guarded(session: Session, recheck: Callable[[], None] | None = None) -> Iter
             {"version": "This was changed by someone else as you saved: check it and save again"},
             {},
         ) from None
+
+
+def keep_lost_race(
+    session: Session,
+    message: str,
+    entity: str,
+    entity_id: str | int,
+    procurement_id: int | None = None,
+) -> None:
+    """Undo a write refused because the record changed since the form was opened, and keep
+    only that refusal in the audit log."""
+    from tenderflow import audit
+    from tenderflow.services.unit_of_work import unit_of_work
+
+    session.rollback()
+    with unit_of_work(session):
+        audit.refused(session, entity, entity_id, f"Not saved: {message}", procurement_id)

@@ -100,9 +100,7 @@ def audit_lost_race(
 ) -> None:
     """After rolling back a write refused because the record changed since the form was
     opened, keep that refusal in the audit log (and nothing else)."""
-    from tenderflow import audit
     from tenderflow.extensions import db
+    from tenderflow.services.concurrency import keep_lost_race
 
-    db.session.rollback()
-    audit.refused(db.session, entity, entity_id, f"Not saved: {message}", procurement_id)
-    db.session.commit()
+    keep_lost_race(db.session, message, entity, entity_id, procurement_id)
