@@ -496,13 +496,13 @@ def upload(reference: str, bid_id: int) -> Any:
     if upload_file is None or not upload_file.filename:
         error = "Select a file to upload"
     else:
-        limit = _max_bytes()
+        filename, limit = upload_file.filename, _max_bytes()
         content = upload_file.stream.read(limit + 1)
         _, refused = kit.attempt(
             lambda: bids.add_document(
                 db.session,
                 bid,
-                filename=upload_file.filename,
+                filename=filename,
                 content=content,
                 upload_dir=_upload_dir(),
                 max_bytes=limit,
@@ -511,7 +511,7 @@ def upload(reference: str, bid_id: int) -> Any:
             )
         )
         if refused is None:
-            flash(f"{upload_file.filename} has been added to the bid.", "success")
+            flash(f"{filename} has been added to the bid.", "success")
             return redirect(url_for("bids.show", reference=reference, bid_id=bid.id))
         error = refused.errors.get("file") or str(refused)
     return _bid_page(procurement, bid, error), 400
