@@ -21,13 +21,14 @@ from tenderflow.domain import bidding
 from tenderflow.domain.dates import long_date_time
 from tenderflow.models import Bid, Bidder, BidDocument, Lot, Milestone, Procurement, User
 from tenderflow.services import ServiceError, probity
+from tenderflow.services.unit_of_work import KeptError
 
 TENDER_DEADLINE = "tender-deadline"
 SUBDIRECTORY = "bids"
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 
 
-class SealedBid(ServiceError):
+class SealedBid(KeptError):
     """A refused attempt to look inside a sealed bid (already written to the audit log)."""
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
@@ -25,19 +25,17 @@ from tenderflow.domain.exclusion import (
     ExclusionInput,
     debarment_check_is_recent,
 )
-from tenderflow.domain.roles import PROCUREMENT_READERS, Role
+from tenderflow.domain.roles import PROCUREMENT_READERS
 from tenderflow.extensions import db
 from tenderflow.models import Procurement, User
-from tenderflow.services import ServiceError, bidders, conflicts, direct_award, exclusions
-from tenderflow.web import procurement_page
+from tenderflow.services import bidders, conflicts, direct_award, exclusions
+from tenderflow.web import kit, procurement_page
 from tenderflow.web.access import allow
-from tenderflow.web.bidders import can_manage, load_procurement, managed_or_403
-from tenderflow.web.forms import GovDateField, apply_errors
+from tenderflow.web.forms import GovDateField
 from tenderflow.web.need_to_know import may_see_commercial
 
 bp = Blueprint("act_gates", __name__, url_prefix="/procurements/<reference>")
 
-MANAGERS = (Role.PROCUREMENT_LEAD, Role.ADMIN)
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
 
@@ -59,7 +57,7 @@ def page_section(procurement: Procurement, user: User) -> dict[str, Any] | None:
         "competing": len(competing),
         "checked": sum(1 for b in competing if b.id in checks),
         "direct_award": direct_award.needs_transparency_notice(procurement),
-        "can_manage": can_manage(procurement),
+        "can_manage": kit.runs(procurement, user),
     }
 
 
@@ -94,20 +92,20 @@ class AssessmentForm(FlaskForm):
 @bp.route("/conflicts-assessment")
 @allow(*PROCUREMENT_READERS)
 def assessment(reference: str) -> Any:
-    procurement = load_procurement(reference)
+    procurement = kit.procurement_or_404(reference)
     return render_template(
         "act_gates/assessment.html",
         procurement=procurement,
         required=conflicts.required(procurement),
         history=conflicts.history(db.session, procurement),
-        can_manage=can_manage(procurement),
+        can_manage=kit.runs(procurement),
     )
 
 
 @bp.route("/conflicts-assessment/confirm", methods=["GET", "POST"])
-@allow(*MANAGERS, per_object=True)
+@allow(*kit.RUNNERS, per_object=True)
 def confirm_assessment(reference: str) -> Any:
-    procurement = managed_or_403(reference)
+    procurement = kit.run_by_me_or_403(reference)
     form = AssessmentForm()
     existing = conflicts.current(db.session, procurement)
     if request.method == "GET" and existing is not None:
@@ -120,15 +118,14 @@ def confirm_assessment(reference: str) -> Any:
             conflicts=form.conflicts.data or "",
             mitigation=form.mitigation.data or "",
         )
-        try:
-            conflicts.confirm(db.session, procurement, data, current_user, clock.now())
-        except ServiceError as exc:
-            db.session.rollback()
-            apply_errors(form, exc.errors)
-        else:
-            db.session.commit()
-            flash("The conflicts assessment is confirmed.", "success")
-            return redirect(url_for("act_gates.assessment", reference=reference))
+        done = kit.save(
+            form,
+            lambda: conflicts.confirm(db.session, procurement, data, current_user, clock.now()),
+            message="The conflicts assessment is confirmed.",
+            to=url_for("act_gates.assessment", reference=reference),
+        )
+        if done is not None:
+            return done
     return render_template(
         "bidding/form.html",
         procurement=procurement,
@@ -193,7 +190,7 @@ class ExclusionForm(FlaskForm):
 @bp.route("/exclusions")
 @allow(*PROCUREMENT_READERS)
 def exclusion_checks(reference: str) -> Any:
-    procurement = load_procurement(reference)
+    procurement = kit.procurement_or_404(reference)
     days = exclusions.debarment_check_days(procurement)
     today = clock.today()
     checks = exclusions.latest_checks(db.session, procurement)
@@ -217,14 +214,14 @@ def exclusion_checks(reference: str) -> Any:
         if may_see_commercial(procurement)
         else set(),
         outcomes=OUTCOMES,
-        can_manage=can_manage(procurement),
+        can_manage=kit.runs(procurement),
     )
 
 
 @bp.route("/exclusions/<int:bidder_id>", methods=["GET", "POST"])
-@allow(*MANAGERS, per_object=True)
+@allow(*kit.RUNNERS, per_object=True)
 def record_exclusion_check(reference: str, bidder_id: int) -> Any:
-    procurement = managed_or_403(reference)
+    procurement = kit.run_by_me_or_403(reference)
     bidder = bidders.get_bidder(db.session, procurement, bidder_id)
     if bidder is None:
         abort(404)
@@ -238,17 +235,16 @@ def record_exclusion_check(reference: str, bidder_id: int) -> Any:
             outcome=form.outcome.data or "",
             reason=form.reason.data or "",
         )
-        try:
-            exclusions.record_check(
+        done = kit.save(
+            form,
+            lambda: exclusions.record_check(
                 db.session, bidder, data, current_user, clock.now(), clock.today()
-            )
-        except ServiceError as exc:
-            db.session.rollback()
-            apply_errors(form, exc.errors)
-        else:
-            db.session.commit()
-            flash(f"Exclusion check for {bidder.name} recorded.", "success")
-            return redirect(url_for("act_gates.exclusion_checks", reference=reference))
+            ),
+            message=f"Exclusion check for {bidder.name} recorded.",
+            to=url_for("act_gates.exclusion_checks", reference=reference),
+        )
+        if done is not None:
+            return done
     return render_template(
         "bidding/form.html",
         procurement=procurement,
@@ -285,9 +281,9 @@ class TransparencyNoticeForm(FlaskForm):
 
 
 @bp.route("/transparency-notice", methods=["GET", "POST"])
-@allow(*MANAGERS, per_object=True)
+@allow(*kit.RUNNERS, per_object=True)
 def transparency_notice(reference: str) -> Any:
-    procurement = managed_or_403(reference)
+    procurement = kit.run_by_me_or_403(reference)
     if not direct_award.needs_transparency_notice(procurement):
         abort(404)
     form = TransparencyNoticeForm()
@@ -295,8 +291,9 @@ def transparency_notice(reference: str) -> Any:
         form.reference.data = procurement.transparency_notice_reference
         form.published_on.data = procurement.transparency_notice_published_on
     if form.validate_on_submit():
-        try:
-            direct_award.record_transparency_notice(
+        done = kit.save(
+            form,
+            lambda: direct_award.record_transparency_notice(
                 db.session,
                 procurement,
                 form.reference.data or "",
@@ -304,14 +301,12 @@ def transparency_notice(reference: str) -> Any:
                 clock.today(),
                 user=current_user,
                 now=clock.now(),
-            )
-        except ServiceError as exc:
-            db.session.rollback()
-            apply_errors(form, exc.errors)
-        else:
-            db.session.commit()
-            flash("The transparency notice is recorded.", "success")
-            return redirect(url_for("procurements.show", reference=reference))
+            ),
+            message="The transparency notice is recorded.",
+            to=url_for("procurements.show", reference=reference),
+        )
+        if done is not None:
+            return done
     return render_template(
         "bidding/form.html",
         procurement=procurement,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
@@ -21,14 +21,17 @@ from tenderflow import clock
 from tenderflow.domain.roles import Role
 from tenderflow.extensions import db
 from tenderflow.models import Challenge
-from tenderflow.services import award, probity, termination
+from tenderflow.services import award, termination
+from tenderflow.web import kit
 from tenderflow.web.access import allow
+from tenderflow.web.bidding_kit import optional_int
 from tenderflow.web.forms import GovDateField
-from tenderflow.web.timetable import LEADS, bp, led_or_403, procurement_or_404, saved
+from tenderflow.web.timetable_blueprint import bp
 
 
-def _bidder_choice(value: Any) -> int | None:
-    return int(value) if value not in (None, "") else None
+def _page(reference: str, anchor: str) -> str:
+    """The procurement page, at the section the change shows in."""
+    return url_for("procurements.show", reference=reference) + f"#{anchor}"
 
 
 class ApprovalForm(FlaskForm):
@@ -40,7 +43,7 @@ class ApprovalForm(FlaskForm):
     )
     recommended_bidder_id = SelectField(
         "Recommended bidder",
-        coerce=_bidder_choice,
+        coerce=optional_int,
         widget=GovSelect(),
         validators=[Optional()],
     )
@@ -72,26 +75,22 @@ class RequestApprovalForm(FlaskForm):
 
 
 @bp.route("/<reference>/approval/request", methods=["POST"])
-@allow(*LEADS, per_object=True)
+@allow(*kit.RUNNERS, per_object=True)
 def request_approval(reference: str) -> Any:
-    procurement = led_or_403(reference)
+    procurement = kit.run_by_me_or_403(reference)
     if not RequestApprovalForm().validate_on_submit():
         abort(400)
-    try:
-        award.request_approval(db.session, procurement, current_user, clock.now())
-    except probity.Refused as exc:
-        probity.keep_refusal(db.session, exc)
-        flash(str(exc), "error")
-    else:
-        db.session.commit()
-        flash("The commissioning body is asked to approve the award recommendation.", "success")
-    return redirect(url_for("procurements.show", reference=reference) + "#award")
+    return kit.act(
+        lambda: award.request_approval(db.session, procurement, current_user, clock.now()),
+        message="The commissioning body is asked to approve the award recommendation.",
+        to=_page(reference, "award"),
+    )
 
 
 @bp.route("/<reference>/approval", methods=["GET", "POST"])
 @allow(Role.COMMISSIONING_BODY)
 def approval(reference: str) -> Any:
-    procurement = procurement_or_404(reference)
+    procurement = kit.procurement_or_404(reference)
     form = ApprovalForm()
     form.recommended_bidder_id.choices = [("", "Select the recommended bidder")] + [
         (b.id, b.name) for b in award.bidders(db.session, procurement)
@@ -106,14 +105,13 @@ def approval(reference: str) -> Any:
             notes=form.notes.data or "",
             recommended_bidder_id=form.recommended_bidder_id.data,
         )
-        done = saved(
+        done = kit.save(
             form,
             lambda: award.record_approval(
                 db.session, procurement, data, current_user, clock.now(), clock.today()
             ),
-            reference,
-            "The commissioning body's decision is recorded.",
-            "award",
+            message="The commissioning body's decision is recorded.",
+            to=_page(reference, "award"),
         )
         if done is not None:
             return done
@@ -128,7 +126,7 @@ def approval(reference: str) -> Any:
 class ChallengeForm(FlaskForm):
     bidder_id = SelectField(
         "Who made the challenge?",
-        coerce=_bidder_choice,
+        coerce=optional_int,
         widget=GovSelect(),
         validators=[Optional()],
     )
@@ -146,9 +144,9 @@ class ChallengeForm(FlaskForm):
 
 
 @bp.route("/<reference>/challenges/new", methods=["GET", "POST"])
-@allow(*LEADS, per_object=True)
+@allow(*kit.RUNNERS, per_object=True)
 def new_challenge(reference: str) -> Any:
-    procurement = led_or_403(reference)
+    procurement = kit.run_by_me_or_403(reference)
     form = ChallengeForm()
     form.bidder_id.choices = [("", "Not a listed bidder")] + [
         (b.id, b.name) for b in award.bidders(db.session, procurement)
@@ -156,7 +154,7 @@ def new_challenge(reference: str) -> Any:
     if not form.is_submitted():
         form.received_on.data = clock.today()
     if form.validate_on_submit():
-        done = saved(
+        done = kit.save(
             form,
             lambda: award.record_challenge(
                 db.session,
@@ -167,9 +165,8 @@ def new_challenge(reference: str) -> Any:
                 current_user,
                 clock.today(),
             ),
-            reference,
-            "The challenge is recorded. The award is suspended until it is resolved.",
-            "award",
+            message="The challenge is recorded. The award is suspended until it is resolved.",
+            to=_page(reference, "award"),
         )
         if done is not None:
             return done
@@ -191,9 +188,9 @@ class ResolveForm(FlaskForm):
 
 
 @bp.route("/<reference>/challenges/<int:challenge_id>/resolve", methods=["GET", "POST"])
-@allow(*LEADS, per_object=True)
+@allow(*kit.RUNNERS, per_object=True)
 def resolve_challenge(reference: str, challenge_id: int) -> Any:
-    procurement = led_or_403(reference)
+    procurement = kit.run_by_me_or_403(reference)
     challenge = db.session.get(Challenge, challenge_id)
     if challenge is None or challenge.procurement_id != procurement.id:
         abort(404)
@@ -201,14 +198,13 @@ def resolve_challenge(reference: str, challenge_id: int) -> Any:
     if not form.is_submitted():
         form.resolved_on.data = clock.today()
     if form.validate_on_submit():
-        done = saved(
+        done = kit.save(
             form,
             lambda: award.resolve_challenge(
                 db.session, challenge, form.outcome.data or "", form.resolved_on.data, clock.today()
             ),
-            reference,
-            "The challenge is resolved.",
-            "award",
+            message="The challenge is resolved.",
+            to=_page(reference, "award"),
         )
         if done is not None:
             return done
@@ -229,20 +225,19 @@ class TerminateForm(FlaskForm):
 
 
 @bp.route("/<reference>/terminate", methods=["GET", "POST"])
-@allow(*LEADS, per_object=True)
+@allow(*kit.RUNNERS, per_object=True)
 def terminate(reference: str) -> Any:
-    procurement = led_or_403(reference)
+    procurement = kit.run_by_me_or_403(reference)
     form = TerminateForm()
     if form.validate_on_submit():
-        done = saved(
+        done = kit.save(
             form,
             lambda: termination.terminate(
                 db.session, procurement, form.reason.data or "", current_user, clock.now()
             ),
-            reference,
-            f"{procurement.reference} is terminated. It stops here; start a new procurement to "
+            message=f"{procurement.reference} is terminated. It stops here; start a new procurement to "
             "go again.",
-            "timetable",
+            to=_page(reference, "timetable"),
         )
         if done is not None:
             return done

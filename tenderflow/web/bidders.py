@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
@@ -19,80 +18,15 @@ from wtforms import RadioField, SelectMultipleField, StringField, SubmitField, T
 from wtforms.validators import Email, InputRequired, Length, Optional
 
 from tenderflow import clock
-from tenderflow.domain.bidding import parse_time_of_day
-from tenderflow.domain.roles import PROCUREMENT_READERS, Role
+from tenderflow.domain.roles import PROCUREMENT_READERS
 from tenderflow.extensions import db
-from tenderflow.models import Procurement
-from tenderflow.services import ServiceError, bidders, plans
-from tenderflow.services import procurements as procurement_service
+from tenderflow.services import bidders, plans
+from tenderflow.web import kit
 from tenderflow.web.access import allow
-from tenderflow.web.forms import GovDateField, apply_errors
+from tenderflow.web.bidding_kit import ActionForm, WhenForm, render_form
+from tenderflow.web.forms import GovDateField
 
 bp = Blueprint("bidders", __name__, url_prefix="/procurements/<reference>")
-
-MANAGERS = (Role.PROCUREMENT_LEAD, Role.ADMIN)
-
-
-def load_procurement(reference: str) -> Procurement:
-    """Return the procurement named in the URL, or answer 404."""
-    procurement = procurement_service.get_by_reference(db.session, reference)
-    if procurement is None:
-        abort(404)
-    return procurement
-
-
-def optional_int(value: Any) -> int | None:
-    """Coerce a select's value to an id, or None for the empty choice."""
-    return int(value) if value not in (None, "") else None
-
-
-def can_manage(procurement: Procurement) -> bool:
-    """Return whether the signed-in user manages this procurement's bidders, bids and questions."""
-    return procurement_service.is_run_by(procurement, current_user)
-
-
-def managed_or_403(reference: str) -> Procurement:
-    """Return the procurement if the signed-in user runs it (its lead or an administrator)."""
-    procurement = load_procurement(reference)
-    if not can_manage(procurement):
-        abort(403)
-    return procurement
-
-
-class WhenForm(FlaskForm):
-    """A form with an optional date and time, left blank for now."""
-
-    def instant(self, date_field: GovDateField, time_field: StringField) -> datetime | None:
-        """Return the UTC instant entered in the date and time boxes, or None for now."""
-        if date_field.data is None:
-            if (time_field.data or "").strip():
-                date_field.errors = [
-                    *date_field.errors,
-                    f"Enter the {date_field.label.text.lower()}",
-                ]
-                raise ValueError
-            return None
-        text = (time_field.data or "").strip() or "12:00"
-        try:
-            moment = parse_time_of_day(text)
-        except ValueError:
-            time_field.errors = [*time_field.errors, "Enter a real time, for example 14:30"]
-            raise
-        return datetime.combine(date_field.data, moment, clock.LONDON).astimezone(UTC)
-
-
-def render_form(
-    procurement: Procurement, form: FlaskForm, heading: str, back: str, **extra: Any
-) -> str:
-    """Render a GOV.UK form page for one of this feature's journeys."""
-    return render_template(
-        extra.pop("template", "bidding/form.html"),
-        procurement=procurement,
-        form=form,
-        heading=heading,
-        back_url=back,
-        **extra,
-    )
 
 
 # The procurement plan
@@ -122,28 +56,24 @@ class PlanForm(FlaskForm):
     submit = SubmitField("Save the plan", widget=GovSubmitInput())
 
 
-class ActionForm(FlaskForm):
-    """A button that only posts (the CSRF token and nothing else)."""
-
-
 @bp.route("/plan")
 @allow(*PROCUREMENT_READERS)
 def plan(reference: str) -> Any:
-    procurement = load_procurement(reference)
+    procurement = kit.procurement_or_404(reference)
     return render_template(
         "bidding/plan.html",
         procurement=procurement,
         plan=plans.plan_for(db.session, procurement),
         sections=plans.PLAN_SECTIONS,
-        can_manage=can_manage(procurement),
+        can_manage=kit.runs(procurement),
         action=ActionForm(),
     )
 
 
 @bp.route("/plan/edit", methods=["GET", "POST"])
-@allow(*MANAGERS, per_object=True)
+@allow(*kit.RUNNERS, per_object=True)
 def edit_plan(reference: str) -> Any:
-    procurement = managed_or_403(reference)
+    procurement = kit.run_by_me_or_403(reference)
     form = PlanForm()
     if request.method == "GET":
         existing = plans.PlanInput.from_plan(plans.plan_for(db.session, procurement))
@@ -153,10 +83,14 @@ def edit_plan(reference: str) -> Any:
         data = plans.PlanInput(
             **{name: getattr(form, name).data or "" for name in vars(plans.PlanInput())}
         )
-        plans.save_plan(db.session, procurement, data, current_user, clock.now())
-        db.session.commit()
-        flash("The procurement plan has been saved.", "success")
-        return redirect(url_for("bidders.plan", reference=reference))
+        done = kit.save(
+            form,
+            lambda: plans.save_plan(db.session, procurement, data, current_user, clock.now()),
+            message="The procurement plan has been saved.",
+            to=url_for("bidders.plan", reference=reference),
+        )
+        if done is not None:
+            return done
     return render_form(
         procurement,
         form,
@@ -167,20 +101,17 @@ def edit_plan(reference: str) -> Any:
 
 
 @bp.route("/plan/agree", methods=["POST"])
-@allow(*MANAGERS, per_object=True)
+@allow(*kit.RUNNERS, per_object=True)
 def agree_plan(reference: str) -> Any:
-    procurement = managed_or_403(reference)
+    procurement = kit.run_by_me_or_403(reference)
     if not ActionForm().validate_on_submit():
         abort(400)
-    try:
-        plans.agree_plan(db.session, procurement, current_user, clock.now())
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(" ".join(exc.errors.values()) or str(exc), "error")
-    else:
-        db.session.commit()
-        flash("The procurement plan is agreed.", "success")
-    return redirect(url_for("bidders.plan", reference=reference))
+    return kit.act(
+        lambda: plans.agree_plan(db.session, procurement, current_user, clock.now()),
+        message="The procurement plan is agreed.",
+        to=url_for("bidders.plan", reference=reference),
+        explain=kit.every_error,
+    )
 
 
 # Bidders: expressions of interest, selection and the shortlist
@@ -189,7 +120,7 @@ def agree_plan(reference: str) -> Any:
 @bp.route("/bidders")
 @allow(*PROCUREMENT_READERS)
 def index(reference: str) -> Any:
-    procurement = load_procurement(reference)
+    procurement = kit.procurement_or_404(reference)
     field = bidders.tender_field(db.session, procurement)
     return render_template(
         "bidding/bidders.html",
@@ -199,7 +130,7 @@ def index(reference: str) -> Any:
         has_eoi=bidders.has_eoi(procurement),
         direct=bidders.asks_directly(procurement),
         field=field,
-        can_manage=can_manage(procurement),
+        can_manage=kit.runs(procurement),
         selection_label=bidders.selection_label,
     )
 
@@ -244,9 +175,9 @@ class BidderForm(WhenForm):
 
 
 @bp.route("/bidders/new", methods=["GET", "POST"])
-@allow(*MANAGERS, per_object=True)
+@allow(*kit.RUNNERS, per_object=True)
 def new_bidder(reference: str) -> Any:
-    procurement = managed_or_403(reference)
+    procurement = kit.run_by_me_or_403(reference)
     quotes = bidders.asks_for_quotes(procurement)
     form = BidderForm()
     if not quotes and not bidders.has_eoi(procurement):
@@ -269,21 +200,15 @@ def new_bidder(reference: str) -> Any:
                 contact_email=form.contact_email.data or "",
                 registered_at=when,
             )
-            try:
-                bidder = bidders.add_bidder(db.session, procurement, data, clock.now())
-            except ServiceError as exc:
-                db.session.rollback()
-                apply_errors(
-                    form,
-                    {
-                        ("registered_on" if k == "registered_at" else k): v
-                        for k, v in exc.errors.items()
-                    },
-                )
-            else:
-                db.session.commit()
-                flash(f"{bidder.name} has been added.", "success")
-                return redirect(url_for("bidders.index", reference=reference))
+            done = kit.save(
+                form,
+                lambda: bidders.add_bidder(db.session, procurement, data, clock.now()),
+                message=lambda bidder: f"{bidder.name} has been added.",
+                to=url_for("bidders.index", reference=reference),
+                fields={"registered_at": "registered_on"},
+            )
+            if done is not None:
+                return done
     heading = (
         "Add a supplier asked to quote"
         if quotes
@@ -310,9 +235,9 @@ class SelectionForm(FlaskForm):
 
 
 @bp.route("/bidders/<int:bidder_id>/selection", methods=["GET", "POST"])
-@allow(*MANAGERS, per_object=True)
+@allow(*kit.RUNNERS, per_object=True)
 def selection(reference: str, bidder_id: int) -> Any:
-    procurement = managed_or_403(reference)
+    procurement = kit.run_by_me_or_403(reference)
     bidder = bidders.get_bidder(db.session, procurement, bidder_id)
     if bidder is None:
         abort(404)
@@ -321,17 +246,16 @@ def selection(reference: str, bidder_id: int) -> Any:
         form.result.data = bidder.selection
         form.note.data = bidder.selection_note
     if form.validate_on_submit():
-        try:
-            bidders.record_selection(
+        done = kit.save(
+            form,
+            lambda: bidders.record_selection(
                 db.session, bidder, form.result.data or "", form.note.data or ""
-            )
-        except ServiceError as exc:
-            db.session.rollback()
-            apply_errors(form, exc.errors)
-        else:
-            db.session.commit()
-            flash(f"Selection result for {bidder.name} saved.", "success")
-            return redirect(url_for("bidders.index", reference=reference))
+            ),
+            message=f"Selection result for {bidder.name} saved.",
+            to=url_for("bidders.index", reference=reference),
+        )
+        if done is not None:
+            return done
     return render_form(
         procurement,
         form,
@@ -357,9 +281,9 @@ class ShortlistForm(FlaskForm):
 
 
 @bp.route("/shortlist", methods=["GET", "POST"])
-@allow(*MANAGERS, per_object=True)
+@allow(*kit.RUNNERS, per_object=True)
 def shortlist(reference: str) -> Any:
-    procurement = managed_or_403(reference)
+    procurement = kit.run_by_me_or_403(reference)
     everyone = bidders.bidders_of(db.session, procurement)
     form = ShortlistForm()
     form.bidders.choices = [(b.id, b.name) for b in everyone if b.selection == "passed"]
@@ -368,31 +292,27 @@ def shortlist(reference: str) -> Any:
         field = bidders.tender_field(db.session, procurement)
         form.fewer_reason.data = field.fewer_candidates_reason if field else ""
     if form.validate_on_submit():
-        try:
-            chosen = bidders.set_shortlist(
+        done = kit.save(
+            form,
+            lambda: bidders.set_shortlist(
                 db.session,
                 procurement,
                 set(form.bidders.data or []),
                 form.fewer_reason.data or "",
                 current_user,
                 clock.now(),
-            )
-        except ServiceError as exc:
-            db.session.rollback()
-            apply_errors(form, exc.errors)
-        else:
-            db.session.commit()
-            flash(
-                f"Shortlist saved: {len(chosen)} organisation{'s' if len(chosen) != 1 else ''}.",
-                "success",
-            )
-            return redirect(url_for("bidders.index", reference=reference))
+            ),
+            message=lambda chosen: (
+                f"Shortlist saved: {len(chosen)} organisation{'s' if len(chosen) != 1 else ''}."
+            ),
+            to=url_for("bidders.index", reference=reference),
+        )
+        if done is not None:
+            return done
     minimum = procurement.min_candidates
     if bidders.asks_directly(procurement):
         form.bidders.label.text = "Suppliers asked to quote or tender"
-        form.fewer_reason.label.text = (
-            "Why fewer suppliers are asked than the route asks for"
-        )
+        form.fewer_reason.label.text = "Why fewer suppliers are asked than the route asks for"
         noun, listed = "suppliers", "Untick a supplier who declined to quote."
         heading = "Suppliers asked to quote"
     else:
@@ -424,30 +344,29 @@ class IttForm(FlaskForm):
 
 
 @bp.route("/itt", methods=["GET", "POST"])
-@allow(*MANAGERS, per_object=True)
+@allow(*kit.RUNNERS, per_object=True)
 def issue_itt(reference: str) -> Any:
-    procurement = managed_or_403(reference)
+    procurement = kit.run_by_me_or_403(reference)
     form = IttForm()
     if form.validate_on_submit():
-        try:
-            invited = bidders.issue_itt(
+        done = kit.save(
+            form,
+            lambda: bidders.issue_itt(
                 db.session,
                 procurement,
                 advertised=form.how.data == "advertised",
                 advert_reference=form.advert_reference.data or "",
                 user=current_user,
                 now=clock.now(),
-            )
-        except ServiceError as exc:
-            db.session.rollback()
-            apply_errors(form, exc.errors)
-        else:
-            db.session.commit()
-            flash(
-                f"Invitation to tender recorded: {invited} organisation{'s' if invited != 1 else ''} invited.",
-                "success",
-            )
-            return redirect(url_for("bidders.index", reference=reference))
+            ),
+            message=lambda invited: (
+                f"Invitation to tender recorded: {invited} organisation"
+                f"{'s' if invited != 1 else ''} invited."
+            ),
+            to=url_for("bidders.index", reference=reference),
+        )
+        if done is not None:
+            return done
     return render_form(
         procurement,
         form,

@@ -33,22 +33,14 @@ from tenderflow.domain.money import parse_money
 from tenderflow.domain.roles import PROCUREMENT_READERS
 from tenderflow.extensions import db
 from tenderflow.models import Bid, BidDocument, Lot, Procurement, User
-from tenderflow.services import ServiceError, bidders, bids, need_to_know, plans, probity
+from tenderflow.services import bidders, bids, need_to_know, plans
 from tenderflow.services import clarifications as questions
 from tenderflow.services import timetable as timetable_service
+from tenderflow.services.unit_of_work import unit_of_work
+from tenderflow.web import kit, procurement_page
 from tenderflow.web import need_to_know as ntk
-from tenderflow.web import procurement_page
 from tenderflow.web.access import allow
-from tenderflow.web.bidders import (
-    MANAGERS,
-    ActionForm,
-    WhenForm,
-    can_manage,
-    load_procurement,
-    managed_or_403,
-    optional_int,
-    render_form,
-)
+from tenderflow.web.bidding_kit import ActionForm, WhenForm, optional_int, render_form
 from tenderflow.web.forms import GovDateField, MoneyField, apply_errors
 
 bp = Blueprint("bids", __name__, url_prefix="/procurements/<reference>")
@@ -148,7 +140,7 @@ def summary_lines(
 @bp.route("/bids")
 @allow(*PROCUREMENT_READERS)
 def index(reference: str) -> Any:
-    procurement = load_procurement(reference)
+    procurement = kit.procurement_or_404(reference)
     ntk.commercial_or_404(procurement, "see the bids")
     deadline = bids.tender_deadline(db.session, procurement)
     now = clock.now()
@@ -168,7 +160,7 @@ def index(reference: str) -> Any:
         kept_sealed=sum(
             1 for b in received if b.opened_at is None and bids.still_sealed_reason(b) is not None
         ),
-        can_manage=can_manage(procurement),
+        can_manage=kit.runs(procurement),
         action=ActionForm(),
     )
 
@@ -193,10 +185,10 @@ class BidForm(WhenForm):
 
 
 @bp.route("/bids/new", methods=["GET", "POST"])
-@allow(*MANAGERS, per_object=True)
+@allow(*kit.RUNNERS, per_object=True)
 def new_bid(reference: str) -> Any:
-    ntk.commercial_or_404(load_procurement(reference), "record a bid")
-    procurement = managed_or_403(reference)
+    ntk.commercial_or_404(kit.procurement_or_404(reference), "record a bid")
+    procurement = kit.run_by_me_or_403(reference)
     everyone = bidders.bidders_of(db.session, procurement)
     form = BidForm()
     form.bidder_id.choices = [("", "Select the bidder")] + [
@@ -223,8 +215,9 @@ def new_bid(reference: str) -> Any:
             if bidder is None:
                 apply_errors(form, {"bidder_id": "Select the bidder"})
             else:
-                try:
-                    bid = bids.record_bid(
+                done = kit.save(
+                    form,
+                    lambda: bids.record_bid(
                         db.session,
                         procurement,
                         bidder,
@@ -232,26 +225,20 @@ def new_bid(reference: str) -> Any:
                         lot=lot,
                         user=current_user,
                         now=clock.now(),
-                    )
-                except ServiceError as exc:
-                    if isinstance(exc, probity.Refused):
-                        probity.keep_refusal(db.session, exc)
-                    else:
-                        db.session.rollback()
-                    apply_errors(
-                        form,
-                        {
-                            ("received_on" if k == "received_at" else k): v
-                            for k, v in exc.errors.items()
-                        },
-                    )
-                else:
-                    db.session.commit()
-                    message = f"Bid from {bidder.name} recorded."
-                    if bid.late:
-                        message += " It arrived after the tender deadline and is excluded unless you accept it."
-                    flash(message, "success")
-                    return redirect(url_for("bids.show", reference=reference, bid_id=bid.id))
+                    ),
+                    message=lambda bid: (
+                        f"Bid from {bidder.name} recorded."
+                        + (
+                            " It arrived after the tender deadline and is excluded unless you accept it."
+                            if bid.late
+                            else ""
+                        )
+                    ),
+                    to=lambda bid: url_for("bids.show", reference=reference, bid_id=bid.id),
+                    fields={"received_at": "received_on"},
+                )
+                if done is not None:
+                    return done
     return render_form(
         procurement, form, "Record a bid received", url_for("bids.index", reference=reference)
     )
@@ -266,7 +253,7 @@ def _bid_page(procurement: Procurement, bid: Bid, upload_error: str | None = Non
         sealed=bidding.is_sealed(deadline, clock.now()) or bid.opened_at is None,
         deadline=bids.deadline_text(deadline),
         price=bids.visible_price(bid),
-        can_manage=can_manage(procurement),
+        can_manage=kit.runs(procurement),
         max_size=bidding.format_size(_max_bytes()),
         upload_error=upload_error,
         format_size=bidding.format_size,
@@ -276,7 +263,7 @@ def _bid_page(procurement: Procurement, bid: Bid, upload_error: str | None = Non
 @bp.route("/bids/<int:bid_id>")
 @allow(*PROCUREMENT_READERS)
 def show(reference: str, bid_id: int) -> Any:
-    procurement = load_procurement(reference)
+    procurement = kit.procurement_or_404(reference)
     return _bid_page(procurement, _bid_or_404(procurement, bid_id))
 
 
@@ -298,31 +285,27 @@ def _reason_journey(
 ) -> Any:
     """Ask for a reason about a bid, record it, and go back to the bid."""
     bid = _bid_or_404(
-        load_procurement(reference), bid_id, heading.format(bidder="a bidder").lower()
+        kit.procurement_or_404(reference), bid_id, heading.format(bidder="a bidder").lower()
     )
-    procurement = managed_or_403(reference)
+    procurement = kit.run_by_me_or_403(reference)
     back = url_for("bids.show", reference=reference, bid_id=bid.id)
     form = ReasonForm()
     form.reason.label.text = question
     form.submit.label.text = button
     if form.validate_on_submit():
-        try:
-            record(bid, form.reason.data or "")
-        except probity.Refused as exc:
-            probity.keep_refusal(db.session, exc)
-            apply_errors(form, exc.errors)
-        except ServiceError as exc:
-            db.session.rollback()
-            apply_errors(form, exc.errors)
-        else:
-            db.session.commit()
-            flash(done.format(bidder=bid.bidder.name), "success")
-            return redirect(back)
+        saved = kit.save(
+            form,
+            lambda: record(bid, form.reason.data or ""),
+            message=lambda _: done.format(bidder=bid.bidder.name),
+            to=back,
+        )
+        if saved is not None:
+            return saved
     return render_form(procurement, form, heading.format(bidder=bid.bidder.name), back, intro=intro)
 
 
 @bp.route("/bids/<int:bid_id>/accept-late", methods=["GET", "POST"])
-@allow(*MANAGERS, per_object=True)
+@allow(*kit.RUNNERS, per_object=True)
 def accept_late(reference: str, bid_id: int) -> Any:
     return _reason_journey(
         reference,
@@ -338,7 +321,7 @@ def accept_late(reference: str, bid_id: int) -> Any:
 
 
 @bp.route("/bids/<int:bid_id>/exclude", methods=["GET", "POST"])
-@allow(*MANAGERS, per_object=True)
+@allow(*kit.RUNNERS, per_object=True)
 def exclude(reference: str, bid_id: int) -> Any:
     return _reason_journey(
         reference,
@@ -352,7 +335,7 @@ def exclude(reference: str, bid_id: int) -> Any:
 
 
 @bp.route("/bids/<int:bid_id>/reinstate", methods=["GET", "POST"])
-@allow(*MANAGERS, per_object=True)
+@allow(*kit.RUNNERS, per_object=True)
 def reinstate(reference: str, bid_id: int) -> Any:
     return _reason_journey(
         reference,
@@ -384,36 +367,31 @@ class ExtendForm(FlaskForm):
 
 
 @bp.route("/bids/extend-deadline", methods=["GET", "POST"])
-@allow(*MANAGERS, per_object=True)
+@allow(*kit.RUNNERS, per_object=True)
 def extend_deadline(reference: str) -> Any:
-    procurement = managed_or_403(reference)
+    procurement = kit.run_by_me_or_403(reference)
     back = url_for("bids.index", reference=reference)
     form = ExtendForm()
     if form.validate_on_submit():
-        try:
-            timetable_service.extend_tender_deadline(
+        done = kit.save(
+            form,
+            lambda: timetable_service.extend_tender_deadline(
                 db.session,
                 procurement,
                 form.new_deadline.data,
                 form.reason.data or "",
                 current_user,
                 clock.now(),
-            )
-        except probity.Refused as exc:
-            probity.keep_refusal(db.session, exc)
-            apply_errors(form, exc.errors)
-        except ServiceError as exc:
-            db.session.rollback()
-            apply_errors(form, exc.errors)
-        else:
-            db.session.commit()
-            deadline = bids.deadline_text(bids.tender_deadline(db.session, procurement))
-            flash(
-                f"The tender deadline is extended to {deadline}, and every bidder is told in "
-                "the published clarifications.",
-                "success",
-            )
-            return redirect(back)
+            ),
+            message=lambda _: (
+                "The tender deadline is extended to "
+                f"{bids.deadline_text(bids.tender_deadline(db.session, procurement))}, and every "
+                "bidder is told in the published clarifications."
+            ),
+            to=back,
+        )
+        if done is not None:
+            return done
     current = bids.deadline_text(bids.tender_deadline(db.session, procurement))
     return render_form(
         procurement,
@@ -426,27 +404,18 @@ def extend_deadline(reference: str) -> Any:
 
 
 @bp.route("/bids/open", methods=["POST"])
-@allow(*MANAGERS, per_object=True)
+@allow(*kit.RUNNERS, per_object=True)
 def open_bids(reference: str) -> Any:
-    ntk.commercial_or_404(load_procurement(reference), "open the bids")
-    procurement = managed_or_403(reference)
+    ntk.commercial_or_404(kit.procurement_or_404(reference), "open the bids")
+    procurement = kit.run_by_me_or_403(reference)
     if not ActionForm().validate_on_submit():
         abort(400)
-    try:
-        count = bids.open_bids(db.session, procurement, current_user, clock.now())
-    except probity.Refused as exc:
-        probity.keep_refusal(db.session, exc)
-        flash(str(exc), "error")
-    except bids.SealedBid as exc:
-        db.session.commit()  # keeps the audited refusal
-        flash(str(exc), "error")
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    else:
-        db.session.commit()
-        flash(f"{count} bid{'s' if count != 1 else ''} opened.", "success")
-    return redirect(url_for("bids.index", reference=reference))
+    # A sealed bid's refusal is kept in the audit log: the unit commits it (SealedBid).
+    return kit.act(
+        lambda: bids.open_bids(db.session, procurement, current_user, clock.now()),
+        message=lambda count: f"{count} bid{'s' if count != 1 else ''} opened.",
+        to=url_for("bids.index", reference=reference),
+    )
 
 
 class PriceForm(FlaskForm):
@@ -464,18 +433,18 @@ class PriceForm(FlaskForm):
 
 
 @bp.route("/bids/<int:bid_id>/price", methods=["GET", "POST"])
-@allow(*MANAGERS, per_object=True)
+@allow(*kit.RUNNERS, per_object=True)
 def price(reference: str, bid_id: int) -> Any:
-    bid = _bid_or_404(load_procurement(reference), bid_id, "see the price of a bid")
-    procurement = managed_or_403(reference)
+    bid = _bid_or_404(kit.procurement_or_404(reference), bid_id, "see the price of a bid")
+    procurement = kit.run_by_me_or_403(reference)
     now = clock.now()
-    try:
-        bids.refuse_if_sealed(
+    _, sealed = kit.attempt(
+        lambda: bids.refuse_if_sealed(
             db.session, procurement, "see the price of a bid", "bids", bid.id, now
         )
-    except bids.SealedBid as exc:
-        db.session.commit()
-        flash(str(exc), "error")
+    )
+    if sealed is not None:
+        flash(str(sealed), "error")
         return redirect(url_for("bids.show", reference=reference, bid_id=bid.id))
     form = PriceForm()
     if request.method == "GET" and bid.price is not None:
@@ -490,28 +459,22 @@ def price(reference: str, bid_id: int) -> Any:
             except ValueError as exc:
                 errors[name] = str(exc)
         if not errors:
-            try:
-                bids.record_price(
+            done = kit.save(
+                form,
+                lambda: bids.record_price(
                     db.session,
                     bid,
                     form.price.amount,
                     extra["hourly_rate"],
                     extra["contact_hours"],
                     now,
-                )
-            except bids.SealedBid as exc:
-                db.session.commit()
-                errors = {"price": str(exc)}
-            except probity.Refused as exc:
-                probity.keep_refusal(db.session, exc)
-                errors = exc.errors
-            except ServiceError as exc:
-                db.session.rollback()
-                errors = exc.errors or {"price": str(exc)}
-            else:
-                db.session.commit()
-                flash(f"Price recorded for {bid.bidder.name}.", "success")
-                return redirect(url_for("bids.show", reference=reference, bid_id=bid.id))
+                ),
+                message=f"Price recorded for {bid.bidder.name}.",
+                to=url_for("bids.show", reference=reference, bid_id=bid.id),
+                fields={"": "price"},
+            )
+            if done is not None:
+                return done
         apply_errors(form, errors)
     return render_form(
         procurement,
@@ -522,10 +485,10 @@ def price(reference: str, bid_id: int) -> Any:
 
 
 @bp.route("/bids/<int:bid_id>/documents", methods=["POST"])
-@allow(*MANAGERS, per_object=True)
+@allow(*kit.RUNNERS, per_object=True)
 def upload(reference: str, bid_id: int) -> Any:
-    bid = _bid_or_404(load_procurement(reference), bid_id, "add a document to a bid")
-    procurement = managed_or_403(reference)
+    bid = _bid_or_404(kit.procurement_or_404(reference), bid_id, "add a document to a bid")
+    procurement = kit.run_by_me_or_403(reference)
     if not ActionForm().validate_on_submit():
         abort(400)
     upload_file = request.files.get("file")
@@ -533,41 +496,39 @@ def upload(reference: str, bid_id: int) -> Any:
     if upload_file is None or not upload_file.filename:
         error = "Select a file to upload"
     else:
-        limit = _max_bytes()
+        filename, limit = upload_file.filename, _max_bytes()
         content = upload_file.stream.read(limit + 1)
-        try:
-            bids.add_document(
+        _, refused = kit.attempt(
+            lambda: bids.add_document(
                 db.session,
                 bid,
-                filename=upload_file.filename,
+                filename=filename,
                 content=content,
                 upload_dir=_upload_dir(),
                 max_bytes=limit,
                 user=current_user,
                 now=clock.now(),
             )
-        except ServiceError as exc:
-            db.session.rollback()
-            error = exc.errors.get("file") or str(exc)
-        else:
-            db.session.commit()
-            flash(f"{upload_file.filename} has been added to the bid.", "success")
+        )
+        if refused is None:
+            flash(f"{filename} has been added to the bid.", "success")
             return redirect(url_for("bids.show", reference=reference, bid_id=bid.id))
+        error = refused.errors.get("file") or str(refused)
     return _bid_page(procurement, bid, error), 400
 
 
 @bp.route("/bids/<int:bid_id>/documents/<int:bid_document_id>")
 @allow(*PROCUREMENT_READERS, per_object=True)
 def document(reference: str, bid_id: int, bid_document_id: int) -> Any:
-    procurement = load_procurement(reference)
+    procurement = kit.procurement_or_404(reference)
     bid = _bid_or_404(procurement, bid_id, "download a bid document")
     item = db.session.get(BidDocument, bid_document_id)
     if item is None or item.bid_id != bid.id:
         abort(404)
     try:
-        data = bids.read_document(db.session, item, _upload_dir(), clock.now())
-    except bids.SealedBid:
-        db.session.commit()  # keeps the audited refusal
+        with unit_of_work(db.session):
+            data = bids.read_document(db.session, item, _upload_dir(), clock.now())
+    except bids.SealedBid:  # its refusal is audited and kept; the answer is 403, not a message
         abort(403)
     return send_file(
         io.BytesIO(data),

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTextArea, GovTextInput
@@ -18,20 +18,12 @@ from tenderflow import clock
 from tenderflow.domain import bidding
 from tenderflow.domain.roles import PROCUREMENT_READERS
 from tenderflow.extensions import db
-from tenderflow.services import ServiceError, bidders
+from tenderflow.services import bidders
 from tenderflow.services import clarifications as questions
+from tenderflow.web import kit
 from tenderflow.web.access import allow
-from tenderflow.web.bidders import (
-    MANAGERS,
-    ActionForm,
-    WhenForm,
-    can_manage,
-    load_procurement,
-    managed_or_403,
-    optional_int,
-    render_form,
-)
-from tenderflow.web.forms import GovDateField, apply_errors
+from tenderflow.web.bidding_kit import ActionForm, WhenForm, optional_int, render_form
+from tenderflow.web.forms import GovDateField
 
 bp = Blueprint("clarifications", __name__, url_prefix="/procurements/<reference>")
 
@@ -39,13 +31,13 @@ bp = Blueprint("clarifications", __name__, url_prefix="/procurements/<reference>
 @bp.route("/clarifications")
 @allow(*PROCUREMENT_READERS)
 def index(reference: str) -> Any:
-    procurement = load_procurement(reference)
+    procurement = kit.procurement_or_404(reference)
     return render_template(
         "bidding/clarifications.html",
         procurement=procurement,
         items=questions.clarifications_of(db.session, procurement),
         label=bidding.clarification_label,
-        can_manage=can_manage(procurement),
+        can_manage=kit.runs(procurement),
         action=ActionForm(),
     )
 
@@ -65,9 +57,9 @@ class QuestionForm(WhenForm):
 
 
 @bp.route("/clarifications/new", methods=["GET", "POST"])
-@allow(*MANAGERS, per_object=True)
+@allow(*kit.RUNNERS, per_object=True)
 def new_question(reference: str) -> Any:
-    procurement = managed_or_403(reference)
+    procurement = kit.run_by_me_or_403(reference)
     form = QuestionForm()
     form.bidder_id.choices = [("", "Not recorded")] + [
         (b.id, b.name) for b in bidders.bidders_of(db.session, procurement)
@@ -83,24 +75,22 @@ def new_question(reference: str) -> Any:
                 if form.bidder_id.data
                 else None
             )
-            try:
-                item = questions.log_question(
+            done = kit.save(
+                form,
+                lambda: questions.log_question(
                     db.session,
                     procurement,
                     bidder=bidder,
                     question=form.question.data or "",
                     asked_at=when,
                     now=clock.now(),
-                )
-            except ServiceError as exc:
-                db.session.rollback()
-                apply_errors(
-                    form, {("asked_on" if k == "asked_at" else k): v for k, v in exc.errors.items()}
-                )
-            else:
-                db.session.commit()
-                flash(f"Question {bidding.clarification_label(item.number)} logged.", "success")
-                return redirect(url_for("clarifications.index", reference=reference))
+                ),
+                message=lambda item: f"Question {bidding.clarification_label(item.number)} logged.",
+                to=url_for("clarifications.index", reference=reference),
+                fields={"asked_at": "asked_on"},
+            )
+            if done is not None:
+                return done
     return render_form(
         procurement,
         form,
@@ -117,9 +107,9 @@ class AnswerForm(FlaskForm):
 
 
 @bp.route("/clarifications/<int:clarification_id>/answer", methods=["GET", "POST"])
-@allow(*MANAGERS, per_object=True)
+@allow(*kit.RUNNERS, per_object=True)
 def answer(reference: str, clarification_id: int) -> Any:
-    procurement = managed_or_403(reference)
+    procurement = kit.run_by_me_or_403(reference)
     item = questions.get_clarification(db.session, procurement, clarification_id)
     if item is None:
         abort(404)
@@ -127,15 +117,16 @@ def answer(reference: str, clarification_id: int) -> Any:
     if request.method == "GET":
         form.answer.data = item.answer
     if form.validate_on_submit():
-        try:
-            questions.answer(db.session, item, form.answer.data or "", current_user, clock.now())
-        except ServiceError as exc:
-            db.session.rollback()
-            apply_errors(form, exc.errors)
-        else:
-            db.session.commit()
-            flash(f"Answer to {bidding.clarification_label(item.number)} saved.", "success")
-            return redirect(url_for("clarifications.index", reference=reference))
+        done = kit.save(
+            form,
+            lambda: questions.answer(
+                db.session, item, form.answer.data or "", current_user, clock.now()
+            ),
+            message=f"Answer to {bidding.clarification_label(item.number)} saved.",
+            to=url_for("clarifications.index", reference=reference),
+        )
+        if done is not None:
+            return done
     return render_form(
         procurement,
         form,
@@ -146,32 +137,26 @@ def answer(reference: str, clarification_id: int) -> Any:
 
 
 @bp.route("/clarifications/<int:clarification_id>/publish", methods=["POST"])
-@allow(*MANAGERS, per_object=True)
+@allow(*kit.RUNNERS, per_object=True)
 def publish(reference: str, clarification_id: int) -> Any:
-    procurement = managed_or_403(reference)
+    procurement = kit.run_by_me_or_403(reference)
     item = questions.get_clarification(db.session, procurement, clarification_id)
     if item is None:
         abort(404)
     if not ActionForm().validate_on_submit():
         abort(400)
-    try:
-        questions.publish(db.session, item, clock.now())
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    else:
-        db.session.commit()
-        flash(
-            f"{bidding.clarification_label(item.number)} is published to every bidder, without who asked.",
-            "success",
-        )
-    return redirect(url_for("clarifications.index", reference=reference))
+    return kit.act(
+        lambda: questions.publish(db.session, item, clock.now()),
+        message=f"{bidding.clarification_label(item.number)} is published to every bidder, "
+        "without who asked.",
+        to=url_for("clarifications.index", reference=reference),
+    )
 
 
 @bp.route("/clarifications/published")
 @allow(*PROCUREMENT_READERS)
 def published(reference: str) -> Any:
-    procurement = load_procurement(reference)
+    procurement = kit.procurement_or_404(reference)
     return render_template(
         "bidding/published.html",
         procurement=procurement,

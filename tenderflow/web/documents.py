@@ -25,16 +25,9 @@ from tenderflow.domain import council_papers as papers
 from tenderflow.domain.roles import Role
 from tenderflow.extensions import db
 from tenderflow.models import FlowRunRequest, Procurement, User
-from tenderflow.services import (
-    ServiceError,
-    documents,
-    flow_runs,
-    need_to_know,
-    procurements,
-    reports,
-)
+from tenderflow.services import ServiceError, documents, flow_runs, need_to_know, reports
+from tenderflow.web import kit, procurement_page
 from tenderflow.web import need_to_know as ntk
-from tenderflow.web import procurement_page
 from tenderflow.web.access import allow
 from tenderflow.web.submitting import submit_without_waiting
 from workflows import names
@@ -56,9 +49,7 @@ def _procurement_or_404(reference: str, attempt: str = "see the papers") -> Proc
 
     Papers cover every bid, so a person who declared a conflict with a bidder sees none.
     """
-    procurement = procurements.get_by_reference(db.session, reference)
-    if procurement is None:
-        abort(404)
+    procurement = kit.procurement_or_404(reference)
     if not _may_see_papers(procurement, current_user):
         ntk.refuse(procurement, attempt, "procurements", procurement.id)
     ntk.viewed(procurement, attempt, "procurements", procurement.id)
@@ -190,7 +181,7 @@ def download_all(reference: str) -> Any:
     procurement = _procurement_or_404(reference)
     try:
         data = reports.zip_latest(db.session, _storage(), procurement)
-    except ServiceError as exc:
+    except ServiceError as exc:  # a read that finds nothing to zip: say so on the documents page
         flash(str(exc), "error")
         return redirect(url_for("documents.index", reference=reference))
     return send_file(

@@ -13,6 +13,7 @@ from flask import abort, flash, redirect
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from tenderflow.domain.roles import Role
 from tenderflow.extensions import db
 from tenderflow.models import Procurement
 from tenderflow.services import ServiceError
@@ -22,6 +23,10 @@ from tenderflow.web.forms import apply_errors
 
 Said = str | Callable[[Any], str]
 Where = str | Callable[[Any], str]
+
+# The roles of those who may run a procurement: ``@allow(*RUNNERS, per_object=True)`` on a view
+# that changes one, which then asks :func:`run_by_me_or_403` whether this person runs it.
+RUNNERS = (Role.PROCUREMENT_LEAD, Role.ADMIN)
 
 
 def procurement_or_404(reference: str) -> Procurement:
@@ -65,14 +70,15 @@ def save(
 
     If the service refuses, its errors go on the form's fields (renamed by ``fields`` where
     the form calls a field otherwise) and None is returned, so the view shows the form again.
+    A refusal naming no field is shown above the form, or on the field ``fields[""]`` names.
     ``message`` and ``to`` may be functions of what the change returned.
     """
     try:
         with unit_of_work(db.session):
             result = change()
     except ServiceError as exc:
-        renamed = {(fields or {}).get(name, name): text for name, text in exc.errors.items()}
-        apply_errors(form, renamed or {"": str(exc)})
+        errors = exc.errors or {"": str(exc)}
+        apply_errors(form, {(fields or {}).get(name, name): text for name, text in errors.items()})
         return None
     if message:
         flash(_said(message, result), "success")
@@ -85,17 +91,27 @@ def act(
     message: Said,
     to: Where,
     refused_to: str | None = None,
+    explain: Callable[[ServiceError], str] = str,
 ) -> Response:
-    """Make a button's change in a unit of work and go back; a refusal is flashed as an error."""
+    """Make a button's change in a unit of work and go back; a refusal is flashed as an error.
+
+    The error flashed is the refusal's message, or what ``explain`` (such as
+    :func:`every_error`) makes of it.
+    """
     try:
         with unit_of_work(db.session):
             result = change()
     except ServiceError as exc:
-        flash(str(exc), "error")
+        flash(explain(exc), "error")
         return redirect(refused_to or (to if isinstance(to, str) else to(None)))
     if message:
         flash(_said(message, result), "success")
     return redirect(_said(to, result))
+
+
+def every_error(exc: ServiceError) -> str:
+    """Say every field's error of a refusal in one line, or its message if it names none."""
+    return " ".join(exc.errors.values()) or str(exc)
 
 
 def attempt(change: Callable[[], Any]) -> tuple[Any, ServiceError | None]:

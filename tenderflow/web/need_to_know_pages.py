@@ -16,28 +16,22 @@ from tenderflow import clock
 from tenderflow.domain.roles import PROCUREMENT_READERS, Role
 from tenderflow.extensions import db
 from tenderflow.models import Procurement, User
-from tenderflow.services import ServiceError, need_to_know, users
-from tenderflow.web import procurement_page
+from tenderflow.services import need_to_know, users
+from tenderflow.web import kit, procurement_page
 from tenderflow.web.access import allow
-from tenderflow.web.bidders import load_procurement
+from tenderflow.web.bidding_kit import ActionForm, optional_int
 
 bp = Blueprint("need_to_know", __name__, url_prefix="/procurements/<reference>")
-
-LEADS = (Role.PROCUREMENT_LEAD, Role.ADMIN)
 
 
 class CoLeadForm(FlaskForm):
     user_id = SelectField(
         "Add a co-lead",
-        coerce=lambda value: int(value) if value not in (None, "") else None,
+        coerce=optional_int,
         widget=GovSelect(),
         validators=[InputRequired("Select a procurement lead to add")],
     )
     submit = SubmitField("Add the co-lead", widget=GovSubmitInput())
-
-
-class ActionForm(FlaskForm):
-    pass
 
 
 def _candidates(procurement: Procurement) -> list[User]:
@@ -75,56 +69,46 @@ def need_to_know_section(procurement: Procurement, user: User) -> dict[str, Any]
     }
 
 
-def _back(procurement: Procurement) -> Any:
-    return redirect(url_for("procurements.show", reference=procurement.reference) + "#need-to-know")
+def _back_to(procurement: Procurement) -> str:
+    return url_for("procurements.show", reference=procurement.reference) + "#need-to-know"
 
 
 @bp.route("/co-leads", methods=["POST"])
-@allow(*LEADS, per_object=True)
+@allow(*kit.RUNNERS, per_object=True)
 def add_co_lead(reference: str) -> Any:
-    procurement = load_procurement(reference)
+    procurement = kit.procurement_or_404(reference)
     if not need_to_know.may_manage_co_leads(procurement, current_user):
         abort(403)
     form = _co_lead_form(procurement)
     if not form.validate_on_submit():
         flash(" ".join(form.user_id.errors) or "Select a procurement lead to add", "error")
-        return _back(procurement)
-    try:
-        row = need_to_know.add_co_lead(
+        return redirect(_back_to(procurement))
+    return kit.act(
+        lambda: need_to_know.add_co_lead(
             db.session,
             procurement,
             db.session.get(User, form.user_id.data),
             current_user,
             clock.now(),
-        )
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(" ".join(exc.errors.values()) or str(exc), "error")
-        return _back(procurement)
-    db.session.commit()
-    flash(f"{row.user.name} is a co-lead of this procurement.", "success")
-    return _back(procurement)
+        ),
+        message=lambda row: f"{row.user.name} is a co-lead of this procurement.",
+        to=_back_to(procurement),
+        explain=kit.every_error,
+    )
 
 
 @bp.route("/co-leads/<int:co_lead_id>/remove", methods=["POST"])
-@allow(*LEADS, per_object=True)
+@allow(*kit.RUNNERS, per_object=True)
 def remove_co_lead(reference: str, co_lead_id: int) -> Any:
-    procurement = load_procurement(reference)
+    procurement = kit.procurement_or_404(reference)
     if not need_to_know.may_manage_co_leads(procurement, current_user):
         abort(403)
     if not ActionForm().validate_on_submit():
         abort(400)
-    try:
-        need_to_know.remove_co_lead(db.session, procurement, co_lead_id)
-    except ServiceError:
-        db.session.rollback()
-        abort(404)
-    db.session.commit()
-    flash("The co-lead is removed.", "success")
-    return _back(procurement)
-    db.session.commit()
-    flash(
-        "The commissioning body is asked for approval. Its members now see the results and papers.",
-        "success",
+    _, refused = kit.attempt(
+        lambda: need_to_know.remove_co_lead(db.session, procurement, co_lead_id)
     )
-    return _back(procurement)
+    if refused is not None:
+        abort(404)
+    flash("The co-lead is removed.", "success")
+    return redirect(_back_to(procurement))

@@ -21,19 +21,17 @@ from tenderflow import clock
 from tenderflow.domain.notice_codes import cpv_codes, itl_regions
 from tenderflow.domain.notices import STATUS_LABELS
 from tenderflow.domain.ocds import describe
-from tenderflow.domain.roles import PROCUREMENT_READERS, Role
+from tenderflow.domain.roles import PROCUREMENT_READERS
 from tenderflow.extensions import db
 from tenderflow.models import Bidder, Procurement, User
-from tenderflow.services import need_to_know, notices
-from tenderflow.web import procurement_page
+from tenderflow.services import ServiceError, need_to_know, notices
+from tenderflow.web import kit, procurement_page
 from tenderflow.web.access import allow
-from tenderflow.web.bidders import can_manage, load_procurement, managed_or_403
 from tenderflow.web.forms import GovDateField
 from tenderflow.web.need_to_know import refuse, viewed
 
 bp = Blueprint("notices", __name__, url_prefix="/procurements/<reference>/notices")
 
-MANAGERS = (Role.PROCUREMENT_LEAD, Role.ADMIN)
 YES_NO = [("yes", "Yes"), ("no", "No")]
 STATUS_TAGS = {
     "due": "govuk-tag--blue",
@@ -62,11 +60,17 @@ def _may_read(procurement: Procurement, user: User) -> bool:
 
 def _readable(reference: str) -> Procurement:
     """Return the procurement if the signed-in person may read its notices; else 404, audited."""
-    procurement = load_procurement(reference)
+    procurement = kit.procurement_or_404(reference)
     if not _may_read(procurement, current_user):
         refuse(procurement, "read its notices", "procurements", procurement.id)
     viewed(procurement, "read its notices", "procurements", procurement.id)
     return procurement
+
+
+def _refused_if(errors: dict[str, str]) -> None:
+    """Raise the errors a notices service returned by field: it wrote nothing, so nothing is saved."""
+    if errors:
+        raise ServiceError("Not saved", errors)
 
 
 def _notice(procurement: Procurement, notice_type: str) -> Any:
@@ -86,7 +90,7 @@ def index(reference: str) -> Any:
         notices=notices.notices_of(db.session, procurement, clock.today()),
         labels=STATUS_LABELS,
         tags=STATUS_TAGS,
-        can_manage=can_manage(procurement),
+        can_manage=kit.runs(procurement),
         facts=notices.ocds_facts(db.session, procurement),
         suppliers=notices.suppliers_of(db.session, procurement),
     )
@@ -123,9 +127,9 @@ class SupplierForm(FlaskForm):
 
 
 @bp.route("/suppliers/<int:bidder_id>", methods=["GET", "POST"])
-@allow(*MANAGERS, per_object=True)
+@allow(*kit.RUNNERS, per_object=True)
 def supplier(reference: str, bidder_id: int) -> Any:
-    procurement = managed_or_403(reference)
+    procurement = kit.run_by_me_or_403(reference)
     bidder = db.session.get(Bidder, bidder_id)
     if bidder is None or bidder.procurement_id != procurement.id:
         abort(404)
@@ -137,22 +141,22 @@ def supplier(reference: str, bidder_id: int) -> Any:
         form.is_vcse.data = _yes_no(bidder.is_vcse) or "unknown"
     if form.validate_on_submit():
         answer = {"yes": True, "no": False}
-        errors = notices.save_supplier(
-            bidder,
-            form.companies_house_number.data or "",
-            form.ppon.data or "",
-            answer.get(form.is_sme.data or ""),
-            answer.get(form.is_vcse.data or ""),
+        done = kit.save(
+            form,
+            lambda: _refused_if(
+                notices.save_supplier(
+                    bidder,
+                    form.companies_house_number.data or "",
+                    form.ppon.data or "",
+                    answer.get(form.is_sme.data or ""),
+                    answer.get(form.is_vcse.data or ""),
+                )
+            ),
+            message=f"The details of {bidder.name} are saved.",
+            to=url_for("notices.index", reference=reference),
         )
-        if errors:
-            db.session.rollback()
-            for name, message in errors.items():
-                field = getattr(form, name)
-                field.errors = [*list(field.errors), message]
-        else:
-            db.session.commit()
-            flash(f"The details of {bidder.name} are saved.", "success")
-            return redirect(url_for("notices.index", reference=reference))
+        if done is not None:
+            return done
     return render_template(
         "bidding/form.html",
         procurement=procurement,
@@ -179,7 +183,7 @@ def preview(reference: str, notice_type: str) -> Any:
         ],
         labels=STATUS_LABELS,
         tags=STATUS_TAGS,
-        can_manage=can_manage(procurement),
+        can_manage=kit.runs(procurement),
         drafted_form=DraftedForm(),
     )
 
@@ -194,9 +198,7 @@ def release(reference: str, notice_type: str) -> Any:
     return Response(
         json.dumps(found, indent=2),
         mimetype="application/json",
-        headers={
-            "Content-Disposition": f'attachment; filename="{reference}-{notice_type}.json"'
-        },
+        headers={"Content-Disposition": f'attachment; filename="{reference}-{notice_type}.json"'},
     )
 
 
@@ -220,30 +222,38 @@ class PublicationForm(FlaskForm):
 
 
 @bp.route("/<notice_type>/publish", methods=["GET", "POST"])
-@allow(*MANAGERS, per_object=True)
+@allow(*kit.RUNNERS, per_object=True)
 def publish(reference: str, notice_type: str) -> Any:
-    procurement = managed_or_403(reference)
+    procurement = kit.run_by_me_or_403(reference)
     notice = _notice(procurement, notice_type)
     form = PublicationForm()
     if form.validate_on_submit():
-        errors = notices.record_publication(
-            db.session,
-            procurement,
-            notice_type,
-            form.published_id.data or "",
-            form.published_on.data,
-            current_user,
-            clock.now(),
-        )
-        if errors:
-            db.session.rollback()
-            for message in errors:
-                target = form.published_on if "date" in message.lower() else form.published_id
-                target.errors = [*list(target.errors), message]
-        else:
-            db.session.commit()
-            flash(f"The {notice.title.lower()} ({notice_type}) is recorded as published.", "success")
+        problems: list[str] = []
+
+        def record() -> None:
+            problems.extend(
+                notices.record_publication(
+                    db.session,
+                    procurement,
+                    notice_type,
+                    form.published_id.data or "",
+                    form.published_on.data,
+                    current_user,
+                    clock.now(),
+                )
+            )
+            if problems:
+                raise ServiceError("Not recorded")  # nothing was written: the unit rolls back
+
+        _, refused = kit.attempt(record)
+        if refused is None:
+            flash(
+                f"The {notice.title.lower()} ({notice_type}) is recorded as published.", "success"
+            )
             return redirect(url_for("notices.index", reference=reference))
+        for message in problems:
+            target = form.published_on if "date" in message.lower() else form.published_id
+            target.errors = [*list(target.errors), message]
     return render_template(
         "bidding/form.html",
         procurement=procurement,
@@ -262,15 +272,20 @@ class DraftedForm(FlaskForm):
 
 
 @bp.route("/<notice_type>/drafted", methods=["POST"])
-@allow(*MANAGERS, per_object=True)
+@allow(*kit.RUNNERS, per_object=True)
 def drafted(reference: str, notice_type: str) -> Any:
-    procurement = managed_or_403(reference)
+    procurement = kit.run_by_me_or_403(reference)
     _notice(procurement, notice_type)
-    if DraftedForm().validate_on_submit():
-        notices.mark_drafted(db.session, procurement, notice_type, current_user, clock.now())
-        db.session.commit()
-        flash(f"{notice_type} is marked as drafted.", "success")
-    return redirect(url_for("notices.preview", reference=reference, notice_type=notice_type))
+    back = url_for("notices.preview", reference=reference, notice_type=notice_type)
+    if not DraftedForm().validate_on_submit():
+        return redirect(back)
+    return kit.act(
+        lambda: notices.mark_drafted(
+            db.session, procurement, notice_type, current_user, clock.now()
+        ),
+        message=f"{notice_type} is marked as drafted.",
+        to=back,
+    )
 
 
 class DetailsForm(FlaskForm):
@@ -317,7 +332,9 @@ class DetailsForm(FlaskForm):
         widget=GovTextInput(),
         validators=[
             Optional(),
-            Regexp(r"^[A-Z0-9]{8}$", message="Enter a Companies House number of 8 letters or digits"),
+            Regexp(
+                r"^[A-Z0-9]{8}$", message="Enter a Companies House number of 8 letters or digits"
+            ),
         ],
     )
     ocid_prefix = StringField(
@@ -337,9 +354,9 @@ def _yes_no(value: bool | None) -> str | None:
 
 
 @bp.route("/details", methods=["GET", "POST"])
-@allow(*MANAGERS, per_object=True)
+@allow(*kit.RUNNERS, per_object=True)
 def details(reference: str) -> Any:
-    procurement = managed_or_403(reference)
+    procurement = kit.run_by_me_or_403(reference)
     form = DetailsForm()
     form.cpv_codes.choices = [(c, f"{c} {t}") for c, t in cpv_codes().items()]
     form.delivery_regions.choices = [(c, f"{c} {n}") for c, n in itl_regions().items()]
@@ -354,31 +371,26 @@ def details(reference: str) -> Any:
         form.buyer_coh.data = identifiers.get("GB-COH", "")
         form.ocid_prefix.data = procurement.ocid_prefix or notices.DEFAULT_OCID_PREFIX
     if form.validate_on_submit():
-        errors = notices.save_details(
-            db.session,
-            procurement,
-            notices.NoticeDetails(
-                cpv_codes=tuple(form.cpv_codes.data or ()),
-                delivery_regions=tuple(form.delivery_regions.data or ()),
-                suitable_for_sme={"yes": True, "no": False}.get(form.suitable_for_sme.data or ""),
-                suitable_for_vcse={"yes": True, "no": False}.get(form.suitable_for_vcse.data or ""),
-                buyer_name=form.buyer_name.data or "",
-                buyer_identifiers={
-                    "GB-PPON": (form.buyer_ppon.data or "").strip(),
-                    "GB-COH": (form.buyer_coh.data or "").strip(),
-                },
-                ocid_prefix=form.ocid_prefix.data or "",
-            ),
+        wanted = notices.NoticeDetails(
+            cpv_codes=tuple(form.cpv_codes.data or ()),
+            delivery_regions=tuple(form.delivery_regions.data or ()),
+            suitable_for_sme={"yes": True, "no": False}.get(form.suitable_for_sme.data or ""),
+            suitable_for_vcse={"yes": True, "no": False}.get(form.suitable_for_vcse.data or ""),
+            buyer_name=form.buyer_name.data or "",
+            buyer_identifiers={
+                "GB-PPON": (form.buyer_ppon.data or "").strip(),
+                "GB-COH": (form.buyer_coh.data or "").strip(),
+            },
+            ocid_prefix=form.ocid_prefix.data or "",
         )
-        if errors:
-            db.session.rollback()
-            for name, message in errors.items():
-                field = getattr(form, name)
-                field.errors = [*list(field.errors), message]
-        else:
-            db.session.commit()
-            flash("The notice details are saved.", "success")
-            return redirect(url_for("notices.index", reference=reference))
+        done = kit.save(
+            form,
+            lambda: _refused_if(notices.save_details(db.session, procurement, wanted)),
+            message="The notice details are saved.",
+            to=url_for("notices.index", reference=reference),
+        )
+        if done is not None:
+            return done
     return render_template(
         "bidding/form.html",
         procurement=procurement,
@@ -390,4 +402,3 @@ def details(reference: str) -> Any:
             "delivered, whether it suits SMEs and VCSEs, and who the buyer is on the platform."
         ),
     )
-

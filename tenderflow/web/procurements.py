@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
@@ -33,13 +33,14 @@ from tenderflow.domain import regulations, vocabulary
 from tenderflow.domain.notice_codes import cpv_codes, itl_regions
 from tenderflow.domain.roles import PROCUREMENT_READERS, Role
 from tenderflow.extensions import db
-from tenderflow.models import ClientGroup, District, ServiceType
+from tenderflow.models import ClientGroup, District, Procurement, ServiceType
 from tenderflow.services import ServiceError, users
 from tenderflow.services import procurements as service
 from tenderflow.services.procurement_drafts import discard_draft, draft_of, keep_draft
-from tenderflow.web import navigation, procurement_page
+from tenderflow.web import kit, navigation, procurement_page
 from tenderflow.web.access import allow
-from tenderflow.web.forms import GovDateField, MoneyField, NamedDateInput, apply_errors
+from tenderflow.web.bidding_kit import optional_int
+from tenderflow.web.forms import GovDateField, MoneyField, NamedDateInput
 
 bp = Blueprint("procurements", __name__, url_prefix="/procurements")
 navigation.register(
@@ -225,7 +226,7 @@ class ProcurementForm(FlaskForm):
     )
     lead_id = SelectField(
         "Procurement lead",
-        coerce=lambda value: int(value) if value not in (None, "") else None,
+        coerce=optional_int,
         widget=GovSelect(),
         validators=[Optional()],
     )
@@ -351,19 +352,19 @@ def new() -> Any:
         form.lead_id.data = current_user.id
     if form.validate_on_submit():
         data = form.to_input()
-        errors = service.check_input(db.session, data)
-        if data.lead_id is None:
-            errors["lead_id"] = "Select a procurement lead"
-        if not errors:
-            try:
-                service.decide(data)
-            except ServiceError as exc:
-                errors = exc.errors
-        if not errors:
+
+        def keep() -> None:
+            errors = service.check_input(db.session, data)
+            if data.lead_id is None:
+                errors["lead_id"] = "Select a procurement lead"
+            if errors:
+                raise ServiceError("The procurement could not be checked", errors)
+            service.decide(data)  # refuses what no route can be decided for, by field
             keep_draft(db.session, current_user, data, clock.now())
-            db.session.commit()
-            return redirect(url_for("procurements.check"))
-        apply_errors(form, errors)
+
+        done = kit.save(form, keep, message="", to=url_for("procurements.check"))
+        if done is not None:
+            return done
     return render_template("procurements/new.html", form=form)
 
 
@@ -379,16 +380,19 @@ def check() -> Any:
         return redirect(url_for("procurements.new"))
     form = ConfirmForm()
     if form.validate_on_submit():
-        try:
+
+        def create() -> Procurement:
             procurement = service.create_procurement(db.session, data, current_user, clock.now())
-        except ServiceError as exc:
-            db.session.rollback()
-            flash(" ".join(exc.errors.values()) or str(exc), "error")
-            return redirect(url_for("procurements.new", change=1))
-        discard_draft(db.session, current_user)
-        db.session.commit()
-        flash(f"Procurement {procurement.reference} created.", "success")
-        return redirect(url_for("procurements.show", reference=procurement.reference))
+            discard_draft(db.session, current_user)
+            return procurement
+
+        return kit.act(
+            create,
+            message=lambda procurement: f"Procurement {procurement.reference} created.",
+            to=lambda procurement: url_for("procurements.show", reference=procurement.reference),
+            refused_to=url_for("procurements.new", change=1),
+            explain=kit.every_error,
+        )
     decision = service.decide(data)
     return render_template(
         "procurements/check.html",
@@ -422,9 +426,7 @@ def _lookups(data: service.ProcurementInput) -> dict[str, Any]:
 @bp.route("/<reference>")
 @allow(*PROCUREMENT_READERS)
 def show(reference: str) -> Any:
-    procurement = service.get_by_reference(db.session, reference)
-    if procurement is None:
-        abort(404)
+    procurement = kit.procurement_or_404(reference)
     return render_template(
         "procurements/show.html",
         procurement=procurement,

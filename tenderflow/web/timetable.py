@@ -2,18 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from flask import (
-    Blueprint,
-    abort,
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTextArea, GovTextInput
@@ -25,58 +16,16 @@ from tenderflow.domain.roles import PROCUREMENT_READERS, Role
 from tenderflow.domain.timetable import MILESTONE_LABELS, stage_label
 from tenderflow.extensions import db
 from tenderflow.models import Procurement, Transition, User
-from tenderflow.services import ServiceError, award, need_to_know, probity, transitions
-from tenderflow.services import procurements as procurement_service
+from tenderflow.services import award, need_to_know, transitions
 from tenderflow.services import timetable as service
 from tenderflow.services.concurrency import ChangedMeanwhile, check_fingerprint, guarded
-from tenderflow.web import procurement_page
+from tenderflow.web import award as award_pages  # noqa: F401  (its pages are on ``bp`` too)
+from tenderflow.web import kit, procurement_page
 from tenderflow.web.access import allow
+from tenderflow.web.bidding_kit import optional_int
 from tenderflow.web.forms import GovDateField, MoneyField, apply_errors, audit_lost_race
 from tenderflow.web.submitting import submit_without_waiting
-
-bp = Blueprint("timetable", __name__, url_prefix="/procurements")
-
-LEADS = (Role.PROCUREMENT_LEAD, Role.ADMIN)
-
-
-def procurement_or_404(reference: str) -> Procurement:
-    """Return the procurement, or answer 404."""
-    found = procurement_service.get_by_reference(db.session, reference)
-    if found is None:
-        abort(404)
-    return found
-
-
-def may_run(procurement: Procurement, user: Any) -> bool:
-    """Say whether the user runs this procurement: its lead, or an administrator."""
-    return procurement_service.is_run_by(procurement, user)
-
-
-def led_or_403(reference: str) -> Procurement:
-    """Return the procurement if the signed-in user runs it; refuse anyone else."""
-    procurement = procurement_or_404(reference)
-    if not may_run(procurement, current_user):
-        abort(403)
-    return procurement
-
-
-def saved(
-    form: FlaskForm, change: Callable[[], object], reference: str, message: str, anchor: str
-) -> Any | None:
-    """Make a change and return to the procurement page, or show the service's errors on the form."""
-    try:
-        change()
-    except probity.Refused as exc:
-        probity.keep_refusal(db.session, exc)
-        apply_errors(form, exc.errors)
-        return None
-    except ServiceError as exc:
-        db.session.rollback()
-        apply_errors(form, exc.errors)
-        return None
-    db.session.commit()
-    flash(message, "success")
-    return redirect(url_for("procurements.show", reference=reference) + f"#{anchor}")
+from tenderflow.web.timetable_blueprint import bp
 
 
 def stage_or_404(procurement: Procurement, stage: str) -> str:
@@ -103,13 +52,13 @@ def timetable_section(procurement: Procurement, user: User) -> dict[str, Any] | 
         "latest": latest,
         "latest_run": transitions.run_request(db.session, latest) if latest else None,
         "history": history,
-        "may_run": may_run(procurement, user),
+        "may_run": kit.runs(procurement, user),
         "may_approve": user.has_role(Role.COMMISSIONING_BODY),
         # The recommended bidder and the contract's value are the bids' results: need to know.
         "commercial": need_to_know.may_see_commercial(db.session, user, procurement, clock.now()),
         "approvals": award.approvals(db.session, procurement),
         "asked": award.latest_request(db.session, procurement),
-        "may_ask": may_run(procurement, user) and award.asks_for_approval_now(procurement),
+        "may_ask": kit.runs(procurement, user) and award.asks_for_approval_now(procurement),
         "approval_problem": award.approval_problem(
             db.session, procurement, transitions.approved_recommendation(db.session, procurement)
         ),
@@ -134,14 +83,15 @@ class PlannedDatesForm(FlaskForm):
         validators=[InputRequired("Enter the planned end")],
     )
     # The plan's versions when the page was opened: a plan changed since is not overwritten.
+    # None when the form did not send it at all (then nothing is checked).
     version = HiddenField()
     submit = SubmitField("Save planned dates", widget=GovSubmitInput())
 
 
 @bp.route("/<reference>/timetable/<stage>/edit", methods=["GET", "POST"])
-@allow(*LEADS, per_object=True)
+@allow(*kit.RUNNERS, per_object=True)
 def edit_stage(reference: str, stage: str) -> Any:
-    procurement = led_or_403(reference)
+    procurement = kit.run_by_me_or_403(reference)
     stage_or_404(procurement, stage)
     row = service.row_for(db.session, procurement, stage)
     form = PlannedDatesForm()
@@ -149,8 +99,9 @@ def edit_stage(reference: str, stage: str) -> Any:
         form.start.data, form.end.data = row.planned_start, row.planned_end
         form.version.data = service.plan_version(db.session, procurement)
     if form.validate_on_submit():
-        opened = form.version.data if "version" in request.form else None
-        try:
+        opened = form.version.data
+
+        def edit() -> None:
             with guarded(
                 db.session,
                 lambda: check_fingerprint(
@@ -163,26 +114,23 @@ def edit_stage(reference: str, stage: str) -> Any:
                 service.edit_planned(
                     db.session, procurement, stage, form.start.data, form.end.data, opened=opened
                 )
-        except ChangedMeanwhile as exc:
-            audit_lost_race(str(exc), "stage_dates", stage, procurement.id)
-            form.start.errors = [*form.start.errors, *exc.changes.values()]
-            # Saving again, knowingly, replaces the plan as it is now.
-            form.version.data = exc.current.get("version") or service.plan_version(
-                db.session, procurement
-            )
-        except probity.Refused as exc:
-            probity.keep_refusal(db.session, exc)
-            apply_errors(form, exc.errors)
-        except ServiceError as exc:
-            db.session.rollback()
-            apply_errors(form, exc.errors)
-        else:
-            db.session.commit()
+
+        _, refused = kit.attempt(edit)
+        if refused is None:
             flash(
                 f"Planned dates for {stage_label(stage)} saved; later stages moved with them.",
                 "success",
             )
             return redirect(url_for("procurements.show", reference=reference) + "#timetable")
+        if isinstance(refused, ChangedMeanwhile):
+            audit_lost_race(str(refused), "stage_dates", stage, procurement.id)
+            form.start.errors = [*form.start.errors, *refused.changes.values()]
+            # Saving again, knowingly, replaces the plan as it is now.
+            form.version.data = refused.current.get("version") or service.plan_version(
+                db.session, procurement
+            )
+        else:
+            apply_errors(form, refused.errors)
     return render_template(
         "timetable/edit_stage.html",
         procurement=procurement,
@@ -205,23 +153,22 @@ class DelayForm(FlaskForm):
 
 
 @bp.route("/<reference>/timetable/<stage>/delay", methods=["GET", "POST"])
-@allow(*LEADS, per_object=True)
+@allow(*kit.RUNNERS, per_object=True)
 def delay_reason(reference: str, stage: str) -> Any:
-    procurement = led_or_403(reference)
+    procurement = kit.run_by_me_or_403(reference)
     stage_or_404(procurement, stage)
     row = service.row_for(db.session, procurement, stage)
     form = DelayForm()
     if not form.is_submitted() and row.delay_reason:
         form.reason.data = row.delay_reason
     if form.validate_on_submit():
-        done = saved(
+        done = kit.save(
             form,
             lambda: service.record_delay_reason(
                 db.session, procurement, stage, form.reason.data or ""
             ),
-            reference,
-            f"The reason {stage_label(stage)} is late is recorded.",
-            "timetable",
+            message=f"The reason {stage_label(stage)} is late is recorded.",
+            to=url_for("procurements.show", reference=reference) + "#timetable",
         )
         if done is not None:
             return done
@@ -247,7 +194,7 @@ class MoveForm(FlaskForm):
 class AwardForm(MoveForm):
     supplier_id = SelectField(
         "Supplier",
-        coerce=lambda value: int(value) if value not in (None, "") else None,
+        coerce=optional_int,
         widget=GovSelect(),
         validators=[Optional()],
     )
@@ -285,9 +232,9 @@ class AwardForm(MoveForm):
 
 
 @bp.route("/<reference>/move", methods=["GET", "POST"])
-@allow(*LEADS, per_object=True)
+@allow(*kit.RUNNERS, per_object=True)
 def move(reference: str) -> Any:
-    procurement = led_or_403(reference)
+    procurement = kit.run_by_me_or_403(reference)
     target = transitions.next_stage_for(procurement)
     if target is None:
         flash(f"{procurement.reference} is at its last stage.", "error")
@@ -323,8 +270,8 @@ def move(reference: str) -> Any:
                 extension_options=(form.extension_options.data or "").strip(),
             )
         now = clock.now()
-        try:
-            transition = transitions.request_transition(
+        transition, refused = kit.attempt(
+            lambda: transitions.request_transition(
                 db.session,
                 procurement,
                 target,
@@ -333,18 +280,13 @@ def move(reference: str) -> Any:
                 contract=contract,
                 delay_reason=form.delay_reason.data,
             )
-        except probity.Refused as exc:
-            probity.keep_refusal(db.session, exc)
-            apply_errors(form, exc.errors)
-        except ServiceError as exc:
-            db.session.rollback()
-            apply_errors(form, exc.errors if exc.errors else {"to_stage": str(exc)})
-        else:
-            db.session.commit()
+        )
+        if refused is None:
             submit_without_waiting(transition.flow_run_request_id)
             return redirect(
                 url_for("timetable.transition", reference=reference, transition_id=transition.id)
             )
+        apply_errors(form, refused.errors or {"to_stage": str(refused)})
     return render_template(
         "timetable/move.html",
         procurement=procurement,
@@ -360,7 +302,7 @@ def move(reference: str) -> Any:
 @bp.route("/<reference>/transitions/<int:transition_id>")
 @allow(*PROCUREMENT_READERS)
 def transition(reference: str, transition_id: int) -> Any:
-    procurement = procurement_or_404(reference)
+    procurement = kit.procurement_or_404(reference)
     found = db.session.get(Transition, transition_id)
     if found is None or found.procurement_id != procurement.id:
         abort(404)
@@ -371,7 +313,3 @@ def transition(reference: str, transition_id: int) -> Any:
         run=transitions.run_request(db.session, found),
         stage_label=stage_label,
     )
-
-
-# The award's governance pages add their routes to ``bp``.
-from tenderflow.web import award as _award  # noqa: E402,F401
