@@ -16,7 +16,8 @@ from tenderflow.domain.roles import PROCUREMENT_READERS, Role
 from tenderflow.domain.timetable import MILESTONE_LABELS, stage_label
 from tenderflow.extensions import db
 from tenderflow.models import Procurement, Transition, User
-from tenderflow.services import award, need_to_know, transitions
+from tenderflow.services import award as award_service
+from tenderflow.services import need_to_know, transitions
 from tenderflow.services import timetable as service
 from tenderflow.services.concurrency import ChangedMeanwhile, check_fingerprint, guarded
 from tenderflow.web import award as award_pages  # noqa: F401  (its pages are on ``bp`` too)
@@ -56,14 +57,14 @@ def timetable_section(procurement: Procurement, user: User) -> dict[str, Any] | 
         "may_approve": user.has_role(Role.COMMISSIONING_BODY),
         # The recommended bidder and the contract's value are the bids' results: need to know.
         "commercial": need_to_know.may_see_commercial(db.session, user, procurement, clock.now()),
-        "approvals": award.approvals(db.session, procurement),
-        "asked": award.latest_request(db.session, procurement),
-        "may_ask": kit.runs(procurement, user) and award.asks_for_approval_now(procurement),
-        "approval_problem": award.approval_problem(
+        "approvals": award_service.approvals(db.session, procurement),
+        "asked": award_service.latest_request(db.session, procurement),
+        "may_ask": kit.runs(procurement, user) and award_service.asks_for_approval_now(procurement),
+        "approval_problem": award_service.approval_problem(
             db.session, procurement, transitions.approved_recommendation(db.session, procurement)
         ),
-        "challenges": award.challenges(db.session, procurement),
-        "contracts": award.contracts(db.session, procurement),
+        "challenges": award_service.challenges(db.session, procurement),
+        "contracts": award_service.contracts(db.session, procurement),
         "shows_award": any(s in transitions.stages(procurement) for s in ("standstill", "award")),
         "stage_label": stage_label,
     }
@@ -248,7 +249,7 @@ def move(reference: str) -> Any:
     form.submit.label.text = f"Move to {stage_label(target)}"
     if isinstance(form, AwardForm):
         form.supplier_id.choices = [("", "Select the supplier")] + [
-            (b.id, b.name) for b in award.bidders(db.session, procurement)
+            (b.id, b.name) for b in award_service.bidders(db.session, procurement)
         ]
         if not form.is_submitted():
             suggested = transitions.default_contract_details(db.session, procurement)
