@@ -77,8 +77,8 @@ class MatrixCharacterCount(_OwnParams, GovCharacterCount):
     """A long answer with a limit, counted as it is typed."""
 
 
-class MatrixRadios(_OwnParams, GovRadioInput):
-    """A choice shown as radios; a question without a hint shows none."""
+class Radios(_OwnParams, GovRadioInput):
+    """Radios; a question without a hint shows none (not an empty one)."""
 
     def map_gov_params(self, field: Any, **kwargs: Any) -> Any:
         params = super().map_gov_params(field, **kwargs)
@@ -155,7 +155,7 @@ def _field(item: Field, hint: str | None, rows: int) -> Any:
             choices=[(o.value, o.label) for o in item.options],
             validate_choice=False,
             description=description,
-            widget=MatrixRadios(),
+            widget=Radios(),
             render_kw={"params": params},
         )
     if item.type == "choice":

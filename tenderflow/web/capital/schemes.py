@@ -11,7 +11,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from govuk_frontend_wtf.main import wtforms_errors
-from govuk_frontend_wtf.wtforms_widgets import GovRadioInput
+from govuk_frontend_wtf.wtforms_widgets import GovFileInput
 from wtforms import RadioField, StringField
 
 from tenderflow import clock
@@ -33,7 +33,7 @@ from tenderflow.services.unit_of_work import unit_of_work
 from tenderflow.web.access import allow
 from tenderflow.web.capital import ActionForm, bp, context, posted, round_or_404, scheme_or_404
 from tenderflow.web.capital.answers import answer_sections, gateway_answers
-from tenderflow.web.capital.fields import MatrixForm, filled, matrix_form
+from tenderflow.web.capital.fields import MatrixForm, Radios, filled, matrix_form
 from tenderflow.web.forms import apply_errors
 from tenderflow.web.kit import act, attempt
 
@@ -53,15 +53,19 @@ class SchemeForm(MatrixForm):
 
 
 class DocumentForm(FlaskForm):
-    file = FileField()
+    file = FileField("Upload a document", widget=GovFileInput())
 
 
 class ImportForm(FlaskForm):
-    file = FileField()
+    file = FileField("Spreadsheet (.xlsx)", widget=GovFileInput())
     after = RadioField(
-        choices=[("draft", "Save them as drafts"), ("submit", "Submit them now")],
-        validate_choice=False,
-        widget=GovRadioInput(),
+        "What should happen to the schemes?",
+        choices=[
+            ("draft", "Save them as drafts, to check and submit one by one"),
+            ("submit", "Submit them now"),
+        ],
+        default="draft",
+        widget=Radios(),
     )
 
 
@@ -366,9 +370,7 @@ def import_schemes(round_id: int) -> Any:
                 return redirect(url_for("capital.district_home"))
     return render_template(
         "capital/import.html",
-        **context(
-            round=round_, form=form, problems=problems, submit_now=submit_now, action=ActionForm()
-        ),
+        **context(round=round_, form=form, problems=problems, action=ActionForm()),
     )
 
 
