@@ -1,20 +1,13 @@
-"""A scheme's answers laid out for reading, and the form object pages built from the matrix use."""
+"""A scheme's answers laid out for reading."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from tenderflow.domain.capital import answer_text, form_sections
 from tenderflow.models import CapitalScheme
 from tenderflow.services.capital import matrix_for
-
-
-@dataclass
-class GeneratedForm:
-    """Stands in for a WTForms form on generated pages, so titles get their "Error: " prefix."""
-
-    errors: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from tenderflow.domain.capital import statuses as st
 from tenderflow.domain.capital.attachments import MEDIA_TYPES
 from tenderflow.domain.roles import Role
 from tenderflow.extensions import db
-from tenderflow.services import ServiceError, documents
+from tenderflow.services import documents
 from tenderflow.services.capital import matrix_for
 from tenderflow.services.capital import priority as service
 from tenderflow.services.capital.documents import (
@@ -28,9 +28,10 @@ from tenderflow.services.capital.documents import (
     save_priority_list,
 )
 from tenderflow.services.capital.rounds import all_rounds
+from tenderflow.services.unit_of_work import unit_of_work
 from tenderflow.web.access import allow
 from tenderflow.web.capital import bp, context, posted, round_or_404, scheme_or_404
-from tenderflow.web.forms import apply_errors
+from tenderflow.web.kit import save
 
 READERS = (Role.COMMISSIONING_BODY, Role.SP_SCORER, Role.ADMIN)
 
@@ -139,10 +140,10 @@ def write_priority_list_document(round_id: int) -> Any:
     posted()
     if round_.priority_list is None:
         abort(404)
-    save_priority_list(
-        db.session, _storage(), round_, clock.now(), clock.today(), user=current_user
-    )
-    db.session.commit()
+    with unit_of_work(db.session):
+        save_priority_list(
+            db.session, _storage(), round_, clock.now(), clock.today(), user=current_user
+        )
     return redirect(url_for("capital.priority_list_docx", round_id=round_.id))
 
 
@@ -161,8 +162,9 @@ def decide(scheme_id: int) -> Any:
     if not form.is_submitted() and scheme.decision is not None:
         form.outcome.data, form.reasons.data = scheme.decision.outcome, scheme.decision.reasons
     if form.validate_on_submit():
-        try:
-            service.record_decision(
+        saved = save(
+            form,
+            lambda: service.record_decision(
                 db.session,
                 scheme,
                 current_user,
@@ -170,17 +172,14 @@ def decide(scheme_id: int) -> Any:
                 form.reasons.data or "",
                 clock.today(),
                 clock.now(),
-            )
-        except ServiceError as exc:
-            db.session.rollback()
-            apply_errors(form, exc.errors)
-        else:
-            db.session.commit()
-            flash(
-                f"Decision recorded for {scheme.name}: {st.DECISION_LABELS[form.outcome.data or '']}.",
-                "success",
-            )
-            return redirect(url_for("capital.priority_list", round_id=scheme.round_id))
+            ),
+            message=lambda _: (
+                f"Decision recorded for {scheme.name}: {st.DECISION_LABELS[form.outcome.data or '']}."
+            ),
+            to=url_for("capital.priority_list", round_id=scheme.round_id),
+        )
+        if saved:
+            return saved
     view = service.priority_list_view(db.session, scheme.round)
     row = next((r for r in view.rows if r.scheme_id == scheme.id), None)
     return render_template(
@@ -211,8 +210,9 @@ def review_scheme(scheme_id: int) -> Any:
         return redirect(url_for("capital.pipeline"))
     form = ReviewForm()
     if form.validate_on_submit():
-        try:
-            service.record_review(
+        saved = save(
+            form,
+            lambda: service.record_review(
                 db.session,
                 scheme,
                 current_user,
@@ -220,12 +220,10 @@ def review_scheme(scheme_id: int) -> Any:
                 form.notes.data or "",
                 clock.today(),
                 clock.now(),
-            )
-        except ServiceError as exc:
-            db.session.rollback()
-            apply_errors(form, exc.errors)
-        else:
-            db.session.commit()
-            flash(f"Review recorded for {scheme.name}.", "success")
-            return redirect(url_for("capital.pipeline"))
+            ),
+            message=f"Review recorded for {scheme.name}.",
+            to=url_for("capital.pipeline"),
+        )
+        if saved:
+            return saved
     return render_template("capital/review_form.html", **context(scheme=scheme, form=form))

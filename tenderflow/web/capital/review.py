@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextArea
-from wtforms import RadioField, SubmitField, TextAreaField
+from wtforms import HiddenField, RadioField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired
 
 from tenderflow import audit, clock
@@ -16,7 +16,6 @@ from tenderflow.domain.capital import statuses as st
 from tenderflow.domain.capital.score_sheets import agreement_fields, score_sheet_sections
 from tenderflow.domain.roles import Role
 from tenderflow.extensions import db
-from tenderflow.services import ServiceError
 from tenderflow.services.capital import checks as check_service
 from tenderflow.services.capital import matrix_for
 from tenderflow.services.capital import scoring as scoring_service
@@ -26,16 +25,13 @@ from tenderflow.services.concurrency import (
     guarded,
     version_text,
 )
+from tenderflow.services.unit_of_work import unit_of_work
 from tenderflow.web.access import allow
 from tenderflow.web.capital import bp, context, posted, scheme_or_404
-from tenderflow.web.capital.answers import (
-    GeneratedForm,
-    answer_sections,
-    evidence_for,
-    gateway_answers,
-)
-from tenderflow.web.capital.fields import error_list, rendered
-from tenderflow.web.forms import apply_errors, audit_lost_race
+from tenderflow.web.capital.answers import answer_sections, evidence_for, gateway_answers
+from tenderflow.web.capital.fields import MatrixForm, filled, matrix_form
+from tenderflow.web.forms import audit_lost_race
+from tenderflow.web.kit import attempt, save
 
 
 class CheckForm(FlaskForm):
@@ -56,6 +52,20 @@ class CheckForm(FlaskForm):
         widget=GovTextArea(),
     )
     submit = SubmitField("Record the check", widget=GovSubmitInput())
+
+
+class ScoringForm(MatrixForm):
+    """A score sheet or agreement form, with the version of what it showed.
+
+    The page writes the version into the form itself; a form posted without it is checked
+    on write only.
+    """
+
+    version = HiddenField()
+
+    def opened(self) -> str | None:
+        """Return the version the form was opened with, or None if none was posted."""
+        return self.version.data if self.version.raw_data else None
 
 
 @bp.route("/checks")
@@ -79,27 +89,24 @@ def check_scheme(scheme_id: int) -> Any:
         return redirect(url_for("capital.scheme", scheme_id=scheme.id))
     form = CheckForm()
     if form.validate_on_submit():
-        try:
-            check_service.record_check(
+        done = (
+            "accepted for scoring" if form.outcome.data == st.ACCEPT else "returned to the district"
+        )
+        saved = save(
+            form,
+            lambda: check_service.record_check(
                 db.session,
                 scheme,
                 current_user,
                 form.outcome.data or "",
                 form.comments.data or "",
                 clock.now(),
-            )
-        except ServiceError as exc:
-            db.session.rollback()
-            apply_errors(form, exc.errors)
-        else:
-            db.session.commit()
-            done = (
-                "accepted for scoring"
-                if form.outcome.data == st.ACCEPT
-                else "returned to the district"
-            )
-            flash(f"{scheme.name} has been {done}.", "success")
-            return redirect(url_for("capital.checks"))
+            ),
+            message=f"{scheme.name} has been {done}.",
+            to=url_for("capital.checks"),
+        )
+        if saved:
+            return saved
     return render_template(
         "capital/check_form.html",
         **context(scheme=scheme, form=form, answers=answer_sections(scheme)),
@@ -128,14 +135,17 @@ def score_scheme(scheme_id: int) -> Any:
     matrix = matrix_for(scheme.round)
     sections = score_sheet_sections(matrix, scoring_service.applicable_gateways(scheme))
     sheet = scoring_service.sheet_of(scheme, current_user)
-    values: dict[str, Any] = scoring_service.sheet_answers(scheme, sheet)
     version = version_text(sheet)
-    form = GeneratedForm()
+    form = filled(
+        matrix_form(sections, textarea_rows=3, base=ScoringForm),
+        scoring_service.sheet_answers(scheme, sheet),
+    )
     if posted():
-        values = dict(request.form)
-        opened = request.form.get("version")  # a form without it is checked on write only
+        values = form.answers()
+        opened = form.opened()
         version = opened if opened is not None else version
-        try:
+
+        def save_sheet() -> None:
             with guarded(
                 db.session,
                 lambda: check_opened(
@@ -148,18 +158,17 @@ def score_scheme(scheme_id: int) -> Any:
                 scoring_service.save_score_sheet(
                     db.session, scheme, current_user, values, clock.now(), opened=opened
                 )
-        except ChangedMeanwhile as exc:
-            audit_lost_race(str(exc), "capital_score_sheets", scheme.id)
-            form.errors = exc.errors
+
+        _, refused = attempt(save_sheet)
+        if isinstance(refused, ChangedMeanwhile):
+            audit_lost_race(str(refused), "capital_score_sheets", scheme.id)
             # Saving again, knowingly, replaces the sheet as it is now.
-            version = exc.current.get("sheet") or version_text(
+            version = refused.current.get("sheet") or version_text(
                 scoring_service.sheet_of(scheme, current_user)
             )
-        except ServiceError as exc:
-            db.session.rollback()
-            form.errors = exc.errors
+        if refused is not None:
+            form.show_errors(refused.errors)
         else:
-            db.session.commit()
             flags = scoring_service.final_for(scheme).open_flags
             if flags:
                 flash(
@@ -175,8 +184,6 @@ def score_scheme(scheme_id: int) -> Any:
         **context(
             scheme=scheme,
             matrix=matrix,
-            sections=rendered(sections, values, form.errors, textarea_rows=3),
-            errors=error_list(sections, form.errors),
             form=form,
             evidence=evidence_for(scheme),
             gateways=gateway_answers(scheme),
@@ -194,39 +201,38 @@ def agree(scheme_id: int) -> Any:
         abort(404)
     if scoring_service.scores_hidden_from(scheme, current_user):
         # Blind scoring: the others' marks stay hidden until this scorer has scored.
-        audit.refused(
-            db.session,
-            "capital_schemes",
-            scheme.id,
-            f"Agreeing scores on {scheme.name} refused: the scorer has not scored it yet",
-        )
-        db.session.commit()
+        with unit_of_work(db.session):
+            audit.refused(
+                db.session,
+                "capital_schemes",
+                scheme.id,
+                f"Agreeing scores on {scheme.name} refused: the scorer has not scored it yet",
+            )
         flash("Score this scheme yourself before you see or agree other scores.", "error")
         return redirect(url_for("capital.score_scheme", scheme_id=scheme.id))
     final = scoring_service.final_for(scheme)
     matrix = matrix_for(scheme.round)
     flags = final.open_flags
-    sections = agreement_fields(matrix, flags)
-    form = GeneratedForm()
-    values: dict[str, Any] = {}
+    form = filled(
+        matrix_form(agreement_fields(matrix, flags), textarea_rows=3, base=ScoringForm), {}
+    )
     version = scoring_service.agreed_version(scheme)
     if posted() and flags:
-        values = dict(request.form)
-        opened = request.form.get("version")  # a form without it is checked on write only
-        try:
+        values, opened = form.answers(), form.opened()
+
+        def agree_scores() -> None:
             with guarded(db.session):
                 scoring_service.record_agreement(
                     db.session, scheme, current_user, values, clock.now(), opened=opened
                 )
-        except ChangedMeanwhile as exc:
-            audit_lost_race(str(exc), "capital_agreed_scores", scheme.id)
-            form.errors = exc.errors
+
+        _, refused = attempt(agree_scores)
+        if isinstance(refused, ChangedMeanwhile):
+            audit_lost_race(str(refused), "capital_agreed_scores", scheme.id)
             version = scoring_service.agreed_version(scheme)
-        except ServiceError as exc:
-            db.session.rollback()
-            form.errors = exc.errors
+        if refused is not None:
+            form.show_errors(refused.errors)
         else:
-            db.session.commit()
             flash(f"The agreed scores for {scheme.name} are saved.", "success")
             return redirect(url_for("capital.scoring"))
     comments = {
@@ -240,10 +246,7 @@ def agree(scheme_id: int) -> Any:
             matrix=matrix,
             flags=flags,
             agreed_flags=[f for f in final.flags if f.agreed],
-            items=list(
-                zip(flags, rendered(sections, values, form.errors, textarea_rows=3), strict=True)
-            ),
-            errors=error_list(sections, form.errors),
+            items=list(zip(flags, form.sections(), strict=True)),
             form=form,
             comments=comments,
             still_scoring=scheme.round.status in scoring_service.ROUNDS_STILL_SCORING,

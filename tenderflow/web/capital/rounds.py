@@ -18,15 +18,17 @@ from tenderflow.domain.capital import statuses as st
 from tenderflow.domain.roles import Role
 from tenderflow.extensions import db
 from tenderflow.models import FlowRunRequest
-from tenderflow.services import ServiceError, flow_runs
+from tenderflow.services import flow_runs
 from tenderflow.services.capital import counties, matrix_for
 from tenderflow.services.capital import rounds as service
 from tenderflow.services.capital.notices import notices_for
 from tenderflow.services.capital.priority import scoring_complete
 from tenderflow.services.capital.scoring import open_flag_count
+from tenderflow.services.unit_of_work import unit_of_work
 from tenderflow.web.access import allow
 from tenderflow.web.capital import ActionForm, bp, context, posted, round_or_404
 from tenderflow.web.forms import GovDateField, MoneyField, apply_errors
+from tenderflow.web.kit import attempt
 from tenderflow.web.submitting import submit_without_waiting
 from workflows import names
 
@@ -99,13 +101,12 @@ def new_round() -> Any:
             deadline=form.deadline.data,
             revenue_budget=form.revenue_budget.amount,
         )
-        try:
-            round_ = service.open_round(db.session, data, current_user, clock.today(), clock.now())
-        except ServiceError as exc:
-            db.session.rollback()
-            apply_errors(form, exc.errors)
+        round_, refused = attempt(
+            lambda: service.open_round(db.session, data, current_user, clock.today(), clock.now())
+        )
+        if refused is not None:
+            apply_errors(form, refused.errors)
         else:
-            db.session.commit()
             request_advance(round_.id, f"capital-round:{round_.id}:opened", f"Open {round_.title}")
             flash(f"{round_.title} is open to the district councils of {round_.county}.", "success")
             return redirect(url_for("capital.round", round_id=round_.id))
@@ -144,8 +145,9 @@ def round(round_id: int) -> Any:
 def close_round(round_id: int) -> Any:
     round_ = round_or_404(round_id)
     posted()
-    if service.close_round(db.session, round_, clock.now()):
-        db.session.commit()
+    with unit_of_work(db.session):
+        closed = service.close_round(db.session, round_, clock.now())
+    if closed:
         request_advance(round_.id, f"capital-round:{round_.id}:closed", f"Close {round_.title}")
         flash(f"{round_.title} is closed to new schemes.", "success")
     else:

@@ -6,8 +6,13 @@ from io import BytesIO
 from pathlib import Path
 from typing import Any
 
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, current_app, flash, redirect, render_template, send_file, url_for
 from flask_login import current_user
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from govuk_frontend_wtf.main import wtforms_errors
+from govuk_frontend_wtf.wtforms_widgets import GovFileInput
+from wtforms import RadioField, StringField
 
 from tenderflow import clock
 from tenderflow.capital_workbooks import template_workbook
@@ -18,17 +23,19 @@ from tenderflow.domain.capital.timetable import is_open_for_submissions
 from tenderflow.domain.roles import Role
 from tenderflow.extensions import db
 from tenderflow.models import CapitalAttachment, CapitalScheme
-from tenderflow.services import ServiceError
 from tenderflow.services.capital import can_edit, is_own_district, matrix_for
 from tenderflow.services.capital import rounds as round_service
 from tenderflow.services.capital import schemes as service
 from tenderflow.services.capital.attachments import add_attachment, remove_attachment, stored_path
 from tenderflow.services.capital.imports import ImportRefused, import_workbook
 from tenderflow.services.capital.scoring import final_for, scores_hidden_from
+from tenderflow.services.unit_of_work import unit_of_work
 from tenderflow.web.access import allow
 from tenderflow.web.capital import ActionForm, bp, context, posted, round_or_404, scheme_or_404
-from tenderflow.web.capital.answers import GeneratedForm, answer_sections, gateway_answers
-from tenderflow.web.capital.fields import answers_from, error_list, rendered
+from tenderflow.web.capital.answers import answer_sections, gateway_answers
+from tenderflow.web.capital.fields import MatrixForm, Radios, filled, matrix_form
+from tenderflow.web.forms import apply_errors
+from tenderflow.web.kit import act, attempt
 
 CAPITAL_ROLES = (
     Role.DISTRICT_OFFICER,
@@ -37,6 +44,29 @@ CAPITAL_ROLES = (
     Role.COMMISSIONING_BODY,
     Role.ADMIN,
 )
+
+
+class SchemeForm(MatrixForm):
+    """The district's form; which button was pressed says where to go next."""
+
+    action = StringField()
+
+
+class DocumentForm(FlaskForm):
+    file = FileField("Upload a document", widget=GovFileInput())
+
+
+class ImportForm(FlaskForm):
+    file = FileField("Spreadsheet (.xlsx)", widget=GovFileInput())
+    after = RadioField(
+        "What should happen to the schemes?",
+        choices=[
+            ("draft", "Save them as drafts, to check and submit one by one"),
+            ("submit", "Submit them now"),
+        ],
+        default="draft",
+        widget=Radios(),
+    )
 
 
 def _own_scheme(scheme_id: int) -> CapitalScheme:
@@ -71,32 +101,33 @@ def district_home() -> Any:
     )
 
 
-def _form_page(
-    round_: Any, scheme: CapitalScheme | None, values: dict[str, Any], errors: dict[str, str]
-) -> Any:
+def scheme_form(round_: Any, values: dict[str, Any]) -> SchemeForm:
+    """Return the round's scheme form: what was posted, or else ``values``."""
     matrix = matrix_for(round_)
-    sections = form_sections(matrix)
     hints = {
         g.answer_field: f"{g.hint + ' ' if g.hint else ''}{g.condition_text(matrix.fields_by_id)}"
         for g in matrix.gateways
         if g.applies_when
     }
+    made = matrix_form(form_sections(matrix), hints=hints, base=SchemeForm)
+    return filled(made, values)
+
+
+def _form_page(round_: Any, scheme: CapitalScheme | None, form: SchemeForm) -> Any:
     return render_template(
         "capital/scheme_form.html",
         **context(
             round=round_,
             scheme=scheme,
-            matrix=matrix,
-            sections=rendered(sections, values, errors, skip=("district",), hints=hints),
-            errors=error_list(sections, errors),
-            form=GeneratedForm(errors),
+            matrix=matrix_for(round_),
+            form=form,
             district=current_user.district,
         ),
     )
 
 
-def _after_save(scheme: CapitalScheme) -> Any:
-    if request.form.get("action") == "continue":
+def _after_save(form: SchemeForm, scheme: CapitalScheme) -> Any:
+    if form.action.data == "continue":
         return redirect(url_for("capital.submit_scheme", scheme_id=scheme.id))
     flash(f"Draft saved: {scheme.name}. You can come back to it until the deadline.", "success")
     return redirect(url_for("capital.district_home"))
@@ -108,18 +139,18 @@ def new_scheme(round_id: int) -> Any:
     round_ = round_or_404(round_id)
     if not service.may_start(current_user, round_, clock.today()):
         abort(404)
+    form = scheme_form(round_, {})
     if posted():
-        answers = answers_from(request.form, form_sections(matrix_for(round_)))
-        try:
-            scheme = service.start_scheme(
+        answers = form.answers()
+        scheme, refused = attempt(
+            lambda: service.start_scheme(
                 db.session, round_, current_user, answers, clock.now(), clock.today()
             )
-        except ServiceError as exc:
-            db.session.rollback()
-            return _form_page(round_, None, answers, exc.errors)
-        db.session.commit()
-        return _after_save(scheme)
-    return _form_page(round_, None, {}, {})
+        )
+        if refused is None:
+            return _after_save(form, scheme)
+        form.show_errors(refused.errors)
+    return _form_page(round_, None, form)
 
 
 @bp.route("/schemes/<int:scheme_id>/edit", methods=["GET", "POST"])
@@ -129,16 +160,16 @@ def edit_scheme(scheme_id: int) -> Any:
     if not can_edit(current_user, scheme):
         flash("This scheme is locked: it has been submitted.", "error")
         return redirect(url_for("capital.scheme", scheme_id=scheme.id))
+    form = scheme_form(scheme.round, dict(scheme.answers))
     if posted():
-        answers = answers_from(request.form, form_sections(matrix_for(scheme.round)))
-        try:
-            service.save_scheme(db.session, scheme, current_user, answers, clock.now())
-        except ServiceError as exc:
-            db.session.rollback()
-            return _form_page(scheme.round, scheme, answers, exc.errors)
-        db.session.commit()
-        return _after_save(scheme)
-    return _form_page(scheme.round, scheme, dict(scheme.answers), {})
+        answers = form.answers()
+        _, refused = attempt(
+            lambda: service.save_scheme(db.session, scheme, current_user, answers, clock.now())
+        )
+        if refused is None:
+            return _after_save(form, scheme)
+        form.show_errors(refused.errors)
+    return _form_page(scheme.round, scheme, form)
 
 
 @bp.route("/schemes/<int:scheme_id>/submit", methods=["GET", "POST"])
@@ -148,37 +179,31 @@ def submit_scheme(scheme_id: int) -> Any:
     if not can_edit(current_user, scheme):
         return redirect(url_for("capital.scheme", scheme_id=scheme.id))
     today = clock.today()
-    problems = service.submission_problems(scheme, current_user)
-    form = GeneratedForm()
+    made = matrix_form(form_sections(matrix_for(scheme.round)), base=MatrixForm)
+    form = made()
     if posted():
-        try:
-            service.submit_scheme(db.session, scheme, current_user, clock.now(), today)
-        except ServiceError as exc:
-            db.session.rollback()
-            form.errors = exc.errors or {"status": str(exc)}
-        else:
-            db.session.commit()
+        _, refused = attempt(
+            lambda: service.submit_scheme(db.session, scheme, current_user, clock.now(), today)
+        )
+        if refused is None:
             flash(
                 f"{scheme.name} has been submitted. The partnership will check it next.", "success"
             )
             return redirect(url_for("capital.scheme", scheme_id=scheme.id))
-    matrix = matrix_for(scheme.round)
-    sections = form_sections(matrix)
+        form.show_errors(refused.errors or {"status": str(refused)})
+    # The questions are on the form page: the summary and the list of problems link there.
     edit = url_for("capital.edit_scheme", scheme_id=scheme.id)
-    summary = [
-        {"text": e["text"], "href": edit + e["href"]} for e in error_list(sections, form.errors)
-    ]
+    missing = made()
+    missing.show_errors(service.submission_problems(scheme, current_user))
+    matrix = matrix_for(scheme.round)
     return render_template(
         "capital/scheme_check.html",
         **context(
             scheme=scheme,
             answers=answer_sections(scheme),
             attachments_field=attachments_field(matrix),
-            problems=[
-                {"text": e["text"], "href": edit + e["href"]}
-                for e in error_list(sections, problems)
-            ],
-            errors=summary,
+            problems=_linked(wtforms_errors(missing)["errorList"], edit),
+            summary=_linked(wtforms_errors(form)["errorList"], edit),
             form=form,
             answered_no=gateways_answered_no(matrix, scheme.answers),
             open_for_submissions=is_open_for_submissions(scheme.round.deadline, today),
@@ -193,20 +218,21 @@ def submit_scheme(scheme_id: int) -> Any:
     )
 
 
+def _linked(errors: list[dict[str, str]], page: str) -> list[dict[str, str]]:
+    return [{**error, "href": page + error["href"]} for error in errors]
+
+
 @bp.route("/schemes/<int:scheme_id>/withdraw", methods=["POST"])
 @allow(Role.DISTRICT_OFFICER, per_object=True)
 def withdraw_scheme(scheme_id: int) -> Any:
     scheme = _own_scheme(scheme_id)
     posted()
-    try:
-        service.withdraw_scheme(db.session, scheme, current_user, clock.now())
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-        return redirect(url_for("capital.scheme", scheme_id=scheme.id))
-    db.session.commit()
-    flash(f"{scheme.name} has been withdrawn.", "success")
-    return redirect(url_for("capital.district_home"))
+    return act(
+        lambda: service.withdraw_scheme(db.session, scheme, current_user, clock.now()),
+        message=f"{scheme.name} has been withdrawn.",
+        to=url_for("capital.district_home"),
+        refused_to=url_for("capital.scheme", scheme_id=scheme.id),
+    )
 
 
 @bp.route("/schemes/<int:scheme_id>/documents", methods=["GET", "POST"])
@@ -216,16 +242,16 @@ def documents(scheme_id: int) -> Any:
     item = attachments_field(matrix_for(scheme.round))
     if item is None:
         abort(404)
-    form = GeneratedForm()
+    form = DocumentForm()
     if posted():
-        upload = request.files.get("file")
-        if upload is None or not upload.filename:
-            form.errors = {"file": "Select a file to upload"}
+        upload = form.file.data
+        if upload is None:
+            apply_errors(form, {"file": "Select a file to upload"})
         else:
             limit = (item.max_size_mb or 10) * 1024 * 1024
             content = upload.stream.read(limit + 1)
-            try:
-                add_attachment(
+            _, refused = attempt(
+                lambda: add_attachment(
                     db.session,
                     scheme,
                     current_user,
@@ -234,13 +260,11 @@ def documents(scheme_id: int) -> Any:
                     _upload_dir(),
                     clock.now(),
                 )
-            except ServiceError as exc:
-                db.session.rollback()
-                form.errors = exc.errors or {"file": str(exc)}
-            else:
-                db.session.commit()
+            )
+            if refused is None:
                 flash(f"{upload.filename} has been added.", "success")
                 return redirect(url_for("capital.documents", scheme_id=scheme.id))
+            apply_errors(form, refused.errors or {"file": str(refused)})
     return render_template(
         "capital/documents.html",
         **context(
@@ -261,15 +285,11 @@ def remove_document(scheme_id: int, attachment_id: int) -> Any:
     attachment = db.session.get(CapitalAttachment, attachment_id)
     if attachment is None or attachment.scheme_id != scheme.id:
         abort(404)
-    try:
-        remove_attachment(db.session, scheme, attachment, current_user, _upload_dir())
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    else:
-        db.session.commit()
-        flash(f"{attachment.filename} has been removed.", "success")
-    return redirect(url_for("capital.documents", scheme_id=scheme.id))
+    return act(
+        lambda: remove_attachment(db.session, scheme, attachment, current_user, _upload_dir()),
+        message=f"{attachment.filename} has been removed.",
+        to=url_for("capital.documents", scheme_id=scheme.id),
+    )
 
 
 @bp.route("/schemes/<int:scheme_id>/documents/<int:attachment_id>")
@@ -314,32 +334,34 @@ def import_schemes(round_id: int) -> Any:
     round_ = round_or_404(round_id)
     if not service.may_start(current_user, round_, clock.today()):
         abort(404)
-    form = GeneratedForm()
+    form = ImportForm()
     problems: list[Any] = []
-    submit_now = request.form.get("after") == "submit"
+    submit_now = form.after.data == "submit"
     if posted():
-        upload = request.files.get("file")
-        if upload is None or not upload.filename:
-            form.errors = {"file": "Select the spreadsheet to upload"}
+        upload = form.file.data
+        if upload is None:
+            apply_errors(form, {"file": "Select the spreadsheet to upload"})
         else:
             try:
-                saved = import_workbook(
-                    db.session,
-                    round_,
-                    current_user,
-                    upload.stream.read(6 * 1024 * 1024),
-                    clock.now(),
-                    clock.today(),
-                    submit=submit_now,
-                )
+                with unit_of_work(db.session):
+                    saved = import_workbook(
+                        db.session,
+                        round_,
+                        current_user,
+                        upload.stream.read(6 * 1024 * 1024),
+                        clock.now(),
+                        clock.today(),
+                        submit=submit_now,
+                    )
             except ImportRefused as exc:
-                db.session.rollback()
                 problems = exc.problems
-                form.errors = {
-                    "file": f"The spreadsheet was not imported: correct the {len(problems)} problem{'s' if len(problems) != 1 else ''} listed and upload it again"
-                }
+                apply_errors(
+                    form,
+                    {
+                        "file": f"The spreadsheet was not imported: correct the {len(problems)} problem{'s' if len(problems) != 1 else ''} listed and upload it again"
+                    },
+                )
             else:
-                db.session.commit()
                 done = "submitted" if submit_now else "saved as drafts"
                 flash(
                     f"{len(saved)} scheme{'s' if len(saved) != 1 else ''} {done} from the spreadsheet.",
@@ -348,9 +370,7 @@ def import_schemes(round_id: int) -> Any:
                 return redirect(url_for("capital.district_home"))
     return render_template(
         "capital/import.html",
-        **context(
-            round=round_, form=form, problems=problems, submit_now=submit_now, action=ActionForm()
-        ),
+        **context(round=round_, form=form, problems=problems, action=ActionForm()),
     )
 
 
