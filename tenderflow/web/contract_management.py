@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
@@ -31,42 +31,16 @@ from tenderflow.extensions import db
 from tenderflow.models import ContractAction, ContractMeeting, ManagedContract
 from tenderflow.services import ServiceError, contract_meetings, contract_performance
 from tenderflow.web.access import allow
-from tenderflow.web.contracts import MANAGERS, _contract_or_404
-from tenderflow.web.forms import GovDateField, apply_errors
+from tenderflow.web.contracts import MANAGERS, contract_or_404, contract_url, saved_or_form
+from tenderflow.web.forms import GovDateField
+from tenderflow.web.kit import act, save
 
 bp = Blueprint("contract_management", __name__, url_prefix="/contracts/<reference>")
 
 
-def _managed(reference: str, attempt: str) -> ManagedContract:
-    return _contract_or_404(reference, attempt, work=True)
-
-
-def _back(contract: ManagedContract, anchor: str = "") -> Any:
-    return redirect(url_for("contracts.show", reference=contract.reference) + anchor)
-
-
-def _form_page(form: Any, contract: ManagedContract, heading: str, intro: str | None) -> Any:
-    return render_template(
-        "contracts/form.html",
-        form=form,
-        heading=heading,
-        intro=intro,
-        contract=contract,
-        back_url=url_for("contracts.show", reference=contract.reference),
-    )
-
-
-def _saved(form: Any, work: Any, message: str) -> bool:
-    """Run a service call; on ServiceError show its errors and write nothing."""
-    try:
-        work()
-    except ServiceError as exc:
-        db.session.rollback()
-        apply_errors(form, exc.errors)
-        return False
-    db.session.commit()
-    flash(message, "success")
-    return True
+def managed(reference: str, attempt: str) -> ManagedContract:
+    """Return the contract if the person manages it; else 404 (and the attempt audited)."""
+    return contract_or_404(reference, attempt, work=True)
 
 
 # --- meetings ---------------------------------------------------------------------------------
@@ -85,12 +59,12 @@ class ScheduleForm(FlaskForm):
 @bp.route("/meetings/new", methods=["GET", "POST"])
 @allow(*MANAGERS, per_object=True)
 def schedule_meeting(reference: str) -> Any:
-    contract = _managed(reference, "schedule a contract management meeting")
+    contract = managed(reference, "schedule a contract management meeting")
     form = ScheduleForm()
     due = contract_meetings.next_due(db.session, contract)
     if request.method == "GET":
         form.scheduled_for.data = max(due, clock.today()) if due else clock.today()
-    if form.validate_on_submit() and _saved(
+    return saved_or_form(
         form,
         lambda: contract_meetings.schedule_meeting(
             db.session,
@@ -100,15 +74,14 @@ def schedule_meeting(reference: str) -> Any:
             clock.today(),
             clock.now(),
         ),
-        "The meeting is scheduled.",
-    ):
-        return _back(contract, "#meetings")
-    intro = (
-        f"The contract's band needs a meeting by {due.day} {due:%B %Y}."
+        message="The meeting is scheduled.",
+        to=contract_url(contract, "#meetings"),
+        contract=contract,
+        heading="Schedule a contract management meeting",
+        intro=f"The contract's band needs a meeting by {due.day} {due:%B %Y}."
         if due
-        else "Review the contract's priority first to know how often it is met."
+        else "Review the contract's priority first to know how often it is met.",
     )
-    return _form_page(form, contract, "Schedule a contract management meeting", intro)
 
 
 class MeetingForm(FlaskForm):
@@ -150,14 +123,14 @@ def _meeting(contract: ManagedContract, meeting_id: int) -> ContractMeeting:
 @bp.route("/meetings/<int:meeting_id>", methods=["GET", "POST"])
 @allow(*MANAGERS, per_object=True)
 def meeting(reference: str, meeting_id: int) -> Any:
-    contract = _managed(reference, "record a contract management meeting")
+    contract = managed(reference, "record a contract management meeting")
     found = _meeting(contract, meeting_id)
     form = MeetingForm()
     if request.method == "GET":
         form.held_on.data = found.held_on or found.scheduled_for
         form.notes.data = found.notes
 
-    def save() -> None:
+    def record() -> None:
         contract_meetings.record_meeting(
             db.session, found, form.held_on.data, form.notes.data or "", clock.today()
         )
@@ -174,13 +147,15 @@ def meeting(reference: str, meeting_id: int) -> Any:
                 meeting=found,
             )
 
-    if form.validate_on_submit() and _saved(form, save, "The meeting is recorded."):
-        return _back(contract, "#meetings")
-    return _form_page(
+    return saved_or_form(
         form,
-        contract,
-        f"Meeting of {found.scheduled_for.day} {found.scheduled_for:%B %Y}",
-        "Record the meeting's notes and any action agreed. Record it again to add another action.",
+        record,
+        message="The meeting is recorded.",
+        to=contract_url(contract, "#meetings"),
+        contract=contract,
+        heading=f"Meeting of {found.scheduled_for.day} {found.scheduled_for:%B %Y}",
+        intro="Record the meeting's notes and any action agreed. "
+        "Record it again to add another action.",
     )
 
 
@@ -209,22 +184,25 @@ class ActionForm(FlaskForm):
 @bp.route("/improvement-plan", methods=["GET", "POST"])
 @allow(*MANAGERS, per_object=True)
 def improvement_plan(reference: str) -> Any:
-    contract = _managed(reference, "change the improvement plan")
+    contract = managed(reference, "change the improvement plan")
     form = ActionForm()
-    if form.validate_on_submit() and _saved(
-        form,
-        lambda: contract_meetings.add_action(
-            db.session,
-            contract,
-            form.description.data or "",
-            form.owner.data or "",
-            form.due_on.data,
-            clock.now(),
-            improvement_plan=True,
-        ),
-        "The step is added to the improvement plan.",
+    if form.validate_on_submit() and (
+        done := save(
+            form,
+            lambda: contract_meetings.add_action(
+                db.session,
+                contract,
+                form.description.data or "",
+                form.owner.data or "",
+                form.due_on.data,
+                clock.now(),
+                improvement_plan=True,
+            ),
+            message="The step is added to the improvement plan.",
+            to=url_for(".improvement_plan", reference=reference),
+        )
     ):
-        return redirect(url_for(".improvement_plan", reference=reference))
+        return done
     return render_template(
         "contracts/improvement_plan.html",
         form=form,
@@ -241,18 +219,19 @@ class DoneForm(FlaskForm):
 @bp.route("/actions/<int:action_id>/done", methods=["POST"])
 @allow(*MANAGERS, per_object=True)
 def action_done(reference: str, action_id: int) -> Any:
-    contract = _managed(reference, "mark an action done")
+    contract = managed(reference, "mark an action done")
     action = db.session.get(ContractAction, action_id)
     if action is None or action.contract_id != contract.id:
         abort(404)
     if not DoneForm().validate_on_submit():
         abort(400)
-    contract_meetings.complete_action(action, clock.today())
-    db.session.commit()
-    flash("The action is marked as done.", "success")
-    if action.improvement_plan:
-        return redirect(url_for(".improvement_plan", reference=reference))
-    return _back(contract, "#meetings")
+    return act(
+        lambda: contract_meetings.complete_action(action, clock.today()),
+        message="The action is marked as done.",
+        to=url_for(".improvement_plan", reference=reference)
+        if action.improvement_plan
+        else contract_url(contract, "#meetings"),
+    )
 
 
 # --- quality and performance ------------------------------------------------------------------
@@ -280,12 +259,12 @@ class GradeForm(FlaskForm):
 @bp.route("/quality", methods=["GET", "POST"])
 @allow(*MANAGERS, per_object=True)
 def quality(reference: str) -> Any:
-    contract = _managed(reference, "record the quality grade")
+    contract = managed(reference, "record the quality grade")
     form = GradeForm()
     if request.method == "GET":
         form.year.data = clock.today().year
         form.assessed_on.data = clock.today()
-    if form.validate_on_submit() and _saved(
+    return saved_or_form(
         form,
         lambda: contract_meetings.record_grade(
             db.session,
@@ -296,14 +275,11 @@ def quality(reference: str) -> Any:
             form.notes.data or "",
             clock.today(),
         ),
-        "The quality grade is recorded.",
-    ):
-        return _back(contract, "#quality")
-    return _form_page(
-        form,
-        contract,
-        "Record the quality grade",
-        "Services must hold level C and work towards level B.",
+        message="The quality grade is recorded.",
+        to=contract_url(contract, "#quality"),
+        contract=contract,
+        heading="Record the quality grade",
+        intro="Services must hold level C and work towards level B.",
     )
 
 
@@ -348,31 +324,36 @@ def _indicators_form(contract: ManagedContract) -> Any:
 @bp.route("/indicators", methods=["GET", "POST"])
 @allow(*MANAGERS, per_object=True)
 def indicators(reference: str) -> Any:
-    contract = _managed(reference, "change the contract's indicators")
+    contract = managed(reference, "change the contract's indicators")
     form = _indicators_form(contract)
     if request.method == "GET":
         for indicator in contract.indicators:
             getattr(form, f"target_{indicator.code}").data = f"{indicator.target.normalize():f}"
-    if form.validate_on_submit():
+
+    def save_indicators() -> None:
         new = None
         if any((form.new_code.data, form.new_title.data, form.new_target.data)):
             new = (form.new_code.data or "", form.new_title.data or "", form.new_target.data or "")
         targets = {i.code: getattr(form, f"target_{i.code}").data for i in contract.indicators}
-        if _saved(
-            form,
-            lambda: contract_performance.save_indicators(
-                db.session, contract, targets, set(form.remove.data or []), new
-            ),
-            "The indicators are saved.",
-        ):
-            return _back(contract, "#returns")
+        contract_performance.save_indicators(
+            db.session, contract, targets, set(form.remove.data or []), new
+        )
+
     intro = "The target each quarterly return is measured against."
     if contract_performance.needs_kpis(contract):
         intro += (
             " This contract is worth more than £5 million: it keeps at least 3 key performance"
             " indicators, assessed every year (Procurement Act 2023, section 52)."
         )
-    return _form_page(form, contract, "Indicators and targets", intro)
+    return saved_or_form(
+        form,
+        save_indicators,
+        message="The indicators are saved.",
+        to=contract_url(contract, "#returns"),
+        contract=contract,
+        heading="Indicators and targets",
+        intro=intro,
+    )
 
 
 def _assessment_form(contract: ManagedContract) -> Any:
@@ -418,14 +399,14 @@ def _assessment_form(contract: ManagedContract) -> Any:
 @bp.route("/performance", methods=["GET", "POST"])
 @allow(*MANAGERS, per_object=True)
 def performance(reference: str) -> Any:
-    contract = _managed(reference, "assess the contract's performance")
+    contract = managed(reference, "assess the contract's performance")
     if not contract_performance.needs_kpis(contract):
         abort(404)
     form = _assessment_form(contract)
     if request.method == "GET":
         form.year.data = clock.today().year
         form.assessed_on.data = clock.today()
-    if form.validate_on_submit() and _saved(
+    return saved_or_form(
         form,
         lambda: contract_performance.record_assessment(
             db.session,
@@ -439,13 +420,10 @@ def performance(reference: str) -> Any:
             clock.today(),
             clock.now(),
         ),
-        "The assessment is recorded.",
-    ):
-        return _back(contract, "#performance")
-    return _form_page(
-        form,
-        contract,
-        "Yearly performance assessment",
-        "Each key performance indicator is rated and the assessment published on Find a "
+        message="The assessment is recorded.",
+        to=contract_url(contract, "#performance"),
+        contract=contract,
+        heading="Yearly performance assessment",
+        intro="Each key performance indicator is rated and the assessment published on Find a "
         "Tender as a contract performance notice (UK9) at least every 12 months.",
     )

@@ -8,6 +8,7 @@ person sees it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
@@ -51,9 +52,11 @@ from tenderflow.services import (
     contract_performance,
     contracts,
 )
+from tenderflow.services.unit_of_work import unit_of_work
 from tenderflow.web import navigation
 from tenderflow.web.access import allow, signed_in
-from tenderflow.web.forms import GovDateField, MoneyField, apply_errors
+from tenderflow.web.forms import GovDateField, MoneyField
+from tenderflow.web.kit import Said, Where, act, attempt, refuse_404, save
 
 bp = Blueprint("contracts", __name__)
 
@@ -70,8 +73,11 @@ def _codes(model: Any) -> list[tuple[str, str]]:
     return [(r.code, r.name) for r in db.session.scalars(select(model).order_by(model.name))]
 
 
-def _contract_or_404(reference: str, attempt: str, work: bool = False) -> ManagedContract:
-    """Return the contract if the person may see it (or, with ``work``, manage it); else 404."""
+def contract_or_404(reference: str, attempt: str, work: bool = False) -> ManagedContract:
+    """Return the contract if the person may see it (or, with ``work``, manage it); else 404.
+
+    The refusal is audited; so is a GET by someone let in.
+    """
     contract = contracts.get_by_reference(db.session, reference)
     if contract is None:
         abort(404)
@@ -79,20 +85,55 @@ def _contract_or_404(reference: str, attempt: str, work: bool = False) -> Manage
         db.session, current_user, contract
     )
     if not allowed:
-        db.session.rollback()
-        contracts.record_refusal(db.session, current_user, contract, attempt)
-        db.session.commit()
-        abort(404)
+        refuse_404(lambda: contracts.record_refusal(db.session, current_user, contract, attempt))
     if request.method == "GET":
-        audit.viewed(
-            db.session,
-            "contract_register",
-            contract.id,
-            f"Viewed: {attempt}",
-            contract.procurement_id,
-        )
-        db.session.commit()
+        _viewed(contract, f"Viewed: {attempt}")
     return contract
+
+
+def _viewed(contract: ManagedContract, summary: str) -> None:
+    with unit_of_work(db.session):
+        audit.viewed(db.session, "contract_register", contract.id, summary, contract.procurement_id)
+
+
+def contract_url(contract: ManagedContract, anchor: str = "") -> str:
+    """Return the address of the contract's page, at ``anchor`` (like "#meetings") if given."""
+    return url_for("contracts.show", reference=contract.reference) + anchor
+
+
+def form_page(
+    form: Any,
+    contract: ManagedContract | None,
+    heading: str,
+    intro: str | None,
+    back_url: str | None = None,
+) -> str:
+    """Show a form about the contract (or a new one), going back to the contract by default."""
+    return render_template(
+        "contracts/form.html",
+        form=form,
+        heading=heading,
+        intro=intro,
+        contract=contract,
+        back_url=back_url or contract_url(contract),  # type: ignore[arg-type]
+    )
+
+
+def saved_or_form(
+    form: Any,
+    change: Callable[[], Any],
+    *,
+    message: Said,
+    to: Where,
+    contract: ManagedContract | None,
+    heading: str,
+    intro: str | None,
+    back_url: str | None = None,
+) -> Any:
+    """Save the posted form's change and go ``to``; else show the form page (with any errors)."""
+    if form.validate_on_submit() and (done := save(form, change, message=message, to=to)):
+        return done
+    return form_page(form, contract, heading, intro, back_url)
 
 
 # --- the register -----------------------------------------------------------------------------
@@ -284,7 +325,8 @@ def new() -> Any:
     form.manager_id.choices = [("", "Not yet assigned")] + [
         (m.id, m.name) for m in contracts.contract_managers(db.session)
     ]
-    if form.validate_on_submit():
+
+    def enter() -> ManagedContract:
         data = contracts.ContractInput(
             reference=form.reference.data or "",
             title=form.title.data or "",
@@ -307,23 +349,18 @@ def new() -> Any:
             procurement_route=form.procurement_route.data or "",
             manager_id=form.manager_id.data,
         )
-        try:
-            contract = contracts.create_contract(db.session, data, current_user, clock.now())
-        except ServiceError as exc:
-            db.session.rollback()
-            apply_errors(form, exc.errors)
-        else:
-            db.session.commit()
-            flash(f"{contract.reference} is in the contract register.", "success")
-            return redirect(url_for("contracts.show", reference=contract.reference))
-    return render_template(
-        "contracts/form.html",
-        form=form,
-        heading="Enter an existing contract",
-        back_url=url_for("contracts.index"),
+        return contracts.create_contract(db.session, data, current_user, clock.now())
+
+    return saved_or_form(
+        form,
+        enter,
+        message=lambda contract: f"{contract.reference} is in the contract register.",
+        to=contract_url,
         contract=None,
+        heading="Enter an existing contract",
         intro="For a contract let before tenderflow was used. Contracts awarded through "
         "tenderflow enter the register when they are awarded.",
+        back_url=url_for("contracts.index"),
     )
 
 
@@ -355,7 +392,7 @@ def transparency_csv() -> Any:
 @bp.route("/contracts/<reference>")
 @allow(*READERS, per_object=True)
 def show(reference: str) -> Any:
-    contract = _contract_or_404(reference, "see the contract")
+    contract = contract_or_404(reference, "see the contract")
     matrix = default_matrix()
     band = matrix.band(contract.priority_band) if contract.priority_band else None
     reviews = contract_monitoring.reviews_of(db.session, contract)
@@ -410,7 +447,7 @@ def _yes_no(value: bool | None) -> str:
 @bp.route("/contracts/<reference>/details", methods=["GET", "POST"])
 @allow(Role.ADMIN, Role.PROCUREMENT_LEAD, per_object=True)
 def details(reference: str) -> Any:
-    contract = _contract_or_404(reference, "change the contract's register details")
+    contract = contract_or_404(reference, "change the contract's register details")
     form = DetailsForm()
     if request.method == "GET":
         form.description.data = contract.description
@@ -421,7 +458,8 @@ def details(reference: str) -> Any:
         form.review_date.data = contract.review_date
         form.department.data = contract.department
         form.procurement_route.data = contract.procurement_route
-    if form.validate_on_submit():
+
+    def update() -> None:
         data = contracts.DetailsInput(
             description=form.description.data or "",
             supplier_companies_house_number=form.supplier_companies_house_number.data or "",
@@ -432,21 +470,15 @@ def details(reference: str) -> Any:
             department=form.department.data or "",
             procurement_route=form.procurement_route.data or "",
         )
-        try:
-            contracts.update_details(db.session, contract, data)
-        except ServiceError as exc:
-            db.session.rollback()
-            apply_errors(form, exc.errors)
-        else:
-            db.session.commit()
-            flash("The contract's details are saved.", "success")
-            return redirect(url_for("contracts.show", reference=reference))
-    return render_template(
-        "contracts/form.html",
-        form=form,
-        heading="Change the register details",
-        back_url=url_for("contracts.show", reference=reference),
+        contracts.update_details(db.session, contract, data)
+
+    return saved_or_form(
+        form,
+        update,
+        message="The contract's details are saved.",
+        to=contract_url(contract),
         contract=contract,
+        heading="Change the register details",
         intro="What the contract register publishes under the Local Government Transparency "
         "Code. The value and term change only by a modification or an extension.",
     )
@@ -465,30 +497,32 @@ class ManagerForm(FlaskForm):
 @bp.route("/contracts/<reference>/manager", methods=["GET", "POST"])
 @allow(Role.ADMIN, Role.PROCUREMENT_LEAD, per_object=True)
 def manager(reference: str) -> Any:
-    contract = _contract_or_404(reference, "assign the contract's manager")
+    contract = contract_or_404(reference, "assign the contract's manager")
     form = ManagerForm()
     form.manager_id.choices = [("", "Select a contract manager")] + [
         (m.id, m.name) for m in contracts.contract_managers(db.session)
     ]
     if request.method == "GET" and contract.manager_id:
         form.manager_id.data = contract.manager_id
-    if form.validate_on_submit():
+
+    def assign() -> None:
         errors = contracts.assign_manager(db.session, contract, form.manager_id.data or 0)
         if errors:
-            db.session.rollback()
-            apply_errors(form, errors)
-        else:
-            db.session.commit()
-            flash("The contract manager is assigned.", "success")
-            return redirect(url_for("contracts.show", reference=reference))
-    return render_template(
-        "contracts/form.html",
-        form=form,
-        heading="Assign the contract manager",
-        back_url=url_for("contracts.show", reference=reference),
+            raise ServiceError("The contract manager is not assigned", errors)
+
+    return saved_or_form(
+        form,
+        assign,
+        message="The contract manager is assigned.",
+        to=contract_url(contract),
         contract=contract,
+        heading="Assign the contract manager",
         intro=None,
     )
+
+
+def _factor_field(factor_id: str) -> str:
+    return f"factor_{factor_id.replace('-', '_')}"
 
 
 def _priority_form(contract: ManagedContract) -> Any:
@@ -500,7 +534,7 @@ def _priority_form(contract: ManagedContract) -> Any:
     for factor in matrix.factors:
         setattr(
             PriorityForm,
-            f"factor_{factor.id.replace('-', '_')}",
+            _factor_field(factor.id),
             RadioField(
                 factor.title,
                 choices=[(o.id, f"{o.title} ({o.points} points)") for o in factor.options],
@@ -528,34 +562,30 @@ def _priority_form(contract: ManagedContract) -> Any:
 @bp.route("/contracts/<reference>/priority", methods=["GET", "POST"])
 @allow(*MANAGERS, per_object=True)
 def priority(reference: str) -> Any:
-    contract = _contract_or_404(reference, "review the contract's priority", work=True)
+    contract = contract_or_404(reference, "review the contract's priority", work=True)
     form = _priority_form(contract)
     matrix = default_matrix()
     if request.method == "GET":
         form.reviewed_on.data = clock.today()
-    if form.validate_on_submit():
-        answers = {
-            f.id: getattr(form, f"factor_{f.id.replace('-', '_')}").data for f in matrix.factors
-        }
-        try:
-            review = contract_monitoring.record_review(
+    if form.validate_on_submit() and (
+        done := save(
+            form,
+            lambda: contract_monitoring.record_review(
                 db.session,
                 contract,
-                answers,
+                {f.id: getattr(form, _factor_field(f.id)).data for f in matrix.factors},
                 form.reason.data or "",
                 current_user,
                 form.reviewed_on.data,
                 clock.now(),
-            )
-        except ServiceError as exc:
-            db.session.rollback()
-            apply_errors(form, exc.errors)
-        else:
-            db.session.commit()
-            flash(
-                f"The review is recorded: {review.score} points, {review.band} priority.", "success"
-            )
-            return redirect(url_for("contracts.show", reference=reference))
+            ),
+            message=lambda review: (
+                f"The review is recorded: {review.score} points, {review.band} priority."
+            ),
+            to=contract_url(contract),
+        )
+    ):
+        return done
     return render_template(
         "contracts/priority.html",
         form=form,
@@ -604,7 +634,7 @@ def _return_form(contract: ManagedContract) -> Any:
 @bp.route("/contracts/<reference>/returns/new", methods=["GET", "POST"])
 @allow(*MANAGERS, per_object=True)
 def record_return(reference: str) -> Any:
-    contract = _contract_or_404(reference, "record a quarterly return", work=True)
+    contract = contract_or_404(reference, "record a quarterly return", work=True)
     form = _return_form(contract)
     if form.validate_on_submit():
         rows = [
@@ -631,13 +661,11 @@ def record_return(reference: str) -> Any:
             _show_problems(form, contract, exc)
         else:
             return _saved_returns(contract, checked)
-    return render_template(
-        "contracts/form.html",
-        form=form,
-        heading="Record a quarterly return",
-        back_url=url_for("contracts.show", reference=reference),
-        contract=contract,
-        intro="One figure for each performance indicator for a quarter that has ended.",
+    return form_page(
+        form,
+        contract,
+        "Record a quarterly return",
+        "One figure for each performance indicator for a quarter that has ended.",
     )
 
 
@@ -658,10 +686,13 @@ def _show_problems(form: Any, contract: ManagedContract, error: ReturnsError) ->
 
 
 def _saved_returns(contract: ManagedContract, rows: list[ReturnRow]) -> Any:
-    count = contract_monitoring.save_returns(db.session, contract, rows, current_user, clock.now())
-    db.session.commit()
-    flash(f"{count} {'figure' if count == 1 else 'figures'} recorded.", "success")
-    return redirect(url_for("contracts.show", reference=contract.reference) + "#returns")
+    return act(
+        lambda: contract_monitoring.save_returns(
+            db.session, contract, rows, current_user, clock.now()
+        ),
+        message=lambda count: f"{count} {'figure' if count == 1 else 'figures'} recorded.",
+        to=contract_url(contract, "#returns"),
+    )
 
 
 class UploadForm(FlaskForm):
@@ -677,7 +708,7 @@ class UploadForm(FlaskForm):
 @bp.route("/contracts/<reference>/returns/upload", methods=["GET", "POST"])
 @allow(*MANAGERS, per_object=True)
 def upload_returns(reference: str) -> Any:
-    contract = _contract_or_404(reference, "upload quarterly returns", work=True)
+    contract = contract_or_404(reference, "upload quarterly returns", work=True)
     form = UploadForm()
     problems: list[str] = []
     if form.validate_on_submit():
@@ -715,21 +746,20 @@ class ReprocureForm(FlaskForm):
 def reprocure(reference: str) -> Any:
     from tenderflow.services import reprocurement
 
-    contract = _contract_or_404(reference, "start the contract's re-procurement")
+    contract = contract_or_404(reference, "start the contract's re-procurement")
     if not ReprocureForm().validate_on_submit():
         abort(400)
     lead = current_user
     if current_user.has_role(Role.ADMIN) and contract.owner is not None:
         lead = contract.owner
-    try:
-        procurement = reprocurement.start_reprocurement(
+    procurement, refused = attempt(
+        lambda: reprocurement.start_reprocurement(
             db.session, contract, lead, clock.today(), clock.now()
         )
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(next(iter(exc.errors.values()), str(exc)), "error")
-        return redirect(url_for("contracts.show", reference=reference))
-    db.session.commit()
+    )
+    if refused:
+        flash(next(iter(refused.errors.values()), str(refused)), "error")
+        return redirect(contract_url(contract))
     flash(
         f"{procurement.reference} is created in planning, its timetable planned back from "
         f"the end of {contract.reference}.",
@@ -751,16 +781,9 @@ def review_report(reference: str) -> Any:
         contract_changes.pending_extension(db.session, contract) is not None
     )
     if asked:
-        audit.viewed(
-            db.session,
-            "contract_register",
-            contract.id,
-            "Viewed: the contract review report, to decide on an extension",
-            contract.procurement_id,
-        )
-        db.session.commit()
+        _viewed(contract, "Viewed: the contract review report, to decide on an extension")
     else:
-        contract = _contract_or_404(reference, "download the contract review report")
+        contract = contract_or_404(reference, "download the contract review report")
     content = contract_review.render_review(db.session, contract, current_user, clock.today())
     return Response(
         content,
