@@ -9,14 +9,6 @@ from typing import Any
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import (
-    GovRadioInput,
-    GovSubmitInput,
-    GovTextArea,
-    GovTextInput,
-)
-from wtforms import RadioField, StringField, SubmitField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional
 
 from tenderflow import clock
 from tenderflow.domain.contract_changes import GROUNDS
@@ -25,11 +17,11 @@ from tenderflow.domain.roles import Role
 from tenderflow.extensions import db
 from tenderflow.models import ContractChange
 from tenderflow.services import ServiceError, contract_changes
+from tenderflow.web import contract_fields as field
 from tenderflow.web import navigation
 from tenderflow.web.access import allow
 from tenderflow.web.contract_management import managed
 from tenderflow.web.contracts import MANAGERS, contract_url, saved_or_form
-from tenderflow.web.forms import GovDateField
 from tenderflow.web.kit import save
 
 bp = Blueprint("contract_changes", __name__)
@@ -51,34 +43,21 @@ def _value_change(text: str) -> Decimal | None:
 
 
 class ModificationForm(FlaskForm):
-    description = TextAreaField(
-        "What changes",
-        widget=GovTextArea(),
-        validators=[InputRequired("Describe the modification")],
-    )
-    ground = RadioField(
+    description = field.area("What changes", "Describe the modification")
+    ground = field.choice(
         "Which ground permits it (Procurement Act 2023, section 74)?",
-        choices=list(GROUNDS.items()),
-        widget=GovRadioInput(),
-        validators=[InputRequired("Select the ground that permits the modification")],
+        GROUNDS.items(),
+        "Select the ground that permits the modification",
     )
-    value_change = StringField(
+    value_change = field.text(
         "Change in value, in pounds (optional)",
         description="For example 45000, or -20000 for a reduction",
-        widget=GovTextInput(),
-        validators=[Optional()],
     )
-    new_end_date = GovDateField(
-        "New end date (optional)",
-        invalid="New end date must be a real date",
-        validators=[Optional()],
+    new_end_date = field.date("New end date (optional)")
+    effective_on = field.date(
+        "Date the modification takes effect", "Enter the date the modification takes effect"
     )
-    effective_on = GovDateField(
-        "Date the modification takes effect",
-        invalid="Date the modification takes effect must be a real date",
-        validators=[InputRequired("Enter the date the modification takes effect")],
-    )
-    submit = SubmitField("Record the modification", widget=GovSubmitInput())
+    submit = field.submit("Record the modification")
 
 
 @bp.route("/contracts/<reference>/modifications/new", methods=["GET", "POST"])
@@ -110,12 +89,8 @@ def modify(reference: str) -> Any:
 
 
 class ExtensionForm(FlaskForm):
-    description = TextAreaField(
-        "The case for extending",
-        widget=GovTextArea(),
-        validators=[InputRequired("Enter the case for the extension")],
-    )
-    submit = SubmitField("Ask the commissioning body", widget=GovSubmitInput())
+    description = field.area("The case for extending", "Enter the case for the extension")
+    submit = field.submit("Ask the commissioning body")
 
 
 @bp.route("/contracts/<reference>/extensions/new", methods=["GET", "POST"])
@@ -139,23 +114,14 @@ def ask_extension(reference: str) -> Any:
 
 
 class DecisionForm(FlaskForm):
-    decision = RadioField(
+    decision = field.choice(
         "What did the commissioning body decide?",
-        choices=list(contract_changes.EXTENSION_DECISIONS.items()),
-        widget=GovRadioInput(),
-        validators=[InputRequired("Select the commissioning body's decision")],
+        contract_changes.EXTENSION_DECISIONS.items(),
+        "Select the commissioning body's decision",
     )
-    decided_on = GovDateField(
-        "Date of the decision",
-        invalid="Date of the decision must be a real date",
-        validators=[InputRequired("Enter the date of the decision")],
-    )
-    minute_reference = StringField(
-        "Minute reference (optional)",
-        widget=GovTextInput(),
-        validators=[Optional(), Length(max=120, message="Enter up to 120 characters")],
-    )
-    submit = SubmitField("Record the decision", widget=GovSubmitInput())
+    decided_on = field.date("Date of the decision", "Enter the date of the decision")
+    minute_reference = field.text("Minute reference (optional)", max_length=120)
+    submit = field.submit("Record the decision")
 
 
 @bp.route("/contracts/decisions")
@@ -210,17 +176,9 @@ def decide_extension(reference: str, change_id: int) -> Any:
 
 
 class TerminationForm(FlaskForm):
-    reason = TextAreaField(
-        "Why the contract is ending",
-        widget=GovTextArea(),
-        validators=[InputRequired("Enter why the contract is ending")],
-    )
-    ended_on = GovDateField(
-        "Date the contract ends",
-        invalid="Date the contract ends must be a real date",
-        validators=[InputRequired("Enter the date the contract ends")],
-    )
-    submit = SubmitField("End the contract", widget=GovSubmitInput())
+    reason = field.area("Why the contract is ending", "Enter why the contract is ending")
+    ended_on = field.date("Date the contract ends", "Enter the date the contract ends")
+    submit = field.submit("End the contract")
 
 
 @bp.route("/contracts/<reference>/termination", methods=["GET", "POST"])
@@ -248,20 +206,9 @@ def terminate(reference: str) -> Any:
 
 
 class NoticeForm(FlaskForm):
-    notice_id = StringField(
-        "Notice ID",
-        widget=GovTextInput(),
-        validators=[
-            InputRequired("Enter the notice ID"),
-            Length(max=60, message="Enter up to 60 characters"),
-        ],
-    )
-    published_on = GovDateField(
-        "Date published",
-        invalid="Date published must be a real date",
-        validators=[InputRequired("Enter the date the notice was published")],
-    )
-    submit = SubmitField("Record the notice", widget=GovSubmitInput())
+    notice_id = field.text("Notice ID", "Enter the notice ID", max_length=60)
+    published_on = field.date("Date published", "Enter the date the notice was published")
+    submit = field.submit("Record the notice")
 
 
 @bp.route("/contracts/<reference>/changes/<int:modification_id>/notice", methods=["GET", "POST"])

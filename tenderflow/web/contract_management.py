@@ -9,30 +9,17 @@ from typing import Any
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import (
-    GovCheckboxesInput,
-    GovRadioInput,
-    GovSubmitInput,
-    GovTextArea,
-    GovTextInput,
-)
-from wtforms import (
-    IntegerField,
-    RadioField,
-    SelectMultipleField,
-    StringField,
-    SubmitField,
-    TextAreaField,
-)
-from wtforms.validators import InputRequired, Length, Optional
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput
+from wtforms import SelectMultipleField
+from wtforms.validators import Optional
 
 from tenderflow import clock
 from tenderflow.extensions import db
 from tenderflow.models import ContractAction, ContractMeeting, ManagedContract
 from tenderflow.services import ServiceError, contract_meetings, contract_performance
+from tenderflow.web import contract_fields as field
 from tenderflow.web.access import allow
 from tenderflow.web.contracts import MANAGERS, contract_or_404, contract_url, saved_or_form
-from tenderflow.web.forms import GovDateField
 from tenderflow.web.kit import act, save
 
 bp = Blueprint("contract_management", __name__, url_prefix="/contracts/<reference>")
@@ -47,13 +34,10 @@ def managed(reference: str, attempt: str) -> ManagedContract:
 
 
 class ScheduleForm(FlaskForm):
-    scheduled_for = GovDateField(
-        "Date of the meeting",
-        invalid="Date of the meeting must be a real date",
-        description="For example 12 1 2027",
-        validators=[InputRequired("Enter the date of the meeting")],
+    scheduled_for = field.date(
+        "Date of the meeting", "Enter the date of the meeting", description="For example 12 1 2027"
     )
-    submit = SubmitField("Schedule the meeting", widget=GovSubmitInput())
+    submit = field.submit("Schedule the meeting")
 
 
 @bp.route("/meetings/new", methods=["GET", "POST"])
@@ -85,32 +69,17 @@ def schedule_meeting(reference: str) -> Any:
 
 
 class MeetingForm(FlaskForm):
-    held_on = GovDateField(
-        "Date the meeting was held",
-        invalid="Date the meeting was held must be a real date",
-        validators=[InputRequired("Enter the date the meeting was held")],
-    )
-    notes = TextAreaField(
+    held_on = field.date("Date the meeting was held", "Enter the date the meeting was held")
+    notes = field.area(
         "Notes",
+        "Enter the notes of the meeting",
         description="Under the meeting's headings: "
         + ", ".join(contract_meetings.MEETING_HEADINGS).lower(),
-        widget=GovTextArea(),
-        validators=[InputRequired("Enter the notes of the meeting")],
     )
-    action = TextAreaField(
-        "An action agreed (optional)", widget=GovTextArea(), validators=[Optional()]
-    )
-    action_owner = StringField(
-        "Who owns the action",
-        widget=GovTextInput(),
-        validators=[Optional(), Length(max=200, message="Enter up to 200 characters")],
-    )
-    action_due = GovDateField(
-        "When the action is due",
-        invalid="When the action is due must be a real date",
-        validators=[Optional()],
-    )
-    submit = SubmitField("Record the meeting", widget=GovSubmitInput())
+    action = field.area("An action agreed (optional)")
+    action_owner = field.text("Who owns the action", max_length=200)
+    action_due = field.date("When the action is due")
+    submit = field.submit("Record the meeting")
 
 
 def _meeting(contract: ManagedContract, meeting_id: int) -> ContractMeeting:
@@ -160,25 +129,10 @@ def meeting(reference: str, meeting_id: int) -> Any:
 
 
 class ActionForm(FlaskForm):
-    description = TextAreaField(
-        "Improvement needed",
-        widget=GovTextArea(),
-        validators=[InputRequired("Enter the improvement needed")],
-    )
-    owner = StringField(
-        "Who owns it",
-        widget=GovTextInput(),
-        validators=[
-            InputRequired("Enter who owns the action"),
-            Length(max=200, message="Enter up to 200 characters"),
-        ],
-    )
-    due_on = GovDateField(
-        "When it is due",
-        invalid="When it is due must be a real date",
-        validators=[InputRequired("Enter when the action is due")],
-    )
-    submit = SubmitField("Add to the improvement plan", widget=GovSubmitInput())
+    description = field.area("Improvement needed", "Enter the improvement needed")
+    owner = field.text("Who owns it", "Enter who owns the action", max_length=200)
+    due_on = field.date("When it is due", "Enter when the action is due")
+    submit = field.submit("Add to the improvement plan")
 
 
 @bp.route("/improvement-plan", methods=["GET", "POST"])
@@ -213,7 +167,7 @@ def improvement_plan(reference: str) -> Any:
 
 
 class DoneForm(FlaskForm):
-    submit = SubmitField("Mark as done", widget=GovSubmitInput())
+    submit = field.submit("Mark as done")
 
 
 @bp.route("/actions/<int:action_id>/done", methods=["POST"])
@@ -238,22 +192,15 @@ def action_done(reference: str, action_id: int) -> Any:
 
 
 class GradeForm(FlaskForm):
-    year = IntegerField(
-        "Year", widget=GovTextInput(), validators=[InputRequired("Enter the year, like 2026")]
-    )
-    grade = RadioField(
+    year = field.year()
+    grade = field.choice(
         "Quality Assessment Framework grade",
-        choices=list(contract_meetings.QAF_GRADES.items()),
-        widget=GovRadioInput(),
-        validators=[InputRequired("Select the grade")],
+        contract_meetings.QAF_GRADES.items(),
+        "Select the grade",
     )
-    assessed_on = GovDateField(
-        "Date of the assessment",
-        invalid="Date of the assessment must be a real date",
-        validators=[InputRequired("Enter the date of the assessment")],
-    )
-    notes = TextAreaField("Notes (optional)", widget=GovTextArea(), validators=[Optional()])
-    submit = SubmitField("Record the grade", widget=GovSubmitInput())
+    assessed_on = field.date("Date of the assessment", "Enter the date of the assessment")
+    notes = field.area("Notes (optional)")
+    submit = field.submit("Record the grade")
 
 
 @bp.route("/quality", methods=["GET", "POST"])
@@ -284,41 +231,35 @@ def quality(reference: str) -> Any:
 
 
 def _indicators_form(contract: ManagedContract) -> Any:
-    class IndicatorsForm(FlaskForm):
-        pass
-
-    for indicator in contract.indicators:
-        setattr(
-            IndicatorsForm,
-            f"target_{indicator.code}",
-            StringField(
-                f"Target for {indicator.title.lower()}",
-                widget=GovTextInput(),
-                validators=[InputRequired(f"Enter the target for {indicator.title.lower()}")],
-            ),
+    targets = [
+        (
+            f"target_{i.code}",
+            field.text(f"Target for {i.title.lower()}", f"Enter the target for {i.title.lower()}"),
         )
-    IndicatorsForm.remove = SelectMultipleField(  # type: ignore[attr-defined]
+        for i in contract.indicators
+    ]
+    remove = SelectMultipleField(
         "Remove indicators",
         choices=[(i.code, i.title) for i in contract.indicators],
         widget=GovCheckboxesInput(),
         validators=[Optional()],
     )
-    IndicatorsForm.new_code = StringField(  # type: ignore[attr-defined]
-        "New indicator: code (optional)",
-        description="For example planned-moves",
-        widget=GovTextInput(),
-        validators=[Optional()],
+    return field.form(
+        "IndicatorsForm",
+        [
+            *targets,
+            ("remove", remove),
+            (
+                "new_code",
+                field.text(
+                    "New indicator: code (optional)", description="For example planned-moves"
+                ),
+            ),
+            ("new_title", field.text("New indicator: name")),
+            ("new_target", field.text("New indicator: target")),
+            ("submit", field.submit("Save the indicators")),
+        ],
     )
-    IndicatorsForm.new_title = StringField(  # type: ignore[attr-defined]
-        "New indicator: name", widget=GovTextInput(), validators=[Optional()]
-    )
-    IndicatorsForm.new_target = StringField(  # type: ignore[attr-defined]
-        "New indicator: target", widget=GovTextInput(), validators=[Optional()]
-    )
-    IndicatorsForm.submit = SubmitField(  # type: ignore[attr-defined]
-        "Save the indicators", widget=GovSubmitInput()
-    )
-    return IndicatorsForm()
 
 
 @bp.route("/indicators", methods=["GET", "POST"])
@@ -357,43 +298,35 @@ def indicators(reference: str) -> Any:
 
 
 def _assessment_form(contract: ManagedContract) -> Any:
-    class AssessmentForm(FlaskForm):
-        year = IntegerField(
-            "Year assessed",
-            widget=GovTextInput(),
-            validators=[InputRequired("Enter the year, like 2026")],
-        )
-
-    for indicator in contract.indicators:
-        setattr(
-            AssessmentForm,
-            f"rating_{indicator.code}",
-            RadioField(
-                f"{indicator.title}",
-                choices=list(contract_performance.RATINGS.items()),
-                widget=GovRadioInput(),
-                validators=[InputRequired(f"Select a rating for {indicator.title.lower()}")],
+    year = field.year("Year assessed")
+    ratings = [
+        (
+            f"rating_{i.code}",
+            field.choice(
+                f"{i.title}",
+                contract_performance.RATINGS.items(),
+                f"Select a rating for {i.title.lower()}",
             ),
         )
-    AssessmentForm.assessed_on = GovDateField(  # type: ignore[attr-defined]
-        "Date of the assessment",
-        invalid="Date of the assessment must be a real date",
-        validators=[InputRequired("Enter the date of the assessment")],
+        for i in contract.indicators
+    ]
+    return field.form(
+        "AssessmentForm",
+        [
+            ("year", year),
+            *ratings,
+            (
+                "assessed_on",
+                field.date("Date of the assessment", "Enter the date of the assessment"),
+            ),
+            (
+                "notice_id",
+                field.text("Contract performance notice (UK9) ID, once published", max_length=60),
+            ),
+            ("published_on", field.date("Date the notice was published")),
+            ("submit", field.submit("Record the assessment")),
+        ],
     )
-    AssessmentForm.notice_id = StringField(  # type: ignore[attr-defined]
-        "Contract performance notice (UK9) ID, once published",
-        widget=GovTextInput(),
-        validators=[Optional(), Length(max=60, message="Enter up to 60 characters")],
-    )
-    AssessmentForm.published_on = GovDateField(  # type: ignore[attr-defined]
-        "Date the notice was published",
-        invalid="Date the notice was published must be a real date",
-        validators=[Optional()],
-    )
-    AssessmentForm.submit = SubmitField(  # type: ignore[attr-defined]
-        "Record the assessment", widget=GovSubmitInput()
-    )
-    return AssessmentForm()
 
 
 @bp.route("/performance", methods=["GET", "POST"])

@@ -20,8 +20,6 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovFileInput,
     GovRadioInput,
     GovSelect,
-    GovSubmitInput,
-    GovTextArea,
     GovTextInput,
 )
 from sqlalchemy import select
@@ -31,10 +29,8 @@ from wtforms import (
     SelectField,
     SelectMultipleField,
     StringField,
-    SubmitField,
-    TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, NumberRange, Optional
 
 from tenderflow import audit, clock
 from tenderflow.domain.contract_changes import GROUNDS
@@ -53,9 +49,10 @@ from tenderflow.services import (
     contracts,
 )
 from tenderflow.services.unit_of_work import unit_of_work
+from tenderflow.web import contract_fields as field
 from tenderflow.web import navigation
 from tenderflow.web.access import allow, signed_in
-from tenderflow.web.forms import GovDateField, MoneyField
+from tenderflow.web.forms import MoneyField
 from tenderflow.web.kit import Said, Where, act, attempt, refuse_404, save
 
 bp = Blueprint("contracts", __name__)
@@ -164,7 +161,7 @@ class FilterForm(FlaskForm):
     status = SelectField(
         "Status", widget=GovSelect(), validators=[Optional()], validate_choice=False
     )
-    submit = SubmitField("Filter", widget=GovSubmitInput())
+    submit = field.submit("Filter")
 
 
 @bp.route("/contracts")
@@ -194,41 +191,29 @@ def index() -> Any:
     )
 
 
+def _at_most(label: str, length: int) -> str:
+    return f"{label} must be {length} characters or fewer"
+
+
 class ContractForm(FlaskForm):
-    reference = StringField(
+    reference = field.text(
         "Contract reference",
-        widget=GovTextInput(),
-        validators=[
-            InputRequired("Enter the contract reference"),
-            Length(max=60, message="Contract reference must be 60 characters or fewer"),
-        ],
+        "Enter the contract reference",
+        max_length=60,
+        too_long=_at_most("Contract reference", 60),
     )
-    title = StringField(
-        "Title",
-        widget=GovTextInput(),
-        validators=[
-            InputRequired("Enter the contract title"),
-            Length(max=200, message="Title must be 200 characters or fewer"),
-        ],
+    title = field.text(
+        "Title", "Enter the contract title", max_length=200, too_long=_at_most("Title", 200)
     )
-    description = TextAreaField("Description", widget=GovTextArea(), validators=[Optional()])
-    supplier_name = StringField(
-        "Supplier",
-        widget=GovTextInput(),
-        validators=[
-            InputRequired("Enter the supplier's name"),
-            Length(max=200, message="Supplier must be 200 characters or fewer"),
-        ],
+    description = field.area("Description")
+    supplier_name = field.text(
+        "Supplier", "Enter the supplier's name", max_length=200, too_long=_at_most("Supplier", 200)
     )
-    supplier_companies_house_number = StringField(
-        "Supplier's Companies House number (optional)",
-        widget=GovTextInput(),
-        validators=[Optional(), Length(max=20, message="Enter up to 20 characters")],
+    supplier_companies_house_number = field.text(
+        "Supplier's Companies House number (optional)", max_length=20
     )
-    supplier_ppon = StringField(
-        "Supplier's Public Procurement Organisation Number (optional)",
-        widget=GovTextInput(),
-        validators=[Optional(), Length(max=40, message="Enter up to 40 characters")],
+    supplier_ppon = field.text(
+        "Supplier's Public Procurement Organisation Number (optional)", max_length=40
     )
     supplier_is_sme = RadioField(
         "Is the supplier a small or medium-sized enterprise (SME)?",
@@ -245,18 +230,10 @@ class ContractForm(FlaskForm):
     value = MoneyField(
         "Whole-life value, excluding VAT", missing="Enter the contract value", widget=GovTextInput()
     )
-    start_date = GovDateField(
-        "Start date",
-        invalid="Start date must be a real date",
-        description="For example 1 4 2024",
-        validators=[InputRequired("Enter the start date")],
+    start_date = field.date(
+        "Start date", "Enter the start date", description="For example 1 4 2024"
     )
-    end_date = GovDateField(
-        "End date",
-        invalid="End date must be a real date",
-        description="For example 31 3 2027",
-        validators=[InputRequired("Enter the end date")],
-    )
+    end_date = field.date("End date", "Enter the end date", description="For example 31 3 2027")
     extension_count = IntegerField(
         "Extension options",
         description="How many times the contract may be extended, "
@@ -277,30 +254,18 @@ class ContractForm(FlaskForm):
             NumberRange(min=1, max=60, message="Each extension must be between 1 and 60 months"),
         ],
     )
-    review_date = GovDateField(
-        "Review date (optional)", invalid="Review date must be a real date", validators=[Optional()]
-    )
+    review_date = field.date("Review date (optional)")
     service_type = SelectField("Service type", widget=GovSelect(), validators=[Optional()])
     client_group = SelectField("Client group", widget=GovSelect(), validators=[Optional()])
     districts = SelectMultipleField(
         "Districts", widget=GovCheckboxesInput(), validators=[Optional()]
     )
-    department = StringField(
-        "Department",
-        widget=GovTextInput(),
-        validators=[
-            Optional(),
-            Length(max=200, message="Department must be 200 characters or fewer"),
-        ],
-    )
-    procurement_route = StringField(
+    department = field.text("Department", max_length=200, too_long=_at_most("Department", 200))
+    procurement_route = field.text(
         "Procurement route",
+        max_length=60,
+        too_long=_at_most("Procurement route", 60),
         description="For example open tender, or direct award",
-        widget=GovTextInput(),
-        validators=[
-            Optional(),
-            Length(max=60, message="Procurement route must be 60 characters or fewer"),
-        ],
     )
     manager_id = SelectField(
         "Contract manager",
@@ -308,7 +273,7 @@ class ContractForm(FlaskForm):
         widget=GovSelect(),
         validators=[Optional()],
     )
-    submit = SubmitField("Enter the contract", widget=GovSubmitInput())
+    submit = field.submit("Enter the contract")
 
 
 def _answer(value: str | None) -> bool | None:
@@ -429,7 +394,7 @@ def show(reference: str) -> Any:
 
 
 class DetailsForm(FlaskForm):
-    description = TextAreaField("Description", widget=GovTextArea(), validators=[Optional()])
+    description = field.area("Description")
     supplier_companies_house_number = ContractForm.supplier_companies_house_number
     supplier_ppon = ContractForm.supplier_ppon
     supplier_is_sme = ContractForm.supplier_is_sme
@@ -437,7 +402,7 @@ class DetailsForm(FlaskForm):
     review_date = ContractForm.review_date
     department = ContractForm.department
     procurement_route = ContractForm.procurement_route
-    submit = SubmitField("Save the details", widget=GovSubmitInput())
+    submit = field.submit("Save the details")
 
 
 def _yes_no(value: bool | None) -> str:
@@ -491,7 +456,7 @@ class ManagerForm(FlaskForm):
         widget=GovSelect(),
         validators=[InputRequired("Select a contract manager")],
     )
-    submit = SubmitField("Assign the contract manager", widget=GovSubmitInput())
+    submit = field.submit("Assign the contract manager")
 
 
 @bp.route("/contracts/<reference>/manager", methods=["GET", "POST"])
@@ -526,37 +491,32 @@ def _factor_field(factor_id: str) -> str:
 
 
 def _priority_form(contract: ManagedContract) -> Any:
-    matrix = default_matrix()
-
-    class PriorityForm(FlaskForm):
-        pass
-
-    for factor in matrix.factors:
-        setattr(
-            PriorityForm,
+    factors = [
+        (
             _factor_field(factor.id),
-            RadioField(
+            field.choice(
                 factor.title,
-                choices=[(o.id, f"{o.title} ({o.points} points)") for o in factor.options],
-                widget=GovRadioInput(),
-                validators=[InputRequired(f"Select an answer for {factor.title.lower()}")],
+                [(o.id, f"{o.title} ({o.points} points)") for o in factor.options],
+                f"Select an answer for {factor.title.lower()}",
             ),
         )
-    PriorityForm.reviewed_on = GovDateField(  # type: ignore[attr-defined]
-        "Date of the review",
-        invalid="Date of the review must be a real date",
-        validators=[InputRequired("Enter the date of the review")],
+        for factor in default_matrix().factors
+    ]
+    return field.form(
+        "PriorityForm",
+        [
+            *factors,
+            ("reviewed_on", field.date("Date of the review", "Enter the date of the review")),
+            (
+                "reason",
+                field.area(
+                    "Reason for a change of band",
+                    description="Needed when the review moves the contract to another band",
+                ),
+            ),
+            ("submit", field.submit("Record the review")),
+        ],
     )
-    PriorityForm.reason = TextAreaField(  # type: ignore[attr-defined]
-        "Reason for a change of band",
-        description="Needed when the review moves the contract to another band",
-        widget=GovTextArea(),
-        validators=[Optional()],
-    )
-    PriorityForm.submit = SubmitField(  # type: ignore[attr-defined]
-        "Record the review", widget=GovSubmitInput()
-    )
-    return PriorityForm()
 
 
 @bp.route("/contracts/<reference>/priority", methods=["GET", "POST"])
@@ -597,38 +557,40 @@ def priority(reference: str) -> Any:
     )
 
 
-def _return_form(contract: ManagedContract) -> Any:
-    class ReturnForm(FlaskForm):
-        year = IntegerField(
-            "Year", widget=GovTextInput(), validators=[InputRequired("Enter the year, like 2026")]
-        )
-        quarter = RadioField(
-            "Quarter",
-            choices=[
-                ("1", "January to March"),
-                ("2", "April to June"),
-                ("3", "July to September"),
-                ("4", "October to December"),
-            ],
-            widget=GovRadioInput(),
-            validators=[InputRequired("Select the quarter")],
-        )
+QUARTERS = [
+    ("1", "January to March"),
+    ("2", "April to June"),
+    ("3", "July to September"),
+    ("4", "October to December"),
+]
 
-    for indicator in contract.indicators:
-        setattr(
-            ReturnForm,
-            f"indicator_{indicator.code.replace('-', '_')}",
-            StringField(
-                f"{indicator.title} (target {indicator.target.normalize():f}"
-                f"{'%' if indicator.unit == 'percent' else ''})",
-                widget=GovTextInput(),
-                validators=[InputRequired(f"Enter the figure for {indicator.title.lower()}")],
+
+def _indicator_field(code: str) -> str:
+    return f"indicator_{code.replace('-', '_')}"
+
+
+def _return_form(contract: ManagedContract) -> Any:
+    year = field.year()
+    quarter = field.choice("Quarter", QUARTERS, "Select the quarter")
+    figures = [
+        (
+            _indicator_field(i.code),
+            field.text(
+                f"{i.title} (target {i.target.normalize():f}{'%' if i.unit == 'percent' else ''})",
+                f"Enter the figure for {i.title.lower()}",
             ),
         )
-    ReturnForm.submit = SubmitField(  # type: ignore[attr-defined]
-        "Record the return", widget=GovSubmitInput()
+        for i in contract.indicators
+    ]
+    return field.form(
+        "ReturnForm",
+        [
+            ("year", year),
+            ("quarter", quarter),
+            *figures,
+            ("submit", field.submit("Record the return")),
+        ],
     )
-    return ReturnForm()
 
 
 @bp.route("/contracts/<reference>/returns/new", methods=["GET", "POST"])
@@ -644,7 +606,7 @@ def record_return(reference: str) -> Any:
                     "year": form.year.data,
                     "quarter": form.quarter.data,
                     "indicator": ind.code,
-                    "value": getattr(form, f"indicator_{ind.code.replace('-', '_')}").data,
+                    "value": getattr(form, _indicator_field(ind.code)).data,
                 },
             )
             for i, ind in enumerate(contract.indicators)
@@ -674,14 +636,14 @@ def _show_problems(form: Any, contract: ManagedContract, error: ReturnsError) ->
     period_errors: list[str] = []
     for problem in error.problems:
         indicator = contract.indicators[(problem.row or 1) - 1]
-        field = getattr(form, f"indicator_{indicator.code.replace('-', '_')}")
+        figure = getattr(form, _indicator_field(indicator.code))
         for part in problem.message.split("; "):
             text = part[:1].upper() + part[1:]
             if "year" in part or "quarter" in part or " Q" in part:
                 if text not in period_errors:
                     period_errors.append(text)
             else:
-                field.errors = [*field.errors, text]
+                figure.errors = [*figure.errors, text]
     form.year.errors = [*form.year.errors, *period_errors]
 
 
@@ -702,7 +664,7 @@ class UploadForm(FlaskForm):
         "indicator and value",
         widget=GovFileInput(),
     )
-    submit = SubmitField("Upload the returns", widget=GovSubmitInput())
+    submit = field.submit("Upload the returns")
 
 
 @bp.route("/contracts/<reference>/returns/upload", methods=["GET", "POST"])
@@ -738,7 +700,7 @@ def upload_returns(reference: str) -> Any:
 
 
 class ReprocureForm(FlaskForm):
-    submit = SubmitField("Start the re-procurement", widget=GovSubmitInput())
+    submit = field.submit("Start the re-procurement")
 
 
 @bp.route("/contracts/<reference>/reprocurement", methods=["POST"])
