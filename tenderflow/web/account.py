@@ -14,12 +14,13 @@ from wtforms.validators import InputRequired
 from tenderflow import clock
 from tenderflow.domain.roles import ROLE_LABELS
 from tenderflow.extensions import db
-from tenderflow.services import ServiceError, two_factor
+from tenderflow.services import two_factor
 from tenderflow.services import users as service
+from tenderflow.services.unit_of_work import unit_of_work
 from tenderflow.web import sessions
 from tenderflow.web.access import signed_in
 from tenderflow.web.auth import CodeForm, confirm_password_field, new_password_field
-from tenderflow.web.forms import apply_errors
+from tenderflow.web.kit import save
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 SETUP_SECRET = "_two_factor_setup"
@@ -55,27 +56,23 @@ def show() -> Any:
 @signed_in
 def change_password() -> Any:
     form = ChangePasswordForm()
-    if form.validate_on_submit():
-        try:
-            service.change_password(
+    if form.validate_on_submit() and (
+        done := save(
+            form,
+            lambda: service.change_password(
                 db.session,
                 current_user,
                 form.current_password.data or "",
                 form.new_password.data or "",
                 form.confirm_password.data or "",
-            )
-        except ServiceError as exc:
-            db.session.rollback()
-            apply_errors(form, exc.errors)
-        else:
-            db.session.commit()
-            # Every other session of this person has ended; this one goes on.
-            sessions.keep_after_own_change(current_user)
-            flash(
-                "Your password has been changed. You have been signed out everywhere else.",
-                "success",
-            )
-            return redirect(url_for("account.show"))
+            ),
+            message="Your password has been changed. You have been signed out everywhere else.",
+            to=url_for("account.show"),
+        )
+    ):
+        # Every other session of this person has ended; this one goes on.
+        sessions.keep_after_own_change(current_user)
+        return done
     return render_template("account/password.html", form=form)
 
 
@@ -88,22 +85,18 @@ def two_factor_setup() -> Any:
     if not isinstance(secret, str):
         secret = session[SETUP_SECRET] = two_factor.new_secret()
     form = CodeForm()
-    if form.validate_on_submit():
-        try:
-            two_factor.enable(
+    if form.validate_on_submit() and (
+        done := save(
+            form,
+            lambda: two_factor.enable(
                 db.session, current_user, secret, form.code.data or "", clock.wall_now()
-            )
-        except ServiceError as exc:
-            db.session.rollback()
-            apply_errors(form, exc.errors)
-        else:
-            db.session.commit()
-            session.pop(SETUP_SECRET, None)
-            flash(
-                "Two-factor sign-in is set up. You will be asked for a code when you sign in.",
-                "success",
-            )
-            return redirect(url_for("account.show"))
+            ),
+            message="Two-factor sign-in is set up. You will be asked for a code when you sign in.",
+            to=url_for("account.show"),
+        )
+    ):
+        session.pop(SETUP_SECRET, None)
+        return done
     return render_template(
         "account/two_factor.html",
         form=form,
@@ -121,8 +114,8 @@ def two_factor_off() -> Any:
         if two_factor.is_required(current_user):
             flash("Your roles need two-factor sign-in, so it cannot be turned off.", "info")
         else:
-            two_factor.turn_off(db.session, current_user)
-            db.session.commit()
+            with unit_of_work(db.session):
+                two_factor.turn_off(db.session, current_user)
             sessions.keep_after_own_change(current_user)
             flash("Two-factor sign-in is turned off.", "success")
     return redirect(url_for("account.show"))

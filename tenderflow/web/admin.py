@@ -30,11 +30,11 @@ from tenderflow.domain import regulations
 from tenderflow.domain.roles import ROLE_LABELS, Role
 from tenderflow.extensions import db
 from tenderflow.models import AuditEvent, District, User
-from tenderflow.services import ServiceError, account_links, delivery, two_factor
+from tenderflow.services import account_links, delivery, two_factor
 from tenderflow.services import users as service
 from tenderflow.web import navigation, sessions
 from tenderflow.web.access import allow
-from tenderflow.web.forms import apply_errors
+from tenderflow.web.kit import act, attempt, save
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 navigation.register(
@@ -107,21 +107,23 @@ def users() -> Any:
 def new_user() -> Any:
     form = UserForm()
     form.set_choices()
-    if form.validate_on_submit():
-        try:
-            user = service.create_user(db.session, form.to_input())
-        except ServiceError as exc:
-            db.session.rollback()
-            apply_errors(form, exc.errors)
-        else:
-            link = _send_link(user, account_links.INVITATION)
-            db.session.commit()
-            flash(
-                f"Account created for {user.name}, and an invitation sent to {user.email}"
-                f"{_how_the_link_goes(link)}",
-                "success",
-            )
-            return redirect(url_for("admin.users"))
+
+    def create() -> tuple[User, str]:
+        user = service.create_user(db.session, form.to_input())
+        return user, _send_link(user, account_links.INVITATION)
+
+    if form.validate_on_submit() and (
+        done := save(
+            form,
+            create,
+            message=lambda made: (
+                f"Account created for {made[0].name}, and an invitation sent "
+                f"to {made[0].email}{_how_the_link_goes(made[1])}"
+            ),
+            to=url_for("admin.users"),
+        )
+    ):
+        return done
     return render_template("admin/user_form.html", form=form, person=None)
 
 
@@ -175,13 +177,10 @@ def send_link(user_id: int) -> Any:
     person = _person(user_id)
     if ActionForm().validate_on_submit():
         purpose = account_links.RESET if person.has_password else account_links.INVITATION
-        try:
-            link = _send_link(person, purpose)
-        except ServiceError:
-            db.session.rollback()
+        link, refused = attempt(lambda: _send_link(person, purpose))
+        if refused:
             flash(f"{person.name}'s account is disabled: enable it before sending a link.", "info")
         else:
-            db.session.commit()
             what = "A password reset" if purpose == account_links.RESET else "An invitation"
             flash(f"{what} has been sent to {person.email}{_how_the_link_goes(link)}", "success")
     return redirect(url_for("admin.edit_user", user_id=person.id))
@@ -192,12 +191,14 @@ def send_link(user_id: int) -> Any:
 def reset_two_factor(user_id: int) -> Any:
     person = _person(user_id)
     if ActionForm().validate_on_submit() and person.two_factor_enabled:
-        two_factor.turn_off(db.session, person)
-        db.session.commit()
-        flash(
-            f"Two-factor sign-in is reset for {person.name}: they set it up again when they next sign in"
-            + ("." if two_factor.is_required(person) else ", if they choose to."),
-            "success",
+        return act(
+            lambda: two_factor.turn_off(db.session, person),
+            message=lambda _: (
+                f"Two-factor sign-in is reset for {person.name}: "
+                "they set it up again when they next sign in"
+                + ("." if two_factor.is_required(person) else ", if they choose to.")
+            ),
+            to=url_for("admin.edit_user", user_id=person.id),
         )
     return redirect(url_for("admin.edit_user", user_id=person.id))
 
@@ -216,19 +217,22 @@ def edit_user(user_id: int) -> Any:
         form.roles.data = sorted(r.value for r in person.roles)
         form.district.data = person.district.code if person.district else ""
         form.active.data = person.active
-    if form.validate_on_submit() and _keeps_own_access(form, person):
-        try:
-            service.update_user(db.session, person, form.to_input())
-        except ServiceError as exc:
-            db.session.rollback()
-            apply_errors(form, exc.errors)
-        else:
-            db.session.commit()
-            if person.id == current_user.id:
-                # An administrator changing their own roles keeps this session.
-                sessions.keep_after_own_change(person)
-            flash(f"Account for {person.name} saved.", "success")
-            return redirect(url_for("admin.users"))
+    if (
+        form.validate_on_submit()
+        and _keeps_own_access(form, person)
+        and (
+            done := save(
+                form,
+                lambda: service.update_user(db.session, person, form.to_input()),
+                message=lambda _: f"Account for {person.name} saved.",
+                to=url_for("admin.users"),
+            )
+        )
+    ):
+        if person.id == current_user.id:
+            # An administrator changing their own roles keeps this session.
+            sessions.keep_after_own_change(person)
+        return done
     return render_template("admin/user_form.html", form=form, person=person, action=ActionForm())
 
 

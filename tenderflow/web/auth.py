@@ -16,10 +16,11 @@ from wtforms.validators import InputRequired
 from tenderflow import clock
 from tenderflow.extensions import db, login_manager
 from tenderflow.models import User
-from tenderflow.services import ServiceError, account_links, sign_in, two_factor
+from tenderflow.services import account_links, sign_in, two_factor
+from tenderflow.services.unit_of_work import unit_of_work
 from tenderflow.web import sessions
 from tenderflow.web.access import public
-from tenderflow.web.forms import apply_errors
+from tenderflow.web.kit import attempt, save
 
 bp = Blueprint("auth", __name__)
 
@@ -97,11 +98,12 @@ def client_address() -> str:
     return (request.remote_addr or "unknown")[:64]
 
 
-def _finish(user: User, target: str) -> Any:
+def _record_success(user: User) -> None:
     sign_in.record_success(db.session, user, client_address(), clock.wall_now())
-    db.session.commit()
-    sessions.start(user)
-    return redirect(target)
+
+
+def _needs_code(user: User) -> bool:
+    return user.two_factor_enabled or two_factor.is_required(user)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -109,19 +111,21 @@ def _finish(user: User, target: str) -> Any:
 def login() -> Any:
     form = LoginForm()
     if form.validate_on_submit():
-        user = sign_in.check_password(
-            db.session,
-            form.email.data or "",
-            form.password.data or "",
-            client_address(),
-            clock.wall_now(),
-        )
+        # One unit for the whole attempt: a refused one is recorded (and counted) too.
+        with unit_of_work(db.session):
+            user = sign_in.check_password(
+                db.session,
+                form.email.data or "",
+                form.password.data or "",
+                client_address(),
+                clock.wall_now(),
+            )
+            if user is not None and not _needs_code(user):
+                _record_success(user)
         target = _safe_next(request.args.get("next"))
         if user is None:
-            db.session.commit()
             form.email.errors = [SIGN_IN_REFUSED]
-        elif user.two_factor_enabled or two_factor.is_required(user):
-            db.session.commit()
+        elif _needs_code(user):
             session.clear()
             session[PENDING] = {
                 "user_id": user.id,
@@ -131,7 +135,8 @@ def login() -> Any:
             }
             return redirect(url_for("auth.two_factor_step"))
         else:
-            return _finish(user, target)
+            sessions.start(user)
+            return redirect(target)
     return render_template("auth/login.html", form=form)
 
 
@@ -167,36 +172,48 @@ def two_factor_step() -> Any:
         pending["secret"] = two_factor.new_secret()
         session[PENDING] = pending
     if form.validate_on_submit():
-        now = clock.wall_now()
-        code = form.code.data or ""
-        if sign_in.is_throttled(db.session, user.email, client_address(), now):
-            sign_in.record_throttled(db.session, user, client_address(), now)
-            db.session.commit()
-            form.code.errors = [CODE_REFUSED]
-        elif setting_up:
-            try:
-                two_factor.enable(db.session, user, pending["secret"], code, now)
-            except ServiceError:
-                db.session.rollback()
-                sign_in.record_wrong_code(db.session, user, client_address(), now)
-                db.session.commit()
-                form.code.errors = [CODE_REFUSED]
-            else:
+        if _code_passes(user, pending, form.code.data or "", setting_up):
+            if setting_up:
                 flash("Two-factor sign-in is set up.", "success")
-                return _finish(user, pending["next"])
-        elif two_factor.accept_code(db.session, user, code, now):
-            return _finish(user, pending["next"])
-        else:
-            sign_in.record_wrong_code(db.session, user, client_address(), now)
-            db.session.commit()
-            form.code.errors = [CODE_REFUSED]
+            sessions.start(user)
+            return redirect(pending["next"])
+        form.code.errors = [CODE_REFUSED]
     return render_template(
         "auth/two_factor.html",
         form=form,
         secret=pending.get("secret") if setting_up else None,
-        setup_uri=(uri := two_factor.setup_uri(pending["secret"], user.email) if setting_up else None),
+        setup_uri=(
+            uri := two_factor.setup_uri(pending["secret"], user.email) if setting_up else None
+        ),
         setup_qr=two_factor.setup_qr_svg(uri) if uri else None,
     )
+
+
+def _code_passes(user: User, pending: dict[str, Any], code: str, setting_up: bool) -> bool:
+    """Check the code (setting up the authenticator with it if need be) and record the outcome.
+
+    A refused code is recorded, and counts towards the limit, in a unit of its own.
+    """
+    now = clock.wall_now()
+    if sign_in.is_throttled(db.session, user.email, client_address(), now):
+        with unit_of_work(db.session):
+            sign_in.record_throttled(db.session, user, client_address(), now)
+        return False
+
+    def check() -> bool:
+        if setting_up:
+            two_factor.enable(db.session, user, pending["secret"], code, now)
+        elif not two_factor.accept_code(db.session, user, code, now):
+            return False
+        _record_success(user)
+        return True
+
+    passed, refused = attempt(check)
+    if refused or not passed:
+        with unit_of_work(db.session):
+            sign_in.record_wrong_code(db.session, user, client_address(), now)
+        return False
+    return True
 
 
 @bp.route("/logout", methods=["POST"])
@@ -204,8 +221,8 @@ def two_factor_step() -> Any:
 def logout() -> Any:
     if current_user.is_authenticated:
         # Signing out ends every session of this person, not just this browser's.
-        current_user.end_sessions()
-        db.session.commit()
+        with unit_of_work(db.session):
+            current_user.end_sessions()
     logout_user()
     session.clear()
     flash("You have signed out.", "success")
@@ -220,24 +237,24 @@ def set_password(token: str) -> Any:
     if link is None:
         return render_template("auth/link_expired.html"), 410
     form = NewPasswordForm()
-    if form.validate_on_submit():
-        try:
-            account_links.use(
+    if form.validate_on_submit() and (
+        done := save(
+            form,
+            lambda: account_links.use(
                 db.session,
                 link,
                 form.new_password.data or "",
                 form.confirm_password.data or "",
                 now,
-            )
-        except ServiceError as exc:
-            db.session.rollback()
-            apply_errors(form, exc.errors)
-        else:
-            db.session.commit()
-            logout_user()
-            session.clear()
-            flash("Your password is set. Sign in with it now.", "success")
-            return redirect(url_for("auth.login"))
+            ),
+            message="",  # flashed below, once the session it would be kept in is cleared
+            to=url_for("auth.login"),
+        )
+    ):
+        logout_user()
+        session.clear()
+        flash("Your password is set. Sign in with it now.", "success")
+        return done
     return render_template(
         "auth/set_password.html",
         form=form,

@@ -6,92 +6,50 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import (
-    GovCheckboxesInput,
-    GovRadioInput,
-    GovSubmitInput,
-    GovTextArea,
-    GovTextInput,
-)
-from wtforms import (
-    IntegerField,
-    RadioField,
-    SelectMultipleField,
-    StringField,
-    SubmitField,
-    TextAreaField,
-)
-from wtforms.validators import InputRequired, Length, Optional
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput
+from wtforms import SelectMultipleField
+from wtforms.validators import Optional
 
 from tenderflow import clock
 from tenderflow.domain.dates import long_date
 from tenderflow.extensions import db
 from tenderflow.models import ContractAction, ContractMeeting, ManagedContract
 from tenderflow.services import ServiceError, contract_meetings, contract_performance
+from tenderflow.web import contract_fields as field
 from tenderflow.web.access import allow
-from tenderflow.web.contracts import MANAGERS, _contract_or_404
-from tenderflow.web.forms import GovDateField, apply_errors
+from tenderflow.web.contracts import MANAGERS, contract_or_404, contract_url, saved_or_form
+from tenderflow.web.kit import act, save
 
 bp = Blueprint("contract_management", __name__, url_prefix="/contracts/<reference>")
 
 
-def _managed(reference: str, attempt: str) -> ManagedContract:
-    return _contract_or_404(reference, attempt, work=True)
-
-
-def _back(contract: ManagedContract, anchor: str = "") -> Any:
-    return redirect(url_for("contracts.show", reference=contract.reference) + anchor)
-
-
-def _form_page(form: Any, contract: ManagedContract, heading: str, intro: str | None) -> Any:
-    return render_template(
-        "contracts/form.html",
-        form=form,
-        heading=heading,
-        intro=intro,
-        contract=contract,
-        back_url=url_for("contracts.show", reference=contract.reference),
-    )
-
-
-def _saved(form: Any, work: Any, message: str) -> bool:
-    """Run a service call; on ServiceError show its errors and write nothing."""
-    try:
-        work()
-    except ServiceError as exc:
-        db.session.rollback()
-        apply_errors(form, exc.errors)
-        return False
-    db.session.commit()
-    flash(message, "success")
-    return True
+def managed(reference: str, attempt: str) -> ManagedContract:
+    """Return the contract if the person manages it; else 404 (and the attempt audited)."""
+    return contract_or_404(reference, attempt, work=True)
 
 
 # --- meetings ---------------------------------------------------------------------------------
 
 
 class ScheduleForm(FlaskForm):
-    scheduled_for = GovDateField(
-        "Date of the meeting",
-        invalid="Date of the meeting must be a real date",
-        description="For example 12 1 2027",
-        validators=[InputRequired("Enter the date of the meeting")],
+    scheduled_for = field.date(
+        "Date of the meeting", "Enter the date of the meeting", description="For example 12 1 2027"
     )
-    submit = SubmitField("Schedule the meeting", widget=GovSubmitInput())
+    submit = field.submit("Schedule the meeting")
 
 
 @bp.route("/meetings/new", methods=["GET", "POST"])
 @allow(*MANAGERS, per_object=True)
 def schedule_meeting(reference: str) -> Any:
-    contract = _managed(reference, "schedule a contract management meeting")
+    contract = managed(reference, "schedule a contract management meeting")
     form = ScheduleForm()
     due = contract_meetings.next_due(db.session, contract)
     if request.method == "GET":
         form.scheduled_for.data = max(due, clock.today()) if due else clock.today()
-    if form.validate_on_submit() and _saved(
+    return saved_or_form(
         form,
         lambda: contract_meetings.schedule_meeting(
             db.session,
@@ -101,44 +59,28 @@ def schedule_meeting(reference: str) -> Any:
             clock.today(),
             clock.now(),
         ),
-        "The meeting is scheduled.",
-    ):
-        return _back(contract, "#meetings")
-    intro = (
-        f"The contract's band needs a meeting by {long_date(due)}."
+        message="The meeting is scheduled.",
+        to=contract_url(contract, "#meetings"),
+        contract=contract,
+        heading="Schedule a contract management meeting",
+        intro=f"The contract's band needs a meeting by {long_date(due)}."
         if due
-        else "Review the contract's priority first to know how often it is met."
+        else "Review the contract's priority first to know how often it is met.",
     )
-    return _form_page(form, contract, "Schedule a contract management meeting", intro)
 
 
 class MeetingForm(FlaskForm):
-    held_on = GovDateField(
-        "Date the meeting was held",
-        invalid="Date the meeting was held must be a real date",
-        validators=[InputRequired("Enter the date the meeting was held")],
-    )
-    notes = TextAreaField(
+    held_on = field.date("Date the meeting was held", "Enter the date the meeting was held")
+    notes = field.area(
         "Notes",
+        "Enter the notes of the meeting",
         description="Under the meeting's headings: "
         + ", ".join(contract_meetings.MEETING_HEADINGS).lower(),
-        widget=GovTextArea(),
-        validators=[InputRequired("Enter the notes of the meeting")],
     )
-    action = TextAreaField(
-        "An action agreed (optional)", widget=GovTextArea(), validators=[Optional()]
-    )
-    action_owner = StringField(
-        "Who owns the action",
-        widget=GovTextInput(),
-        validators=[Optional(), Length(max=200, message="Enter up to 200 characters")],
-    )
-    action_due = GovDateField(
-        "When the action is due",
-        invalid="When the action is due must be a real date",
-        validators=[Optional()],
-    )
-    submit = SubmitField("Record the meeting", widget=GovSubmitInput())
+    action = field.area("An action agreed (optional)")
+    action_owner = field.text("Who owns the action", max_length=200)
+    action_due = field.date("When the action is due")
+    submit = field.submit("Record the meeting")
 
 
 def _meeting(contract: ManagedContract, meeting_id: int) -> ContractMeeting:
@@ -151,14 +93,14 @@ def _meeting(contract: ManagedContract, meeting_id: int) -> ContractMeeting:
 @bp.route("/meetings/<int:meeting_id>", methods=["GET", "POST"])
 @allow(*MANAGERS, per_object=True)
 def meeting(reference: str, meeting_id: int) -> Any:
-    contract = _managed(reference, "record a contract management meeting")
+    contract = managed(reference, "record a contract management meeting")
     found = _meeting(contract, meeting_id)
     form = MeetingForm()
     if request.method == "GET":
         form.held_on.data = found.held_on or found.scheduled_for
         form.notes.data = found.notes
 
-    def save() -> None:
+    def record() -> None:
         contract_meetings.record_meeting(
             db.session, found, form.held_on.data, form.notes.data or "", clock.today()
         )
@@ -175,57 +117,47 @@ def meeting(reference: str, meeting_id: int) -> Any:
                 meeting=found,
             )
 
-    if form.validate_on_submit() and _saved(form, save, "The meeting is recorded."):
-        return _back(contract, "#meetings")
-    return _form_page(
+    return saved_or_form(
         form,
-        contract,
-        f"Meeting of {long_date(found.scheduled_for)}",
-        "Record the meeting's notes and any action agreed. Record it again to add another action.",
+        record,
+        message="The meeting is recorded.",
+        to=contract_url(contract, "#meetings"),
+        contract=contract,
+        heading=f"Meeting of {long_date(found.scheduled_for)}",
+        intro="Record the meeting's notes and any action agreed. "
+        "Record it again to add another action.",
     )
 
 
 class ActionForm(FlaskForm):
-    description = TextAreaField(
-        "Improvement needed",
-        widget=GovTextArea(),
-        validators=[InputRequired("Enter the improvement needed")],
-    )
-    owner = StringField(
-        "Who owns it",
-        widget=GovTextInput(),
-        validators=[
-            InputRequired("Enter who owns the action"),
-            Length(max=200, message="Enter up to 200 characters"),
-        ],
-    )
-    due_on = GovDateField(
-        "When it is due",
-        invalid="When it is due must be a real date",
-        validators=[InputRequired("Enter when the action is due")],
-    )
-    submit = SubmitField("Add to the improvement plan", widget=GovSubmitInput())
+    description = field.area("Improvement needed", "Enter the improvement needed")
+    owner = field.text("Who owns it", "Enter who owns the action", max_length=200)
+    due_on = field.date("When it is due", "Enter when the action is due")
+    submit = field.submit("Add to the improvement plan")
 
 
 @bp.route("/improvement-plan", methods=["GET", "POST"])
 @allow(*MANAGERS, per_object=True)
 def improvement_plan(reference: str) -> Any:
-    contract = _managed(reference, "change the improvement plan")
+    contract = managed(reference, "change the improvement plan")
     form = ActionForm()
-    if form.validate_on_submit() and _saved(
-        form,
-        lambda: contract_meetings.add_action(
-            db.session,
-            contract,
-            form.description.data or "",
-            form.owner.data or "",
-            form.due_on.data,
-            clock.now(),
-            improvement_plan=True,
-        ),
-        "The step is added to the improvement plan.",
+    if form.validate_on_submit() and (
+        done := save(
+            form,
+            lambda: contract_meetings.add_action(
+                db.session,
+                contract,
+                form.description.data or "",
+                form.owner.data or "",
+                form.due_on.data,
+                clock.now(),
+                improvement_plan=True,
+            ),
+            message="The step is added to the improvement plan.",
+            to=url_for(".improvement_plan", reference=reference),
+        )
     ):
-        return redirect(url_for(".improvement_plan", reference=reference))
+        return done
     return render_template(
         "contracts/improvement_plan.html",
         form=form,
@@ -236,57 +168,51 @@ def improvement_plan(reference: str) -> Any:
 
 
 class DoneForm(FlaskForm):
-    submit = SubmitField("Mark as done", widget=GovSubmitInput())
+    submit = field.submit("Mark as done")
 
 
 @bp.route("/actions/<int:action_id>/done", methods=["POST"])
 @allow(*MANAGERS, per_object=True)
 def action_done(reference: str, action_id: int) -> Any:
-    contract = _managed(reference, "mark an action done")
+    contract = managed(reference, "mark an action done")
     action = db.session.get(ContractAction, action_id)
     if action is None or action.contract_id != contract.id:
         abort(404)
     if not DoneForm().validate_on_submit():
         abort(400)
-    contract_meetings.complete_action(action, clock.today())
-    db.session.commit()
-    flash("The action is marked as done.", "success")
-    if action.improvement_plan:
-        return redirect(url_for(".improvement_plan", reference=reference))
-    return _back(contract, "#meetings")
+    return act(
+        lambda: contract_meetings.complete_action(action, clock.today()),
+        message="The action is marked as done.",
+        to=url_for(".improvement_plan", reference=reference)
+        if action.improvement_plan
+        else contract_url(contract, "#meetings"),
+    )
 
 
 # --- quality and performance ------------------------------------------------------------------
 
 
 class GradeForm(FlaskForm):
-    year = IntegerField(
-        "Year", widget=GovTextInput(), validators=[InputRequired("Enter the year, like 2026")]
-    )
-    grade = RadioField(
+    year = field.year()
+    grade = field.choice(
         "Quality Assessment Framework grade",
-        choices=list(contract_meetings.QAF_GRADES.items()),
-        widget=GovRadioInput(),
-        validators=[InputRequired("Select the grade")],
+        contract_meetings.QAF_GRADES.items(),
+        "Select the grade",
     )
-    assessed_on = GovDateField(
-        "Date of the assessment",
-        invalid="Date of the assessment must be a real date",
-        validators=[InputRequired("Enter the date of the assessment")],
-    )
-    notes = TextAreaField("Notes (optional)", widget=GovTextArea(), validators=[Optional()])
-    submit = SubmitField("Record the grade", widget=GovSubmitInput())
+    assessed_on = field.date("Date of the assessment", "Enter the date of the assessment")
+    notes = field.area("Notes (optional)")
+    submit = field.submit("Record the grade")
 
 
 @bp.route("/quality", methods=["GET", "POST"])
 @allow(*MANAGERS, per_object=True)
 def quality(reference: str) -> Any:
-    contract = _managed(reference, "record the quality grade")
+    contract = managed(reference, "record the quality grade")
     form = GradeForm()
     if request.method == "GET":
         form.year.data = clock.today().year
         form.assessed_on.data = clock.today()
-    if form.validate_on_submit() and _saved(
+    return saved_or_form(
         form,
         lambda: contract_meetings.record_grade(
             db.session,
@@ -297,136 +223,124 @@ def quality(reference: str) -> Any:
             form.notes.data or "",
             clock.today(),
         ),
-        "The quality grade is recorded.",
-    ):
-        return _back(contract, "#quality")
-    return _form_page(
-        form,
-        contract,
-        "Record the quality grade",
-        "Services must hold level C and work towards level B.",
+        message="The quality grade is recorded.",
+        to=contract_url(contract, "#quality"),
+        contract=contract,
+        heading="Record the quality grade",
+        intro="Services must hold level C and work towards level B.",
     )
 
 
 def _indicators_form(contract: ManagedContract) -> Any:
-    class IndicatorsForm(FlaskForm):
-        pass
-
-    for indicator in contract.indicators:
-        setattr(
-            IndicatorsForm,
-            f"target_{indicator.code}",
-            StringField(
-                f"Target for {indicator.title.lower()}",
-                widget=GovTextInput(),
-                validators=[InputRequired(f"Enter the target for {indicator.title.lower()}")],
-            ),
+    targets = [
+        (
+            f"target_{i.code}",
+            field.text(f"Target for {i.title.lower()}", f"Enter the target for {i.title.lower()}"),
         )
-    IndicatorsForm.remove = SelectMultipleField(  # type: ignore[attr-defined]
+        for i in contract.indicators
+    ]
+    remove = SelectMultipleField(
         "Remove indicators",
         choices=[(i.code, i.title) for i in contract.indicators],
         widget=GovCheckboxesInput(),
         validators=[Optional()],
     )
-    IndicatorsForm.new_code = StringField(  # type: ignore[attr-defined]
-        "New indicator: code (optional)",
-        description="For example planned-moves",
-        widget=GovTextInput(),
-        validators=[Optional()],
+    return field.form(
+        "IndicatorsForm",
+        [
+            *targets,
+            ("remove", remove),
+            (
+                "new_code",
+                field.text(
+                    "New indicator: code (optional)", description="For example planned-moves"
+                ),
+            ),
+            ("new_title", field.text("New indicator: name")),
+            ("new_target", field.text("New indicator: target")),
+            ("submit", field.submit("Save the indicators")),
+        ],
     )
-    IndicatorsForm.new_title = StringField(  # type: ignore[attr-defined]
-        "New indicator: name", widget=GovTextInput(), validators=[Optional()]
-    )
-    IndicatorsForm.new_target = StringField(  # type: ignore[attr-defined]
-        "New indicator: target", widget=GovTextInput(), validators=[Optional()]
-    )
-    IndicatorsForm.submit = SubmitField(  # type: ignore[attr-defined]
-        "Save the indicators", widget=GovSubmitInput()
-    )
-    return IndicatorsForm()
 
 
 @bp.route("/indicators", methods=["GET", "POST"])
 @allow(*MANAGERS, per_object=True)
 def indicators(reference: str) -> Any:
-    contract = _managed(reference, "change the contract's indicators")
+    contract = managed(reference, "change the contract's indicators")
     form = _indicators_form(contract)
     if request.method == "GET":
         for indicator in contract.indicators:
             getattr(form, f"target_{indicator.code}").data = f"{indicator.target.normalize():f}"
-    if form.validate_on_submit():
+
+    def save_indicators() -> None:
         new = None
         if any((form.new_code.data, form.new_title.data, form.new_target.data)):
             new = (form.new_code.data or "", form.new_title.data or "", form.new_target.data or "")
         targets = {i.code: getattr(form, f"target_{i.code}").data for i in contract.indicators}
-        if _saved(
-            form,
-            lambda: contract_performance.save_indicators(
-                db.session, contract, targets, set(form.remove.data or []), new
-            ),
-            "The indicators are saved.",
-        ):
-            return _back(contract, "#returns")
+        contract_performance.save_indicators(
+            db.session, contract, targets, set(form.remove.data or []), new
+        )
+
     intro = "The target each quarterly return is measured against."
     if contract_performance.needs_kpis(contract):
         intro += (
             " This contract is worth more than £5 million: it keeps at least 3 key performance"
             " indicators, assessed every year (Procurement Act 2023, section 52)."
         )
-    return _form_page(form, contract, "Indicators and targets", intro)
+    return saved_or_form(
+        form,
+        save_indicators,
+        message="The indicators are saved.",
+        to=contract_url(contract, "#returns"),
+        contract=contract,
+        heading="Indicators and targets",
+        intro=intro,
+    )
 
 
 def _assessment_form(contract: ManagedContract) -> Any:
-    class AssessmentForm(FlaskForm):
-        year = IntegerField(
-            "Year assessed",
-            widget=GovTextInput(),
-            validators=[InputRequired("Enter the year, like 2026")],
-        )
-
-    for indicator in contract.indicators:
-        setattr(
-            AssessmentForm,
-            f"rating_{indicator.code}",
-            RadioField(
-                f"{indicator.title}",
-                choices=list(contract_performance.RATINGS.items()),
-                widget=GovRadioInput(),
-                validators=[InputRequired(f"Select a rating for {indicator.title.lower()}")],
+    year = field.year("Year assessed")
+    ratings = [
+        (
+            f"rating_{i.code}",
+            field.choice(
+                f"{i.title}",
+                contract_performance.RATINGS.items(),
+                f"Select a rating for {i.title.lower()}",
             ),
         )
-    AssessmentForm.assessed_on = GovDateField(  # type: ignore[attr-defined]
-        "Date of the assessment",
-        invalid="Date of the assessment must be a real date",
-        validators=[InputRequired("Enter the date of the assessment")],
+        for i in contract.indicators
+    ]
+    return field.form(
+        "AssessmentForm",
+        [
+            ("year", year),
+            *ratings,
+            (
+                "assessed_on",
+                field.date("Date of the assessment", "Enter the date of the assessment"),
+            ),
+            (
+                "notice_id",
+                field.text("Contract performance notice (UK9) ID, once published", max_length=60),
+            ),
+            ("published_on", field.date("Date the notice was published")),
+            ("submit", field.submit("Record the assessment")),
+        ],
     )
-    AssessmentForm.notice_id = StringField(  # type: ignore[attr-defined]
-        "Contract performance notice (UK9) ID, once published",
-        widget=GovTextInput(),
-        validators=[Optional(), Length(max=60, message="Enter up to 60 characters")],
-    )
-    AssessmentForm.published_on = GovDateField(  # type: ignore[attr-defined]
-        "Date the notice was published",
-        invalid="Date the notice was published must be a real date",
-        validators=[Optional()],
-    )
-    AssessmentForm.submit = SubmitField(  # type: ignore[attr-defined]
-        "Record the assessment", widget=GovSubmitInput()
-    )
-    return AssessmentForm()
 
 
 @bp.route("/performance", methods=["GET", "POST"])
 @allow(*MANAGERS, per_object=True)
 def performance(reference: str) -> Any:
-    contract = _managed(reference, "assess the contract's performance")
+    contract = managed(reference, "assess the contract's performance")
     if not contract_performance.needs_kpis(contract):
         abort(404)
     form = _assessment_form(contract)
     if request.method == "GET":
         form.year.data = clock.today().year
         form.assessed_on.data = clock.today()
-    if form.validate_on_submit() and _saved(
+    return saved_or_form(
         form,
         lambda: contract_performance.record_assessment(
             db.session,
@@ -440,13 +354,10 @@ def performance(reference: str) -> Any:
             clock.today(),
             clock.now(),
         ),
-        "The assessment is recorded.",
-    ):
-        return _back(contract, "#performance")
-    return _form_page(
-        form,
-        contract,
-        "Yearly performance assessment",
-        "Each key performance indicator is rated and the assessment published on Find a "
+        message="The assessment is recorded.",
+        to=contract_url(contract, "#performance"),
+        contract=contract,
+        heading="Yearly performance assessment",
+        intro="Each key performance indicator is rated and the assessment published on Find a "
         "Tender as a contract performance notice (UK9) at least every 12 months.",
     )

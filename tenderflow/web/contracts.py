@@ -8,6 +8,7 @@ person sees it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
@@ -19,8 +20,6 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovFileInput,
     GovRadioInput,
     GovSelect,
-    GovSubmitInput,
-    GovTextArea,
     GovTextInput,
 )
 from sqlalchemy import select
@@ -30,10 +29,8 @@ from wtforms import (
     SelectField,
     SelectMultipleField,
     StringField,
-    SubmitField,
-    TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, NumberRange, Optional
 
 from tenderflow import audit, clock
 from tenderflow.domain.contract_changes import GROUNDS
@@ -51,9 +48,12 @@ from tenderflow.services import (
     contract_performance,
     contracts,
 )
+from tenderflow.services.unit_of_work import unit_of_work
+from tenderflow.web import contract_fields as field
 from tenderflow.web import navigation
 from tenderflow.web.access import allow, signed_in
-from tenderflow.web.forms import GovDateField, MoneyField, apply_errors
+from tenderflow.web.forms import MoneyField
+from tenderflow.web.kit import Said, Where, act, attempt, refuse_404, save
 
 bp = Blueprint("contracts", __name__)
 
@@ -70,8 +70,11 @@ def _codes(model: Any) -> list[tuple[str, str]]:
     return [(r.code, r.name) for r in db.session.scalars(select(model).order_by(model.name))]
 
 
-def _contract_or_404(reference: str, attempt: str, work: bool = False) -> ManagedContract:
-    """Return the contract if the person may see it (or, with ``work``, manage it); else 404."""
+def contract_or_404(reference: str, attempt: str, work: bool = False) -> ManagedContract:
+    """Return the contract if the person may see it (or, with ``work``, manage it); else 404.
+
+    The refusal is audited; so is a GET by someone let in.
+    """
     contract = contracts.get_by_reference(db.session, reference)
     if contract is None:
         abort(404)
@@ -79,20 +82,55 @@ def _contract_or_404(reference: str, attempt: str, work: bool = False) -> Manage
         db.session, current_user, contract
     )
     if not allowed:
-        db.session.rollback()
-        contracts.record_refusal(db.session, current_user, contract, attempt)
-        db.session.commit()
-        abort(404)
+        refuse_404(lambda: contracts.record_refusal(db.session, current_user, contract, attempt))
     if request.method == "GET":
-        audit.viewed(
-            db.session,
-            "contract_register",
-            contract.id,
-            f"Viewed: {attempt}",
-            contract.procurement_id,
-        )
-        db.session.commit()
+        _viewed(contract, f"Viewed: {attempt}")
     return contract
+
+
+def _viewed(contract: ManagedContract, summary: str) -> None:
+    with unit_of_work(db.session):
+        audit.viewed(db.session, "contract_register", contract.id, summary, contract.procurement_id)
+
+
+def contract_url(contract: ManagedContract, anchor: str = "") -> str:
+    """Return the address of the contract's page, at ``anchor`` (like "#meetings") if given."""
+    return url_for("contracts.show", reference=contract.reference) + anchor
+
+
+def form_page(
+    form: Any,
+    contract: ManagedContract | None,
+    heading: str,
+    intro: str | None,
+    back_url: str | None = None,
+) -> str:
+    """Show a form about the contract (or a new one), going back to the contract by default."""
+    return render_template(
+        "contracts/form.html",
+        form=form,
+        heading=heading,
+        intro=intro,
+        contract=contract,
+        back_url=back_url or contract_url(contract),  # type: ignore[arg-type]
+    )
+
+
+def saved_or_form(
+    form: Any,
+    change: Callable[[], Any],
+    *,
+    message: Said,
+    to: Where,
+    contract: ManagedContract | None,
+    heading: str,
+    intro: str | None,
+    back_url: str | None = None,
+) -> Any:
+    """Save the posted form's change and go ``to``; else show the form page (with any errors)."""
+    if form.validate_on_submit() and (done := save(form, change, message=message, to=to)):
+        return done
+    return form_page(form, contract, heading, intro, back_url)
 
 
 # --- the register -----------------------------------------------------------------------------
@@ -123,7 +161,7 @@ class FilterForm(FlaskForm):
     status = SelectField(
         "Status", widget=GovSelect(), validators=[Optional()], validate_choice=False
     )
-    submit = SubmitField("Filter", widget=GovSubmitInput())
+    submit = field.submit("Filter")
 
 
 @bp.route("/contracts")
@@ -153,41 +191,29 @@ def index() -> Any:
     )
 
 
+def _at_most(label: str, length: int) -> str:
+    return f"{label} must be {length} characters or fewer"
+
+
 class ContractForm(FlaskForm):
-    reference = StringField(
+    reference = field.text(
         "Contract reference",
-        widget=GovTextInput(),
-        validators=[
-            InputRequired("Enter the contract reference"),
-            Length(max=60, message="Contract reference must be 60 characters or fewer"),
-        ],
+        "Enter the contract reference",
+        max_length=60,
+        too_long=_at_most("Contract reference", 60),
     )
-    title = StringField(
-        "Title",
-        widget=GovTextInput(),
-        validators=[
-            InputRequired("Enter the contract title"),
-            Length(max=200, message="Title must be 200 characters or fewer"),
-        ],
+    title = field.text(
+        "Title", "Enter the contract title", max_length=200, too_long=_at_most("Title", 200)
     )
-    description = TextAreaField("Description", widget=GovTextArea(), validators=[Optional()])
-    supplier_name = StringField(
-        "Supplier",
-        widget=GovTextInput(),
-        validators=[
-            InputRequired("Enter the supplier's name"),
-            Length(max=200, message="Supplier must be 200 characters or fewer"),
-        ],
+    description = field.area("Description")
+    supplier_name = field.text(
+        "Supplier", "Enter the supplier's name", max_length=200, too_long=_at_most("Supplier", 200)
     )
-    supplier_companies_house_number = StringField(
-        "Supplier's Companies House number (optional)",
-        widget=GovTextInput(),
-        validators=[Optional(), Length(max=20, message="Enter up to 20 characters")],
+    supplier_companies_house_number = field.text(
+        "Supplier's Companies House number (optional)", max_length=20
     )
-    supplier_ppon = StringField(
-        "Supplier's Public Procurement Organisation Number (optional)",
-        widget=GovTextInput(),
-        validators=[Optional(), Length(max=40, message="Enter up to 40 characters")],
+    supplier_ppon = field.text(
+        "Supplier's Public Procurement Organisation Number (optional)", max_length=40
     )
     supplier_is_sme = RadioField(
         "Is the supplier a small or medium-sized enterprise (SME)?",
@@ -204,18 +230,10 @@ class ContractForm(FlaskForm):
     value = MoneyField(
         "Whole-life value, excluding VAT", missing="Enter the contract value", widget=GovTextInput()
     )
-    start_date = GovDateField(
-        "Start date",
-        invalid="Start date must be a real date",
-        description="For example 1 4 2024",
-        validators=[InputRequired("Enter the start date")],
+    start_date = field.date(
+        "Start date", "Enter the start date", description="For example 1 4 2024"
     )
-    end_date = GovDateField(
-        "End date",
-        invalid="End date must be a real date",
-        description="For example 31 3 2027",
-        validators=[InputRequired("Enter the end date")],
-    )
+    end_date = field.date("End date", "Enter the end date", description="For example 31 3 2027")
     extension_count = IntegerField(
         "Extension options",
         description="How many times the contract may be extended, "
@@ -236,30 +254,18 @@ class ContractForm(FlaskForm):
             NumberRange(min=1, max=60, message="Each extension must be between 1 and 60 months"),
         ],
     )
-    review_date = GovDateField(
-        "Review date (optional)", invalid="Review date must be a real date", validators=[Optional()]
-    )
+    review_date = field.date("Review date (optional)")
     service_type = SelectField("Service type", widget=GovSelect(), validators=[Optional()])
     client_group = SelectField("Client group", widget=GovSelect(), validators=[Optional()])
     districts = SelectMultipleField(
         "Districts", widget=GovCheckboxesInput(), validators=[Optional()]
     )
-    department = StringField(
-        "Department",
-        widget=GovTextInput(),
-        validators=[
-            Optional(),
-            Length(max=200, message="Department must be 200 characters or fewer"),
-        ],
-    )
-    procurement_route = StringField(
+    department = field.text("Department", max_length=200, too_long=_at_most("Department", 200))
+    procurement_route = field.text(
         "Procurement route",
+        max_length=60,
+        too_long=_at_most("Procurement route", 60),
         description="For example open tender, or direct award",
-        widget=GovTextInput(),
-        validators=[
-            Optional(),
-            Length(max=60, message="Procurement route must be 60 characters or fewer"),
-        ],
     )
     manager_id = SelectField(
         "Contract manager",
@@ -267,7 +273,7 @@ class ContractForm(FlaskForm):
         widget=GovSelect(),
         validators=[Optional()],
     )
-    submit = SubmitField("Enter the contract", widget=GovSubmitInput())
+    submit = field.submit("Enter the contract")
 
 
 def _answer(value: str | None) -> bool | None:
@@ -284,7 +290,8 @@ def new() -> Any:
     form.manager_id.choices = [("", "Not yet assigned")] + [
         (m.id, m.name) for m in contracts.contract_managers(db.session)
     ]
-    if form.validate_on_submit():
+
+    def enter() -> ManagedContract:
         data = contracts.ContractInput(
             reference=form.reference.data or "",
             title=form.title.data or "",
@@ -307,23 +314,18 @@ def new() -> Any:
             procurement_route=form.procurement_route.data or "",
             manager_id=form.manager_id.data,
         )
-        try:
-            contract = contracts.create_contract(db.session, data, current_user, clock.now())
-        except ServiceError as exc:
-            db.session.rollback()
-            apply_errors(form, exc.errors)
-        else:
-            db.session.commit()
-            flash(f"{contract.reference} is in the contract register.", "success")
-            return redirect(url_for("contracts.show", reference=contract.reference))
-    return render_template(
-        "contracts/form.html",
-        form=form,
-        heading="Enter an existing contract",
-        back_url=url_for("contracts.index"),
+        return contracts.create_contract(db.session, data, current_user, clock.now())
+
+    return saved_or_form(
+        form,
+        enter,
+        message=lambda contract: f"{contract.reference} is in the contract register.",
+        to=contract_url,
         contract=None,
+        heading="Enter an existing contract",
         intro="For a contract let before tenderflow was used. Contracts awarded through "
         "tenderflow enter the register when they are awarded.",
+        back_url=url_for("contracts.index"),
     )
 
 
@@ -355,7 +357,7 @@ def transparency_csv() -> Any:
 @bp.route("/contracts/<reference>")
 @allow(*READERS, per_object=True)
 def show(reference: str) -> Any:
-    contract = _contract_or_404(reference, "see the contract")
+    contract = contract_or_404(reference, "see the contract")
     matrix = default_matrix()
     band = matrix.band(contract.priority_band) if contract.priority_band else None
     reviews = contract_monitoring.reviews_of(db.session, contract)
@@ -392,7 +394,7 @@ def show(reference: str) -> Any:
 
 
 class DetailsForm(FlaskForm):
-    description = TextAreaField("Description", widget=GovTextArea(), validators=[Optional()])
+    description = field.area("Description")
     supplier_companies_house_number = ContractForm.supplier_companies_house_number
     supplier_ppon = ContractForm.supplier_ppon
     supplier_is_sme = ContractForm.supplier_is_sme
@@ -400,7 +402,7 @@ class DetailsForm(FlaskForm):
     review_date = ContractForm.review_date
     department = ContractForm.department
     procurement_route = ContractForm.procurement_route
-    submit = SubmitField("Save the details", widget=GovSubmitInput())
+    submit = field.submit("Save the details")
 
 
 def _yes_no(value: bool | None) -> str:
@@ -410,7 +412,7 @@ def _yes_no(value: bool | None) -> str:
 @bp.route("/contracts/<reference>/details", methods=["GET", "POST"])
 @allow(Role.ADMIN, Role.PROCUREMENT_LEAD, per_object=True)
 def details(reference: str) -> Any:
-    contract = _contract_or_404(reference, "change the contract's register details")
+    contract = contract_or_404(reference, "change the contract's register details")
     form = DetailsForm()
     if request.method == "GET":
         form.description.data = contract.description
@@ -421,7 +423,8 @@ def details(reference: str) -> Any:
         form.review_date.data = contract.review_date
         form.department.data = contract.department
         form.procurement_route.data = contract.procurement_route
-    if form.validate_on_submit():
+
+    def update() -> None:
         data = contracts.DetailsInput(
             description=form.description.data or "",
             supplier_companies_house_number=form.supplier_companies_house_number.data or "",
@@ -432,21 +435,15 @@ def details(reference: str) -> Any:
             department=form.department.data or "",
             procurement_route=form.procurement_route.data or "",
         )
-        try:
-            contracts.update_details(db.session, contract, data)
-        except ServiceError as exc:
-            db.session.rollback()
-            apply_errors(form, exc.errors)
-        else:
-            db.session.commit()
-            flash("The contract's details are saved.", "success")
-            return redirect(url_for("contracts.show", reference=reference))
-    return render_template(
-        "contracts/form.html",
-        form=form,
-        heading="Change the register details",
-        back_url=url_for("contracts.show", reference=reference),
+        contracts.update_details(db.session, contract, data)
+
+    return saved_or_form(
+        form,
+        update,
+        message="The contract's details are saved.",
+        to=contract_url(contract),
         contract=contract,
+        heading="Change the register details",
         intro="What the contract register publishes under the Local Government Transparency "
         "Code. The value and term change only by a modification or an extension.",
     )
@@ -459,103 +456,96 @@ class ManagerForm(FlaskForm):
         widget=GovSelect(),
         validators=[InputRequired("Select a contract manager")],
     )
-    submit = SubmitField("Assign the contract manager", widget=GovSubmitInput())
+    submit = field.submit("Assign the contract manager")
 
 
 @bp.route("/contracts/<reference>/manager", methods=["GET", "POST"])
 @allow(Role.ADMIN, Role.PROCUREMENT_LEAD, per_object=True)
 def manager(reference: str) -> Any:
-    contract = _contract_or_404(reference, "assign the contract's manager")
+    contract = contract_or_404(reference, "assign the contract's manager")
     form = ManagerForm()
     form.manager_id.choices = [("", "Select a contract manager")] + [
         (m.id, m.name) for m in contracts.contract_managers(db.session)
     ]
     if request.method == "GET" and contract.manager_id:
         form.manager_id.data = contract.manager_id
-    if form.validate_on_submit():
+
+    def assign() -> None:
         errors = contracts.assign_manager(db.session, contract, form.manager_id.data or 0)
         if errors:
-            db.session.rollback()
-            apply_errors(form, errors)
-        else:
-            db.session.commit()
-            flash("The contract manager is assigned.", "success")
-            return redirect(url_for("contracts.show", reference=reference))
-    return render_template(
-        "contracts/form.html",
-        form=form,
-        heading="Assign the contract manager",
-        back_url=url_for("contracts.show", reference=reference),
+            raise ServiceError("The contract manager is not assigned", errors)
+
+    return saved_or_form(
+        form,
+        assign,
+        message="The contract manager is assigned.",
+        to=contract_url(contract),
         contract=contract,
+        heading="Assign the contract manager",
         intro=None,
     )
 
 
+def _factor_field(factor_id: str) -> str:
+    return f"factor_{factor_id.replace('-', '_')}"
+
+
 def _priority_form(contract: ManagedContract) -> Any:
-    matrix = default_matrix()
-
-    class PriorityForm(FlaskForm):
-        pass
-
-    for factor in matrix.factors:
-        setattr(
-            PriorityForm,
-            f"factor_{factor.id.replace('-', '_')}",
-            RadioField(
+    factors = [
+        (
+            _factor_field(factor.id),
+            field.choice(
                 factor.title,
-                choices=[(o.id, f"{o.title} ({o.points} points)") for o in factor.options],
-                widget=GovRadioInput(),
-                validators=[InputRequired(f"Select an answer for {factor.title.lower()}")],
+                [(o.id, f"{o.title} ({o.points} points)") for o in factor.options],
+                f"Select an answer for {factor.title.lower()}",
             ),
         )
-    PriorityForm.reviewed_on = GovDateField(  # type: ignore[attr-defined]
-        "Date of the review",
-        invalid="Date of the review must be a real date",
-        validators=[InputRequired("Enter the date of the review")],
+        for factor in default_matrix().factors
+    ]
+    return field.form(
+        "PriorityForm",
+        [
+            *factors,
+            ("reviewed_on", field.date("Date of the review", "Enter the date of the review")),
+            (
+                "reason",
+                field.area(
+                    "Reason for a change of band",
+                    description="Needed when the review moves the contract to another band",
+                ),
+            ),
+            ("submit", field.submit("Record the review")),
+        ],
     )
-    PriorityForm.reason = TextAreaField(  # type: ignore[attr-defined]
-        "Reason for a change of band",
-        description="Needed when the review moves the contract to another band",
-        widget=GovTextArea(),
-        validators=[Optional()],
-    )
-    PriorityForm.submit = SubmitField(  # type: ignore[attr-defined]
-        "Record the review", widget=GovSubmitInput()
-    )
-    return PriorityForm()
 
 
 @bp.route("/contracts/<reference>/priority", methods=["GET", "POST"])
 @allow(*MANAGERS, per_object=True)
 def priority(reference: str) -> Any:
-    contract = _contract_or_404(reference, "review the contract's priority", work=True)
+    contract = contract_or_404(reference, "review the contract's priority", work=True)
     form = _priority_form(contract)
     matrix = default_matrix()
     if request.method == "GET":
         form.reviewed_on.data = clock.today()
-    if form.validate_on_submit():
-        answers = {
-            f.id: getattr(form, f"factor_{f.id.replace('-', '_')}").data for f in matrix.factors
-        }
-        try:
-            review = contract_monitoring.record_review(
+    if form.validate_on_submit() and (
+        done := save(
+            form,
+            lambda: contract_monitoring.record_review(
                 db.session,
                 contract,
-                answers,
+                {f.id: getattr(form, _factor_field(f.id)).data for f in matrix.factors},
                 form.reason.data or "",
                 current_user,
                 form.reviewed_on.data,
                 clock.now(),
-            )
-        except ServiceError as exc:
-            db.session.rollback()
-            apply_errors(form, exc.errors)
-        else:
-            db.session.commit()
-            flash(
-                f"The review is recorded: {review.score} points, {review.band} priority.", "success"
-            )
-            return redirect(url_for("contracts.show", reference=reference))
+            ),
+            message=lambda review: (
+                f"The review is recorded: {review.score} points, {review.band} priority."
+            ),
+            to=contract_url(contract),
+        )
+    ):
+        return done
     return render_template(
         "contracts/priority.html",
         form=form,
@@ -567,44 +557,46 @@ def priority(reference: str) -> Any:
     )
 
 
-def _return_form(contract: ManagedContract) -> Any:
-    class ReturnForm(FlaskForm):
-        year = IntegerField(
-            "Year", widget=GovTextInput(), validators=[InputRequired("Enter the year, like 2026")]
-        )
-        quarter = RadioField(
-            "Quarter",
-            choices=[
-                ("1", "January to March"),
-                ("2", "April to June"),
-                ("3", "July to September"),
-                ("4", "October to December"),
-            ],
-            widget=GovRadioInput(),
-            validators=[InputRequired("Select the quarter")],
-        )
+QUARTERS = [
+    ("1", "January to March"),
+    ("2", "April to June"),
+    ("3", "July to September"),
+    ("4", "October to December"),
+]
 
-    for indicator in contract.indicators:
-        setattr(
-            ReturnForm,
-            f"indicator_{indicator.code.replace('-', '_')}",
-            StringField(
-                f"{indicator.title} (target {indicator.target.normalize():f}"
-                f"{'%' if indicator.unit == 'percent' else ''})",
-                widget=GovTextInput(),
-                validators=[InputRequired(f"Enter the figure for {indicator.title.lower()}")],
+
+def _indicator_field(code: str) -> str:
+    return f"indicator_{code.replace('-', '_')}"
+
+
+def _return_form(contract: ManagedContract) -> Any:
+    year = field.year()
+    quarter = field.choice("Quarter", QUARTERS, "Select the quarter")
+    figures = [
+        (
+            _indicator_field(i.code),
+            field.text(
+                f"{i.title} (target {i.target.normalize():f}{'%' if i.unit == 'percent' else ''})",
+                f"Enter the figure for {i.title.lower()}",
             ),
         )
-    ReturnForm.submit = SubmitField(  # type: ignore[attr-defined]
-        "Record the return", widget=GovSubmitInput()
+        for i in contract.indicators
+    ]
+    return field.form(
+        "ReturnForm",
+        [
+            ("year", year),
+            ("quarter", quarter),
+            *figures,
+            ("submit", field.submit("Record the return")),
+        ],
     )
-    return ReturnForm()
 
 
 @bp.route("/contracts/<reference>/returns/new", methods=["GET", "POST"])
 @allow(*MANAGERS, per_object=True)
 def record_return(reference: str) -> Any:
-    contract = _contract_or_404(reference, "record a quarterly return", work=True)
+    contract = contract_or_404(reference, "record a quarterly return", work=True)
     form = _return_form(contract)
     if form.validate_on_submit():
         rows = [
@@ -614,7 +606,7 @@ def record_return(reference: str) -> Any:
                     "year": form.year.data,
                     "quarter": form.quarter.data,
                     "indicator": ind.code,
-                    "value": getattr(form, f"indicator_{ind.code.replace('-', '_')}").data,
+                    "value": getattr(form, _indicator_field(ind.code)).data,
                 },
             )
             for i, ind in enumerate(contract.indicators)
@@ -631,13 +623,11 @@ def record_return(reference: str) -> Any:
             _show_problems(form, contract, exc)
         else:
             return _saved_returns(contract, checked)
-    return render_template(
-        "contracts/form.html",
-        form=form,
-        heading="Record a quarterly return",
-        back_url=url_for("contracts.show", reference=reference),
-        contract=contract,
-        intro="One figure for each performance indicator for a quarter that has ended.",
+    return form_page(
+        form,
+        contract,
+        "Record a quarterly return",
+        "One figure for each performance indicator for a quarter that has ended.",
     )
 
 
@@ -646,22 +636,25 @@ def _show_problems(form: Any, contract: ManagedContract, error: ReturnsError) ->
     period_errors: list[str] = []
     for problem in error.problems:
         indicator = contract.indicators[(problem.row or 1) - 1]
-        field = getattr(form, f"indicator_{indicator.code.replace('-', '_')}")
+        figure = getattr(form, _indicator_field(indicator.code))
         for part in problem.message.split("; "):
             text = part[:1].upper() + part[1:]
             if "year" in part or "quarter" in part or " Q" in part:
                 if text not in period_errors:
                     period_errors.append(text)
             else:
-                field.errors = [*field.errors, text]
+                figure.errors = [*figure.errors, text]
     form.year.errors = [*form.year.errors, *period_errors]
 
 
 def _saved_returns(contract: ManagedContract, rows: list[ReturnRow]) -> Any:
-    count = contract_monitoring.save_returns(db.session, contract, rows, current_user, clock.now())
-    db.session.commit()
-    flash(f"{count} {'figure' if count == 1 else 'figures'} recorded.", "success")
-    return redirect(url_for("contracts.show", reference=contract.reference) + "#returns")
+    return act(
+        lambda: contract_monitoring.save_returns(
+            db.session, contract, rows, current_user, clock.now()
+        ),
+        message=lambda count: f"{count} {'figure' if count == 1 else 'figures'} recorded.",
+        to=contract_url(contract, "#returns"),
+    )
 
 
 class UploadForm(FlaskForm):
@@ -671,13 +664,13 @@ class UploadForm(FlaskForm):
         "indicator and value",
         widget=GovFileInput(),
     )
-    submit = SubmitField("Upload the returns", widget=GovSubmitInput())
+    submit = field.submit("Upload the returns")
 
 
 @bp.route("/contracts/<reference>/returns/upload", methods=["GET", "POST"])
 @allow(*MANAGERS, per_object=True)
 def upload_returns(reference: str) -> Any:
-    contract = _contract_or_404(reference, "upload quarterly returns", work=True)
+    contract = contract_or_404(reference, "upload quarterly returns", work=True)
     form = UploadForm()
     problems: list[str] = []
     if form.validate_on_submit():
@@ -707,7 +700,7 @@ def upload_returns(reference: str) -> Any:
 
 
 class ReprocureForm(FlaskForm):
-    submit = SubmitField("Start the re-procurement", widget=GovSubmitInput())
+    submit = field.submit("Start the re-procurement")
 
 
 @bp.route("/contracts/<reference>/reprocurement", methods=["POST"])
@@ -715,21 +708,20 @@ class ReprocureForm(FlaskForm):
 def reprocure(reference: str) -> Any:
     from tenderflow.services import reprocurement
 
-    contract = _contract_or_404(reference, "start the contract's re-procurement")
+    contract = contract_or_404(reference, "start the contract's re-procurement")
     if not ReprocureForm().validate_on_submit():
         abort(400)
     lead = current_user
     if current_user.has_role(Role.ADMIN) and contract.owner is not None:
         lead = contract.owner
-    try:
-        procurement = reprocurement.start_reprocurement(
+    procurement, refused = attempt(
+        lambda: reprocurement.start_reprocurement(
             db.session, contract, lead, clock.today(), clock.now()
         )
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(next(iter(exc.errors.values()), str(exc)), "error")
-        return redirect(url_for("contracts.show", reference=reference))
-    db.session.commit()
+    )
+    if refused:
+        flash(next(iter(refused.errors.values()), str(refused)), "error")
+        return redirect(contract_url(contract))
     flash(
         f"{procurement.reference} is created in planning, its timetable planned back from "
         f"the end of {contract.reference}.",
@@ -751,16 +743,9 @@ def review_report(reference: str) -> Any:
         contract_changes.pending_extension(db.session, contract) is not None
     )
     if asked:
-        audit.viewed(
-            db.session,
-            "contract_register",
-            contract.id,
-            "Viewed: the contract review report, to decide on an extension",
-            contract.procurement_id,
-        )
-        db.session.commit()
+        _viewed(contract, "Viewed: the contract review report, to decide on an extension")
     else:
-        contract = _contract_or_404(reference, "download the contract review report")
+        contract = contract_or_404(reference, "download the contract review report")
     content = contract_review.render_review(db.session, contract, current_user, clock.today())
     return Response(
         content,

@@ -7,7 +7,7 @@ service call; the change runs in a unit of work, so the view never commits or ro
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, NoReturn
 
 from flask import abort, flash, redirect
 from flask_login import current_user
@@ -52,6 +52,18 @@ def run_by_me_or_403(reference: str) -> Procurement:
     if not runs(procurement):
         abort(403)
     return procurement
+
+
+def refuse_404(record: Callable[[], Any]) -> NoReturn:
+    """Answer 404 to an attempt the person may not make, keeping only the refusal's audit entry.
+
+    As with a refused change (:func:`~tenderflow.services.probity.keep_refusal`), whatever the
+    request left unsaved is undone; then only what ``record`` writes is committed.
+    """
+    db.session.rollback()
+    with unit_of_work(db.session):
+        record()
+    abort(404)
 
 
 def _said(said: Said, result: Any) -> str:

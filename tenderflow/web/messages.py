@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovSubmitInput
@@ -16,8 +16,10 @@ from tenderflow.domain.roles import Role
 from tenderflow.extensions import db
 from tenderflow.models import OutboxMessage
 from tenderflow.services import delivery, outbox
+from tenderflow.services.unit_of_work import unit_of_work
 from tenderflow.web import navigation
 from tenderflow.web.access import signed_in, signed_in_per_object
+from tenderflow.web.kit import save
 
 bp = Blueprint("messages", __name__, url_prefix="/messages")
 navigation.register("Messages", "messages.index", set(Role), 90)
@@ -46,9 +48,9 @@ def mark_read(message_id: int) -> Any:
         abort(404)
     if not ReadForm().validate_on_submit():
         abort(400)
-    if not outbox.mark_read(db.session, message, current_user, clock.now()):
-        abort(403)
-    db.session.commit()
+    with unit_of_work(db.session):
+        if not outbox.mark_read(db.session, message, current_user, clock.now()):
+            abort(403)
     return redirect(url_for("messages.index"))
 
 
@@ -66,13 +68,17 @@ class EmailChoicesForm(FlaskForm):
 def email_choices() -> Any:
     """Let each person choose which kinds of message they also get by email."""
     form = EmailChoicesForm()
-    if form.validate_on_submit():
-        delivery.choose_email(
-            db.session, current_user, set(form.categories.data or []), clock.now()
+    if form.validate_on_submit() and (
+        done := save(
+            form,
+            lambda: delivery.choose_email(
+                db.session, current_user, set(form.categories.data or []), clock.now()
+            ),
+            message="Your email choices have been saved.",
+            to=url_for("messages.email_choices"),
         )
-        db.session.commit()
-        flash("Your email choices have been saved.", "success")
-        return redirect(url_for("messages.email_choices"))
+    ):
+        return done
     if not form.is_submitted():
         off = delivery.turned_off(db.session, current_user)
         form.categories.data = [c for c in message_rules.CATEGORY_CODES if c not in off]

@@ -9,21 +9,24 @@ from __future__ import annotations
 
 from typing import Any, NoReturn
 
-from flask import abort, request
+from flask import request
 from flask_login import current_user
 
 from tenderflow import audit, clock
 from tenderflow.extensions import db
 from tenderflow.models import Bid, Procurement
 from tenderflow.services import need_to_know
+from tenderflow.services.unit_of_work import unit_of_work
+from tenderflow.web.kit import refuse_404
 
 
 def refuse(procurement: Procurement, attempt: str, entity: str, entity_id: Any) -> NoReturn:
     """Audit the refused attempt, keep the audit row, and answer 404."""
-    db.session.rollback()
-    need_to_know.record_refusal(db.session, current_user, procurement, attempt, entity, entity_id)
-    db.session.commit()
-    abort(404)
+    refuse_404(
+        lambda: need_to_know.record_refusal(
+            db.session, current_user, procurement, attempt, entity, entity_id
+        )
+    )
 
 
 def viewed(procurement: Procurement, attempt: str, entity: str, entity_id: Any) -> None:
@@ -31,8 +34,8 @@ def viewed(procurement: Procurement, attempt: str, entity: str, entity_id: Any) 
     then writes is audited by what it writes)."""
     if request.method != "GET":
         return
-    audit.viewed(db.session, entity, entity_id, f"Viewed: {attempt}"[:500], procurement.id)
-    db.session.commit()
+    with unit_of_work(db.session):
+        audit.viewed(db.session, entity, entity_id, f"Viewed: {attempt}"[:500], procurement.id)
 
 
 def commercial_or_404(procurement: Procurement, attempt: str) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, current_app, flash, redirect, render_template, send_file, url_for
+from flask import Blueprint, current_app, redirect, render_template, send_file, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -19,11 +19,10 @@ from tenderflow.documents.templates import DEFAULT_TEMPLATE, REQUIRED_STYLES
 from tenderflow.domain.roles import Role
 from tenderflow.extensions import db
 from tenderflow.models import DocumentTemplate
-from tenderflow.services import ServiceError
 from tenderflow.services import documents as service
 from tenderflow.web import navigation
 from tenderflow.web.access import allow
-from tenderflow.web.forms import apply_errors
+from tenderflow.web.kit import act, save
 
 bp = Blueprint("doc_templates", __name__, url_prefix="/admin/templates")
 navigation.register("Templates", "doc_templates.index", {Role.ADMIN}, 88)
@@ -57,25 +56,23 @@ class ChooseForm(FlaskForm):
 @allow(Role.ADMIN)
 def index() -> Any:
     form = UploadForm()
-    if form.validate_on_submit():
-        upload = form.template.data
-        try:
-            template = service.upload_template(
+    if form.validate_on_submit() and (
+        done := save(
+            form,
+            lambda: service.upload_template(
                 db.session,
                 storage(),
                 name=form.name.data or "",
-                filename=upload.filename or "template.docx",
-                data=upload.read(),
+                filename=form.template.data.filename or "template.docx",
+                data=form.template.data.read(),
                 uploaded_by=current_user,
                 now=clock.now(),
-            )
-        except ServiceError as exc:
-            db.session.rollback()
-            apply_errors(form, exc.errors)
-        else:
-            db.session.commit()
-            flash(f"{template.name} is now the template for new documents.", "success")
-            return redirect(url_for("doc_templates.index"))
+            ),
+            message=lambda template: f"{template.name} is now the template for new documents.",
+            to=url_for("doc_templates.index"),
+        )
+    ):
+        return done
     uploaded = list(
         db.session.scalars(select(DocumentTemplate).order_by(DocumentTemplate.id.desc()))
     )
@@ -94,14 +91,11 @@ def choose() -> Any:
     form = ChooseForm()
     if form.validate_on_submit():
         chosen = int(form.template_id.data) if form.template_id.data else None
-        try:
-            service.choose_template(db.session, chosen)
-        except ServiceError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        else:
-            db.session.commit()
-            flash("Template for new documents changed.", "success")
+        return act(
+            lambda: service.choose_template(db.session, chosen),
+            message="Template for new documents changed.",
+            to=url_for("doc_templates.index"),
+        )
     return redirect(url_for("doc_templates.index"))
 
 

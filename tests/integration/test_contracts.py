@@ -596,6 +596,29 @@ def test_a_modification_records_its_ground_and_needs_a_uk10_above_10_percent(
     assert changes[1].notice_published_on == date(2026, 6, 1)
 
 
+def test_a_modifications_change_in_value_is_checked_and_may_reduce_the_value(
+    client: FlaskClient, make_user: Callable[..., Any]
+) -> None:
+    manager = make_user(Role.CONTRACT_MANAGER)
+    contract = a_contract(manager)
+    sign_in_as(client, manager)
+    url = f"/contracts/{contract.reference}/modifications/new"
+    form = {
+        "description": "One fewer bed space",
+        "ground": "unforeseeable",
+        "effective_on": ["1", "6", "2026"],
+    }
+    refused = client.post(url, data={**form, "value_change": "a lot"})
+    assert refused.status_code == 200
+    assert "Amount must be a number in pounds" in refused.get_data(as_text=True)
+    assert count(ContractChange) == 0
+    reduced = client.post(url, data={**form, "value_change": "-20000"})
+    assert reduced.status_code == 302
+    assert reduced.headers["Location"].endswith(f"/contracts/{contract.reference}#changes")
+    db.session.refresh(contract)
+    assert contract.value == Decimal("880000.00")
+
+
 def test_the_commissioning_body_takes_up_an_extension_and_the_end_date_moves(
     client: FlaskClient, make_user: Callable[..., Any]
 ) -> None:
