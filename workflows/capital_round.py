@@ -31,7 +31,6 @@ from tenderflow.services.capital.documents import (
     priority_list_document_missing,
     rounds_missing_priority_list_document,
 )
-from workflows import names
 from workflows.faults import pause_point
 from workflows.runtime import app_context, tracked
 
@@ -130,13 +129,3 @@ def advance_capital_rounds(
                 steps["document"] = write_priority_list_document(current, request_id)
             outcome[str(current)] = steps
     return outcome
-
-
-DEPLOYMENTS = [
-    (
-        advance_capital_rounds,
-        names.CAPITAL_ROUND.split("/")[1],
-        # Every hour at a fixed minute: the run looks at dates, so its exact time does not matter.
-        {"cron": "7 * * * *"},
-    ),
-]

@@ -17,7 +17,6 @@ from prefect.cache_policies import NO_CACHE
 from tenderflow import clock
 from tenderflow.extensions import db
 from tenderflow.services import contract_watch
-from workflows import names
 from workflows.runtime import app_context, tracked
 from workflows.timetable import committed
 
@@ -36,13 +35,3 @@ def watch_contracts(request_id: int | None = None, now: str | None = None) -> di
         instant = clock.parse_instant(now, "now") if now else clock.now()
         outcome.update(watch_contracts_task(clock.local(instant).date(), instant))
     return outcome
-
-
-DEPLOYMENTS = [
-    (
-        watch_contracts,
-        names.CONTRACTS.split("/")[1],
-        # Once a day: returns, meetings and expiry are counted in days.
-        {"cron": "10 6 * * *"},
-    ),
-]

@@ -20,7 +20,6 @@ from tenderflow import clock
 from tenderflow.extensions import db
 from tenderflow.models import Procurement, User
 from tenderflow.services import ServiceError, documents, reports
-from workflows import names
 from workflows.runtime import app_context, tracked
 
 
@@ -69,6 +68,3 @@ def generate_documents(
             result = write_kind(procurement_id, kind, user_id, request_id)
             outcome[kind] = {"files": result["files"], "refused": result["refused"]}
     return outcome
-
-
-DEPLOYMENTS = [(generate_documents, names.DOCUMENTS.split("/")[1], {})]

@@ -8,7 +8,7 @@ receipts. With email off it does nothing: messages stay in the app.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from prefect import flow, task
@@ -17,7 +17,6 @@ from prefect.cache_policies import NO_CACHE
 from tenderflow import clock
 from tenderflow.extensions import db
 from tenderflow.services import delivery
-from workflows import names
 from workflows.runtime import app_context, tracked
 
 # Within one run a passing failure is tried again after these waits; after that the message
@@ -139,8 +138,3 @@ def deliver_messages(request_id: int | None = None) -> dict[str, Any]:
         outcome["messages"] = results
         outcome["receipts"] = collect_receipts(now)
     return outcome
-
-
-DEPLOYMENTS = [
-    (deliver_messages, names.EMAIL.split("/")[1], {"interval": timedelta(minutes=1)}),
-]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from sqlalchemy import delete, select
@@ -11,7 +9,6 @@ from sqlalchemy import delete, select
 from tenderflow import clock
 from tenderflow.extensions import db
 from tenderflow.models import WorkerHeartbeat
-from workflows import names
 from workflows.runtime import app_context, current_flow_run_id, host_name, tracked
 
 KEEP_HEARTBEATS = 100
@@ -42,11 +39,3 @@ def heartbeat(request_id: int | None = None) -> dict[str, int]:
 def noop(request_id: int | None = None) -> dict[str, int | None]:
     """Do nothing: the floor a benchmark measures a workflow's overhead against."""
     return {"request_id": request_id}
-
-
-DEPLOYMENTS = [
-    (heartbeat, names.HEARTBEAT.split("/")[1], {"interval": timedelta(minutes=1)}),
-    # Only benchmarks/transitions.py asks for it: a run served and started exactly as a
-    # stage transition's is, that does no work of its own.
-    (noop, names.NOOP.split("/")[1], {}),
-]

@@ -1,21 +1,16 @@
-"""Every deployment the worker serves. Each workflow module lists its own in ``DEPLOYMENTS``."""
+"""Every deployment the worker serves, listed in one place (``_declared``).
+
+The app asks for a run by the deployment's full name, "flow name/deployment name" (the names
+are in ``tenderflow.services.flow_runs``); each entry here serves one of those names.
+"""
 
 from __future__ import annotations
 
-import importlib
 import os
 from datetime import timedelta
 from typing import Any
 
-WORKFLOW_MODULES = [
-    "workflows.maintenance",
-    "workflows.capital_round",
-    "workflows.timetable",
-    "workflows.documents",
-    "workflows.email",
-    "workflows.contracts",
-]
-
+from tenderflow.services import flow_runs
 
 SCHEDULE_OPTIONS = frozenset({"cron", "interval", "rrule", "schedule", "schedules"})
 
@@ -40,10 +35,32 @@ def _schedule_override() -> timedelta | None:
 
 
 def _declared() -> list[tuple[Any, str, dict[str, Any]]]:
+    """Return (flow, deployment name, options) for every deployment: the one list of them."""
+    # Imported here: the web app reads the scheduled names without loading every flow at start.
+    from workflows import capital_round, contracts, documents, email, maintenance, timetable
+
+    served = [
+        # Every minute: the worker shows it is alive.
+        (maintenance.heartbeat, flow_runs.HEARTBEAT, {"interval": timedelta(minutes=1)}),
+        # Only benchmarks/transitions.py asks for it: a run served and started exactly as a
+        # stage transition's is, that does no work of its own.
+        (maintenance.noop, flow_runs.NOOP, {}),
+        # Every hour at a fixed minute: the run looks at dates, so its exact time does not
+        # matter.
+        (capital_round.advance_capital_rounds, flow_runs.CAPITAL_ROUND, {"cron": "7 * * * *"}),
+        (timetable.run_transition, flow_runs.TRANSITION, {}),
+        # At fixed minutes: the run looks at dates, so its exact time does not matter.
+        (timetable.watch_deadlines, flow_runs.DEADLINES, {"cron": "4-59/15 * * * *"}),
+        (documents.generate_documents, flow_runs.DOCUMENTS, {}),
+        (email.deliver_messages, flow_runs.EMAIL, {"interval": timedelta(minutes=1)}),
+        # Once a day: returns, meetings and expiry are counted in days.
+        (contracts.watch_contracts, flow_runs.CONTRACTS, {"cron": "10 6 * * *"}),
+    ]
     found = []
-    for name in WORKFLOW_MODULES:
-        module = importlib.import_module(name)
-        found.extend(module.DEPLOYMENTS)
+    for flow, full_name, options in served:
+        flow_name, deployment_name = full_name.split("/")
+        assert flow.name == flow_name, (flow.name, full_name)
+        found.append((flow, deployment_name, options))
     return found
 
 

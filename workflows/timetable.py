@@ -23,7 +23,6 @@ from prefect.cache_policies import NO_CACHE
 from tenderflow import clock
 from tenderflow.extensions import db
 from tenderflow.services import deadlines, transitions
-from workflows import names
 from workflows.faults import pause_point
 from workflows.runtime import app_context, tracked
 
@@ -125,14 +124,3 @@ def watch_deadlines(request_id: int | None = None, now: str | None = None) -> di
         outcome["reminders"] = send_reminders(instant)
         outcome["notices"] = chase_notices(today, instant)
     return outcome
-
-
-DEPLOYMENTS = [
-    (run_transition, names.TRANSITION.split("/")[1], {}),
-    (
-        watch_deadlines,
-        names.DEADLINES.split("/")[1],
-        # At fixed minutes: the run looks at dates, so its exact time does not matter.
-        {"cron": "4-59/15 * * * *"},
-    ),
-]

@@ -1,8 +1,9 @@
 """Moving a procurement from one stage to the next, through a Prefect flow run.
 
 The web app and the command line record a :class:`Transition` and a run request keyed by the
-transition's id, and submit it without waiting. The flow checks the gates, applies the move
-once (a transition already decided is never applied again) and sends the follow-up messages.
+transition's id in one unit of work, then send it (``flow_runs.send``) without waiting. The
+flow checks the gates, applies the move once (a transition already decided is never applied
+again) and sends the follow-up messages.
 """
 
 from __future__ import annotations
@@ -32,7 +33,6 @@ from tenderflow.models import (
 )
 from tenderflow.services import ServiceError, flow_runs, gates, outbox, probity
 from tenderflow.services import timetable as timetable_service
-from workflows import names
 
 QUEUED, APPLIED, REFUSED, FAILED = "queued", "applied", "refused", "failed"
 DECIDED = frozenset({APPLIED, REFUSED, FAILED})
@@ -248,7 +248,7 @@ def request_transition(
     session.flush()
     request = flow_runs.request_run(
         session,
-        deployment=names.TRANSITION,
+        deployment=flow_runs.TRANSITION,
         parameters={"transition_id": transition.id},
         key=f"transition:{transition.id}",
         description=f"Move {procurement.reference} to {stage_label(to_stage)}",
@@ -259,12 +259,6 @@ def request_transition(
     transition.flow_run_request_id = request.id
     session.flush()
     return transition
-
-
-def submit_transition(session: Session, transition: Transition, now: datetime) -> bool:
-    """Hand the transition's run to Prefect without waiting; return whether it was accepted."""
-    request = run_request(session, transition)
-    return request is not None and flow_runs.submit(session, request, now)
 
 
 def run_request(session: Session, transition: Transition) -> FlowRunRequest | None:

@@ -1,14 +1,15 @@
-"""Send a recorded run request to Prefect after the page has answered.
+"""The web app's sender: a recorded run request goes to Prefect after the page has answered.
 
-A web request only records what it asks for; reaching the Prefect server (which may be slow,
-busy or down) happens on a thread after the answer, and the workers' dispatchers send
-whatever that thread could not. So a page answers in the same time whether Prefect is up,
-down or slow.
+A web request only records what it asks for (``flow_runs.start``); reaching the Prefect server
+(which may be slow, busy or down) happens on a thread after the answer, and the workers'
+dispatchers send whatever that thread could not. So a page answers in the same time whether
+Prefect is up, down or slow.
 """
 
 from __future__ import annotations
 
 import threading
+from contextlib import suppress
 
 from flask import current_app
 
@@ -17,7 +18,7 @@ from tenderflow.extensions import db
 from tenderflow.services import flow_runs
 
 
-def submit_without_waiting(request_id: int | None) -> None:
+def after_answer(request_id: int | None) -> None:
     """Send the request's run to Prefect after answering the browser; the dispatcher retries it.
 
     The request is recorded and committed first, so nothing is lost if this never runs. Tests
@@ -29,10 +30,11 @@ def submit_without_waiting(request_id: int | None) -> None:
 
     def submit() -> None:
         with app.app_context():
+            # On any failure the worker's dispatcher sends it instead; removing the session
+            # rolls back what was left.
             try:
-                flow_runs.submit_by_id(db.session, request_id, clock.now())
-            except Exception:  # the worker's dispatcher sends it instead
-                db.session.rollback()
+                with suppress(Exception):
+                    flow_runs.submit_by_id(db.session, request_id, clock.now())
             finally:
                 db.session.remove()
 

@@ -30,7 +30,6 @@ from tenderflow.services.capital.documents import (
 from tests.integration.capital_world import a_round, a_scheme, accept, close, score
 from tests.integration.conftest import sign_in_as
 from tests.integration.timetable_data import add_plan, national_procurement
-from workflows import names
 from workflows.capital_round import advance_capital_rounds
 from workflows.documents import generate_documents
 from workflows.timetable import run_transition
@@ -164,7 +163,7 @@ def test_documents_already_written_for_a_request_are_not_written_again(
     add_plan(procurement, lead)
     request = flow_runs.request_run(
         db.session,
-        deployment=names.DOCUMENTS,
+        deployment=flow_runs.DOCUMENTS,
         parameters={"procurement_id": procurement.id, "kinds": ["procurement-plan"]},
         key="documents:recovery-test",
         description="Write the plan",
@@ -203,7 +202,7 @@ def prefect_says(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
 def running_request(run_id: str, *, heartbeat_ago: float | None = None) -> FlowRunRequest:
     request = flow_runs.request_run(
         db.session,
-        deployment=names.TRANSITION,
+        deployment=flow_runs.TRANSITION,
         parameters={"transition_id": 1},
         key=f"recovery:{run_id}",
         description=f"Move for {run_id}",

@@ -16,7 +16,6 @@ from tenderflow.domain.roles import Role
 from tenderflow.extensions import db
 from tenderflow.models import FlowRunRequest, WorkerHeartbeat
 from tenderflow.services import flow_runs
-from workflows import names
 from workflows.maintenance import heartbeat
 
 DEAD_SERVER = "http://127.0.0.1:9/api"  # the discard port: nothing answers there
@@ -25,7 +24,7 @@ DEAD_SERVER = "http://127.0.0.1:9/api"  # the discard port: nothing answers ther
 def _request(key: str = "heartbeat:test") -> FlowRunRequest:
     request = flow_runs.request_run(
         db.session,
-        deployment=names.HEARTBEAT,
+        deployment=flow_runs.HEARTBEAT,
         parameters={},
         key=key,
         description="Check the worker is running",

@@ -27,8 +27,7 @@ from tenderflow.services.capital.scoring import open_flag_count
 from tenderflow.web.access import allow
 from tenderflow.web.capital import ActionForm, bp, context, posted, round_or_404
 from tenderflow.web.forms import GovDateField, MoneyField, apply_errors
-from tenderflow.web.submitting import submit_without_waiting
-from workflows import names
+from tenderflow.web.submitting import after_answer
 
 REVIEWERS = (Role.ADMIN, Role.SP_SCORER, Role.PARTNERSHIP_OFFICER, Role.COMMISSIONING_BODY)
 
@@ -66,19 +65,16 @@ class RoundForm(FlaskForm):
 
 def request_advance(round_id: int, key: str, description: str) -> FlowRunRequest:
     """Ask the workflow to advance a round now; never wait for it."""
-    now = clock.now()
-    request = flow_runs.request_run(
+    return flow_runs.start(
         db.session,
-        deployment=names.CAPITAL_ROUND,
-        parameters={"round_id": round_id},
+        flow_runs.CAPITAL_ROUND,
+        {"round_id": round_id},
         key=key,
         description=description,
-        now=now,
-        requested_by=current_user,
+        who=current_user,
+        now=clock.now(),
+        sender=after_answer,
     )
-    db.session.commit()
-    submit_without_waiting(request.id)
-    return request
 
 
 @bp.route("/rounds")
