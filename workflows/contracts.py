@@ -17,14 +17,14 @@ from prefect.cache_policies import NO_CACHE
 from tenderflow import clock
 from tenderflow.extensions import db
 from tenderflow.services import contract_watch
+from tenderflow.services.unit_of_work import unit_of_work
 from workflows.runtime import app_context, tracked
-from workflows.timetable import committed
 
 
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=5)
 def watch_contracts_task(today: date, now: datetime) -> dict[str, Any]:
     """Run the contract checks and queue their messages; return what was found."""
-    with committed():
+    with unit_of_work(db.session):
         return contract_watch.watch(db.session, today, now).to_dict()
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import delete, select
 from tenderflow import clock
 from tenderflow.extensions import db
 from tenderflow.models import WorkerHeartbeat
+from tenderflow.services.unit_of_work import unit_of_work
 from workflows.runtime import app_context, current_flow_run_id, host_name, tracked
 
 KEEP_HEARTBEATS = 100
@@ -17,13 +18,17 @@ KEEP_HEARTBEATS = 100
 @task(cache_policy=NO_CACHE)
 def record_heartbeat() -> int:
     """Record that the worker is alive and drop old heartbeats."""
-    db.session.add(
-        WorkerHeartbeat(at=clock.wall_now(), host=host_name(), flow_run_id=current_flow_run_id())
-    )
-    db.session.flush()
-    newest = select(WorkerHeartbeat.id).order_by(WorkerHeartbeat.id.desc()).limit(KEEP_HEARTBEATS)
-    db.session.execute(delete(WorkerHeartbeat).where(WorkerHeartbeat.id.not_in(newest)))
-    db.session.commit()
+    with unit_of_work(db.session):
+        db.session.add(
+            WorkerHeartbeat(
+                at=clock.wall_now(), host=host_name(), flow_run_id=current_flow_run_id()
+            )
+        )
+        db.session.flush()
+        newest = (
+            select(WorkerHeartbeat.id).order_by(WorkerHeartbeat.id.desc()).limit(KEEP_HEARTBEATS)
+        )
+        db.session.execute(delete(WorkerHeartbeat).where(WorkerHeartbeat.id.not_in(newest)))
     return db.session.scalar(select(db.func.count(WorkerHeartbeat.id))) or 0
 
 

@@ -1,7 +1,9 @@
 """Every deployment the worker serves, listed in one place (``_declared``).
 
-The app asks for a run by the deployment's full name, "flow name/deployment name" (the names
-are in ``tenderflow.services.flow_runs``); each entry here serves one of those names.
+The app asks for a run by the deployment's full name, "flow name/deployment name"; those
+names, and the schedules of the deployments that also run on one, are in
+``tenderflow.services.flow_runs``, where the app's health check reads them without loading
+Prefect. Each entry here serves one of those names with its flow.
 """
 
 from __future__ import annotations
@@ -40,27 +42,22 @@ def _declared() -> list[tuple[Any, str, dict[str, Any]]]:
     from workflows import capital_round, contracts, documents, email, maintenance, timetable
 
     served = [
-        # Every minute: the worker shows it is alive.
-        (maintenance.heartbeat, flow_runs.HEARTBEAT, {"interval": timedelta(minutes=1)}),
+        (maintenance.heartbeat, flow_runs.HEARTBEAT),
         # Only benchmarks/transitions.py asks for it: a run served and started exactly as a
         # stage transition's is, that does no work of its own.
-        (maintenance.noop, flow_runs.NOOP, {}),
-        # Every hour at a fixed minute: the run looks at dates, so its exact time does not
-        # matter.
-        (capital_round.advance_capital_rounds, flow_runs.CAPITAL_ROUND, {"cron": "7 * * * *"}),
-        (timetable.run_transition, flow_runs.TRANSITION, {}),
-        # At fixed minutes: the run looks at dates, so its exact time does not matter.
-        (timetable.watch_deadlines, flow_runs.DEADLINES, {"cron": "4-59/15 * * * *"}),
-        (documents.generate_documents, flow_runs.DOCUMENTS, {}),
-        (email.deliver_messages, flow_runs.EMAIL, {"interval": timedelta(minutes=1)}),
-        # Once a day: returns, meetings and expiry are counted in days.
-        (contracts.watch_contracts, flow_runs.CONTRACTS, {"cron": "10 6 * * *"}),
+        (maintenance.noop, flow_runs.NOOP),
+        (capital_round.advance_capital_rounds, flow_runs.CAPITAL_ROUND),
+        (timetable.run_transition, flow_runs.TRANSITION),
+        (timetable.watch_deadlines, flow_runs.DEADLINES),
+        (documents.generate_documents, flow_runs.DOCUMENTS),
+        (email.deliver_messages, flow_runs.EMAIL),
+        (contracts.watch_contracts, flow_runs.CONTRACTS),
     ]
     found = []
-    for flow, full_name, options in served:
+    for flow, full_name in served:
         flow_name, deployment_name = full_name.split("/")
         assert flow.name == flow_name, (flow.name, full_name)
-        found.append((flow, deployment_name, options))
+        found.append((flow, deployment_name, dict(flow_runs.SCHEDULES.get(full_name, {}))))
     return found
 
 
@@ -123,12 +120,3 @@ def register(pool: str, *, schedules: bool = True) -> list[str]:
 def deployment_names() -> list[str]:
     """Return every served deployment's full name, "flow name/deployment name"."""
     return [f"{flow.name}/{deployment_name}" for flow, deployment_name, _ in _declared()]
-
-
-def scheduled_deployment_names() -> list[str]:
-    """Return the deployments that run on a schedule as well as when asked for."""
-    return [
-        f"{flow.name}/{deployment_name}"
-        for flow, deployment_name, options in _declared()
-        if SCHEDULE_OPTIONS & set(options)
-    ]

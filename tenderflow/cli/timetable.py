@@ -202,6 +202,3 @@ def _say(result: dict[str, Any], request: Any) -> None:
         click.echo(f"{move}: queued{where}.")
         if request is not None and request.error:
             click.echo(f"  {request.error}")
-
-
-COMMANDS = [timetable, advance]

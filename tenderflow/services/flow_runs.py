@@ -52,6 +52,20 @@ EMAIL = "message-delivery/send"
 CONTRACTS = "contract-watcher/watch"
 NOOP = "noop/noop"
 
+# The deployments that also run on a schedule, and when; the others run only when asked for.
+# The worker serves them so (``workflows.registry``); the health check expects their runs.
+SCHEDULES: dict[str, dict[str, Any]] = {
+    # Every minute: the worker shows it is alive.
+    HEARTBEAT: {"interval": timedelta(minutes=1)},
+    # Every hour at a fixed minute: the run looks at dates, so its exact time does not matter.
+    CAPITAL_ROUND: {"cron": "7 * * * *"},
+    # At fixed minutes: the run looks at dates, so its exact time does not matter.
+    DEADLINES: {"cron": "4-59/15 * * * *"},
+    EMAIL: {"interval": timedelta(minutes=1)},
+    # Once a day: returns, meetings and expiry are counted in days.
+    CONTRACTS: {"cron": "10 6 * * *"},
+}
+
 # How a committed request is handed on: given its id, send it (now, or after the page answers).
 Sender = Callable[[int], None]
 
@@ -184,6 +198,11 @@ def send(
         sender(request_id)
         return False
     return submit_by_id(session, request_id, now)
+
+
+def scheduled_deployment_names() -> list[str]:
+    """Return the deployments that run on a schedule as well as when asked for."""
+    return list(SCHEDULES)
 
 
 def api_url() -> str | None:

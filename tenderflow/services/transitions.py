@@ -31,7 +31,7 @@ from tenderflow.models import (
     Transition,
     User,
 )
-from tenderflow.services import ServiceError, flow_runs, gates, outbox, probity
+from tenderflow.services import ServiceError, flow_runs, outbox, probity
 from tenderflow.services import timetable as timetable_service
 
 QUEUED, APPLIED, REFUSED, FAILED = "queued", "applied", "refused", "failed"
@@ -280,23 +280,6 @@ def get(session: Session, transition_id: int, *, lock: bool = False) -> Transiti
     if found is None:
         raise LookupError(f"no transition {transition_id}")
     return found
-
-
-def check_gates(session: Session, transition_id: int, now: datetime) -> list[str]:
-    """Return every unmet condition for the move (what was recorded, once it is decided)."""
-    transition = get(session, transition_id)
-    if transition.status in DECIDED:
-        return list(transition.unmet or [])
-    procurement = transition.procurement
-    if procurement.stage != transition.from_stage:
-        return [
-            f"{procurement.reference} is no longer at {stage_label(transition.from_stage)}: "
-            f"it is at {stage_label(procurement.stage)}"
-        ]
-    unmet = gates.unmet_conditions(session, procurement, transition.to_stage, now)
-    if transition.to_stage == "award" and not (transition.details or {}).get("contract"):
-        unmet.append("Enter the contract details for the award")
-    return unmet
 
 
 def apply(session: Session, transition_id: int, unmet: list[str], now: datetime) -> str:

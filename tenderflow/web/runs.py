@@ -16,10 +16,10 @@ from tenderflow.extensions import db
 from tenderflow.models import FlowRunRequest
 from tenderflow.models.flow_runs import QUEUED
 from tenderflow.services import delivery, flow_runs, workflow_health
+from tenderflow.services.flow_runs import scheduled_deployment_names
 from tenderflow.web import navigation
 from tenderflow.web.access import allow, signed_in_per_object
 from tenderflow.web.submitting import after_answer
-from workflows.registry import scheduled_deployment_names
 
 bp = Blueprint("runs", __name__)
 navigation.register("Workflows", "runs.overview", {Role.ADMIN}, 85)

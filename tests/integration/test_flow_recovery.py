@@ -21,7 +21,7 @@ from tenderflow.domain.capital import statuses as st
 from tenderflow.domain.roles import Role
 from tenderflow.extensions import db
 from tenderflow.models import FlowRunRequest, GeneratedDocument, OutboxMessage
-from tenderflow.services import flow_runs, transitions
+from tenderflow.services import flow_runs, gates, transitions
 from tenderflow.services.capital import priority
 from tenderflow.services.capital.documents import (
     priority_list_document_missing,
@@ -51,7 +51,7 @@ def test_a_move_whose_run_died_after_the_gates_is_applied_once_by_the_next_run(
     transition = transitions.request_transition(db.session, procurement, "eoi", asker, clock.now())
     db.session.commit()
     # The dead run checked the gates and stopped before applying the move.
-    assert transitions.check_gates(db.session, transition.id, clock.now()) == []
+    assert gates.check_transition(db.session, transition.id, clock.now()) == []
     db.session.rollback()
 
     outcome = run_transition.fn(transition_id=transition.id)

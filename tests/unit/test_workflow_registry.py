@@ -7,12 +7,8 @@ from datetime import timedelta
 import pytest
 
 from tenderflow.services import flow_runs
-from workflows.registry import (
-    SCHEDULE_SECONDS_ENV,
-    deployment_names,
-    deployments,
-    scheduled_deployment_names,
-)
+from tenderflow.services.flow_runs import scheduled_deployment_names
+from workflows.registry import SCHEDULE_SECONDS_ENV, deployment_names, deployments
 
 
 def _by_name(found: list) -> dict[str, object]:
@@ -21,7 +17,12 @@ def _by_name(found: list) -> dict[str, object]:
 
 def test_every_deployment_the_app_submits_to_is_served() -> None:
     served = set(deployment_names())
-    for name in (flow_runs.HEARTBEAT, flow_runs.CAPITAL_ROUND, flow_runs.TRANSITION, flow_runs.DOCUMENTS):
+    for name in (
+        flow_runs.HEARTBEAT,
+        flow_runs.CAPITAL_ROUND,
+        flow_runs.TRANSITION,
+        flow_runs.DOCUMENTS,
+    ):
         assert name in served
     assert set(_by_name(deployments())) == served
 
@@ -29,7 +30,11 @@ def test_every_deployment_the_app_submits_to_is_served() -> None:
 def test_the_worker_schedules_the_heartbeat_deadline_watch_round_and_email_runs() -> None:
     scheduled = {name for name, d in _by_name(deployments()).items() if d.schedules}
     assert scheduled == {
-        flow_runs.HEARTBEAT, flow_runs.CAPITAL_ROUND, flow_runs.DEADLINES, flow_runs.EMAIL, flow_runs.CONTRACTS
+        flow_runs.HEARTBEAT,
+        flow_runs.CAPITAL_ROUND,
+        flow_runs.DEADLINES,
+        flow_runs.EMAIL,
+        flow_runs.CONTRACTS,
     }
 
 
