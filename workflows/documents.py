@@ -32,7 +32,7 @@ def write_kind(
     try:
         with unit_of_work(db.session):
             return _write_kind(procurement_id, kind, user_id, request_id)
-    except ServiceError as exc:  # nothing was written; the other kinds still are
+    except ServiceError as exc:  # this kind is not written (a refusal keeps its audit entry)
         return {"kind": kind, "files": [], "refused": str(exc)}
 
 
