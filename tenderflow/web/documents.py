@@ -36,7 +36,7 @@ from tenderflow.services import (
 from tenderflow.web import need_to_know as ntk
 from tenderflow.web import procurement_page
 from tenderflow.web.access import allow
-from tenderflow.web.submitting import after_answer
+from tenderflow.web.submitting import submit_without_waiting
 
 bp = Blueprint("documents", __name__, url_prefix="/procurements")
 
@@ -141,7 +141,7 @@ def _request(procurement: Procurement, kinds: list[str]) -> Any:
         who=current_user,
         now=now,
         procurement_id=procurement.id,
-        sender=after_answer,
+        sender=submit_without_waiting,
     )
     flash("The documents are being written. This page shows them when they are ready.", "success")
     return redirect(url_for("documents.index", reference=procurement.reference))

@@ -19,7 +19,7 @@ from tenderflow.services import delivery, flow_runs, workflow_health
 from tenderflow.services.flow_runs import scheduled_deployment_names
 from tenderflow.web import navigation
 from tenderflow.web.access import allow, signed_in_per_object
-from tenderflow.web.submitting import after_answer
+from tenderflow.web.submitting import submit_without_waiting
 
 bp = Blueprint("runs", __name__)
 navigation.register("Workflows", "runs.overview", {Role.ADMIN}, 85)
@@ -106,7 +106,7 @@ def check_worker() -> Any:
         description="Check the worker is running",
         who=current_user,
         now=now,
-        sender=after_answer,
+        sender=submit_without_waiting,
     )
     flash("Asked the worker to check in.", "success")
     return redirect(url_for("runs.overview"))

@@ -18,7 +18,7 @@ from tenderflow.extensions import db
 from tenderflow.services import flow_runs
 
 
-def after_answer(request_id: int | None) -> None:
+def submit_without_waiting(request_id: int | None) -> None:
     """Send the request's run to Prefect after answering the browser; the dispatcher retries it.
 
     The request is recorded and committed first, so nothing is lost if this never runs. Tests

@@ -32,7 +32,7 @@ from tenderflow.services.concurrency import ChangedMeanwhile, check_fingerprint,
 from tenderflow.web import procurement_page
 from tenderflow.web.access import allow
 from tenderflow.web.forms import GovDateField, MoneyField, apply_errors, audit_lost_race
-from tenderflow.web.submitting import after_answer
+from tenderflow.web.submitting import submit_without_waiting
 
 bp = Blueprint("timetable", __name__, url_prefix="/procurements")
 
@@ -341,7 +341,7 @@ def move(reference: str) -> Any:
             apply_errors(form, exc.errors if exc.errors else {"to_stage": str(exc)})
         else:
             db.session.commit()
-            after_answer(transition.flow_run_request_id)
+            submit_without_waiting(transition.flow_run_request_id)
             return redirect(
                 url_for("timetable.transition", reference=reference, transition_id=transition.id)
             )

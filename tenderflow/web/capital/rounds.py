@@ -27,7 +27,7 @@ from tenderflow.services.capital.scoring import open_flag_count
 from tenderflow.web.access import allow
 from tenderflow.web.capital import ActionForm, bp, context, posted, round_or_404
 from tenderflow.web.forms import GovDateField, MoneyField, apply_errors
-from tenderflow.web.submitting import after_answer
+from tenderflow.web.submitting import submit_without_waiting
 
 REVIEWERS = (Role.ADMIN, Role.SP_SCORER, Role.PARTNERSHIP_OFFICER, Role.COMMISSIONING_BODY)
 
@@ -73,7 +73,7 @@ def request_advance(round_id: int, key: str, description: str) -> FlowRunRequest
         description=description,
         who=current_user,
         now=clock.now(),
-        sender=after_answer,
+        sender=submit_without_waiting,
     )
 
 
