@@ -271,22 +271,20 @@ def run_noop(app: Any) -> float:
     from tenderflow import clock
     from tenderflow.extensions import db
     from tenderflow.services import flow_runs
-    from workflows import names
 
     started = time.monotonic()
     with app.app_context():
-        request = flow_runs.request_run(
+        # As the app starts a run; when Prefect is too busy to take it, the dispatcher sends it.
+        request = flow_runs.start(
             db.session,
-            deployment=names.NOOP,
-            parameters={},
+            flow_runs.NOOP,
+            {},
             key=f"noop:{uuid.uuid4().hex}",
             description="Benchmark floor",
+            who=None,
             now=clock.now(),
         )
-        db.session.commit()
         request_id = request.id
-        # As the web app does; when Prefect is too busy to take it, the dispatcher sends it.
-        flow_runs.submit_by_id(db.session, request_id, clock.now())
         deadline = time.monotonic() + 120
         run_id = None
         while run_id is None and time.monotonic() < deadline:
@@ -307,7 +305,7 @@ def run_noop(app: Any) -> float:
 def _wait_for_deployment(worker: subprocess.Popen[bytes], seconds: float = 90) -> None:
     from prefect.client.orchestration import get_client
 
-    from workflows import names
+    from tenderflow.services import flow_runs
 
     deadline = time.monotonic() + seconds
     with get_client(sync_client=True) as client:
@@ -315,8 +313,8 @@ def _wait_for_deployment(worker: subprocess.Popen[bytes], seconds: float = 90) -
             if worker.poll() is not None:
                 raise SystemExit("the worker stopped")
             try:
-                client.read_deployment_by_name(names.TRANSITION)
-                client.read_deployment_by_name(names.NOOP)
+                client.read_deployment_by_name(flow_runs.TRANSITION)
+                client.read_deployment_by_name(flow_runs.NOOP)
                 return
             except Exception:
                 time.sleep(0.5)

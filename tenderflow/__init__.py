@@ -2,37 +2,66 @@
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from flask import Flask
+    from flask import Blueprint, Flask
 
-# Journeys, each a module with a ``bp`` blueprint; imported inside the factory.
-BLUEPRINTS = [
-    "tenderflow.web.auth",
-    "tenderflow.web.account",
-    "tenderflow.web.home",
-    "tenderflow.web.procurements",
-    "tenderflow.web.admin",
-    "tenderflow.web.runs",
-    "tenderflow.web.templates_admin",
-    "tenderflow.web.capital",
-    "tenderflow.web.timetable",
-    "tenderflow.web.messages",
-    "tenderflow.web.bidders",
-    "tenderflow.web.bids",
-    "tenderflow.web.clarifications",
-    "tenderflow.web.act_gates",
-    "tenderflow.web.notices",
-    "tenderflow.web.ocds",
-    "tenderflow.web.evaluation",
-    "tenderflow.web.documents",
-    "tenderflow.web.need_to_know_pages",
-    "tenderflow.web.contracts",
-    "tenderflow.web.contract_management",
-    "tenderflow.web.contract_changes",
-]
+
+def blueprints() -> list[Blueprint]:
+    """Return every journey's blueprint, in the order they are registered.
+
+    Imported here, not at the top: a flow run's process needs the database, not the pages.
+    """
+    from tenderflow.web import (
+        account,
+        act_gates,
+        admin,
+        auth,
+        bidders,
+        bids,
+        capital,
+        clarifications,
+        contract_changes,
+        contract_management,
+        contracts,
+        documents,
+        evaluation,
+        home,
+        messages,
+        need_to_know_pages,
+        notices,
+        ocds,
+        procurements,
+        runs,
+        templates_admin,
+        timetable,
+    )
+
+    return [
+        auth.bp,
+        account.bp,
+        home.bp,
+        procurements.bp,
+        admin.bp,
+        runs.bp,
+        templates_admin.bp,
+        capital.bp,
+        timetable.bp,
+        messages.bp,
+        bidders.bp,
+        bids.bp,
+        clarifications.bp,
+        act_gates.bp,
+        notices.bp,
+        ocds.bp,
+        evaluation.bp,
+        documents.bp,
+        need_to_know_pages.bp,
+        contracts.bp,
+        contract_management.bp,
+        contract_changes.bp,
+    ]
 
 
 class ProductionConfigError(RuntimeError):
@@ -103,8 +132,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     # A flow run's process needs the database, not the pages: importing every journey's
     # views and forms would add most of a second to each run's start.
     if app.config.get("WEB_PAGES", True):
-        for name in BLUEPRINTS:
-            app.register_blueprint(importlib.import_module(name).bp)
+        for blueprint in blueprints():
+            app.register_blueprint(blueprint)
 
     from tenderflow.web import errors, sessions
 

@@ -31,7 +31,7 @@ from tenderflow.services.capital.documents import (
     priority_list_document_missing,
     rounds_missing_priority_list_document,
 )
-from workflows import names
+from tenderflow.services.unit_of_work import unit_of_work
 from workflows.faults import pause_point
 from workflows.runtime import app_context, tracked
 
@@ -56,41 +56,36 @@ def rounds_to_advance(round_id: int | None) -> list[int]:
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=5)
 def document_missing(round_id: int) -> bool:
     """Say whether the round's produced priority list still needs its document (only reads)."""
-    missing = priority_list_document_missing(db.session, _round(round_id))
-    db.session.rollback()
-    return missing
+    with unit_of_work(db.session):
+        return priority_list_document_missing(db.session, _round(round_id))
 
 
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=5)
 def send_opening_notices(round_id: int) -> int:
     """Queue the opening notice for every district officer not yet told; return how many."""
-    sent = rounds.send_opening_notices(db.session, _round(round_id), clock.now())
-    db.session.commit()
-    return sent
+    with unit_of_work(db.session):
+        return rounds.send_opening_notices(db.session, _round(round_id), clock.now())
 
 
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=5)
 def send_deadline_reminders(round_id: int, today: date) -> int:
     """Queue the reminder due today to districts without a submitted scheme; return how many."""
-    sent = rounds.send_due_reminders(db.session, _round(round_id), today, clock.now())
-    db.session.commit()
-    return sent
+    with unit_of_work(db.session):
+        return rounds.send_due_reminders(db.session, _round(round_id), today, clock.now())
 
 
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=5)
 def close_if_due(round_id: int, today: date) -> bool:
     """Close the round if its deadline day has ended; return whether it closed now."""
-    closed = rounds.close_if_due(db.session, _round(round_id), today, clock.now())
-    db.session.commit()
-    return closed
+    with unit_of_work(db.session):
+        return rounds.close_if_due(db.session, _round(round_id), today, clock.now())
 
 
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=5)
 def produce_priority_list(round_id: int) -> bool:
     """Produce the priority list if scoring is complete; return whether it was produced now."""
-    produced = priority.produce_if_complete(db.session, _round(round_id), clock.now())
-    db.session.commit()
-    return produced
+    with unit_of_work(db.session):
+        return priority.produce_if_complete(db.session, _round(round_id), clock.now())
 
 
 @task(cache_policy=NO_CACHE, retries=1, retry_delay_seconds=10)
@@ -98,15 +93,15 @@ def write_priority_list_document(round_id: int, request_id: int | None) -> str:
     """Write the produced priority list as a Word document, unless it is written; return its
     file name."""
     storage = documents.Storage(Path(current_app.config["DOCUMENTS_DIR"]))
-    record, _ = ensure_priority_list_document(
-        db.session,
-        storage,
-        _round(round_id),
-        clock.now(),
-        clock.today(),
-        flow_run_request_id=request_id,
-    )
-    db.session.commit()
+    with unit_of_work(db.session):
+        record, _ = ensure_priority_list_document(
+            db.session,
+            storage,
+            _round(round_id),
+            clock.now(),
+            clock.today(),
+            flow_run_request_id=request_id,
+        )
     return record.filename
 
 
@@ -130,13 +125,3 @@ def advance_capital_rounds(
                 steps["document"] = write_priority_list_document(current, request_id)
             outcome[str(current)] = steps
     return outcome
-
-
-DEPLOYMENTS = [
-    (
-        advance_capital_rounds,
-        names.CAPITAL_ROUND.split("/")[1],
-        # Every hour at a fixed minute: the run looks at dates, so its exact time does not matter.
-        {"cron": "7 * * * *"},
-    ),
-]

@@ -17,15 +17,14 @@ from prefect.cache_policies import NO_CACHE
 from tenderflow import clock
 from tenderflow.extensions import db
 from tenderflow.services import contract_watch
-from workflows import names
+from tenderflow.services.unit_of_work import unit_of_work
 from workflows.runtime import app_context, tracked
-from workflows.timetable import committed
 
 
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=5)
 def watch_contracts_task(today: date, now: datetime) -> dict[str, Any]:
     """Run the contract checks and queue their messages; return what was found."""
-    with committed():
+    with unit_of_work(db.session):
         return contract_watch.watch(db.session, today, now).to_dict()
 
 
@@ -36,13 +35,3 @@ def watch_contracts(request_id: int | None = None, now: str | None = None) -> di
         instant = clock.parse_instant(now, "now") if now else clock.now()
         outcome.update(watch_contracts_task(clock.local(instant).date(), instant))
     return outcome
-
-
-DEPLOYMENTS = [
-    (
-        watch_contracts,
-        names.CONTRACTS.split("/")[1],
-        # Once a day: returns, meetings and expiry are counted in days.
-        {"cron": "10 6 * * *"},
-    ),
-]

@@ -20,7 +20,7 @@ from tenderflow import clock
 from tenderflow.extensions import db
 from tenderflow.models import Procurement, User
 from tenderflow.services import ServiceError, documents, reports
-from workflows import names
+from tenderflow.services.unit_of_work import unit_of_work
 from workflows.runtime import app_context, tracked
 
 
@@ -29,6 +29,16 @@ def write_kind(
     procurement_id: int, kind: str, user_id: int | None, request_id: int | None
 ) -> dict[str, Any]:
     """Write and keep one kind's documents; return their file names, or why it cannot be written."""
+    try:
+        with unit_of_work(db.session):
+            return _write_kind(procurement_id, kind, user_id, request_id)
+    except ServiceError as exc:  # this kind is not written (a refusal keeps its audit entry)
+        return {"kind": kind, "files": [], "refused": str(exc)}
+
+
+def _write_kind(
+    procurement_id: int, kind: str, user_id: int | None, request_id: int | None
+) -> dict[str, Any]:
     procurement = db.session.get(Procurement, procurement_id)
     if procurement is None:
         raise LookupError(f"no procurement {procurement_id}")
@@ -38,21 +48,16 @@ def write_kind(
             return {"kind": kind, "files": [record.filename for record in done], "refused": None}
     user = db.session.get(User, user_id) if user_id is not None else None
     storage = documents.Storage(Path(current_app.config["DOCUMENTS_DIR"]))
-    try:
-        kept = reports.generate(
-            db.session,
-            storage,
-            procurement,
-            kind,
-            now=clock.now(),
-            today=clock.today(),
-            user=user,
-            flow_run_request_id=request_id,
-        )
-    except ServiceError as exc:
-        db.session.rollback()
-        return {"kind": kind, "files": [], "refused": str(exc)}
-    db.session.commit()
+    kept = reports.generate(
+        db.session,
+        storage,
+        procurement,
+        kind,
+        now=clock.now(),
+        today=clock.today(),
+        user=user,
+        flow_run_request_id=request_id,
+    )
     return {"kind": kind, "files": [record.filename for record in kept], "refused": None}
 
 
@@ -69,6 +74,3 @@ def generate_documents(
             result = write_kind(procurement_id, kind, user_id, request_id)
             outcome[kind] = {"files": result["files"], "refused": result["refused"]}
     return outcome
-
-
-DEPLOYMENTS = [(generate_documents, names.DOCUMENTS.split("/")[1], {})]

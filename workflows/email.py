@@ -8,7 +8,7 @@ receipts. With email off it does nothing: messages stay in the app.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from prefect import flow, task
@@ -17,7 +17,7 @@ from prefect.cache_policies import NO_CACHE
 from tenderflow import clock
 from tenderflow.extensions import db
 from tenderflow.services import delivery
-from workflows import names
+from tenderflow.services.unit_of_work import unit_of_work
 from workflows.runtime import app_context, tracked
 
 # Within one run a passing failure is tried again after these waits; after that the message
@@ -29,27 +29,17 @@ SEND_RETRY_DELAYS = [2, 10]
 def recover_interrupted(now: datetime) -> dict[str, int]:
     """Settle messages a dead run left "sending", sending none of them twice."""
     settings = delivery.email_settings()
-    try:
-        result = delivery.recover_interrupted(
+    with unit_of_work(db.session):
+        return delivery.recover_interrupted(
             db.session, now, delivery.sender_for(settings), settings
         )
-    except Exception:
-        db.session.rollback()
-        raise
-    db.session.commit()
-    return result
 
 
 @task(cache_policy=NO_CACHE)
 def claim_messages(now: datetime) -> list[int]:
     """Claim the queued messages that are due, and commit the claim before sending any."""
-    try:
-        claimed = delivery.claim(db.session, now)
-    except Exception:
-        db.session.rollback()
-        raise
-    db.session.commit()
-    return claimed
+    with unit_of_work(db.session):
+        return delivery.claim(db.session, now)
 
 
 def _passing_failure(task: Any, task_run: Any, state: Any) -> bool:
@@ -72,30 +62,21 @@ def _passing_failure(task: Any, task_run: Any, state: Any) -> bool:
 def send_message(message_id: int) -> str | None:
     """Hand one claimed message to the relay or Notify; a passing failure is retried."""
     settings = delivery.email_settings()
-    try:
+    # Sending only reads; what happened is recorded apart (``record``).
+    with unit_of_work(db.session):
         return delivery.send(db.session, message_id, delivery.sender_for(settings), settings)
-    finally:
-        db.session.rollback()  # sending only reads; what happened is recorded apart
 
 
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2)
 def record(message_id: int, reference: str | None, error: str | None, permanent: bool) -> str:
     """Record a message sent, or its failure (queued again after a wait, or failed for good)."""
     now = clock.now()
-    try:
+    with unit_of_work(db.session):
         if error is None:
             if reference is not None:
                 delivery.record_sent(db.session, message_id, reference, now)
-            status = "sent"
-        else:
-            status = delivery.record_failure(
-                db.session, message_id, error, now, permanent=permanent
-            )
-    except Exception:
-        db.session.rollback()
-        raise
-    db.session.commit()
-    return status
+            return "sent"
+        return delivery.record_failure(db.session, message_id, error, now, permanent=permanent)
 
 
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=5)
@@ -105,13 +86,8 @@ def collect_receipts(now: datetime) -> dict[str, int]:
     sender = delivery.sender_for(settings)
     if not isinstance(sender, delivery.NotifySender):
         return {}
-    try:
-        result = delivery.refresh_receipts(db.session, now, sender)
-    except Exception:
-        db.session.rollback()
-        raise
-    db.session.commit()
-    return result
+    with unit_of_work(db.session):
+        return delivery.refresh_receipts(db.session, now, sender)
 
 
 @flow(name="message-delivery", log_prints=True)
@@ -139,8 +115,3 @@ def deliver_messages(request_id: int | None = None) -> dict[str, Any]:
         outcome["messages"] = results
         outcome["receipts"] = collect_receipts(now)
     return outcome
-
-
-DEPLOYMENTS = [
-    (deliver_messages, names.EMAIL.split("/")[1], {"interval": timedelta(minutes=1)}),
-]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from sqlalchemy import delete, select
@@ -11,7 +9,7 @@ from sqlalchemy import delete, select
 from tenderflow import clock
 from tenderflow.extensions import db
 from tenderflow.models import WorkerHeartbeat
-from workflows import names
+from tenderflow.services.unit_of_work import unit_of_work
 from workflows.runtime import app_context, current_flow_run_id, host_name, tracked
 
 KEEP_HEARTBEATS = 100
@@ -20,13 +18,17 @@ KEEP_HEARTBEATS = 100
 @task(cache_policy=NO_CACHE)
 def record_heartbeat() -> int:
     """Record that the worker is alive and drop old heartbeats."""
-    db.session.add(
-        WorkerHeartbeat(at=clock.wall_now(), host=host_name(), flow_run_id=current_flow_run_id())
-    )
-    db.session.flush()
-    newest = select(WorkerHeartbeat.id).order_by(WorkerHeartbeat.id.desc()).limit(KEEP_HEARTBEATS)
-    db.session.execute(delete(WorkerHeartbeat).where(WorkerHeartbeat.id.not_in(newest)))
-    db.session.commit()
+    with unit_of_work(db.session):
+        db.session.add(
+            WorkerHeartbeat(
+                at=clock.wall_now(), host=host_name(), flow_run_id=current_flow_run_id()
+            )
+        )
+        db.session.flush()
+        newest = (
+            select(WorkerHeartbeat.id).order_by(WorkerHeartbeat.id.desc()).limit(KEEP_HEARTBEATS)
+        )
+        db.session.execute(delete(WorkerHeartbeat).where(WorkerHeartbeat.id.not_in(newest)))
     return db.session.scalar(select(db.func.count(WorkerHeartbeat.id))) or 0
 
 
@@ -42,11 +44,3 @@ def heartbeat(request_id: int | None = None) -> dict[str, int]:
 def noop(request_id: int | None = None) -> dict[str, int | None]:
     """Do nothing: the floor a benchmark measures a workflow's overhead against."""
     return {"request_id": request_id}
-
-
-DEPLOYMENTS = [
-    (heartbeat, names.HEARTBEAT.split("/")[1], {"interval": timedelta(minutes=1)}),
-    # Only benchmarks/transitions.py asks for it: a run served and started exactly as a
-    # stage transition's is, that does no work of its own.
-    (noop, names.NOOP.split("/")[1], {}),
-]

@@ -1,21 +1,18 @@
-"""Every deployment the worker serves. Each workflow module lists its own in ``DEPLOYMENTS``."""
+"""Every deployment the worker serves, listed in one place (``_declared``).
+
+The app asks for a run by the deployment's full name, "flow name/deployment name"; those
+names, and the schedules of the deployments that also run on one, are in
+``tenderflow.services.flow_runs``, where the app's health check reads them without loading
+Prefect. Each entry here serves one of those names with its flow.
+"""
 
 from __future__ import annotations
 
-import importlib
 import os
 from datetime import timedelta
 from typing import Any
 
-WORKFLOW_MODULES = [
-    "workflows.maintenance",
-    "workflows.capital_round",
-    "workflows.timetable",
-    "workflows.documents",
-    "workflows.email",
-    "workflows.contracts",
-]
-
+from tenderflow.services import flow_runs
 
 SCHEDULE_OPTIONS = frozenset({"cron", "interval", "rrule", "schedule", "schedules"})
 
@@ -40,10 +37,27 @@ def _schedule_override() -> timedelta | None:
 
 
 def _declared() -> list[tuple[Any, str, dict[str, Any]]]:
+    """Return (flow, deployment name, options) for every deployment: the one list of them."""
+    # Imported here: the web app reads the scheduled names without loading every flow at start.
+    from workflows import capital_round, contracts, documents, email, maintenance, timetable
+
+    served = [
+        (maintenance.heartbeat, flow_runs.HEARTBEAT),
+        # Only benchmarks/transitions.py asks for it: a run served and started exactly as a
+        # stage transition's is, that does no work of its own.
+        (maintenance.noop, flow_runs.NOOP),
+        (capital_round.advance_capital_rounds, flow_runs.CAPITAL_ROUND),
+        (timetable.run_transition, flow_runs.TRANSITION),
+        (timetable.watch_deadlines, flow_runs.DEADLINES),
+        (documents.generate_documents, flow_runs.DOCUMENTS),
+        (email.deliver_messages, flow_runs.EMAIL),
+        (contracts.watch_contracts, flow_runs.CONTRACTS),
+    ]
     found = []
-    for name in WORKFLOW_MODULES:
-        module = importlib.import_module(name)
-        found.extend(module.DEPLOYMENTS)
+    for flow, full_name in served:
+        flow_name, deployment_name = full_name.split("/")
+        assert flow.name == flow_name, (flow.name, full_name)
+        found.append((flow, deployment_name, dict(flow_runs.SCHEDULES.get(full_name, {}))))
     return found
 
 
@@ -106,12 +120,3 @@ def register(pool: str, *, schedules: bool = True) -> list[str]:
 def deployment_names() -> list[str]:
     """Return every served deployment's full name, "flow name/deployment name"."""
     return [f"{flow.name}/{deployment_name}" for flow, deployment_name, _ in _declared()]
-
-
-def scheduled_deployment_names() -> list[str]:
-    """Return the deployments that run on a schedule as well as when asked for."""
-    return [
-        f"{flow.name}/{deployment_name}"
-        for flow, deployment_name, options in _declared()
-        if SCHEDULE_OPTIONS & set(options)
-    ]

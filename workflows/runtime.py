@@ -16,6 +16,7 @@ from tenderflow import audit, clock
 from tenderflow.extensions import db
 from tenderflow.models import FlowRunRequest
 from tenderflow.services import flow_runs
+from tenderflow.services.unit_of_work import unit_of_work
 
 
 @cache
@@ -87,26 +88,24 @@ def tracked(request_id: int | None) -> Iterator[dict[str, Any]]:
         yield outcome
         return
     run_id = current_flow_run_id()
-    flow_runs.mark_running(db.session, request_id, run_id)
-    db.session.commit()
+    with unit_of_work(db.session):
+        flow_runs.mark_running(db.session, request_id, run_id)
     try:
         with heartbeat(request_id, run_id):
             yield outcome
     except Exception as exc:
-        db.session.rollback()
-        if flow_runs.still_ours(db.session, request_id, run_id):
-            flow_runs.mark_finished(
-                db.session,
-                request_id,
-                clock.now(),
-                failed=True,
-                error=f"{type(exc).__name__}: {exc}",
-            )
-            db.session.commit()
+        # Each step's unit of work has rolled back its own work; record the failure apart.
+        with unit_of_work(db.session):
+            _finish(request_id, run_id, failed=True, error=f"{type(exc).__name__}: {exc}")
         raise
+    with unit_of_work(db.session):
+        _finish(request_id, run_id, result=outcome)
+
+
+def _finish(request_id: int, run_id: str | None, **outcome: Any) -> None:
+    """Record the request's outcome, unless it was sent again to another run meanwhile."""
     if flow_runs.still_ours(db.session, request_id, run_id):
-        flow_runs.mark_finished(db.session, request_id, clock.now(), result=outcome)
-        db.session.commit()
+        flow_runs.mark_finished(db.session, request_id, clock.now(), **outcome)
 
 
 @contextmanager

@@ -12,8 +12,6 @@ their course, marks overdue milestones and stages, and reminds leads of deadline
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any
 
@@ -22,8 +20,8 @@ from prefect.cache_policies import NO_CACHE
 
 from tenderflow import clock
 from tenderflow.extensions import db
-from tenderflow.services import deadlines, transitions
-from workflows import names
+from tenderflow.services import deadlines, gates, transitions
+from tenderflow.services.unit_of_work import unit_of_work
 from workflows.faults import pause_point
 from workflows.runtime import app_context, tracked
 
@@ -31,34 +29,22 @@ from workflows.runtime import app_context, tracked
 @task(cache_policy=NO_CACHE, retries=3, retry_delay_seconds=[2, 5, 10])
 def check_gates(transition_id: int, now: datetime) -> list[str]:
     """Return every unmet condition for the move (only reads)."""
-    unmet = transitions.check_gates(db.session, transition_id, now)
-    db.session.rollback()
-    return unmet
+    with unit_of_work(db.session):
+        return gates.check_transition(db.session, transition_id, now)
 
 
 @task(cache_policy=NO_CACHE, retries=3, retry_delay_seconds=[2, 5, 10])
 def apply_transition(transition_id: int, unmet: list[str], now: datetime) -> str:
     """Apply the move once, or refuse it; return the transition's status."""
-    with committed():
+    with unit_of_work(db.session):
         return transitions.apply(db.session, transition_id, unmet, now)
 
 
 @task(cache_policy=NO_CACHE, retries=3, retry_delay_seconds=[2, 5, 10])
 def follow_up(transition_id: int, now: datetime) -> int:
     """Queue the messages that tell people how the move ended; return how many."""
-    with committed():
+    with unit_of_work(db.session):
         return transitions.follow_up(db.session, transition_id, now)
-
-
-@contextmanager
-def committed() -> Iterator[None]:
-    """Commit the task's work, or roll it back so a retry starts from a clean session."""
-    try:
-        yield
-    except Exception:
-        db.session.rollback()
-        raise
-    db.session.commit()
 
 
 @flow(name="stage-transition", log_prints=True)
@@ -71,9 +57,10 @@ def run_transition(transition_id: int, request_id: int | None = None) -> dict[st
             pause_point("stage-transition:after-gates")
             status = apply_transition(transition_id, unmet, now)
         except Exception as exc:
-            db.session.rollback()
-            transitions.mark_failed(db.session, transition_id, f"{type(exc).__name__}: {exc}", now)
-            db.session.commit()
+            with unit_of_work(db.session):
+                transitions.mark_failed(
+                    db.session, transition_id, f"{type(exc).__name__}: {exc}", now
+                )
             raise
         outcome["transition"] = transition_id
         outcome["status"] = status
@@ -86,14 +73,14 @@ def run_transition(transition_id: int, request_id: int | None = None) -> dict[st
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=5)
 def end_standstills(today: date, now: datetime) -> list[str]:
     """Record the end of standstills that have run their course; return the references."""
-    with committed():
+    with unit_of_work(db.session):
         return deadlines.end_standstills(db.session, today, now)
 
 
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=5)
 def mark_overdue(today: date, now: datetime) -> dict[str, int]:
     """Mark overdue milestones and stages, telling each lead once."""
-    with committed():
+    with unit_of_work(db.session):
         return {
             "milestones": deadlines.mark_overdue_milestones(db.session, now),
             "stages": deadlines.mark_overdue_stages(db.session, today, now),
@@ -103,14 +90,14 @@ def mark_overdue(today: date, now: datetime) -> dict[str, int]:
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=5)
 def send_reminders(now: datetime) -> int:
     """Remind leads of milestones coming up; return how many reminders were queued."""
-    with committed():
+    with unit_of_work(db.session):
         return deadlines.remind_upcoming(db.session, now)
 
 
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=5)
 def chase_notices(today: date, now: datetime) -> dict[str, int]:
     """Remind leads of contract details notices coming due and mark the overdue ones."""
-    with committed():
+    with unit_of_work(db.session):
         return deadlines.chase_contract_details_notices(db.session, today, now)
 
 
@@ -125,14 +112,3 @@ def watch_deadlines(request_id: int | None = None, now: str | None = None) -> di
         outcome["reminders"] = send_reminders(instant)
         outcome["notices"] = chase_notices(today, instant)
     return outcome
-
-
-DEPLOYMENTS = [
-    (run_transition, names.TRANSITION.split("/")[1], {}),
-    (
-        watch_deadlines,
-        names.DEADLINES.split("/")[1],
-        # At fixed minutes: the run looks at dates, so its exact time does not matter.
-        {"cron": "4-59/15 * * * *"},
-    ),
-]

@@ -10,19 +10,19 @@ import sys
 
 import click
 
-COMMAND_MODULES = [
-    "tenderflow.cli.regulations",
-    "tenderflow.cli.app_commands",
-    "tenderflow.cli.workflow_commands",
-    "tenderflow.cli.evaluate",
-    "tenderflow.cli.capital",
-    "tenderflow.cli.timetable",
-    "tenderflow.cli.report",
-    "tenderflow.cli.accounts",
-    "tenderflow.cli.audit_commands",
-    "tenderflow.cli.notices",
-    "tenderflow.cli.contracts",
-]
+from tenderflow.cli import (
+    accounts,
+    app_commands,
+    audit_commands,
+    capital,
+    contracts,
+    evaluate,
+    notices,
+    regulations,
+    report,
+    timetable,
+    workflow_commands,
+)
 
 
 @click.group(help="tenderflow: procurement and tender evaluation for councils.")
@@ -30,16 +30,32 @@ def cli() -> None:
     """Group every tenderflow command."""
 
 
-def _register_commands() -> None:
-    import importlib
-
-    for name in COMMAND_MODULES:
-        module = importlib.import_module(name)
-        for command in getattr(module, "COMMANDS", []):
-            cli.add_command(command)
-
-
-_register_commands()
+# Every command and group of commands, by the module that holds it.
+COMMANDS: list[click.Command] = [
+    regulations.route,
+    regulations.standstill,
+    app_commands.db_group,
+    app_commands.demo_group,
+    workflow_commands.worker,
+    workflow_commands.deploy,
+    workflow_commands.dispatch,
+    workflow_commands.doctor,
+    workflow_commands.run,
+    evaluate.evaluate,
+    capital.capital,
+    timetable.timetable,
+    timetable.advance,
+    report.report,
+    accounts.users_group,
+    accounts.serve,
+    accounts.backup_command,
+    accounts.restore_command,
+    audit_commands.audit_group,
+    notices.notices,
+    contracts.contracts,
+]
+for _command in COMMANDS:
+    cli.add_command(_command)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -33,18 +33,18 @@ def create_admin(email: str, name: str) -> None:
     from tenderflow.domain.roles import Role
     from tenderflow.extensions import db
     from tenderflow.services import ServiceError, users
+    from tenderflow.services.unit_of_work import unit_of_work
 
     password = _read_password()
     with app_context("command line"):
         try:
-            user = users.create_user(
-                db.session,
-                users.UserInput(email=email, name=name, roles={Role.ADMIN}, password=password),
-            )
+            with unit_of_work(db.session):
+                user = users.create_user(
+                    db.session,
+                    users.UserInput(email=email, name=name, roles={Role.ADMIN}, password=password),
+                )
         except ServiceError as exc:
-            db.session.rollback()
             raise click.ClickException("; ".join(exc.errors.values()) or str(exc)) from None
-        db.session.commit()
         click.echo(f"Administrator {user.email} created. Sign in to set up two-factor sign-in.")
 
 
@@ -166,6 +166,3 @@ def restore_command(archive: Path, replace: bool) -> None:
         except backup.BackupError as exc:
             raise click.ClickException(str(exc)) from None
     click.echo(f"Restored the backup made at {manifest['made_at']} from {archive}")
-
-
-COMMANDS = [users_group, serve, backup_command, restore_command]

@@ -21,9 +21,10 @@ def db_upgrade() -> None:
         flask_migrate.upgrade(directory=app.extensions["migrate"].directory)
         from tenderflow.extensions import db
         from tenderflow.services.reference_data import load_reference_data
+        from tenderflow.services.unit_of_work import unit_of_work
 
-        load_reference_data(db.session)
-        db.session.commit()
+        with unit_of_work(db.session):
+            load_reference_data(db.session)
         click.echo(f"Database is up to date: {_safe_url(app.config['SQLALCHEMY_DATABASE_URI'])}")
 
 
@@ -47,6 +48,7 @@ def demo_load(if_empty: bool) -> None:
     from tenderflow.demo import load_demo
     from tenderflow.extensions import db
     from tenderflow.models import User
+    from tenderflow.services.unit_of_work import unit_of_work
 
     if mode() == PRODUCTION:
         raise click.ClickException(
@@ -56,9 +58,6 @@ def demo_load(if_empty: bool) -> None:
         if if_empty and db.session.scalar(db.select(db.func.count(User.id))):
             click.echo("Demo data already loaded.")
             return
-        summary = load_demo(db.session, clock.today())
-        db.session.commit()
+        with unit_of_work(db.session):
+            summary = load_demo(db.session, clock.today())
         click.echo(summary)
-
-
-COMMANDS = [db_group, demo_group]

@@ -26,17 +26,17 @@ def verify(anchor: str | None) -> None:
     from tenderflow import audit
     from tenderflow.domain.audit_chain import is_hash
     from tenderflow.extensions import db
+    from tenderflow.services.unit_of_work import unit_of_work
 
     if anchor is not None and not is_hash(anchor.strip().lower()):
         raise click.ClickException("--anchor must be an entry's hash: 64 hexadecimal digits")
     wanted = anchor.strip().lower() if anchor else None
     with app_context("command line"):
         try:
-            walk = audit.verify(db.session, wanted)
+            with unit_of_work(db.session):  # only reads
+                walk = audit.verify(db.session, wanted)
         except SQLAlchemyError as exc:
             raise click.ClickException(f"cannot read the audit log: {type(exc).__name__}") from None
-        finally:
-            db.session.rollback()
     if walk.broken is not None:
         click.echo(
             f"The audit log is broken at entry {walk.broken.entry_id}: {walk.broken.reason}. "
@@ -54,6 +54,3 @@ def verify(anchor: str | None) -> None:
     click.echo(
         f"The audit log is intact: {walk.entries} entries; the last is hashed {walk.last_hash}."
     )
-
-
-COMMANDS = [audit_group]

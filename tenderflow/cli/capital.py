@@ -94,6 +94,3 @@ def table(matrix: CapitalMatrix, ranked: PriorityList) -> str:
         )
         lines.append(f"Cut line: {CUT_LINE_RULE}")
     return "\n".join(lines)
-
-
-COMMANDS = [capital]

@@ -33,6 +33,3 @@ def register(output: str) -> None:
             click.echo(json.dumps(rows, indent=2))
         else:
             click.echo(service.register_csv(rows), nl=False)
-
-
-COMMANDS = [contracts]

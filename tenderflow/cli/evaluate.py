@@ -150,6 +150,3 @@ def summary(model: EvaluationModel, result: EvaluationResult, findings: list[Fin
     lines += [f"Note: {note}" for note in result.notes]
     lines += [f"Warning: {warning}" for warning in model.warnings()]
     return "\n".join(lines)
-
-
-COMMANDS = [evaluate]

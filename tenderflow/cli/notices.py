@@ -41,9 +41,5 @@ def notices(reference: str, as_json: bool, ocds: bool) -> None:
             due = n.due.isoformat() if n.due else n.when
             published = f" {n.published_id} on {n.published_on}" if n.published_on else ""
             click.echo(
-                f"{n.notice_type:<15} {n.title:<40} {STATUS_LABELS[n.status]:<15} "
-                f"{due}{published}"
+                f"{n.notice_type:<15} {n.title:<40} {STATUS_LABELS[n.status]:<15} {due}{published}"
             )
-
-
-COMMANDS = [notices]

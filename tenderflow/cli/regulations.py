@@ -259,6 +259,3 @@ def _standstill_summary(period: StandstillPeriod) -> str:
     for day in period.excluded_days:
         lines.append(f"Not counted:            {day.date.isoformat()} {day.name}")
     return "\n".join(lines)
-
-
-COMMANDS = [route, standstill]

@@ -45,6 +45,7 @@ def report(reference: str, kind: str, out_dir: Path, as_email: str | None) -> No
     from tenderflow import clock
     from tenderflow.extensions import db
     from tenderflow.services import ServiceError, documents, need_to_know, procurements, reports
+    from tenderflow.services.unit_of_work import unit_of_work
     from tenderflow.services.users import find_by_email
 
     with app_context("command line"):
@@ -57,33 +58,32 @@ def report(reference: str, kind: str, out_dir: Path, as_email: str | None) -> No
             if person is None:
                 raise click.ClickException(f"--as {as_email!r}: there is no such person")
             if not need_to_know.may_see_papers(db.session, person, procurement, clock.now()):
-                need_to_know.record_refusal(
-                    db.session,
-                    person,
-                    procurement,
-                    "write the papers",
-                    "procurements",
-                    procurement.id,
-                )
-                db.session.commit()
+                with unit_of_work(db.session):  # the refused attempt stays recorded
+                    need_to_know.record_refusal(
+                        db.session,
+                        person,
+                        procurement,
+                        "write the papers",
+                        "procurements",
+                        procurement.id,
+                    )
                 raise click.ClickException(
                     f"--as {as_email!r}: the papers of {reference} are not open to them"
                 )
         storage = documents.Storage(Path(current_app.config["DOCUMENTS_DIR"]))
         try:
-            kept = reports.generate(
-                db.session,
-                storage,
-                procurement,
-                kind,
-                now=clock.now(),
-                today=clock.today(),
-                user=person,
-            )
+            with unit_of_work(db.session):
+                kept = reports.generate(
+                    db.session,
+                    storage,
+                    procurement,
+                    kind,
+                    now=clock.now(),
+                    today=clock.today(),
+                    user=person,
+                )
         except ServiceError as exc:
-            db.session.rollback()
             raise click.ClickException(f"{reference}: {exc}") from None
-        db.session.commit()
         try:
             out_dir.mkdir(parents=True, exist_ok=True)
             paths = []
@@ -95,6 +95,3 @@ def report(reference: str, kind: str, out_dir: Path, as_email: str | None) -> No
             raise click.ClickException(f"--out {str(out_dir)!r}: {exc.strerror}") from None
     for path in paths:
         click.echo(str(path))
-
-
-COMMANDS = [report]

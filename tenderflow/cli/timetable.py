@@ -110,7 +110,8 @@ def advance(
     from tenderflow import clock
     from tenderflow.cli.context import app_context
     from tenderflow.extensions import db
-    from tenderflow.services import ServiceError, probity, transitions
+    from tenderflow.services import ServiceError, flow_runs, transitions
+    from tenderflow.services.unit_of_work import unit_of_work
 
     if to_stage not in STAGES:
         raise click.ClickException(f"unknown stage {to_stage!r}: use {', '.join(STAGES)}")
@@ -134,26 +135,22 @@ def advance(
             contract = _award_details(db.session, procurement, contract)
         now = clock.now()
         try:
-            transition = transitions.request_transition(
-                db.session,
-                procurement,
-                to_stage,
-                procurement.lead,
-                now,
-                contract=contract,
-                delay_reason=delay_reason,
-            )
+            # A refused attempt keeps its audit entry; any other refusal changes nothing.
+            with unit_of_work(db.session):
+                transition = transitions.request_transition(
+                    db.session,
+                    procurement,
+                    to_stage,
+                    procurement.lead,
+                    now,
+                    contract=contract,
+                    delay_reason=delay_reason,
+                )
         except ServiceError as exc:
-            if isinstance(exc, probity.Refused):
-                probity.keep_refusal(db.session, exc)  # the refused attempt stays audited
-            else:
-                db.session.rollback()
             details = "; ".join(exc.errors.values()) if exc.errors else ""
             message = str(exc) if str(exc) != "The move was not asked for" else details
             raise click.ClickException(message) from None
-        db.session.commit()
-        transitions.submit_transition(db.session, transition, now)
-        db.session.commit()
+        flow_runs.send(db.session, transition.flow_run_request_id, now)
         if wait:
             deadline = time.monotonic() + timeout
             while transition.status not in TERMINAL and time.monotonic() < deadline:
@@ -206,6 +203,3 @@ def _say(result: dict[str, Any], request: Any) -> None:
         click.echo(f"{move}: queued{where}.")
         if request is not None and request.error:
             click.echo(f"  {request.error}")
-
-
-COMMANDS = [timetable, advance]

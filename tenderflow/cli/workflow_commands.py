@@ -24,27 +24,27 @@ def _dispatch_forever(stop: threading.Event, every: float) -> None:
     from tenderflow import clock, create_app
     from tenderflow.extensions import db
     from tenderflow.services import flow_runs
+    from tenderflow.services.unit_of_work import unit_of_work
 
     app = create_app()
     last_refresh = 0.0
     while not stop.wait(every):
         with app.app_context():
             try:
+                # Each request is claimed, sent and committed on its own.
                 sent = flow_runs.submit_queued(db.session, clock.now())
-                db.session.commit()
                 # Every few seconds, record what Prefect says of runs under way (a crash is
                 # seen only there); the pages that poll a run only read.
                 if time.monotonic() - last_refresh >= REFRESH_SECONDS:
                     last_refresh = time.monotonic()
-                    flow_runs.refresh_unfinished(db.session, clock.now())
-                    db.session.commit()
+                    with unit_of_work(db.session):
+                        flow_runs.refresh_unfinished(db.session, clock.now())
                 if sent:
                     click.echo(f"Sent {sent} queued request(s) to the workflow server.")
             except Exception as exc:  # keep dispatching whatever one round does
-                db.session.rollback()
                 click.echo(f"Dispatch failed: {exc}", err=True)
             finally:
-                db.session.remove()
+                db.session.remove()  # closing the session rolls back whatever was left
 
 
 DEFAULT_POOL = "tenderflow"
@@ -200,7 +200,7 @@ def _report_health(*, as_json: bool, stale_minutes: float | None) -> int:
     from tenderflow.cli.context import app_context
     from tenderflow.extensions import db
     from tenderflow.services import flow_runs, workflow_health
-    from workflows.registry import scheduled_deployment_names
+    from tenderflow.services.unit_of_work import unit_of_work
 
     stale_after = (
         timedelta(minutes=stale_minutes)
@@ -215,16 +215,16 @@ def _report_health(*, as_json: bool, stale_minutes: float | None) -> int:
     with (
         temporary_settings(updates={PREFECT_API_URL: server}),
         app_context("workflow check"),
-    ):
+        unit_of_work(db.session),
+    ):  # only reads
         health = workflow_health.check(
             db.session,
             clock.wall_now(),
-            deployments=scheduled_deployment_names(),
+            deployments=flow_runs.scheduled_deployment_names(),
             server=server,
             reachable=flow_runs.server_reachable(server),
             stale_after=stale_after,
         )
-        db.session.rollback()
     if as_json:
         click.echo(json.dumps(health.as_json(), indent=2))
         return 0 if health.healthy else 1
@@ -278,8 +278,8 @@ def dispatch() -> None:
     from tenderflow.services import flow_runs
 
     with app_context():
+        # Each request is claimed, sent and committed on its own.
         sent = flow_runs.submit_queued(db.session, clock.now())
-        db.session.commit()
     click.echo(f"Sent {sent} queued request(s).")
 
 
@@ -387,6 +387,3 @@ def run(host: str, port: int) -> None:
     finally:
         click.echo("Stopping the worker and the workflow server ...")
         _stop(processes)
-
-
-COMMANDS = [worker, deploy, dispatch, doctor, run]

@@ -6,9 +6,10 @@ the Supporting People papers the product was specified from.
 
 from __future__ import annotations
 
-import importlib
+from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -20,21 +21,32 @@ from tenderflow.services.reference_data import load_reference_data
 
 DEMO_PASSWORD = "tenderflow-demo"
 
-# Each feature adds its demonstration data in its own module, with a function
-# ``load(session, today, people) -> str`` run after the procurements exist.
-DEMO_MODULES: list[str] = [
-    "tenderflow.demo.capital",
-    "tenderflow.demo.lifecycle",
-    "tenderflow.demo.evaluation",
-    # After the histories and evaluations, so it finds every stage they reached.
-    "tenderflow.demo.act_gates",
-    # After the histories, so the notices due at the stages reached are published.
-    "tenderflow.demo.notices",
-    # Last, so the deadline checks see every demo procurement where it stands.
-    "tenderflow.demo.timetable",
-    # Contracts already let, managed from the register.
-    "tenderflow.demo.contracts",
-]
+Loader = Callable[[Session, date, dict[str, Any]], str]
+
+
+def loaders() -> list[Loader]:
+    """Return each feature's ``load(session, today, people) -> str``, in the order they run.
+
+    Each runs after the demo people and procurements exist. Imported here, so the demo logins
+    can be read without loading every feature's data.
+    """
+    from tenderflow.demo import act_gates, capital, contracts, evaluation, lifecycle, notices
+    from tenderflow.demo import timetable as deadlines
+
+    return [
+        capital.load,
+        lifecycle.load,
+        evaluation.load,
+        # After the histories and evaluations, so it finds every stage they reached.
+        act_gates.load,
+        # After the histories, so the notices due at the stages reached are published.
+        notices.load,
+        # Last, so the deadline checks see every demo procurement where it stands.
+        deadlines.load,
+        # Contracts already let, managed from the register.
+        contracts.load,
+    ]
+
 
 # (email, name, job title, roles, district code)
 DEMO_USERS: list[tuple[str, str, str, set[Role], str | None]] = [
@@ -328,6 +340,6 @@ def load_demo(session: Session, today: date) -> str:
             procurements.create_procurement(session, data, lead, clock.now())
             created += 1
     notes = [f"{len(people)} users, {created} procurements"]
-    for name in DEMO_MODULES:
-        notes.append(importlib.import_module(name).load(session, today, people))
+    for load in loaders():
+        notes.append(load(session, today, people))
     return "Demo data loaded: " + "; ".join(n for n in notes if n) + "."

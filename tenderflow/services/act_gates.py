@@ -15,7 +15,6 @@ from tenderflow.domain.dates import long_date
 from tenderflow.domain.exclusion import debarment_check_is_recent, earliest_debarment_check
 from tenderflow.models import Procurement
 from tenderflow.services import conflicts, exclusions
-from tenderflow.services.gates import gate
 
 NO_ASSESSMENT = (
     "Confirm the conflicts assessment before the {notice} goes out (Procurement Act 2023, s.83): "
@@ -29,13 +28,11 @@ def _assessment_confirmed(session: Session, procurement: Procurement, notice: st
     return [NO_ASSESSMENT.format(notice=notice)]
 
 
-@gate("itt")
 def conflicts_assessed(session: Session, procurement: Procurement, now: datetime) -> list[str]:
     """Into ITT: the conflicts assessment is confirmed before the tender notice is published."""
     return _assessment_confirmed(session, procurement, "tender notice")
 
 
-@gate("standstill", "award")
 def conflicts_assessed_before_direct_award(
     session: Session, procurement: Procurement, now: datetime
 ) -> list[str]:
@@ -79,13 +76,11 @@ def _exclusions_checked(session: Session, procurement: Procurement, now: datetim
     return unmet
 
 
-@gate("standstill")
 def exclusions_checked(session: Session, procurement: Procurement, now: datetime) -> list[str]:
     """Into standstill: every bidder still in the competition checked, recently, none excludable recommended."""
     return _exclusions_checked(session, procurement, now)
 
 
-@gate("award")
 def exclusions_checked_before_award(
     session: Session, procurement: Procurement, now: datetime
 ) -> list[str]:

@@ -10,10 +10,8 @@ from tenderflow.domain import bidding
 from tenderflow.domain.bidding import clarification_label
 from tenderflow.models import Procurement
 from tenderflow.services import bidders, bids, clarifications, plans
-from tenderflow.services.gates import gate
 
 
-@gate("itt")
 def plan_is_agreed(session: Session, procurement: Procurement, now: datetime) -> list[str]:
     """The procurement plan is written and agreed before the ITT goes out."""
     plan = plans.plan_for(session, procurement)
@@ -24,7 +22,6 @@ def plan_is_agreed(session: Session, procurement: Procurement, now: datetime) ->
     return []
 
 
-@gate("itt")
 def enough_candidates(session: Session, procurement: Procurement, now: datetime) -> list[str]:
     """The shortlist meets the route's minimum number of candidates, or the shortfall is explained.
 
@@ -47,7 +44,6 @@ def enough_candidates(session: Session, procurement: Procurement, now: datetime)
 
 
 # The first tenders are opened before negotiation or a further round, as before evaluation.
-@gate("negotiation", "further-tendering", "evaluation")
 def bids_are_opened(session: Session, procurement: Procurement, now: datetime) -> list[str]:
     """The tender deadline has passed and every bid to be evaluated has been opened."""
     deadline = bids.tender_deadline(session, procurement)
@@ -76,13 +72,11 @@ def _no_open_clarifications(session: Session, procurement: Procurement) -> list[
     return [f"Answer the open clarification{'s' if len(waiting) != 1 else ''}: {labels}"]
 
 
-@gate("standstill")
 def clarifications_closed(session: Session, procurement: Procurement, now: datetime) -> list[str]:
     """No clarification is waiting for an answer when moderation ends."""
     return _no_open_clarifications(session, procurement)
 
 
-@gate("award")
 def clarifications_closed_before_award(
     session: Session, procurement: Procurement, now: datetime
 ) -> list[str]:

@@ -16,7 +16,6 @@ from tenderflow.services.evaluation import bid_label, bids_in_evaluation, curren
 from tenderflow.services.evaluation.moderation import moderation_of, open_queries, pass_fail_of
 from tenderflow.services.evaluation.panel import declared_every_bidder
 from tenderflow.services.evaluation.scoring import progress_of
-from tenderflow.services.gates import gate
 
 
 def _unassigned_criteria(found: Any, evaluators: list[PanelMember]) -> list[str]:
@@ -28,7 +27,6 @@ def _unassigned_criteria(found: Any, evaluators: list[PanelMember]) -> list[str]
     return [f"Assign {join_words(uncovered)} to at least one evaluator."] if uncovered else []
 
 
-@gate("itt")
 def model_is_published(session: Session, procurement: Procurement, now: datetime) -> list[str]:
     """An evaluation model is published with the ITT."""
     found = current_model(session, procurement)
@@ -39,7 +37,6 @@ def model_is_published(session: Session, procurement: Procurement, now: datetime
     return []
 
 
-@gate("evaluation")
 def panel_is_ready(session: Session, procurement: Procurement, now: datetime) -> list[str]:
     """The guidance is released and every evaluator is assigned, signed and declared."""
     unmet: list[str] = []
@@ -64,7 +61,6 @@ def panel_is_ready(session: Session, procurement: Procurement, now: datetime) ->
     return unmet
 
 
-@gate("moderation")
 def scores_are_submitted(session: Session, procurement: Procurement, now: datetime) -> list[str]:
     """Every evaluator has submitted every score assigned to them."""
     evaluators = [m for m in panel_of(session, procurement) if m.role == "evaluator"]
@@ -121,13 +117,11 @@ def _consensus_complete(session: Session, procurement: Procurement, now: datetim
     return unmet
 
 
-@gate("standstill")
 def moderation_is_complete(session: Session, procurement: Procurement, now: datetime) -> list[str]:
     """Consensus on every criterion of every bid, pass/fail recorded, no open query."""
     return _consensus_complete(session, procurement, now)
 
 
-@gate("award")
 def moderation_is_complete_before_award(
     session: Session, procurement: Procurement, now: datetime
 ) -> list[str]:

@@ -14,6 +14,13 @@ so the new run finishes the work without repeating it. A request is sent again a
 Several processes may try to send the same request: the web app right after answering, and
 the dispatcher of every worker. Each first claims the request (``_claim``), so only one of
 them hands it to Prefect; the idempotency key would still stop a second run.
+
+A run is started one way, by :func:`start`: it records the request in a unit of work, then
+sends it (:func:`send`). A use case that records its run request along with its own work (a
+stage transition) calls :func:`request_run` inside, and its caller then calls :func:`send`.
+The web app passes a ``sender`` that sends after the page has answered.
+
+The deployments are asked for by name, below; the worker serves them (``workflows.registry``).
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ from __future__ import annotations
 import os
 import secrets
 import socket
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -32,6 +40,34 @@ from sqlalchemy.orm import Session
 from tenderflow import clock
 from tenderflow.models import FlowRunRequest, User
 from tenderflow.models.flow_runs import COMPLETED, FAILED, QUEUED, RUNNING, SUBMITTED
+from tenderflow.services.unit_of_work import unit_of_work
+
+# The deployments the app asks for, "flow name/deployment name".
+HEARTBEAT = "worker-heartbeat/heartbeat"
+CAPITAL_ROUND = "capital-round/advance"
+TRANSITION = "stage-transition/apply"
+DEADLINES = "deadline-watcher/watch"
+DOCUMENTS = "procurement-documents/generate"
+EMAIL = "message-delivery/send"
+CONTRACTS = "contract-watcher/watch"
+NOOP = "noop/noop"
+
+# The deployments that also run on a schedule, and when; the others run only when asked for.
+# The worker serves them so (``workflows.registry``); the health check expects their runs.
+SCHEDULES: dict[str, dict[str, Any]] = {
+    # Every minute: the worker shows it is alive.
+    HEARTBEAT: {"interval": timedelta(minutes=1)},
+    # Every hour at a fixed minute: the run looks at dates, so its exact time does not matter.
+    CAPITAL_ROUND: {"cron": "7 * * * *"},
+    # At fixed minutes: the run looks at dates, so its exact time does not matter.
+    DEADLINES: {"cron": "4-59/15 * * * *"},
+    EMAIL: {"interval": timedelta(minutes=1)},
+    # Once a day: returns, meetings and expiry are counted in days.
+    CONTRACTS: {"cron": "10 6 * * *"},
+}
+
+# How a committed request is handed on: given its id, send it (now, or after the page answers).
+Sender = Callable[[int], None]
 
 # How long a web request may spend reaching the Prefect server before giving up. A busy
 # machine (a test run beside other work, say) can raise them through the environment.
@@ -113,6 +149,60 @@ def request_run(
     request.parameters = {**parameters, "request_id": request.id}
     session.flush()
     return request
+
+
+def start(
+    session: Session,
+    deployment: str,
+    parameters: dict[str, Any],
+    *,
+    key: str,
+    description: str,
+    who: User | None,
+    now: datetime,
+    procurement_id: int | None = None,
+    sender: Sender | None = None,
+) -> FlowRunRequest:
+    """Start a run of ``deployment``: record its request and commit it, then send it.
+
+    The request is committed before anything is sent, so nothing is lost if sending fails: the
+    worker's dispatcher sends whatever is still queued. A request with the same ``key`` is not
+    recorded twice.
+    """
+    with unit_of_work(session):
+        request = request_run(
+            session,
+            deployment=deployment,
+            parameters=parameters,
+            key=key,
+            description=description,
+            now=now,
+            requested_by=who,
+            procurement_id=procurement_id,
+        )
+    send(session, request.id, now, sender=sender)
+    return request
+
+
+def send(
+    session: Session, request_id: int | None, now: datetime, *, sender: Sender | None = None
+) -> bool:
+    """Send a committed request to Prefect; return whether it is with Prefect now.
+
+    ``sender`` sends it otherwise (the web app: after answering; then this returns False).
+    Without one it is sent at once, from a fresh transaction that commits.
+    """
+    if request_id is None:
+        return False
+    if sender is not None:
+        sender(request_id)
+        return False
+    return submit_by_id(session, request_id, now)
+
+
+def scheduled_deployment_names() -> list[str]:
+    """Return the deployments that run on a schedule as well as when asked for."""
+    return list(SCHEDULES)
 
 
 def api_url() -> str | None:

@@ -10,7 +10,6 @@ from sqlalchemy.orm import Session
 from tenderflow.domain.notices import KINDS
 from tenderflow.models import Procurement
 from tenderflow.services import notices
-from tenderflow.services.gates import gate
 
 
 def _unpublished(session: Session, procurement: Procurement, code: str, why: str) -> list[str]:
@@ -25,7 +24,6 @@ def _unpublished(session: Session, procurement: Procurement, code: str, why: str
     ]
 
 
-@gate("standstill")
 def award_notice_published(session: Session, procurement: Procurement, now: datetime) -> list[str]:
     """Into standstill: the contract award notice is published; the standstill counts from it."""
     return _unpublished(
@@ -33,7 +31,6 @@ def award_notice_published(session: Session, procurement: Procurement, now: date
     )
 
 
-@gate("standstill", "award")
 def transparency_notice_published(
     session: Session, procurement: Procurement, now: datetime
 ) -> list[str]:

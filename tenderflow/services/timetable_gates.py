@@ -13,7 +13,6 @@ from tenderflow.domain.timetable import MILESTONE_LABELS
 from tenderflow.models import Procurement
 from tenderflow.services import award, notices, transitions
 from tenderflow.services import timetable as timetable_service
-from tenderflow.services.gates import gate
 
 NO_APPROVAL = (
     "The commissioning body's approval of the award recommendation is not recorded: once "
@@ -22,7 +21,6 @@ NO_APPROVAL = (
 )
 
 
-@gate("standstill")
 def approval_recorded(session: Session, procurement: Procurement, now: datetime) -> list[str]:
     """Into standstill: the award recommendation is approved, for the results as they stand."""
     return _approval_unmet(session, procurement)
@@ -36,7 +34,6 @@ def _approval_unmet(session: Session, procurement: Procurement) -> list[str]:
     return [problem] if problem else []
 
 
-@gate("eoi", "itt", "evaluation", "moderation", "standstill", "award", "contract")
 def not_terminated(session: Session, procurement: Procurement, now: datetime) -> list[str]:
     """Into any stage: the procurement has not been terminated."""
     if procurement.terminated_at is None:
@@ -44,7 +41,6 @@ def not_terminated(session: Session, procurement: Procurement, now: datetime) ->
     return [f"{procurement.reference} was terminated: {procurement.termination_reason}"]
 
 
-@gate("award")
 def award_may_proceed(session: Session, procurement: Procurement, now: datetime) -> list[str]:
     """Into award: the standstill has ended (or, without one, the approval is recorded), no challenge open."""
     unmet: list[str] = []
@@ -72,7 +68,6 @@ def award_may_proceed(session: Session, procurement: Procurement, now: datetime)
     return unmet
 
 
-@gate("contract")
 def contract_recorded(session: Session, procurement: Procurement, now: datetime) -> list[str]:
     """Into contract: the award has created the contract record."""
     if not award.contracts(session, procurement):

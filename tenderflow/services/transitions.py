@@ -1,8 +1,9 @@
 """Moving a procurement from one stage to the next, through a Prefect flow run.
 
 The web app and the command line record a :class:`Transition` and a run request keyed by the
-transition's id, and submit it without waiting. The flow checks the gates, applies the move
-once (a transition already decided is never applied again) and sends the follow-up messages.
+transition's id in one unit of work, then send it (``flow_runs.send``) without waiting. The
+flow checks the gates, applies the move once (a transition already decided is never applied
+again) and sends the follow-up messages.
 """
 
 from __future__ import annotations
@@ -31,9 +32,8 @@ from tenderflow.models import (
     Transition,
     User,
 )
-from tenderflow.services import ServiceError, flow_runs, gates, outbox, probity
+from tenderflow.services import ServiceError, flow_runs, outbox, probity
 from tenderflow.services import timetable as timetable_service
-from workflows import names
 
 QUEUED, APPLIED, REFUSED, FAILED = "queued", "applied", "refused", "failed"
 DECIDED = frozenset({APPLIED, REFUSED, FAILED})
@@ -249,7 +249,7 @@ def request_transition(
     session.flush()
     request = flow_runs.request_run(
         session,
-        deployment=names.TRANSITION,
+        deployment=flow_runs.TRANSITION,
         parameters={"transition_id": transition.id},
         key=f"transition:{transition.id}",
         description=f"Move {procurement.reference} to {stage_label(to_stage)}",
@@ -260,12 +260,6 @@ def request_transition(
     transition.flow_run_request_id = request.id
     session.flush()
     return transition
-
-
-def submit_transition(session: Session, transition: Transition, now: datetime) -> bool:
-    """Hand the transition's run to Prefect without waiting; return whether it was accepted."""
-    request = run_request(session, transition)
-    return request is not None and flow_runs.submit(session, request, now)
 
 
 def run_request(session: Session, transition: Transition) -> FlowRunRequest | None:
@@ -287,23 +281,6 @@ def get(session: Session, transition_id: int, *, lock: bool = False) -> Transiti
     if found is None:
         raise LookupError(f"no transition {transition_id}")
     return found
-
-
-def check_gates(session: Session, transition_id: int, now: datetime) -> list[str]:
-    """Return every unmet condition for the move (what was recorded, once it is decided)."""
-    transition = get(session, transition_id)
-    if transition.status in DECIDED:
-        return list(transition.unmet or [])
-    procurement = transition.procurement
-    if procurement.stage != transition.from_stage:
-        return [
-            f"{procurement.reference} is no longer at {stage_label(transition.from_stage)}: "
-            f"it is at {stage_label(procurement.stage)}"
-        ]
-    unmet = gates.unmet_conditions(session, procurement, transition.to_stage, now)
-    if transition.to_stage == "award" and not (transition.details or {}).get("contract"):
-        unmet.append("Enter the contract details for the award")
-    return unmet
 
 
 def apply(session: Session, transition_id: int, unmet: list[str], now: datetime) -> str:

@@ -30,7 +30,6 @@ from tenderflow.web import kit, procurement_page
 from tenderflow.web import need_to_know as ntk
 from tenderflow.web.access import allow
 from tenderflow.web.submitting import submit_without_waiting
-from workflows import names
 
 bp = Blueprint("documents", __name__, url_prefix="/procurements")
 
@@ -70,7 +69,7 @@ def latest_request(procurement: Procurement) -> FlowRunRequest | None:
         select(FlowRunRequest)
         .where(
             FlowRunRequest.procurement_id == procurement.id,
-            FlowRunRequest.deployment == names.DOCUMENTS,
+            FlowRunRequest.deployment == flow_runs.DOCUMENTS,
         )
         .order_by(FlowRunRequest.id.desc())
         .limit(1)
@@ -124,18 +123,17 @@ def _request(procurement: Procurement, kinds: list[str]) -> Any:
         return redirect(url_for("documents.index", reference=procurement.reference))
     now = clock.now()
     labels = [papers.paper_kind(k).label.lower() for k in kinds]
-    request = flow_runs.request_run(
+    flow_runs.start(
         db.session,
-        deployment=names.DOCUMENTS,
-        parameters={"procurement_id": procurement.id, "kinds": kinds, "user_id": current_user.id},
+        flow_runs.DOCUMENTS,
+        {"procurement_id": procurement.id, "kinds": kinds, "user_id": current_user.id},
         key=f"documents:{procurement.id}:{current_user.id}:{now.isoformat()}",
         description=f"Write the {papers.join_words(labels)} for {procurement.reference}",
+        who=current_user,
         now=now,
-        requested_by=current_user,
         procurement_id=procurement.id,
+        sender=submit_without_waiting,
     )
-    db.session.commit()
-    submit_without_waiting(request.id)
     flash("The documents are being written. This page shows them when they are ready.", "success")
     return redirect(url_for("documents.index", reference=procurement.reference))
 

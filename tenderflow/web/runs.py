@@ -16,11 +16,10 @@ from tenderflow.extensions import db
 from tenderflow.models import FlowRunRequest
 from tenderflow.models.flow_runs import QUEUED
 from tenderflow.services import delivery, flow_runs, workflow_health
+from tenderflow.services.flow_runs import scheduled_deployment_names
 from tenderflow.web import navigation
 from tenderflow.web.access import allow, signed_in_per_object
 from tenderflow.web.submitting import submit_without_waiting
-from workflows import names
-from workflows.registry import scheduled_deployment_names
 
 bp = Blueprint("runs", __name__)
 navigation.register("Workflows", "runs.overview", {Role.ADMIN}, 85)
@@ -99,16 +98,15 @@ def check_worker() -> Any:
     if not form.validate_on_submit():
         abort(400)
     now = clock.now()
-    request = flow_runs.request_run(
+    flow_runs.start(
         db.session,
-        deployment=names.HEARTBEAT,
-        parameters={},
+        flow_runs.HEARTBEAT,
+        {},
         key=f"heartbeat:{current_user.id}:{now.isoformat()}",
         description="Check the worker is running",
+        who=current_user,
         now=now,
-        requested_by=current_user,
+        sender=submit_without_waiting,
     )
-    db.session.commit()
-    submit_without_waiting(request.id)
     flash("Asked the worker to check in.", "success")
     return redirect(url_for("runs.overview"))

@@ -1,14 +1,15 @@
-"""Send a recorded run request to Prefect after the page has answered.
+"""The web app's sender: a recorded run request goes to Prefect after the page has answered.
 
-A web request only records what it asks for; reaching the Prefect server (which may be slow,
-busy or down) happens on a thread after the answer, and the workers' dispatchers send
-whatever that thread could not. So a page answers in the same time whether Prefect is up,
-down or slow.
+A web request only records what it asks for (``flow_runs.start``); reaching the Prefect server
+(which may be slow, busy or down) happens on a thread after the answer, and the workers'
+dispatchers send whatever that thread could not. So a page answers in the same time whether
+Prefect is up, down or slow.
 """
 
 from __future__ import annotations
 
 import threading
+from contextlib import suppress
 
 from flask import current_app
 
@@ -29,10 +30,11 @@ def submit_without_waiting(request_id: int | None) -> None:
 
     def submit() -> None:
         with app.app_context():
+            # On any failure the worker's dispatcher sends it instead; removing the session
+            # rolls back what was left.
             try:
-                flow_runs.submit_by_id(db.session, request_id, clock.now())
-            except Exception:  # the worker's dispatcher sends it instead
-                db.session.rollback()
+                with suppress(Exception):
+                    flow_runs.submit_by_id(db.session, request_id, clock.now())
             finally:
                 db.session.remove()
 

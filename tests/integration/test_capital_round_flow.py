@@ -15,7 +15,6 @@ from tenderflow.extensions import db
 from tenderflow.models import CapitalNotice
 from tenderflow.services import flow_runs
 from tests.integration.capital_world import a_round, a_scheme
-from workflows import names
 from workflows.capital_round import advance_capital_rounds
 
 
@@ -88,7 +87,7 @@ def test_a_requested_run_records_its_outcome(app: Any, people: dict[str, Any]) -
     round_ = a_round(people["admin"])
     request = flow_runs.request_run(
         db.session,
-        deployment=names.CAPITAL_ROUND,
+        deployment=flow_runs.CAPITAL_ROUND,
         parameters={"round_id": round_.id},
         key=f"capital-round:{round_.id}:opened",
         description="Open the round",

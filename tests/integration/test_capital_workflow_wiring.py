@@ -11,8 +11,8 @@ from sqlalchemy import select
 from tenderflow.domain.roles import Role
 from tenderflow.extensions import db
 from tenderflow.models import CapitalNotice, CapitalRound, FlowRunRequest
+from tenderflow.services import flow_runs
 from tests.integration.conftest import sent_from_the_request, sign_in_as, wait_for_request
-from workflows import names
 
 pytestmark = pytest.mark.usefixtures("workflow_worker")
 
@@ -35,7 +35,7 @@ def test_opening_a_round_runs_its_workflow_which_tells_the_districts(
     round_ = db.session.scalar(select(CapitalRound))
     assert round_ is not None
     request = db.session.scalar(
-        select(FlowRunRequest).where(FlowRunRequest.deployment == names.CAPITAL_ROUND)
+        select(FlowRunRequest).where(FlowRunRequest.deployment == flow_runs.CAPITAL_ROUND)
     )
     assert sent_from_the_request(request), request and request.error
     assert request.parameters["round_id"] == round_.id

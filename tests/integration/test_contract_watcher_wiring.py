@@ -17,7 +17,6 @@ from tenderflow.extensions import db
 from tenderflow.models import OutboxMessage
 from tenderflow.services import contracts, flow_runs
 from tests.integration.conftest import wait_for_request
-from workflows import names
 
 pytestmark = pytest.mark.usefixtures("workflow_worker")
 
@@ -43,7 +42,7 @@ def test_the_worker_runs_the_contract_watcher_and_its_messages_are_queued(
     )
     request = flow_runs.request_run(
         db.session,
-        deployment=names.CONTRACTS,
+        deployment=flow_runs.CONTRACTS,
         parameters={"now": "2026-06-15T07:10:00+01:00"},
         key="contracts:wired",
         description="Chase contract returns and meetings",

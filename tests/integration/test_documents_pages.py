@@ -15,11 +15,10 @@ from tenderflow import clock
 from tenderflow.domain.roles import Role
 from tenderflow.extensions import db
 from tenderflow.models import FlowRunRequest, PanelMember
-from tenderflow.services import reports
+from tenderflow.services import flow_runs, reports
 from tests.integration.conftest import sign_in_as
 from tests.integration.council_papers import AWKWARD, docx_text, load_histories, procurement
 from tests.integration.documents_world import storage
-from workflows import names
 from workflows.documents import generate_documents
 
 PAGE = "/procurements/KCC-IDAS-2026/documents"
@@ -132,7 +131,7 @@ def test_asking_for_documents_records_a_request_and_returns_at_once(
         response = client.post(f"{PAGE}/write/committee")
     assert response.status_code == 302
     request = db.session.scalar(select(FlowRunRequest))
-    assert request.deployment == names.DOCUMENTS
+    assert request.deployment == flow_runs.DOCUMENTS
     assert request.parameters["kinds"] == ["committee"]
     assert request.status == "queued"  # no Prefect server here: it waits, visibly
     page = client.get(PAGE).get_data(as_text=True)

@@ -53,7 +53,6 @@ from tenderflow.services.reference_data import load_reference_data
 from tests.integration.capital_world import a_round, a_scheme, accept, close, score
 from tests.integration.conftest import PASSWORD, IsolatedClient, config_for, sign_in_as
 from tests.integration.timetable_data import national_procurement
-from workflows import names
 from workflows.registry import deployment_names
 
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
@@ -322,8 +321,7 @@ def ask_for_move(procurement: Procurement, lead: User) -> Transition:
     """Ask for the move to EOI as the web app does: record it, then try to send it."""
     transition = transitions.request_transition(db.session, procurement, "eoi", lead, clock.now())
     db.session.commit()
-    transitions.submit_transition(db.session, transition, clock.now())
-    db.session.commit()
+    flow_runs.send(db.session, transition.flow_run_request_id, clock.now())
     return transition
 
 
@@ -411,7 +409,7 @@ def test_a_flow_killed_between_the_priority_list_and_its_document_is_run_again_t
     )
     request = flow_runs.request_run(
         db.session,
-        deployment=names.CAPITAL_ROUND,
+        deployment=flow_runs.CAPITAL_ROUND,
         parameters={"round_id": round_.id},
         key=f"capital-round-fault:{round_.id}",
         description=f"Advance {round_.title}",

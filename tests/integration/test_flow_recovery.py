@@ -21,7 +21,7 @@ from tenderflow.domain.capital import statuses as st
 from tenderflow.domain.roles import Role
 from tenderflow.extensions import db
 from tenderflow.models import FlowRunRequest, GeneratedDocument, OutboxMessage
-from tenderflow.services import flow_runs, transitions
+from tenderflow.services import flow_runs, gates, transitions
 from tenderflow.services.capital import priority
 from tenderflow.services.capital.documents import (
     priority_list_document_missing,
@@ -30,7 +30,6 @@ from tenderflow.services.capital.documents import (
 from tests.integration.capital_world import a_round, a_scheme, accept, close, score
 from tests.integration.conftest import sign_in_as
 from tests.integration.timetable_data import add_plan, national_procurement
-from workflows import names
 from workflows.capital_round import advance_capital_rounds
 from workflows.documents import generate_documents
 from workflows.timetable import run_transition
@@ -52,7 +51,7 @@ def test_a_move_whose_run_died_after_the_gates_is_applied_once_by_the_next_run(
     transition = transitions.request_transition(db.session, procurement, "eoi", asker, clock.now())
     db.session.commit()
     # The dead run checked the gates and stopped before applying the move.
-    assert transitions.check_gates(db.session, transition.id, clock.now()) == []
+    assert gates.check_transition(db.session, transition.id, clock.now()) == []
     db.session.rollback()
 
     outcome = run_transition.fn(transition_id=transition.id)
@@ -164,7 +163,7 @@ def test_documents_already_written_for_a_request_are_not_written_again(
     add_plan(procurement, lead)
     request = flow_runs.request_run(
         db.session,
-        deployment=names.DOCUMENTS,
+        deployment=flow_runs.DOCUMENTS,
         parameters={"procurement_id": procurement.id, "kinds": ["procurement-plan"]},
         key="documents:recovery-test",
         description="Write the plan",
@@ -203,7 +202,7 @@ def prefect_says(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
 def running_request(run_id: str, *, heartbeat_ago: float | None = None) -> FlowRunRequest:
     request = flow_runs.request_run(
         db.session,
-        deployment=names.TRANSITION,
+        deployment=flow_runs.TRANSITION,
         parameters={"transition_id": 1},
         key=f"recovery:{run_id}",
         description=f"Move for {run_id}",

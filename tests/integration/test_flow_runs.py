@@ -16,7 +16,6 @@ from tenderflow.domain.roles import Role
 from tenderflow.extensions import db
 from tenderflow.models import FlowRunRequest, WorkerHeartbeat
 from tenderflow.services import flow_runs
-from workflows import names
 from workflows.maintenance import heartbeat
 
 DEAD_SERVER = "http://127.0.0.1:9/api"  # the discard port: nothing answers there
@@ -25,7 +24,7 @@ DEAD_SERVER = "http://127.0.0.1:9/api"  # the discard port: nothing answers ther
 def _request(key: str = "heartbeat:test") -> FlowRunRequest:
     request = flow_runs.request_run(
         db.session,
-        deployment=names.HEARTBEAT,
+        deployment=flow_runs.HEARTBEAT,
         parameters={},
         key=key,
         description="Check the worker is running",
@@ -189,3 +188,54 @@ def test_a_request_another_process_is_sending_is_not_sent_again(app: Any) -> Non
     request = db.session.get(FlowRunRequest, request_id)
     assert request is not None
     assert (request.status, request.flow_run_id, request.attempts) == ("submitted", "elsewhere", 0)
+
+
+def test_starting_a_run_commits_its_request_before_sending_it(app: Any) -> None:
+    sent: list[int] = []
+
+    def sender(request_id: int) -> None:
+        # The request is already committed: a fresh transaction finds it.
+        with app.app_context():
+            assert db.session.get(FlowRunRequest, request_id) is not None
+            db.session.remove()
+        sent.append(request_id)
+
+    request = flow_runs.start(
+        db.session,
+        flow_runs.HEARTBEAT,
+        {},
+        key="heartbeat:start",
+        description="Check the worker is running",
+        who=None,
+        now=clock.now(),
+        sender=sender,
+    )
+    assert sent == [request.id]
+    assert request.parameters == {"request_id": request.id}
+    again = flow_runs.start(
+        db.session,
+        flow_runs.HEARTBEAT,
+        {},
+        key="heartbeat:start",
+        description="Check the worker is running",
+        who=None,
+        now=clock.now(),
+        sender=sender,
+    )
+    assert again.id == request.id, "the same key records one request"
+
+
+def test_a_run_started_while_the_server_is_down_waits_in_the_queue(app: Any) -> None:
+    with temporary_settings(updates={PREFECT_API_URL: DEAD_SERVER}):
+        request = flow_runs.start(
+            db.session,
+            flow_runs.HEARTBEAT,
+            {},
+            key="heartbeat:down",
+            description="Check the worker is running",
+            who=None,
+            now=clock.now(),
+        )
+    db.session.expire_all()
+    assert request.status == "queued" and request.flow_run_id is None
+    assert "cannot be reached" in (request.error or "")

@@ -19,7 +19,7 @@ from tenderflow.models import (
     StageDates,
     Transition,
 )
-from tenderflow.services import ServiceError, award, notices, procurements, transitions
+from tenderflow.services import ServiceError, award, flow_runs, notices, procurements, transitions
 from tenderflow.services import timetable as timetable_service
 from tests.integration.act_gates_world import check_exclusions, confirm_conflicts
 from tests.integration.timetable_data import (
@@ -36,7 +36,6 @@ from tests.integration.timetable_data import (
     submit_scores,
 )
 from tests.integration.world import procurement_input
-from workflows import names
 from workflows.timetable import run_transition
 
 
@@ -101,7 +100,7 @@ def test_a_request_records_the_transition_and_its_keyed_run_request(
     request = db.session.get(FlowRunRequest, transition.flow_run_request_id)
     assert request is not None
     assert request.key == f"transition:{transition.id}"
-    assert request.deployment == names.TRANSITION
+    assert request.deployment == flow_runs.TRANSITION
     assert request.parameters == {"transition_id": transition.id, "request_id": request.id}
     assert transition.status == "queued" and procurement.stage == "planning"
     # A second request while the first waits is refused.

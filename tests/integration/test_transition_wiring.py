@@ -15,7 +15,7 @@ from tenderflow.cli import main
 from tenderflow.domain.roles import Role
 from tenderflow.extensions import db
 from tenderflow.models import FlowRunRequest, Transition
-from tenderflow.services import transitions
+from tenderflow.services import flow_runs, transitions
 from tests.integration.conftest import sent_from_the_request, sign_in_as, wait_for_request
 from tests.integration.timetable_data import national_procurement
 
@@ -51,8 +51,8 @@ def test_a_move_queued_while_the_server_was_down_is_applied_once_it_is_back(
     transition = transitions.request_transition(db.session, procurement, "eoi", lead, clock.now())
     db.session.commit()
     with temporary_settings(updates={PREFECT_API_URL: "http://127.0.0.1:9/api"}):
-        assert transitions.submit_transition(db.session, transition, clock.now()) is False
-    db.session.commit()
+        sent = flow_runs.send(db.session, transition.flow_run_request_id, clock.now())
+        assert sent is False
     assert transition.status == "queued"
     # The worker's dispatcher sends it without anyone asking again.
     finished = wait_for_request(transition.flow_run_request_id)

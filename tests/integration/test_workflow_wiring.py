@@ -15,7 +15,6 @@ from tenderflow.extensions import db
 from tenderflow.models import FlowRunRequest
 from tenderflow.services import flow_runs
 from tests.integration.conftest import sent_from_the_request, sign_in_as, wait_for_request
-from workflows import names
 
 pytestmark = pytest.mark.usefixtures("workflow_worker")
 
@@ -40,7 +39,7 @@ def test_an_administrator_checks_the_worker_and_sees_it_answer(
 def test_a_request_queued_while_the_server_was_down_completes_once_it_is_back(app: Any) -> None:
     request = flow_runs.request_run(
         db.session,
-        deployment=names.HEARTBEAT,
+        deployment=flow_runs.HEARTBEAT,
         parameters={},
         key="heartbeat:while-down",
         description="Check the worker is running",
@@ -73,7 +72,7 @@ def _send(request: FlowRunRequest, tries: int = 5) -> bool:
 def test_submitting_the_same_request_twice_starts_one_flow_run(app: Any) -> None:
     request = flow_runs.request_run(
         db.session,
-        deployment=names.HEARTBEAT,
+        deployment=flow_runs.HEARTBEAT,
         parameters={},
         key="heartbeat:twice",
         description="Check the worker is running",

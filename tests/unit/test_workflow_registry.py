@@ -6,13 +6,9 @@ from datetime import timedelta
 
 import pytest
 
-from workflows import names
-from workflows.registry import (
-    SCHEDULE_SECONDS_ENV,
-    deployment_names,
-    deployments,
-    scheduled_deployment_names,
-)
+from tenderflow.services import flow_runs
+from tenderflow.services.flow_runs import scheduled_deployment_names
+from workflows.registry import SCHEDULE_SECONDS_ENV, deployment_names, deployments
 
 
 def _by_name(found: list) -> dict[str, object]:
@@ -21,7 +17,12 @@ def _by_name(found: list) -> dict[str, object]:
 
 def test_every_deployment_the_app_submits_to_is_served() -> None:
     served = set(deployment_names())
-    for name in (names.HEARTBEAT, names.CAPITAL_ROUND, names.TRANSITION, names.DOCUMENTS):
+    for name in (
+        flow_runs.HEARTBEAT,
+        flow_runs.CAPITAL_ROUND,
+        flow_runs.TRANSITION,
+        flow_runs.DOCUMENTS,
+    ):
         assert name in served
     assert set(_by_name(deployments())) == served
 
@@ -29,7 +30,11 @@ def test_every_deployment_the_app_submits_to_is_served() -> None:
 def test_the_worker_schedules_the_heartbeat_deadline_watch_round_and_email_runs() -> None:
     scheduled = {name for name, d in _by_name(deployments()).items() if d.schedules}
     assert scheduled == {
-        names.HEARTBEAT, names.CAPITAL_ROUND, names.DEADLINES, names.EMAIL, names.CONTRACTS
+        flow_runs.HEARTBEAT,
+        flow_runs.CAPITAL_ROUND,
+        flow_runs.DEADLINES,
+        flow_runs.EMAIL,
+        flow_runs.CONTRACTS,
     }
 
 
@@ -41,11 +46,11 @@ def test_without_schedules_flows_run_only_when_asked_for() -> None:
 
 def test_the_scheduled_deployments_are_named_for_the_health_check() -> None:
     assert set(scheduled_deployment_names()) == {
-        names.HEARTBEAT,
-        names.CAPITAL_ROUND,
-        names.DEADLINES,
-        names.EMAIL,
-        names.CONTRACTS,
+        flow_runs.HEARTBEAT,
+        flow_runs.CAPITAL_ROUND,
+        flow_runs.DEADLINES,
+        flow_runs.EMAIL,
+        flow_runs.CONTRACTS,
     }
 
 
@@ -57,8 +62,8 @@ def test_a_short_test_interval_replaces_every_schedule_and_only_schedules(
     for name in scheduled_deployment_names():
         (schedule,) = found[name].schedules
         assert schedule.schedule.interval == timedelta(seconds=5)
-    assert not found[names.TRANSITION].schedules
-    assert not found[names.DOCUMENTS].schedules
+    assert not found[flow_runs.TRANSITION].schedules
+    assert not found[flow_runs.DOCUMENTS].schedules
     assert all(not d.schedules for d in deployments(schedules=False))
 
 

@@ -30,7 +30,6 @@ from tenderflow.web.capital import ActionForm, bp, context, posted, round_or_404
 from tenderflow.web.forms import GovDateField, MoneyField, apply_errors
 from tenderflow.web.kit import attempt
 from tenderflow.web.submitting import submit_without_waiting
-from workflows import names
 
 REVIEWERS = (Role.ADMIN, Role.SP_SCORER, Role.PARTNERSHIP_OFFICER, Role.COMMISSIONING_BODY)
 
@@ -68,19 +67,16 @@ class RoundForm(FlaskForm):
 
 def request_advance(round_id: int, key: str, description: str) -> FlowRunRequest:
     """Ask the workflow to advance a round now; never wait for it."""
-    now = clock.now()
-    request = flow_runs.request_run(
+    return flow_runs.start(
         db.session,
-        deployment=names.CAPITAL_ROUND,
-        parameters={"round_id": round_id},
+        flow_runs.CAPITAL_ROUND,
+        {"round_id": round_id},
         key=key,
         description=description,
-        now=now,
-        requested_by=current_user,
+        who=current_user,
+        now=clock.now(),
+        sender=submit_without_waiting,
     )
-    db.session.commit()
-    submit_without_waiting(request.id)
-    return request
 
 
 @bp.route("/rounds")
