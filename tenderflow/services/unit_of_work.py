@@ -59,6 +59,13 @@ def unit_of_work(session: Session) -> Iterator[Session]:
         session.info[_DEPTH] = depth
 
 
+def keep_only(session: Session, record: Callable[[], object]) -> None:
+    """Undo whatever is unsaved, then commit only what ``record`` writes (a refusal's audit)."""
+    session.rollback()
+    with unit_of_work(session):
+        record()
+
+
 def in_unit_of_work(session: Session, work: Callable[[], T]) -> T:
     """Run ``work`` in a unit of work and return what it returned."""
     with unit_of_work(session):

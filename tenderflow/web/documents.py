@@ -93,8 +93,9 @@ def index(reference: str) -> Any:
     procurement = _procurement_or_404(reference)
     run = latest_request(procurement)
     if run is not None and not run.finished:
+        # Show Prefect's latest word without writing it: GET never changes state. The worker's
+        # dispatcher records it (flow_runs.refresh_unfinished); the request's end discards this.
         flow_runs.refresh(db.session, run, clock.now())
-        db.session.commit()
     refused = []
     if run is not None and run.finished and run.result:
         for name in papers.KIND_NAMES:

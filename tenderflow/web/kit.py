@@ -18,7 +18,7 @@ from tenderflow.extensions import db
 from tenderflow.models import Procurement
 from tenderflow.services import ServiceError
 from tenderflow.services import procurements as procurement_service
-from tenderflow.services.unit_of_work import unit_of_work
+from tenderflow.services.unit_of_work import keep_only, unit_of_work
 from tenderflow.web.forms import apply_errors
 
 Said = str | Callable[[Any], str]
@@ -60,9 +60,7 @@ def refuse_404(record: Callable[[], Any]) -> NoReturn:
     As with a refused change (:func:`~tenderflow.services.probity.keep_refusal`), whatever the
     request left unsaved is undone; then only what ``record`` writes is committed.
     """
-    db.session.rollback()
-    with unit_of_work(db.session):
-        record()
+    keep_only(db.session, record)
     abort(404)
 
 

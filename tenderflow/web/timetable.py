@@ -17,7 +17,7 @@ from tenderflow.domain.timetable import MILESTONE_LABELS, stage_label
 from tenderflow.extensions import db
 from tenderflow.models import Procurement, Transition, User
 from tenderflow.services import award as award_service
-from tenderflow.services import need_to_know, transitions
+from tenderflow.services import flow_runs, need_to_know, transitions
 from tenderflow.services import timetable as service
 from tenderflow.services.concurrency import ChangedMeanwhile, check_fingerprint, guarded
 from tenderflow.web import award as award_pages  # noqa: F401  (its pages are on ``bp`` too)
@@ -283,7 +283,9 @@ def move(reference: str) -> Any:
             )
         )
         if refused is None:
-            submit_without_waiting(transition.flow_run_request_id)
+            flow_runs.send(
+                db.session, transition.flow_run_request_id, now, sender=submit_without_waiting
+            )
             return redirect(
                 url_for("timetable.transition", reference=reference, transition_id=transition.id)
             )
