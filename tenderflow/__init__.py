@@ -14,29 +14,26 @@ def blueprints() -> list[Blueprint]:
     Imported here, not at the top: a flow run's process needs the database, not the pages.
     """
     from tenderflow.web import (
-        account,
-        act_gates,
         admin,
-        auth,
-        bidders,
-        bids,
         capital,
-        clarifications,
-        contract_changes,
-        contract_management,
         contracts,
         documents,
         evaluation,
         home,
         messages,
-        need_to_know_pages,
         notices,
-        ocds,
         procurements,
         runs,
-        templates_admin,
         timetable,
     )
+    from tenderflow.web.bidding import bidders, bids, clarifications
+    from tenderflow.web.contracts import changes as contract_changes
+    from tenderflow.web.contracts import management as contract_management
+    from tenderflow.web.documents import templates_admin
+    from tenderflow.web.notices import ocds
+    from tenderflow.web.procurements import act_gates
+    from tenderflow.web.procurements import co_leads as need_to_know_pages
+    from tenderflow.web.users import account, auth
 
     return [
         auth.bp,

@@ -108,9 +108,17 @@ def _codelist_problems(release: dict[str, Any]) -> list[str]:
     for item in tender.get("items", []):
         for c in [item.get("classification"), *item.get("additionalClassifications", [])]:
             if c:
-                check("tender/items/classification/scheme", c["scheme"], "itemClassificationScheme.csv")
-    sections = [release.get("planning", {}), tender, *release.get("awards", []),
-                *release.get("contracts", [])]
+                check(
+                    "tender/items/classification/scheme",
+                    c["scheme"],
+                    "itemClassificationScheme.csv",
+                )
+    sections = [
+        release.get("planning", {}),
+        tender,
+        *release.get("awards", []),
+        *release.get("contracts", []),
+    ]
     for section in sections:
         for document in section.get("documents", []):
             check("documents/documentType", document.get("documentType"), "documentType.csv")
@@ -121,7 +129,8 @@ def release_problems(release: dict[str, Any]) -> list[str]:
     """Return every way ``release`` breaks the schemas or the codelists."""
     validator, _ = _validators()
     errors = [
-        f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(release)
+        f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
+        for e in validator.iter_errors(release)
     ]
     return errors + _codelist_problems(release)
 
@@ -130,7 +139,8 @@ def package_problems(package: dict[str, Any]) -> list[str]:
     """Return every way ``package`` breaks the release-package schema, its releases included."""
     _, validator = _validators()
     errors = [
-        f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(package)
+        f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
+        for e in validator.iter_errors(package)
     ]
     for release in package.get("releases", []):
         errors += _codelist_problems(release)

@@ -19,7 +19,8 @@ from prefect.cache_policies import NO_CACHE
 from tenderflow import clock
 from tenderflow.extensions import db
 from tenderflow.models import Procurement, User
-from tenderflow.services import ServiceError, documents, reports
+from tenderflow.services import ServiceError, documents
+from tenderflow.services.documents import reports
 from tenderflow.services.unit_of_work import unit_of_work
 from workflows.runtime import app_context, tracked
 

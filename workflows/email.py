@@ -16,7 +16,7 @@ from prefect.cache_policies import NO_CACHE
 
 from tenderflow import clock
 from tenderflow.extensions import db
-from tenderflow.services import delivery
+from tenderflow.services.email import delivery
 from tenderflow.services.unit_of_work import unit_of_work
 from workflows.runtime import app_context, tracked
 

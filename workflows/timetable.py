@@ -20,7 +20,8 @@ from prefect.cache_policies import NO_CACHE
 
 from tenderflow import clock
 from tenderflow.extensions import db
-from tenderflow.services import deadlines, gates, transitions
+from tenderflow.services import gates
+from tenderflow.services.timetable import deadlines, transitions
 from tenderflow.services.unit_of_work import unit_of_work
 from workflows.faults import pause_point
 from workflows.runtime import app_context, tracked

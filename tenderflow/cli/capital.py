@@ -18,7 +18,7 @@ from tenderflow.domain.capital.ranking import CUT_LINE_RULE, ROUNDING_RULE, json
 from tenderflow.domain.capital.rows import check_rank_rows
 from tenderflow.domain.evaluation.rows import EvaluationFileError
 from tenderflow.domain.money import format_gbp, parse_money
-from tenderflow.evaluation_files import read_csv_rows
+from tenderflow.services.evaluation.files import read_csv_rows
 
 
 @click.group("capital")

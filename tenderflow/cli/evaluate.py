@@ -26,7 +26,7 @@ from tenderflow.domain.evaluation.value_for_money import (
 )
 from tenderflow.domain.exact import score_text
 from tenderflow.domain.money import format_gbp
-from tenderflow.evaluation_files import read_evaluation_files
+from tenderflow.services.evaluation.files import read_evaluation_files
 
 
 def _model(source: str) -> EvaluationModel:

@@ -44,7 +44,8 @@ def report(reference: str, kind: str, out_dir: Path, as_email: str | None) -> No
 
     from tenderflow import clock
     from tenderflow.extensions import db
-    from tenderflow.services import ServiceError, documents, need_to_know, procurements, reports
+    from tenderflow.services import ServiceError, documents, need_to_know, procurements
+    from tenderflow.services.documents import reports
     from tenderflow.services.unit_of_work import unit_of_work
     from tenderflow.services.users import find_by_email
 

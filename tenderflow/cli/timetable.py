@@ -64,7 +64,7 @@ def timetable(reference: str, as_json: bool) -> None:
 
 def _contract(options: dict[str, Any]) -> Any:
     from tenderflow.domain.money import parse_money
-    from tenderflow.services.transitions import ContractDetails
+    from tenderflow.services.timetable.transitions import ContractDetails
 
     given = {k: v for k, v in options.items() if v is not None}
     if not given:
@@ -110,7 +110,8 @@ def advance(
     from tenderflow import clock
     from tenderflow.cli.context import app_context
     from tenderflow.extensions import db
-    from tenderflow.services import ServiceError, flow_runs, transitions
+    from tenderflow.services import ServiceError, flow_runs
+    from tenderflow.services.timetable import transitions
     from tenderflow.services.unit_of_work import unit_of_work
 
     if to_stage not in STAGES:
@@ -173,7 +174,7 @@ def advance(
 def _award_details(session: Any, procurement: Any, given: Any) -> Any:
     from dataclasses import replace
 
-    from tenderflow.services.transitions import default_contract_details
+    from tenderflow.services.timetable.transitions import default_contract_details
 
     suggested = default_contract_details(session, procurement)
     if given is None:

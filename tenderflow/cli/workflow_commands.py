@@ -199,7 +199,8 @@ def _report_health(*, as_json: bool, stale_minutes: float | None) -> int:
     from tenderflow import clock
     from tenderflow.cli.context import app_context
     from tenderflow.extensions import db
-    from tenderflow.services import flow_runs, workflow_health
+    from tenderflow.services import flow_runs
+    from tenderflow.services.flow_runs import health as workflow_health
     from tenderflow.services.unit_of_work import unit_of_work
 
     stale_after = (

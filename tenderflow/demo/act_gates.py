@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from tenderflow.domain.exclusion import DISCRETIONARY_GROUNDS, MANDATORY_GROUNDS
 from tenderflow.models import ConflictsAssessment, ExclusionCheck, Procurement, StageDates, User
-from tenderflow.services import conflicts, exclusions
+from tenderflow.services.procurements import conflicts, exclusions
 
 KENT_CONFLICT = (
     "An evaluator was a trustee of Weald Refuge Partnership, a bidder for East Kent, until "

@@ -15,8 +15,10 @@ from tenderflow import clock
 from tenderflow.domain.contract_priority import add_months
 from tenderflow.domain.contract_returns import last_ended_quarter
 from tenderflow.models import ContractMeeting, ContractReturn, ManagedContract, User
-from tenderflow.services import contract_meetings, contract_monitoring, contract_performance
 from tenderflow.services import contracts as service
+from tenderflow.services.contracts import meetings as contract_meetings
+from tenderflow.services.contracts import monitoring as contract_monitoring
+from tenderflow.services.contracts import performance as contract_performance
 
 GOOD = {
     "performance": "good",

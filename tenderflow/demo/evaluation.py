@@ -15,8 +15,9 @@ from sqlalchemy.orm import Session
 from tenderflow import clock
 from tenderflow.domain.evaluation import model_path
 from tenderflow.models import Bid, Bidder, Procurement, User
-from tenderflow.services import award, plans, procurements
+from tenderflow.services import procurements
 from tenderflow.services import timetable as timetable_service
+from tenderflow.services.bidding import plans
 from tenderflow.services.evaluation import (
     bids_in_evaluation,
     current_model,
@@ -25,8 +26,9 @@ from tenderflow.services.evaluation import (
     panel,
     scoring,
 )
-from tenderflow.services.evaluation_results import results_for
+from tenderflow.services.evaluation.results import results_for
 from tenderflow.services.procurements import ProcurementInput
+from tenderflow.services.timetable import award
 
 MODEL = "housing-support-60-40"
 SCORING = "CCC-YP-FLOAT-2027"

@@ -683,7 +683,7 @@ def _approve(
 ) -> None:
     """Record that the lead asked for approval once moderation closed, and the body gave it
     for the results as they then stood."""
-    from tenderflow.services.award import results_hash
+    from tenderflow.services.timetable.award import results_hash
 
     session.flush()
     agreed = results_hash(session, procurement)

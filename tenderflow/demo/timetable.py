@@ -16,8 +16,9 @@ from sqlalchemy.orm import Session
 from tenderflow import clock
 from tenderflow.domain.timetable import stage_label
 from tenderflow.models import Transition
-from tenderflow.services import deadlines, procurements
+from tenderflow.services import procurements
 from tenderflow.services import timetable as timetable_service
+from tenderflow.services.timetable import deadlines
 
 MOVED_EARLY = "CCC-NEEDS-2027"
 

@@ -2,7 +2,7 @@
 contract's records, with a chart of its indicators against their targets.
 
 The records arrive as plain data (:class:`ContractReviewData`); this module only arranges
-them. ``tenderflow.services.contract_review`` gathers them from the database.
+them. ``tenderflow.services.contracts.review`` gathers them from the database.
 """
 
 from __future__ import annotations

@@ -56,66 +56,138 @@ KINDS: dict[str, NoticeKind] = {
     kind.code: kind
     for kind in (
         NoticeKind(
-            "UK2", "Preliminary market engagement notice", ACT, "Find a Tender", "planning",
-            "marketEngagementNotice", optional=True,
-            condition="if the market was consulted before the tender notice", source="s.17",
+            "UK2",
+            "Preliminary market engagement notice",
+            ACT,
+            "Find a Tender",
+            "planning",
+            "marketEngagementNotice",
+            optional=True,
+            condition="if the market was consulted before the tender notice",
+            source="s.17",
         ),
         NoticeKind(
-            "UK3", "Planned procurement notice", ACT, "Find a Tender", "planning",
-            "plannedProcurementNotice", optional=True,
-            condition="to shorten the tendering period to 10 days", source="s.18",
+            "UK3",
+            "Planned procurement notice",
+            ACT,
+            "Find a Tender",
+            "planning",
+            "plannedProcurementNotice",
+            optional=True,
+            condition="to shorten the tendering period to 10 days",
+            source="s.18",
         ),
         NoticeKind(
-            "UK4", "Tender notice", ACT, "Find a Tender", "tender", "tenderNotice",
+            "UK4",
+            "Tender notice",
+            ACT,
+            "Find a Tender",
+            "tender",
+            "tenderNotice",
             source="s.21",
         ),
         NoticeKind(
-            "UK5", "Transparency notice", ACT, "Find a Tender", "tender", "tenderNotice",
+            "UK5",
+            "Transparency notice",
+            ACT,
+            "Find a Tender",
+            "tender",
+            "tenderNotice",
             source="s.44",
         ),
         NoticeKind(
-            "UK6", "Contract award notice", ACT, "Find a Tender", "award", "awardNotice",
+            "UK6",
+            "Contract award notice",
+            ACT,
+            "Find a Tender",
+            "award",
+            "awardNotice",
             source="s.50",
         ),
         NoticeKind(
-            "UK7", "Contract details notice", ACT, "Find a Tender", "contract",
-            "contractNotice", source="s.53",
+            "UK7",
+            "Contract details notice",
+            ACT,
+            "Find a Tender",
+            "contract",
+            "contractNotice",
+            source="s.53",
         ),
         NoticeKind(
-            "UK9", "Contract performance notice", ACT, "Find a Tender", "implementation",
+            "UK9",
+            "Contract performance notice",
+            ACT,
+            "Find a Tender",
+            "implementation",
             "implementationNotice",
             condition="every 12 months for a contract over £5 million, and on a breach",
             source="s.52",
         ),
         NoticeKind(
-            "UK10", "Contract change notice", ACT, "Find a Tender", "contractAmendment",
-            "contractNotice", condition="if the contract is modified", source="s.75",
+            "UK10",
+            "Contract change notice",
+            ACT,
+            "Find a Tender",
+            "contractAmendment",
+            "contractNotice",
+            condition="if the contract is modified",
+            source="s.75",
         ),
         NoticeKind(
-            "UK11", "Contract termination notice", ACT, "Find a Tender", "contractTermination",
-            "contractTerminationNotice", condition="when the contract ends or is terminated",
+            "UK11",
+            "Contract termination notice",
+            ACT,
+            "Find a Tender",
+            "contractTermination",
+            "contractTerminationNotice",
+            condition="when the contract ends or is terminated",
             source="s.80",
         ),
         NoticeKind(
-            "UK12", "Procurement termination notice", ACT, "Find a Tender",
-            "tenderCancellation", "tenderCancellationNotice",
-            condition="if the procurement is abandoned", source="s.55",
+            "UK12",
+            "Procurement termination notice",
+            ACT,
+            "Find a Tender",
+            "tenderCancellation",
+            "tenderCancellationNotice",
+            condition="if the procurement is abandoned",
+            source="s.55",
         ),
         NoticeKind(
-            "F02", "Contract notice", PCR, "Find a Tender", "tender", "tenderNotice",
+            "F02",
+            "Contract notice",
+            PCR,
+            "Find a Tender",
+            "tender",
+            "tenderNotice",
             source="PCR 2015 reg. 49",
         ),
         NoticeKind(
-            "F03", "Contract award notice", PCR, "Find a Tender", "award", "awardNotice",
+            "F03",
+            "Contract award notice",
+            PCR,
+            "Find a Tender",
+            "award",
+            "awardNotice",
             source="PCR 2015 reg. 50",
         ),
         NoticeKind(
-            "CF-OPPORTUNITY", "Contracts Finder opportunity notice", PCR, "Contracts Finder",
-            "tender", "tenderNotice", source="PCR 2015 regs. 106 and 110",
+            "CF-OPPORTUNITY",
+            "Contracts Finder opportunity notice",
+            PCR,
+            "Contracts Finder",
+            "tender",
+            "tenderNotice",
+            source="PCR 2015 regs. 106 and 110",
         ),
         NoticeKind(
-            "CF-AWARD", "Contracts Finder award notice", PCR, "Contracts Finder", "award",
-            "awardNotice", source="PCR 2015 regs. 108 and 112",
+            "CF-AWARD",
+            "Contracts Finder award notice",
+            PCR,
+            "Contracts Finder",
+            "award",
+            "awardNotice",
+            source="PCR 2015 regs. 108 and 112",
         ),
     )
 }
@@ -264,7 +336,9 @@ def due_date(code: str, facts: NoticeFacts) -> tuple[date | None, str]:
         return facts.contract_entered, "once the contract is awarded"
     if code == "UK11":
         ended = facts.contract_ended
-        return (ended + timedelta(days=29) if ended else None), "within 30 days of the contract ending"
+        return (
+            ended + timedelta(days=29) if ended else None
+        ), "within 30 days of the contract ending"
     kind = KINDS[code]
     return None, kind.condition or ""
 
@@ -277,7 +351,11 @@ def title_of(code: str, above_threshold: bool) -> str:
 
 
 def status_of(
-    kind: NoticeKind, due: date | None, record: NoticeRecord | None, today: date, *,
+    kind: NoticeKind,
+    due: date | None,
+    record: NoticeRecord | None,
+    today: date,
+    *,
     required: bool,
 ) -> str:
     """Return where a notice stands on ``today``."""
@@ -321,7 +399,10 @@ def notices_for(
 
 
 def check_publication(
-    code: str, published_id: str, published_on: date, today: date,
+    code: str,
+    published_id: str,
+    published_on: date,
+    today: date,
     earlier: Mapping[str, date] | None = None,
 ) -> list[str]:
     """Return what is wrong with recording ``code`` as published, as error messages."""

@@ -97,10 +97,14 @@ def stages_for(
     if route == "direct-award":
         # No competition; the standstill follows the contract award notice unless the
         # ground for the award sets it aside.
-        return ("planning", "standstill", "award", "contract") if held else (
-            "planning",
-            "award",
-            "contract",
+        return (
+            ("planning", "standstill", "award", "contract")
+            if held
+            else (
+                "planning",
+                "award",
+                "contract",
+            )
         )
     stages = ["planning"]
     if has_participation_stage(route, decision, chosen, legacy=legacy):

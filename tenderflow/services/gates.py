@@ -19,14 +19,12 @@ from sqlalchemy.orm import Session
 
 from tenderflow.domain.timetable import stage_label
 from tenderflow.models import Procurement
-from tenderflow.services import (
-    act_gates,
-    bidding_gates,
-    evaluation_gates,
-    notice_gates,
-    timetable_gates,
-    transitions,
-)
+from tenderflow.services.bidding import gates as bidding_gates
+from tenderflow.services.evaluation import gates as evaluation_gates
+from tenderflow.services.notices import gates as notice_gates
+from tenderflow.services.procurements import act_gates
+from tenderflow.services.timetable import gates as timetable_gates
+from tenderflow.services.timetable import transitions
 
 Check = Callable[[Session, Procurement, datetime], list[str]]
 

@@ -45,13 +45,15 @@ def is_co_lead(session: Session, procurement: Procurement, user: Any) -> bool:
     return remembered(
         session,
         ("co-lead", procurement.id, user.id),
-        lambda: session.scalar(
-            select(ProcurementLead.id).where(
-                ProcurementLead.procurement_id == procurement.id,
-                ProcurementLead.user_id == user.id,
+        lambda: (
+            session.scalar(
+                select(ProcurementLead.id).where(
+                    ProcurementLead.procurement_id == procurement.id,
+                    ProcurementLead.user_id == user.id,
+                )
             )
-        )
-        is not None,
+            is not None
+        ),
     )
 
 

@@ -30,8 +30,9 @@ from tenderflow.domain import regulations
 from tenderflow.domain.roles import ROLE_LABELS, Role
 from tenderflow.extensions import db
 from tenderflow.models import AuditEvent, District, User
-from tenderflow.services import account_links, delivery, two_factor
 from tenderflow.services import users as service
+from tenderflow.services.email import delivery
+from tenderflow.services.users import account_links, two_factor
 from tenderflow.web import navigation, sessions
 from tenderflow.web.access import allow
 from tenderflow.web.kit import act, attempt, save

@@ -15,7 +15,7 @@ from tenderflow.domain import messages as message_rules
 from tenderflow.domain.roles import Role
 from tenderflow.extensions import db
 from tenderflow.models import OutboxMessage
-from tenderflow.services import delivery, outbox
+from tenderflow.services.email import delivery, outbox
 from tenderflow.services.unit_of_work import unit_of_work
 from tenderflow.web import navigation
 from tenderflow.web.access import signed_in, signed_in_per_object

@@ -15,7 +15,9 @@ from tenderflow.domain.vocabulary import FLOW_RUN_STATUS_LABELS
 from tenderflow.extensions import db
 from tenderflow.models import FlowRunRequest
 from tenderflow.models.flow_runs import QUEUED
-from tenderflow.services import delivery, flow_runs, workflow_health
+from tenderflow.services import flow_runs
+from tenderflow.services.email import delivery
+from tenderflow.services.flow_runs import health as workflow_health
 from tenderflow.services.flow_runs import scheduled_deployment_names
 from tenderflow.web import navigation
 from tenderflow.web.access import allow, signed_in_per_object

@@ -12,7 +12,8 @@ from playwright.sync_api import Page, expect
 
 from tenderflow import audit, clock
 from tenderflow.extensions import db
-from tenderflow.services import documents, procurements, reports
+from tenderflow.services import documents, procurements
+from tenderflow.services.documents import reports
 from tests.e2e.conftest import E2E_TODAY, sign_in, sign_out
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from tenderflow import clock
 from tenderflow.domain.roles import Role
 from tenderflow.extensions import db
-from tenderflow.services import account_links
+from tenderflow.services.users import account_links
 
 
 def extend(world: dict[str, Any]) -> None:

@@ -9,7 +9,7 @@ from tenderflow import clock
 from tenderflow.domain.exclusion import DISCRETIONARY_GROUNDS, MANDATORY_GROUNDS, ExclusionInput
 from tenderflow.extensions import db
 from tenderflow.models import Bidder, ExclusionCheck, Procurement, User
-from tenderflow.services import conflicts, exclusions
+from tenderflow.services.procurements import conflicts, exclusions
 
 NO_GROUNDS = ExclusionInput(
     mandatory_checked=frozenset(code for code, _ in MANDATORY_GROUNDS),

@@ -12,7 +12,7 @@ from tenderflow import clock
 from tenderflow.domain.roles import Role
 from tenderflow.extensions import db
 from tenderflow.models import Bid, Bidder, Clarification, Milestone, Procurement, User
-from tenderflow.services import bidders, bids, clarifications
+from tenderflow.services.bidding import bidders, bids, clarifications
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 

@@ -10,7 +10,9 @@ from tenderflow import clock
 from tenderflow.domain.roles import Role
 from tenderflow.extensions import db
 from tenderflow.models import ContractMeeting, ManagedContract
-from tenderflow.services import contract_changes, contract_meetings, contracts
+from tenderflow.services import contracts
+from tenderflow.services.contracts import changes as contract_changes
+from tenderflow.services.contracts import meetings as contract_meetings
 
 
 def extend(world: dict[str, Any]) -> None:

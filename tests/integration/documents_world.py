@@ -12,7 +12,7 @@ from tenderflow.documents.content import Document, Paragraph
 from tenderflow.domain.roles import Role
 from tenderflow.extensions import db
 from tenderflow.services import documents
-from tenderflow.services.reports import subject_of
+from tenderflow.services.documents.reports import subject_of
 
 
 def storage() -> documents.Storage:

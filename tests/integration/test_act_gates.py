@@ -22,15 +22,11 @@ from tenderflow.models import (
     Procurement,
     User,
 )
-from tenderflow.services import (
-    award,
-    conflicts,
-    direct_award,
-    notices,
-    procurements,
-    transitions,
-)
+from tenderflow.services import notices, procurements
 from tenderflow.services.gates import unmet_conditions
+from tenderflow.services.notices import direct_award
+from tenderflow.services.procurements import conflicts
+from tenderflow.services.timetable import award, transitions
 from tests.integration.act_gates_world import check_exclusions, confirm_conflicts
 from tests.integration.conftest import sign_in_as
 from tests.integration.timetable_data import (
@@ -41,7 +37,7 @@ from tests.integration.timetable_data import (
 )
 from tests.integration.world import procurement_input
 
-GATES = "tenderflow.services.act_gates"
+GATES = "tenderflow.services.procurements.act_gates"
 NO_ASSESSMENT = (
     "Confirm the conflicts assessment before the tender notice goes out (Procurement Act "
     "2023, s.83): the lead records it under Conflicts and exclusions on the procurement's page"
@@ -357,7 +353,7 @@ NO_NOTICE = (
 def unmet_with_notices(procurement: Procurement, stage: str) -> list[str]:
     """The Act's gates and the notice gates: a direct award's UK5 is one of the latter."""
     return unmet(procurement, stage) + unmet_conditions(
-        db.session, procurement, stage, clock.now(), only="tenderflow.services.notice_gates"
+        db.session, procurement, stage, clock.now(), only="tenderflow.services.notices.gates"
     )
 
 

@@ -13,7 +13,8 @@ from tenderflow import clock
 from tenderflow.domain.roles import Role
 from tenderflow.extensions import db
 from tenderflow.models import AuditEvent, Bidder, Procurement, User
-from tenderflow.services import bidders, plans, procurements
+from tenderflow.services import procurements
+from tenderflow.services.bidding import bidders, plans
 from tenderflow.services.gates import unmet_conditions
 from tests.integration.bidders_world import a_bidder, no_deadline
 from tests.integration.conftest import sign_in_as
@@ -27,7 +28,7 @@ PLAN = {
     "route_recommendation": "Invited tender",
 }
 
-GATES = "tenderflow.services.bidding_gates"
+GATES = "tenderflow.services.bidding.gates"
 PCR_START = date(2024, 6, 3)
 ACT_START = date(2026, 6, 1)
 

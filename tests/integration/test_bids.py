@@ -18,7 +18,8 @@ from tenderflow import clock
 from tenderflow.domain.roles import Role
 from tenderflow.extensions import db
 from tenderflow.models import AuditEvent, BidDocument, Procurement, User
-from tenderflow.services import bids, procurements
+from tenderflow.services import procurements
+from tenderflow.services.bidding import bids
 from tenderflow.services.gates import unmet_conditions
 from tests.integration.bidders_world import PDF, a_bid, a_bidder, a_deadline, no_deadline
 from tests.integration.conftest import sign_in_as
@@ -28,7 +29,7 @@ from tests.integration.world import procurement_input
 AFTER = "2026-06-20T12:00:00+01:00"  # after the deadline below, in UK time
 DEADLINE = datetime.fromisoformat("2026-06-19T12:00:00+01:00")
 
-GATES = "tenderflow.services.bidding_gates"
+GATES = "tenderflow.services.bidding.gates"
 
 
 def docx_bytes() -> bytes:

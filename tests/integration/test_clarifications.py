@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 from tenderflow import clock
 from tenderflow.domain.roles import Role
 from tenderflow.extensions import db
-from tenderflow.services import clarifications
+from tenderflow.services.bidding import clarifications
 from tenderflow.services.gates import unmet_conditions
 from tests.integration.bidders_world import a_bidder
 from tests.integration.conftest import sign_in_as

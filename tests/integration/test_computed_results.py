@@ -15,11 +15,11 @@ from tenderflow import clock
 from tenderflow.domain.roles import Role
 from tenderflow.extensions import db
 from tenderflow.models import ConsensusScore, DataVersion
-from tenderflow.services import bids as bid_service
 from tenderflow.services import computed
+from tenderflow.services.bidding import bids as bid_service
 from tenderflow.services.capital import priority
 from tenderflow.services.evaluation import model_versions, moderation, scoring
-from tenderflow.services.evaluation_results import results_for
+from tenderflow.services.evaluation.results import results_for
 from tests.integration.capital_world import a_round, a_scheme, accept, score
 from tests.integration.conftest import sign_in_as
 from tests.integration.evaluation_world import add_bids, an_evaluation, ready_made
@@ -214,14 +214,21 @@ def test_a_weight_changed_before_the_deadline_invalidates_the_kept_model(
     before = weights()
     hits, misses = counts()
     assert weights() == before and counts() == (hits + 1, misses)
-    swapped = ready_made().replace("weight: 15\n        minimum: 2", "weight: 10\n        minimum: 2")
+    swapped = ready_made().replace(
+        "weight: 15\n        minimum: 2", "weight: 10\n        minimum: 2"
+    )
     swapped = swapped.replace(
         "title: Meeting the needs of the client groups\n        weight: 10",
         "title: Meeting the needs of the client groups\n        weight: 15",
     )
     assert swapped != ready_made()
     model_versions.save_model(
-        db.session, procurement, lead, clock.now(), source="housing-support-60-40", yaml_text=swapped
+        db.session,
+        procurement,
+        lead,
+        clock.now(),
+        source="housing-support-60-40",
+        yaml_text=swapped,
     )
     db.session.commit()
     after = weights()
@@ -273,11 +280,14 @@ def test_a_change_made_by_another_process_invalidates_the_kept_results(
     after = summary(evaluation.procurement)
     assert after != before
     assert after == fresh_summary(evaluation.procurement)
-    assert db.session.scalar(
-        select(ConsensusScore.score).where(
-            ConsensusScore.bid_id == harbour.id, ConsensusScore.criterion_id == "Q1"
+    assert (
+        db.session.scalar(
+            select(ConsensusScore.score).where(
+                ConsensusScore.bid_id == harbour.id, ConsensusScore.criterion_id == "Q1"
+            )
         )
-    ) == 5
+        == 5
+    )
 
 
 def test_nothing_is_kept_under_a_version_a_rolled_back_change_made(

@@ -14,7 +14,10 @@ from tenderflow.domain.contract_changes import GROUNDS
 from tenderflow.domain.roles import Role
 from tenderflow.extensions import db
 from tenderflow.models import ContractChange, ManagedContract
-from tenderflow.services import contract_changes, contract_ocds, contract_performance, notices
+from tenderflow.services import notices
+from tenderflow.services.contracts import changes as contract_changes
+from tenderflow.services.contracts import ocds as contract_ocds
+from tenderflow.services.contracts import performance as contract_performance
 from tests.integration.conftest import sign_in_as
 from tests.integration.test_contracts import a_contract
 from tests.integration.timetable_data import national_procurement
@@ -129,14 +132,30 @@ def test_a_published_yearly_assessment_is_an_implementation_release_with_its_kpi
     contract = a_contract(manager, reference="LARGE-1", value=Decimal("6200000"))
     ratings = {"staffing": "good", "utilisation": "approaching-target", "throughput": "inadequate"}
     unpublished = contract_performance.record_assessment(
-        db.session, contract, 2025, ratings, date(2025, 5, 1), "", None, manager,
-        clock.today(), clock.now(),
+        db.session,
+        contract,
+        2025,
+        ratings,
+        date(2025, 5, 1),
+        "",
+        None,
+        manager,
+        clock.today(),
+        clock.now(),
     )
     assert unpublished.notice_id is None
     assert contract_ocds.contract_releases(db.session, contract) == []
     contract_performance.record_assessment(
-        db.session, contract, 2026, ratings, date(2026, 6, 1), "004100-2026", date(2026, 6, 8),
-        manager, clock.today(), clock.now(),
+        db.session,
+        contract,
+        2026,
+        ratings,
+        date(2026, 6, 1),
+        "004100-2026",
+        date(2026, 6, 8),
+        manager,
+        clock.today(),
+        clock.now(),
     )
     (release,) = contract_ocds.contract_releases(db.session, contract)
     assert (release["ocid"], release["tag"]) == ("ocds-tfdemo-LARGE-1", ["implementation"])

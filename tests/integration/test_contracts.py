@@ -33,9 +33,11 @@ from tenderflow.models import (
     QualityGrade,
     Transition,
 )
-from tenderflow.services import contract_watch, contracts, transitions, users
+from tenderflow.services import contracts, users
 from tenderflow.services import procurements as procurements_service
 from tenderflow.services import timetable as timetable_service
+from tenderflow.services.contracts import watch as contract_watch
+from tenderflow.services.timetable import transitions
 from tests.integration.conftest import sign_in_as
 from tests.integration.timetable_data import national_procurement
 from workflows.contracts import watch_contracts

@@ -15,7 +15,8 @@ from tenderflow.documents.pdf import soffice_path
 from tenderflow.domain.roles import Role
 from tenderflow.extensions import db
 from tenderflow.models import Bid, ConsensusScore, GeneratedDocument
-from tenderflow.services import ServiceError, documents, reports
+from tenderflow.services import ServiceError, documents
+from tenderflow.services.documents import reports
 from tests.integration.council_papers import (
     AWKWARD,
     EAST_ASSESSED,

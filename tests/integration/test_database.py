@@ -113,10 +113,16 @@ def test_procurements_planned_before_0014s_keep_their_stages(tmp_path: Any) -> N
         flask_migrate.upgrade(directory=str(MIGRATIONS_DIR))
         procurement = db.session.scalar(select(Procurement).where(Procurement.reference == "OLD-1"))
         assert procurement is not None and procurement.stages_follow_procedure is False
-        assert procurement.stages[:3] == ("planning", "eoi", "itt")  # an open procedure now has none
+        assert procurement.stages[:3] == (
+            "planning",
+            "eoi",
+            "itt",
+        )  # an open procedure now has none
         db.session.remove()
         flask_migrate.downgrade(directory=str(MIGRATIONS_DIR), revision="0013e")
         with db.engine.connect() as connection:
             after = {c["name"] for c in inspect(connection).get_columns("procurements")}
             assert "procedure_stages" not in after
-            assert connection.execute(text("SELECT reference FROM procurements")).scalar() == "OLD-1"
+            assert (
+                connection.execute(text("SELECT reference FROM procurements")).scalar() == "OLD-1"
+            )

@@ -138,7 +138,9 @@ def test_the_lead_is_reminded_of_a_contract_details_notice_coming_due_then_told_
     outcome = watch_deadlines.fn(now="2026-07-23T09:00:00+01:00")
     assert outcome["notices"] == {"reminded": 1, "overdue": 0}
     watch_deadlines.fn(now="2026-07-30T23:00:00+01:00")
-    assert subjects("notice-due") == [f"{procurement.reference}: the contract details notice is due"]
+    assert subjects("notice-due") == [
+        f"{procurement.reference}: the contract details notice is due"
+    ]
     assert subjects("notice-overdue") == []
 
     outcome = watch_deadlines.fn(now="2026-07-31T00:30:00+01:00")
@@ -150,7 +152,8 @@ def test_the_lead_is_reminded_of_a_contract_details_notice_coming_due_then_told_
     row = notices.records(db.session, procurement)["UK7"]
     assert row.overdue_since == date(2026, 7, 31) and row.published_on is None
     [uk7] = [
-        n for n in notices.notices_of(db.session, procurement, date(2026, 7, 31))
+        n
+        for n in notices.notices_of(db.session, procurement, date(2026, 7, 31))
         if n.notice_type == "UK7"
     ]
     assert (uk7.due, uk7.status) == (date(2026, 7, 30), "overdue")

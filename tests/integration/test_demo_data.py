@@ -39,8 +39,8 @@ def test_every_demo_procurement_past_itt_or_standstill_has_passed_the_acts_gates
     app: Any,
 ) -> None:
     from tenderflow import clock
-    from tenderflow.services import conflicts
     from tenderflow.services.gates import unmet_conditions
+    from tenderflow.services.procurements import conflicts
 
     load_demo(db.session, date(2026, 6, 15))
     db.session.commit()
@@ -55,7 +55,7 @@ def test_every_demo_procurement_past_itt_or_standstill_has_passed_the_acts_gates
                         procurement,
                         gate,
                         clock.now(),
-                        only="tenderflow.services.act_gates",
+                        only="tenderflow.services.procurements.act_gates",
                     )
                     == []
                 ), (procurement.reference, gate)

@@ -15,7 +15,8 @@ from tenderflow import clock
 from tenderflow.domain.roles import Role
 from tenderflow.extensions import db
 from tenderflow.models import FlowRunRequest, PanelMember
-from tenderflow.services import flow_runs, reports
+from tenderflow.services import flow_runs
+from tenderflow.services.documents import reports
 from tests.integration.conftest import sign_in_as
 from tests.integration.council_papers import AWKWARD, docx_text, load_histories, procurement
 from tests.integration.documents_world import storage

@@ -19,8 +19,8 @@ from tenderflow.domain import messages as rules
 from tenderflow.domain.roles import Role
 from tenderflow.extensions import db
 from tenderflow.models import OutboxMessage
-from tenderflow.services import delivery, outbox
 from tenderflow.services.capital.rounds import send_opening_notices
+from tenderflow.services.email import delivery, outbox
 from tests.integration.capital_world import a_round
 from tests.integration.conftest import sign_in_as
 from tests.integration.email_servers import (
@@ -338,7 +338,7 @@ def test_everyone_chooses_their_email_on_a_form_and_administrators_see_delivery(
 def test_an_invitation_and_a_password_reset_go_by_email_even_with_every_kind_turned_off(
     app: Any, relay: Relay, people: dict[str, Any]
 ) -> None:
-    from tenderflow.services import account_links
+    from tenderflow.services.users import account_links
 
     officer = people["officer"]
     delivery.choose_email(db.session, officer, set(), clock.now())  # every kind turned off

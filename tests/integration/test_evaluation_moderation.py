@@ -28,7 +28,7 @@ SCORES = {
     "Riverside Care Co-operative": ((1, 4), (2, 2)),
 }
 
-GATES = "tenderflow.services.evaluation_gates"
+GATES = "tenderflow.services.evaluation.gates"
 
 
 ALL = ("Q1", "Q2", "Q3", "Q4", "Q5", "Q6")

@@ -19,7 +19,7 @@ from tenderflow.models import (
     PanelMember,
 )
 from tenderflow.services import procurements
-from tenderflow.services.evaluation_results import model_of, results_for
+from tenderflow.services.evaluation.results import model_of, results_for
 from tests.integration.world import procurement_input
 
 PRICES = {

@@ -205,7 +205,7 @@ def test_the_panel_reads_the_guidance_only_once_it_is_released(client: Any, make
 
 
 def test_the_method_is_fixed_by_the_tender_deadline_or_an_opened_bid(make_user: Any) -> None:
-    from tenderflow.services.bids import tender_deadline
+    from tenderflow.services.bidding.bids import tender_deadline
     from tenderflow.services.evaluation import model_versions
 
     evaluation = an_evaluation(make_user)

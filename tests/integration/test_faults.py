@@ -48,8 +48,9 @@ from tenderflow.models import (
     User,
 )
 from tenderflow.paths import MIGRATIONS_DIR
-from tenderflow.services import ServiceError, flow_runs, transitions, users
+from tenderflow.services import ServiceError, flow_runs, users
 from tenderflow.services.reference_data import load_reference_data
+from tenderflow.services.timetable import transitions
 from tests.integration.capital_world import a_round, a_scheme, accept, close, score
 from tests.integration.conftest import PASSWORD, IsolatedClient, config_for, sign_in_as
 from tests.integration.timetable_data import national_procurement

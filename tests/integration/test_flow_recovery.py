@@ -21,12 +21,13 @@ from tenderflow.domain.capital import statuses as st
 from tenderflow.domain.roles import Role
 from tenderflow.extensions import db
 from tenderflow.models import FlowRunRequest, GeneratedDocument, OutboxMessage
-from tenderflow.services import flow_runs, gates, transitions
+from tenderflow.services import flow_runs, gates
 from tenderflow.services.capital import priority
 from tenderflow.services.capital.documents import (
     priority_list_document_missing,
     rounds_missing_priority_list_document,
 )
+from tenderflow.services.timetable import transitions
 from tests.integration.capital_world import a_round, a_scheme, accept, close, score
 from tests.integration.conftest import sign_in_as
 from tests.integration.timetable_data import add_plan, national_procurement

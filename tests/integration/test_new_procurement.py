@@ -399,6 +399,8 @@ def test_the_cpv_codes_and_regions_for_the_notices_are_asked_for_and_kept(
     check = client.post("/procurements/new", data=data, follow_redirects=True)
     assert "85312000-9" in check.get_data(as_text=True)
     client.post("/procurements/new/check", data={})
-    procurement = db.session.scalar(select(Procurement).where(Procurement.reference == "CCC-FS-2026"))
+    procurement = db.session.scalar(
+        select(Procurement).where(Procurement.reference == "CCC-FS-2026")
+    )
     assert procurement is not None
     assert (procurement.cpv_codes, procurement.delivery_regions) == (["85312000-9"], ["TLH12"])

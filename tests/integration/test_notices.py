@@ -22,7 +22,7 @@ from tenderflow.services.procurements import get_by_reference
 from tests.integration.timetable_data import national_procurement
 from tests.ocds_validation import package_problems, release_problems
 
-GATES = "tenderflow.services.notice_gates"
+GATES = "tenderflow.services.notices.gates"
 
 
 @pytest.fixture
@@ -158,9 +158,12 @@ def test_a_direct_award_cannot_proceed_before_its_transparency_notice(
     db.session.commit()
     [unmet] = unmet_conditions(db.session, procurement, "award", clock.now(), only=GATES)
     assert "transparency notice (UK5)" in unmet and "s.44" in unmet
-    assert notices.record_publication(
-        db.session, procurement, "UK5", "000777-2026", date(2026, 6, 12), lead, clock.now()
-    ) == []
+    assert (
+        notices.record_publication(
+            db.session, procurement, "UK5", "000777-2026", date(2026, 6, 12), lead, clock.now()
+        )
+        == []
+    )
     assert unmet_conditions(db.session, procurement, "award", clock.now(), only=GATES) == []
     release = notices.release_of(db.session, procurement, "UK5", clock.today())
     assert release is not None and release["tender"]["procurementMethod"] == "direct"
@@ -187,7 +190,9 @@ def test_an_advertised_tender_under_pcr_2015_needs_its_contracts_finder_notices(
     lead = make_user(Role.PROCUREMENT_LEAD)
     procurement = procurements.create_procurement(
         db.session,
-        procurement_input(reference="TT-PCR-1", value=Decimal("100000"), start_date=date(2024, 6, 3)),
+        procurement_input(
+            reference="TT-PCR-1", value=Decimal("100000"), start_date=date(2024, 6, 3)
+        ),
         lead,
         clock.now(),
     )

@@ -30,7 +30,9 @@ def as_person(client: Any, email: str) -> None:
     sign_in_as(client, person)
 
 
-def test_the_page_lists_each_notice_with_its_status_and_published_id(client: Any, demo: None) -> None:
+def test_the_page_lists_each_notice_with_its_status_and_published_id(
+    client: Any, demo: None
+) -> None:
     as_person(client, "moderator@tenderflow.example")
     page = client.get("/procurements/KCC-IDAS-2026/notices").get_data(as_text=True)
     kent = get_by_reference(db.session, "KCC-IDAS-2026")
@@ -70,15 +72,23 @@ def test_the_lead_records_a_publication_and_errors_show_in_the_summary(
     page = refused.get_data(as_text=True)
     assert "<title>Error: " in page
     assert "govuk-error-summary" in page and "Enter the notice ID" in page
-    future = client.post(url, data={"published_id": "004567-2026", "published_on": ["1", "7", "2026"]})
+    future = client.post(
+        url, data={"published_id": "004567-2026", "published_on": ["1", "7", "2026"]}
+    )
     assert "The date published must be today or in the past" in future.get_data(as_text=True)
     needs = get_by_reference(db.session, "CCC-NEEDS-2027")
     assert needs is not None and notices.records(db.session, needs) == {}
 
-    done = client.post(url, data={"published_id": "004567-2026", "published_on": ["12", "6", "2026"]})
+    done = client.post(
+        url, data={"published_id": "004567-2026", "published_on": ["12", "6", "2026"]}
+    )
     assert done.status_code == 302
     [uk7] = notices.notices_of(db.session, needs, date(2026, 6, 15))
-    assert (uk7.status, uk7.published_id, uk7.published_on) == ("published", "004567-2026", date(2026, 6, 12))
+    assert (uk7.status, uk7.published_id, uk7.published_on) == (
+        "published",
+        "004567-2026",
+        date(2026, 6, 12),
+    )
 
 
 def test_the_lead_says_what_the_notices_give(client: Any, demo: None) -> None:
@@ -114,7 +124,7 @@ def test_the_lead_says_what_the_notices_give(client: Any, demo: None) -> None:
 def test_published_notices_are_open_data_in_pages_and_records_are_compiled_by_ocdsmerge(
     client: Any, demo: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from tenderflow.web import ocds
+    from tenderflow.web.notices import ocds
 
     monkeypatch.setattr(ocds, "PAGE_SIZE", 4)
     first = client.get("/ocds/releases.json").get_json()  # nobody signed in: public
@@ -179,7 +189,9 @@ def test_the_lead_gives_a_suppliers_identifiers_and_the_award_notice_carries_the
     assert party["additionalIdentifiers"] == [{"scheme": "GB-PPON", "id": "PDEM-3003-SUPP"}]
     assert party["details"] == {"scale": "large"}
     other = notices.suppliers_of(db.session, get_by_reference(db.session, "NCC-GY-FS-2026"))[0]
-    assert client.get(f"/procurements/KCC-IDAS-2026/notices/suppliers/{other.id}").status_code == 404
+    assert (
+        client.get(f"/procurements/KCC-IDAS-2026/notices/suppliers/{other.id}").status_code == 404
+    )
 
 
 def test_every_demo_procurements_notices_and_previews_open_for_its_lead(

@@ -22,7 +22,8 @@ from tenderflow.models import (
     Procurement,
     User,
 )
-from tenderflow.services import procurements, reports
+from tenderflow.services import procurements
+from tenderflow.services.documents import reports
 from tests.integration.conftest import sign_in_as
 from tests.integration.documents_world import storage
 from tests.integration.test_get_changes_nothing import _tables_fingerprint

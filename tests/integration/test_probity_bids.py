@@ -30,9 +30,11 @@ from tenderflow.models import (
     StageDates,
     User,
 )
-from tenderflow.services import award, bids, procurements
+from tenderflow.services import procurements
+from tenderflow.services.bidding import bids
 from tenderflow.services.evaluation import moderation, scoring
 from tenderflow.services.gates import unmet_conditions
+from tenderflow.services.timetable import award
 from tests.integration.conftest import sign_in_as
 from tests.integration.evaluation_world import an_evaluation, ready_made
 from tests.integration.timetable_data import frozen_at
@@ -476,7 +478,7 @@ def test_an_approval_is_void_once_the_results_it_approved_change(
     lead, chair = person("lead@tenderflow.example"), person("commissioning@tenderflow.example")
     moderator = person("moderator@tenderflow.example")
     refuge = procurement(REFUGE)
-    gate = "tenderflow.services.timetable_gates"
+    gate = "tenderflow.services.timetable.gates"
     assert unmet_conditions(db.session, refuge, "standstill", clock.now(), only=gate) == []
     # As it stood before the move into standstill: approved, still in moderation.
     refuge.stage = "moderation"
@@ -521,7 +523,7 @@ def test_an_approval_recorded_without_being_asked_for_does_not_satisfy_the_gate(
     )
     db.session.commit()
     [unmet] = unmet_conditions(
-        db.session, refuge, "standstill", clock.now(), only="tenderflow.services.timetable_gates"
+        db.session, refuge, "standstill", clock.now(), only="tenderflow.services.timetable.gates"
     )
     assert "was not asked for by the lead once moderation had closed" in unmet
 

@@ -21,8 +21,9 @@ from tenderflow.models import (
     StageDates,
     Transition,
 )
-from tenderflow.services import award, outbox
 from tenderflow.services import timetable as timetable_service
+from tenderflow.services.email import outbox
+from tenderflow.services.timetable import award
 from tests.integration.conftest import sign_in_as
 from tests.integration.timetable_data import (
     add_shortlist,

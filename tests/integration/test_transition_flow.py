@@ -19,8 +19,9 @@ from tenderflow.models import (
     StageDates,
     Transition,
 )
-from tenderflow.services import ServiceError, award, flow_runs, notices, procurements, transitions
+from tenderflow.services import ServiceError, flow_runs, notices, procurements
 from tenderflow.services import timetable as timetable_service
+from tenderflow.services.timetable import award, transitions
 from tests.integration.act_gates_world import check_exclusions, confirm_conflicts
 from tests.integration.timetable_data import (
     add_bids,

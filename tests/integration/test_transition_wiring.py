@@ -15,7 +15,8 @@ from tenderflow.cli import main
 from tenderflow.domain.roles import Role
 from tenderflow.extensions import db
 from tenderflow.models import FlowRunRequest, Transition
-from tenderflow.services import flow_runs, transitions
+from tenderflow.services import flow_runs
+from tenderflow.services.timetable import transitions
 from tests.integration.conftest import sent_from_the_request, sign_in_as, wait_for_request
 from tests.integration.timetable_data import national_procurement
 

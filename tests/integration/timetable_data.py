@@ -23,7 +23,7 @@ from tenderflow.models import (
     Transition,
     User,
 )
-from tenderflow.services import flow_runs, procurements, transitions
+from tenderflow.services import flow_runs, procurements
 from tenderflow.services.evaluation import (
     bid_label,
     bidders_to_declare,
@@ -34,6 +34,7 @@ from tenderflow.services.evaluation import (
     panel,
     scoring,
 )
+from tenderflow.services.timetable import transitions
 from tests.integration.world import procurement_input
 from workflows.timetable import run_transition
 
@@ -74,7 +75,7 @@ def asked_for_approval(procurement: Procurement, lead: User) -> None:
     """Record that the lead asked for approval of the results as they stand, for tests of what
     follows (the asking itself, once moderation closes, is tested in test_probity_bids)."""
     from tenderflow.models import ApprovalRequest
-    from tenderflow.services import award
+    from tenderflow.services.timetable import award
 
     db.session.add(
         ApprovalRequest(

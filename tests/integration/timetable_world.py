@@ -7,7 +7,8 @@ from typing import Any
 from tenderflow import clock
 from tenderflow.domain.roles import Role
 from tenderflow.extensions import db
-from tenderflow.services import award, outbox, transitions
+from tenderflow.services.email import outbox
+from tenderflow.services.timetable import award, transitions
 
 
 def extend(world: dict[str, Any]) -> None:

@@ -19,7 +19,7 @@ from tenderflow.domain.accounts import (
     two_factor_required,
 )
 from tenderflow.domain.roles import Role
-from tenderflow.services.two_factor import matching_step
+from tenderflow.services.users.two_factor import matching_step
 
 NOON = datetime(2026, 6, 15, 12, 0, tzinfo=UTC)
 LIMITS = SessionLimits(idle=timedelta(minutes=60), absolute=timedelta(hours=12))

@@ -284,4 +284,3 @@ def test_the_total_is_the_exact_sum_rounded_once_not_the_sum_of_rounded_parts() 
     scored = result_from_final(matrix, "1", "Refuge", final_scores(matrix, sheets))
     assert scored.total == Decimal("62.33")
     assert sum(scored.criteria.values()) == Decimal("62.34")
-

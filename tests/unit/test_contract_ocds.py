@@ -50,7 +50,9 @@ CHANGE = ChangeFacts(
     effective_on=date(2028, 6, 1),
     new_end_date=date(2031, 3, 31),
 )
-ENDED = TerminationFacts(notice_id="005001-2029", published_on=date(2029, 7, 10), ended_on=date(2029, 6, 30))
+ENDED = TerminationFacts(
+    notice_id="005001-2029", published_on=date(2029, 7, 10), ended_on=date(2029, 6, 30)
+)
 
 
 def test_a_performance_notice_is_an_implementation_release_with_each_kpi_a_milestone():
@@ -94,8 +96,14 @@ def test_a_change_notice_is_an_amendment_giving_the_ground_and_the_value_change(
 
 def test_a_change_that_lowers_the_value_and_keeps_the_term_says_so():
     lower = ChangeFacts(
-        "1", date(2028, 5, 2), "Fewer visits", "Not a substantial modification (section 74(1)(b))",
-        Decimal("-250000"), Decimal("5276000.50"), None, None,
+        "1",
+        date(2028, 5, 2),
+        "Fewer visits",
+        "Not a substantial modification (section 74(1)(b))",
+        Decimal("-250000"),
+        Decimal("5276000.50"),
+        None,
+        None,
     )
     (contract,) = change_release(CONTRACT, lower)["contracts"]
     assert "period" not in contract
@@ -111,14 +119,19 @@ def test_a_termination_notice_ends_the_contract_on_the_day_it_ended():
     (contract,) = release["contracts"]
     assert contract["status"] == "terminated"
     assert contract["period"] == {
-        "startDate": "2027-04-01T00:00:00Z", "endDate": "2029-06-30T23:00:00Z"
+        "startDate": "2027-04-01T00:00:00Z",
+        "endDate": "2029-06-30T23:00:00Z",
     }
     assert release_problems(release) == []
 
 
 def test_a_contract_entered_by_hand_leaves_out_what_is_not_known():
     by_hand = ManagedContractFacts(
-        "ocds-tfdemo-OLD-FS-2024", "OLD-FS-2024", "Floating support", BUYER, SUPPLIER,
+        "ocds-tfdemo-OLD-FS-2024",
+        "OLD-FS-2024",
+        "Floating support",
+        BUYER,
+        SUPPLIER,
         date(2025, 4, 1),
     )
     (contract,) = termination_release(by_hand, ENDED)["contracts"]

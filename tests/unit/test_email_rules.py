@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tenderflow.domain import messages as rules
-from tenderflow.services.delivery import ConfigurationError, email_settings
+from tenderflow.services.email.delivery import ConfigurationError, email_settings
 
 SMTP = {
     "TENDERFLOW_SMTP_HOST": "relay.council.example",

@@ -15,7 +15,7 @@ from tenderflow.domain.evaluation.rows import (
     SourceRows,
     check_rows,
 )
-from tenderflow.evaluation_files import column_name, read_csv_rows, read_evaluation_files
+from tenderflow.services.evaluation.files import column_name, read_csv_rows, read_evaluation_files
 
 SCORES = """bidder,criterion,evaluator,score,comment
 Ashwell Housing,Q1,E1,4,Clear support planning

@@ -28,9 +28,15 @@ def act(**kw):
     base = {
         "regime": ACT,
         "notices": ("tender notice", "contract award notice", "contract details notice"),
-        "conditional_notices": ("procurement termination notice (if the procurement is abandoned)",),
+        "conditional_notices": (
+            "procurement termination notice (if the procurement is abandoned)",
+        ),
         "above_threshold": True,
-        "stage_starts": {"eoi": date(2026, 8, 1), "itt": date(2026, 9, 1), "standstill": date(2026, 12, 1)},
+        "stage_starts": {
+            "eoi": date(2026, 8, 1),
+            "itt": date(2026, 9, 1),
+            "standstill": date(2026, 12, 1),
+        },
     }
     return NoticeFacts(**{**base, **kw})
 
@@ -42,8 +48,10 @@ def test_an_advertised_procurement_above_the_threshold_needs_its_tender_award_an
 
 
 def test_a_direct_award_needs_its_transparency_notice_and_no_tender_notice():
-    facts = act(notices=("transparency notice", "contract award notice", "contract details notice"),
-                conditional_notices=())
+    facts = act(
+        notices=("transparency notice", "contract award notice", "contract details notice"),
+        conditional_notices=(),
+    )
     required, conditional = needed_codes(facts)
     assert required == ["UK5", "UK6", "UK7"]
     assert "UK4" not in conditional and "UK2" not in conditional
@@ -74,7 +82,9 @@ def test_the_tender_notice_falls_due_when_the_competition_opens_and_is_overdue_t
 
 def test_a_published_notice_keeps_its_platform_id_and_date_and_a_drafted_one_says_so():
     records = [
-        NoticeRecord("UK4", drafted=True, published_id="2026/S 000-012345", published_on=date(2026, 8, 1)),
+        NoticeRecord(
+            "UK4", drafted=True, published_id="2026/S 000-012345", published_on=date(2026, 8, 1)
+        ),
         NoticeRecord("UK6", drafted=True),
     ]
     notices = {n.notice_type: n for n in notices_for(act(), records, date(2026, 11, 30))}
@@ -111,8 +121,11 @@ def test_an_optional_notice_is_never_overdue():
         ("", date(2026, 12, 1), "Enter the Find a Tender notice ID"),
         ("x" * 61, date(2026, 12, 1), "The Find a Tender notice ID must be 60 characters or fewer"),
         ("2026/S 000-1", date(2026, 12, 8), "The date published must be today or in the past"),
-        ("2026/S 000-1", date(2026, 7, 31),
-         "The contract award notice cannot be published before the tender notice (2026-08-01)"),
+        (
+            "2026/S 000-1",
+            date(2026, 7, 31),
+            "The contract award notice cannot be published before the tender notice (2026-08-01)",
+        ),
     ],
 )
 def test_recording_a_publication_is_refused_with_the_reason(published_id, published_on, message):
@@ -121,6 +134,14 @@ def test_recording_a_publication_is_refused_with_the_reason(published_id, publis
 
 
 def test_every_notice_kind_uses_a_release_tag_of_ocds_1_1():
-    tags = {"planning", "tender", "tenderCancellation", "award", "contract", "contractAmendment",
-            "contractTermination", "implementation"}
+    tags = {
+        "planning",
+        "tender",
+        "tenderCancellation",
+        "award",
+        "contract",
+        "contractAmendment",
+        "contractTermination",
+        "implementation",
+    }
     assert {kind.tag for kind in KINDS.values()} <= tags

@@ -19,8 +19,10 @@ from tests.ocds_validation import package_problems, release_problems
 
 BUYER = Organisation("An Invented County Council", (("GB-PPON", "PXYZ-1234-ABCD"),))
 SUPPLIER = Organisation(
-    "Invented Support Trust", (("GB-COH", "01234567"), ("GB-PPON", "PABC-9876-WXYZ")),
-    sme=True, vcse=True,
+    "Invented Support Trust",
+    (("GB-COH", "01234567"), ("GB-PPON", "PABC-9876-WXYZ")),
+    sme=True,
+    vcse=True,
 )
 
 
@@ -38,8 +40,10 @@ def facts(**kw):
         procedure="open",
         above_threshold=True,
         regime="procurement-act-2023",
-        cpv_codes=(("85311000-2", "Social work services with accommodation"),
-                   ("85312400-3", "Welfare services not delivered through residential institutions")),
+        cpv_codes=(
+            ("85311000-2", "Social work services with accommodation"),
+            ("85312400-3", "Welfare services not delivered through residential institutions"),
+        ),
         delivery_regions=(("TLJ44", "East Kent"), ("TLJ46", "West Kent")),
         suitable_for_sme=True,
         suitable_for_vcse=True,
@@ -50,8 +54,16 @@ def facts(**kw):
         award_criteria="Quality 60%, price 40%",
         standstill=(date(2026, 12, 1), date(2026, 12, 10)),
         recommended=((SUPPLIER, 1),),
-        contracts=(ContractFacts(SUPPLIER, Decimal("5526000.50"), date(2027, 4, 1),
-                                 date(2030, 3, 31), date(2027, 1, 4), 1),),
+        contracts=(
+            ContractFacts(
+                SUPPLIER,
+                Decimal("5526000.50"),
+                date(2027, 4, 1),
+                date(2030, 3, 31),
+                date(2027, 1, 4),
+                1,
+            ),
+        ),
     )
     return ProcurementFacts(**{**base, **kw})
 
@@ -59,8 +71,12 @@ def facts(**kw):
 @pytest.mark.parametrize("code", list(KINDS))
 def test_every_kind_of_notice_is_a_valid_ocds_release_with_its_notice_type(code):
     release = build_release(facts(), code, date(2026, 12, 1))
-    sections = [release.get("planning", {}), release["tender"], *release.get("awards", []),
-                *release.get("contracts", [])]
+    sections = [
+        release.get("planning", {}),
+        release["tender"],
+        *release.get("awards", []),
+        *release.get("contracts", []),
+    ]
     notice_types = [d["noticeType"] for s in sections for d in s.get("documents", [])]
     assert notice_types == [code]
     assert release["tag"] == [KINDS[code].tag]
@@ -72,7 +88,11 @@ def test_the_release_carries_the_ocid_buyer_items_periods_lots_and_identifiers()
     assert release["ocid"] == "ocds-tfdemo-ICC-TEST-2026"
     assert release["buyer"] == {"id": "GB-PPON-PXYZ-1234-ABCD", "name": BUYER.name}
     supplier = release["parties"][1]
-    assert supplier["identifier"] == {"scheme": "GB-COH", "id": "01234567", "legalName": SUPPLIER.name}
+    assert supplier["identifier"] == {
+        "scheme": "GB-COH",
+        "id": "01234567",
+        "legalName": SUPPLIER.name,
+    }
     assert supplier["additionalIdentifiers"] == [{"scheme": "GB-PPON", "id": "PABC-9876-WXYZ"}]
     assert supplier["details"] == {"scale": "sme", "vcse": True}
     tender = release["tender"]
@@ -80,7 +100,10 @@ def test_the_release_carries_the_ocid_buyer_items_periods_lots_and_identifiers()
     assert tender["specialRegime"] == ["lightTouch"]
     assert tender["items"][0]["classification"]["id"] == "85311000"
     assert tender["items"][0]["deliveryAddresses"][0]["region"] == "TLJ44"
-    assert tender["tenderPeriod"] == {"startDate": "2026-08-03T00:00:00Z", "endDate": "2026-09-14T12:00:00Z"}
+    assert tender["tenderPeriod"] == {
+        "startDate": "2026-08-03T00:00:00Z",
+        "endDate": "2026-09-14T12:00:00Z",
+    }
     assert tender["lots"][0]["value"] == {"amount": 1800000, "currency": "GBP"}
     assert tender["lots"][0]["suitability"] == {"sme": True, "vcse": True}
     award = release["awards"][0]
@@ -121,8 +144,12 @@ def test_the_validator_refuses_a_release_off_the_codelists():
 
 def test_a_release_package_is_valid_with_its_releases():
     releases = [build_release(facts(), code, date(2026, 12, 1)) for code in ("UK4", "UK6")]
-    package = release_package(releases, "https://tenderflow.example/ocds/releases.json",
-                              "An Invented County Council", date(2026, 12, 2))
+    package = release_package(
+        releases,
+        "https://tenderflow.example/ocds/releases.json",
+        "An Invented County Council",
+        date(2026, 12, 2),
+    )
     assert package["version"] == "1.1"
     assert package_problems(package) == []
     package["releases"][0].pop("ocid")

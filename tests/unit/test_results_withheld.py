@@ -9,7 +9,7 @@ from typing import Any
 from tenderflow.domain.evaluation.results import BidderResult, EvaluationResult, Flag
 from tenderflow.domain.evaluation.sensitivity import SensitivityResult
 from tenderflow.domain.evaluation.value_for_money import Finding
-from tenderflow.services.evaluation_results import ProcurementResults, results_as_seen
+from tenderflow.services.evaluation.results import ProcurementResults, results_as_seen
 
 
 def _bid(bidder_id: int, name: str) -> Any:

@@ -270,7 +270,9 @@ def test_a_competitive_flexible_procedure_has_only_the_stages_the_lead_chose() -
     assert planned["negotiation"].start == planned["itt"].end
     tendering_only = [p.stage for p in tt.propose(flexible_rules(()), date(2026, 6, 1))]
     assert tendering_only[:3] == ["planning", "itt", "evaluation"]
-    no_negotiation = [p.stage for p in tt.propose(flexible_rules(("further-tendering",)), date(2026, 6, 1))]
+    no_negotiation = [
+        p.stage for p in tt.propose(flexible_rules(("further-tendering",)), date(2026, 6, 1))
+    ]
     assert no_negotiation[:4] == ["planning", "itt", "further-tendering", "evaluation"]
 
 

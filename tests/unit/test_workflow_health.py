@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from tenderflow.services.workflow_health import (
+from tenderflow.services.flow_runs.health import (
     ScheduleState,
     assess,
     errors_in_log,

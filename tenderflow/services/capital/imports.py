@@ -7,11 +7,11 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tenderflow.capital_workbooks import WorkbookError, WorkbookProblem, read_workbook
 from tenderflow.domain.capital import statuses as st
 from tenderflow.models import CapitalRound, CapitalScheme, User
 from tenderflow.services.capital import matrix_for
 from tenderflow.services.capital.schemes import apply_values, check, may_start
+from tenderflow.services.capital.workbooks import WorkbookError, WorkbookProblem, read_workbook
 
 
 class ImportRefused(ValueError):

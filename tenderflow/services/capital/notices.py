@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from tenderflow.domain.roles import Role
 from tenderflow.models import CapitalNotice, CapitalRound, District, User, UserRole
-from tenderflow.services import outbox
+from tenderflow.services.email import outbox
 
 
 def queue_notice(

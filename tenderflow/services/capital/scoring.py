@@ -110,7 +110,10 @@ def save_score_sheet(
     sheet = sheet_of(scheme, scorer)
     if opened is not None:
         check_opened(
-            session, {"sheet": opened}, {"sheet": sheet}, lambda _: "Your score sheet for this scheme"
+            session,
+            {"sheet": opened},
+            {"sheet": sheet},
+            lambda _: "Your score sheet for this scheme",
         )
     if sheet is None:
         sheet = CapitalScoreSheet(scheme=scheme, scorer=scorer, submitted_at=now)

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from tenderflow.domain.evaluation import Criterion, EvaluationModel
 from tenderflow.models import Bid, Bidder, EvaluationModelVersion, PanelMember, Procurement, User
-from tenderflow.services.evaluation_results import (
+from tenderflow.services.evaluation.results import (
     bids_in_evaluation,
     current_model_version,
     model_of,

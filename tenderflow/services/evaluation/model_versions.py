@@ -56,7 +56,7 @@ def check_model_text(yaml_text: str) -> list[str]:
 
 def method_fixed_reason(session: Session, procurement: Procurement, now: datetime) -> str | None:
     """Say why the model can no longer change (bids opened, or the deadline passed), or None."""
-    from tenderflow.services.bids import deadline_text, tender_deadline
+    from tenderflow.services.bidding.bids import deadline_text, tender_deadline
 
     deadline = tender_deadline(session, procurement)
     if bids_opened(session, procurement):

@@ -14,7 +14,6 @@ from wtforms import RadioField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired
 
 from tenderflow import clock
-from tenderflow.capital_workbooks import priority_list_workbook
 from tenderflow.domain.capital import statuses as st
 from tenderflow.domain.capital.attachments import MEDIA_TYPES
 from tenderflow.domain.roles import Role
@@ -28,6 +27,7 @@ from tenderflow.services.capital.documents import (
     save_priority_list,
 )
 from tenderflow.services.capital.rounds import all_rounds
+from tenderflow.services.capital.workbooks import priority_list_workbook
 from tenderflow.services.unit_of_work import unit_of_work
 from tenderflow.web.access import allow
 from tenderflow.web.capital import bp, context, posted, round_or_404, scheme_or_404

@@ -15,7 +15,6 @@ from govuk_frontend_wtf.wtforms_widgets import GovFileInput
 from wtforms import RadioField, StringField
 
 from tenderflow import clock
-from tenderflow.capital_workbooks import template_workbook
 from tenderflow.domain.capital import attachments_field, form_sections, gateways_answered_no
 from tenderflow.domain.capital import statuses as st
 from tenderflow.domain.capital.attachments import MEDIA_TYPES
@@ -29,6 +28,7 @@ from tenderflow.services.capital import schemes as service
 from tenderflow.services.capital.attachments import add_attachment, remove_attachment, stored_path
 from tenderflow.services.capital.imports import ImportRefused, import_workbook
 from tenderflow.services.capital.scoring import final_for, scores_hidden_from
+from tenderflow.services.capital.workbooks import template_workbook
 from tenderflow.services.unit_of_work import unit_of_work
 from tenderflow.web.access import allow
 from tenderflow.web.capital import ActionForm, bp, context, posted, round_or_404, scheme_or_404

@@ -24,7 +24,7 @@ from tenderflow.services.concurrency import (
 from tenderflow.services.evaluation import bid_label, bids_in_evaluation, member_of
 from tenderflow.services.evaluation import moderation as service
 from tenderflow.services.evaluation.panel import declared_every_bidder
-from tenderflow.services.evaluation_results import results_as_seen, results_for
+from tenderflow.services.evaluation.results import results_as_seen, results_for
 from tenderflow.web.access import allow
 from tenderflow.web.evaluation import bp, moderator_or_404
 from tenderflow.web.evaluation.forms import (

@@ -13,7 +13,7 @@ from tenderflow.services.evaluation import current_model, member_of, panel_of
 from tenderflow.services.evaluation.moderation import open_queries
 from tenderflow.services.evaluation.scoring import progress_of_panel
 from tenderflow.web.kit import runs
-from tenderflow.web.procurement_page import section
+from tenderflow.web.procurements.page import section
 
 
 @section(30, "evaluation/_section.html")

@@ -1,0 +1,1 @@
+"""Bidding: this feature's use cases."""

@@ -1,0 +1,1 @@
+"""Email: this feature's use cases."""

@@ -1,0 +1,1 @@
+"""Web: this feature's use cases."""

@@ -1,0 +1,1 @@
+"""Users: this feature's use cases."""
