@@ -1,4 +1,5 @@
-"""Use cases: each function loads what it needs, calls the domain, and leaves the commit to its caller."""
+"""Use cases, one package per feature: each loads what it needs, calls the domain and writes;
+its caller runs it in a unit of work (`unit_of_work.py`), which commits all of it or none."""
 
 
 class ServiceError(ValueError):

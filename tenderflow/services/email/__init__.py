@@ -1,1 +1,2 @@
-"""Email: this feature's use cases."""
+"""Email: the outbox people see in the app (``outbox.py``) and its delivery by SMTP or GOV.UK
+Notify, each message once (``delivery.py``)."""

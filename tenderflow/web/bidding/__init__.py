@@ -1,1 +1,2 @@
-"""Bidding: this feature's use cases."""
+"""Bidding pages: the plan, expressions of interest and the shortlist (``bidders.py``), bids
+(``bids.py``) and clarifications (``clarifications.py``)."""

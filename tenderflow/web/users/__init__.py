@@ -1,1 +1,1 @@
-"""Users: this feature's use cases."""
+"""People's own pages: signing in (``auth.py``) and their account (``account.py``)."""
