@@ -19,6 +19,7 @@ def notices(reference: str, as_json: bool, ocds: bool) -> None:
     from tenderflow.domain.notices import STATUS_LABELS
     from tenderflow.extensions import db
     from tenderflow.services import notices as service
+    from tenderflow.services.notices import open_data
 
     if as_json and ocds:
         raise click.UsageError("give --json or --ocds, not both")
@@ -26,7 +27,7 @@ def notices(reference: str, as_json: bool, ocds: bool) -> None:
         procurement = _procurement(reference)
         today = clock.today()
         if ocds:
-            package = service.procurement_package(db.session, procurement, today)
+            package = open_data.procurement_package(db.session, procurement, today)
             if not package["releases"]:
                 # A release package must hold at least one release.
                 raise click.ClickException(f"{procurement.reference} needs no notices")

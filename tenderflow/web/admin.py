@@ -31,7 +31,7 @@ from tenderflow.domain.roles import ROLE_LABELS, Role
 from tenderflow.extensions import db
 from tenderflow.models import AuditEvent, District, User
 from tenderflow.services import users as service
-from tenderflow.services.email import delivery
+from tenderflow.services.email import preferences
 from tenderflow.services.users import account_links, two_factor
 from tenderflow.web import navigation, sessions
 from tenderflow.web.access import allow
@@ -130,7 +130,7 @@ def new_user() -> Any:
 
 def _how_the_link_goes(link: str) -> str:
     """Say how the one-time link reaches its person: by email, or handed on while email is off."""
-    if delivery.email_enabled():
+    if preferences.email_enabled():
         return " by email."
     return f". Email is off, so give them this link yourself: {link}"
 

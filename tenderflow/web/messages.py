@@ -15,7 +15,7 @@ from tenderflow.domain import messages as message_rules
 from tenderflow.domain.roles import Role
 from tenderflow.extensions import db
 from tenderflow.models import OutboxMessage
-from tenderflow.services.email import delivery, outbox
+from tenderflow.services.email import delivery, outbox, preferences
 from tenderflow.services.unit_of_work import unit_of_work
 from tenderflow.web import navigation
 from tenderflow.web.access import signed_in, signed_in_per_object
@@ -71,7 +71,7 @@ def email_choices() -> Any:
     if form.validate_on_submit() and (
         done := save(
             form,
-            lambda: delivery.choose_email(
+            lambda: preferences.choose_email(
                 db.session, current_user, set(form.categories.data or []), clock.now()
             ),
             message="Your email choices have been saved.",
@@ -80,7 +80,7 @@ def email_choices() -> Any:
     ):
         return done
     if not form.is_submitted():
-        off = delivery.turned_off(db.session, current_user)
+        off = preferences.turned_off(db.session, current_user)
         form.categories.data = [c for c in message_rules.CATEGORY_CODES if c not in off]
     settings_text = delivery.describe_email()
     return render_template(

@@ -18,6 +18,7 @@ from tenderflow.services import notices
 from tenderflow.services.contracts import changes as contract_changes
 from tenderflow.services.contracts import ocds as contract_ocds
 from tenderflow.services.contracts import performance as contract_performance
+from tenderflow.services.notices import open_data
 from tests.integration.conftest import sign_in_as
 from tests.integration.test_contracts import a_contract
 from tests.integration.timetable_data import national_procurement
@@ -108,13 +109,13 @@ def test_a_contract_from_a_procurement_joins_its_record_when_terminated(
     db.session.commit()
 
     ocid = notices.ocds_facts_ocid(procurement)
-    package = notices.procurement_package(db.session, procurement, clock.today())
+    package = open_data.procurement_package(db.session, procurement, clock.today())
     ending = [r for r in package["releases"] if r["tag"] == ["contractTermination"]]
     assert [(r["ocid"], r["id"]) for r in ending] == [(ocid, f"{ocid}-UK11-005001-2026")]
     # The paged package of every published notice: the procurement's, then the contracts'.
-    everything, total = notices.published_releases(db.session, 0, 100)
+    everything, total = open_data.published_releases(db.session, 0, 100)
     assert total == 1 and everything == ending
-    assert notices.published_releases(db.session, 1, 100) == ([], 1)
+    assert open_data.published_releases(db.session, 1, 100) == ([], 1)
     response = client.get(f"/ocds/records/{ocid}.json")
     assert response.status_code == 200
     compiled = response.get_json()["records"][0]["compiledRelease"]

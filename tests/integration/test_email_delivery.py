@@ -20,7 +20,7 @@ from tenderflow.domain.roles import Role
 from tenderflow.extensions import db
 from tenderflow.models import OutboxMessage
 from tenderflow.services.capital.rounds import send_opening_notices
-from tenderflow.services.email import delivery, outbox
+from tenderflow.services.email import delivery, outbox, preferences
 from tests.integration.capital_world import a_round
 from tests.integration.conftest import sign_in_as
 from tests.integration.email_servers import (
@@ -138,7 +138,9 @@ def test_a_person_who_turned_a_kind_off_gets_it_only_in_the_app_but_security_alw
     app: Any, relay: Relay, people: dict[str, Any]
 ) -> None:
     lead = people["lead"]
-    delivery.choose_email(db.session, lead, set(rules.CATEGORY_CODES) - {"deadlines"}, clock.now())
+    preferences.choose_email(
+        db.session, lead, set(rules.CATEGORY_CODES) - {"deadlines"}, clock.now()
+    )
     procurement = national_procurement(lead)
     in_standstill(procurement, date(2026, 6, 16))
     watch_deadlines.fn(now="2026-06-26T00:15:00+01:00")
@@ -323,7 +325,7 @@ def test_everyone_chooses_their_email_on_a_form_and_administrators_see_delivery(
     assert page.count("checked") == len(rules.CATEGORIES)
     response = client.post("/messages/email", data={"categories": ["stage-moves"]})
     assert response.status_code == 302
-    assert delivery.turned_off(db.session, lead) == set(rules.CATEGORY_CODES) - {"stage-moves"}
+    assert preferences.turned_off(db.session, lead) == set(rules.CATEGORY_CODES) - {"stage-moves"}
     page = client.get("/messages/email").get_data(as_text=True)
     assert page.count("checked") == 1
 
@@ -341,7 +343,7 @@ def test_an_invitation_and_a_password_reset_go_by_email_even_with_every_kind_tur
     from tenderflow.services.users import account_links
 
     officer = people["officer"]
-    delivery.choose_email(db.session, officer, set(), clock.now())  # every kind turned off
+    preferences.choose_email(db.session, officer, set(), clock.now())  # every kind turned off
     for purpose in (account_links.INVITATION, account_links.RESET):
         account_links.issue(
             db.session,

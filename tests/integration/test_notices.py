@@ -16,8 +16,9 @@ from tenderflow.demo import load_demo
 from tenderflow.domain.roles import Role
 from tenderflow.extensions import db
 from tenderflow.models import Procurement
-from tenderflow.services import notices
+from tenderflow.services import notices, timetable
 from tenderflow.services.gates import unmet_conditions
+from tenderflow.services.notices import open_data
 from tenderflow.services.procurements import get_by_reference
 from tests.integration.timetable_data import national_procurement
 from tests.ocds_validation import package_problems, release_problems
@@ -61,7 +62,7 @@ def test_every_notice_of_every_demo_procurement_is_a_valid_ocds_release(demo: No
             assert release is not None
             assert release_problems(release) == [], (procurement.reference, n.notice_type)
             checked += 1
-        package = notices.procurement_package(db.session, procurement, clock.today())
+        package = open_data.procurement_package(db.session, procurement, clock.today())
         if package["releases"]:
             assert package_problems(package) == [], procurement.reference
     assert checked >= 20
@@ -121,7 +122,7 @@ def test_the_standstill_waits_for_the_award_notice_and_counts_from_its_publicati
     )
     assert errors == []
     assert unmet_conditions(db.session, procurement, "standstill", now, only=GATES) == []
-    assert notices.standstill_counts_from(db.session, procurement, date(2026, 6, 15)) == published
+    assert timetable.standstill_counts_from(db.session, procurement, date(2026, 6, 15)) == published
 
 
 def test_a_publication_in_the_future_or_without_an_id_is_refused(app: Any, make_user: Any) -> None:

@@ -19,26 +19,18 @@ from sqlalchemy.orm import Session, joinedload
 from tenderflow import audit
 from tenderflow.domain import bidding
 from tenderflow.domain.dates import long_date_time
-from tenderflow.models import Bid, Bidder, BidDocument, Lot, Milestone, Procurement, User
+from tenderflow.models import Bid, Bidder, BidDocument, Lot, Procurement, User
 from tenderflow.services import ServiceError, probity
+from tenderflow.services.bidding.deadline import TENDER_DEADLINE as TENDER_DEADLINE
+from tenderflow.services.bidding.deadline import tender_deadline as tender_deadline
 from tenderflow.services.unit_of_work import KeptError
 
-TENDER_DEADLINE = "tender-deadline"
 SUBDIRECTORY = "bids"
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 
 
 class SealedBid(KeptError):
     """A refused attempt to look inside a sealed bid (already written to the audit log)."""
-
-
-def tender_deadline(session: Session, procurement: Procurement) -> datetime | None:
-    """Return the tender deadline milestone's time, if the timetable has one."""
-    return session.scalar(
-        select(Milestone.due_at).where(
-            Milestone.procurement_id == procurement.id, Milestone.kind == TENDER_DEADLINE
-        )
-    )
 
 
 def deadline_text(deadline: datetime | None) -> str | None:

@@ -26,7 +26,12 @@ from tenderflow.domain.contract_ocds import (
 from tenderflow.domain.ocds import Organisation
 from tenderflow.models import ContractChange, ManagedContract, PerformanceAssessment, Procurement
 from tenderflow.services.contracts.performance import RATINGS
-from tenderflow.services.notices import DEFAULT_OCID_PREFIX, buyer_of, ocds_facts_ocid
+from tenderflow.services.notices import (
+    DEFAULT_OCID_PREFIX,
+    buyer_of,
+    compile_releases,
+    ocds_facts_ocid,
+)
 
 # The buyer a contract entered by hand names where no department is recorded.
 DEFAULT_BUYER = "The council"
@@ -186,8 +191,6 @@ def contract_by_ocid(session: Session, ocid: str) -> ManagedContract | None:
 
 def contract_record(session: Session, contract: ManagedContract) -> dict[str, Any] | None:
     """Return the OCDS record of a contract entered by hand, if it has published notices."""
-    from tenderflow.services.notices import compile_releases
-
     return compile_releases(contract_ocid(contract), contract_releases(session, contract))
 
 

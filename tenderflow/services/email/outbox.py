@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from tenderflow.domain.roles import Role
 from tenderflow.models import OutboxMessage, User
+from tenderflow.services.email.preferences import initial_status
 
 
 def queue_message(
@@ -29,7 +30,6 @@ def queue_message(
     It shows in the app under Messages and, when email is on and the person wants this kind
     by email, waits for the delivery workflow (``tenderflow.services.email.delivery``).
     """
-    from tenderflow.services.email.delivery import initial_status
 
     if session.scalar(select(OutboxMessage.id).where(OutboxMessage.key == key)) is not None:
         return None

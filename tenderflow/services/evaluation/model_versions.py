@@ -9,10 +9,12 @@ from sqlalchemy.orm import Session
 
 from tenderflow.domain import data_files
 from tenderflow.domain.bidding import is_sealed
+from tenderflow.domain.dates import long_date_time
 from tenderflow.domain.evaluation import available_models, model_path, validate_model
 from tenderflow.domain.probity import METHOD_FIXED
 from tenderflow.models import EvaluationModelVersion, Procurement, User
 from tenderflow.services import ServiceError, probity
+from tenderflow.services.bidding.deadline import tender_deadline
 from tenderflow.services.evaluation import bids_opened, current_model_version
 
 
@@ -56,13 +58,11 @@ def check_model_text(yaml_text: str) -> list[str]:
 
 def method_fixed_reason(session: Session, procurement: Procurement, now: datetime) -> str | None:
     """Say why the model can no longer change (bids opened, or the deadline passed), or None."""
-    from tenderflow.services.bidding.bids import deadline_text, tender_deadline
-
     deadline = tender_deadline(session, procurement)
     if bids_opened(session, procurement):
         return f"{METHOD_FIXED}, and bids have been opened"
     if deadline is not None and not is_sealed(deadline, now):
-        return f"{METHOD_FIXED}: it passed on {deadline_text(deadline)}"
+        return f"{METHOD_FIXED}: it passed on {long_date_time(deadline)}"
     return None
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ocdsmerge import Merger
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tenderflow import clock
@@ -23,7 +23,6 @@ from tenderflow.domain.ocds import (
     Organisation,
     ProcurementFacts,
     build_release,
-    release_package,
 )
 from tenderflow.domain.stages import stages_for
 from tenderflow.domain.standstill import standstill_period
@@ -38,6 +37,7 @@ from tenderflow.models import (
 )
 from tenderflow.services import evaluation
 from tenderflow.services.procurements.exclusions import recommended_bidders
+from tenderflow.services.timetable import standstill_counts_from
 
 # The prefix used where a procurement's buyer has not registered its own OCID prefix.
 DEFAULT_OCID_PREFIX = "ocds-tfdemo"
@@ -303,30 +303,6 @@ def base_url() -> str:
     return (os.environ.get("TENDERFLOW_BASE_URL") or "http://127.0.0.1:5000").rstrip("/")
 
 
-def procurement_package(session: Session, procurement: Procurement, today: date) -> dict[str, Any]:
-    """Return a release package of the procurement's notices (drafts dated ``today``), and
-    the published notices of the contracts it awarded."""
-    from tenderflow.services.contracts.ocds import procurement_contract_releases
-
-    return release_package(
-        releases_of(session, procurement, today)
-        + procurement_contract_releases(session, procurement),
-        uri=f"{base_url()}/procurements/{procurement.reference}/notices/releases.json",
-        publisher=buyer_of(procurement).name,
-        published=today,
-    )
-
-
-def standstill_counts_from(session: Session, procurement: Procurement, started: date) -> date:
-    """Return the day the standstill counts from: the contract award notice's publication.
-
-    The standstill stage cannot begin before the UK6 is recorded as published (see
-    ``notice_gates``), so where one is recorded the period runs from its day; otherwise (a
-    procurement that needs none) from the day the stage began.
-    """
-    return published_on(session, procurement, "UK6") or started
-
-
 def stages_of(procurement: Procurement) -> tuple[str, ...]:
     """Return the stages the procurement's route takes."""
     return stages_for(procurement.route, procurement.decision)
@@ -389,38 +365,6 @@ def merge_rules() -> dict[tuple[str, ...], str]:
     return {tuple(path): rule for path, rule in data["rules"]}
 
 
-def published_releases(
-    session: Session, offset: int, limit: int
-) -> tuple[list[dict[str, Any]], int]:
-    """Return the releases of published notices, and how many there are: the procurements'
-    notices oldest first, then the notices about managed contracts (UK9, UK10, UK11)."""
-    from tenderflow.services.contracts import ocds as contract_ocds
-
-    query = select(TransparencyNotice).where(TransparencyNotice.published_on.is_not(None))
-    own = session.scalar(query.with_only_columns(func.count(TransparencyNotice.id))) or 0
-    total = own + contract_ocds.published_count(session)
-    rows = session.scalars(
-        query.order_by(TransparencyNotice.published_on, TransparencyNotice.id)
-        .offset(offset)
-        .limit(limit)
-    ).all()
-    facts: dict[int, ProcurementFacts] = {}
-    releases = []
-    for row in rows:
-        if row.procurement_id not in facts:
-            procurement = session.get(Procurement, row.procurement_id)
-            assert procurement is not None
-            facts[row.procurement_id] = ocds_facts(session, procurement)
-        assert row.published_on is not None
-        releases.append(build_release(facts[row.procurement_id], row.notice_type, row.published_on))
-    if offset + limit > own:
-        start = max(offset - own, 0)
-        releases += contract_ocds.published_contract_releases(
-            session, start, offset + limit - own - start
-        )
-    return releases, total
-
-
 def procurement_by_ocid(session: Session, ocid: str) -> Procurement | None:
     """Return the procurement whose open contracting ID is ``ocid``."""
     # The prefix and the reference may both hold hyphens: try each split.
@@ -437,27 +381,6 @@ def procurement_by_ocid(session: Session, ocid: str) -> Procurement | None:
 def ocds_facts_ocid(procurement: Procurement) -> str:
     """Return the procurement's open contracting ID."""
     return f"{procurement.ocid_prefix or DEFAULT_OCID_PREFIX}-{procurement.reference}"
-
-
-def compiled_record(session: Session, procurement: Procurement) -> dict[str, Any] | None:
-    """Return the procurement's OCDS record: its published releases and their compiled release.
-
-    The releases of the notices of the contracts it awarded (UK9, UK10, UK11) follow its own
-    on their days. The releases are merged by ocdsmerge under the schema's merge rules, never
-    by hand.
-    """
-    from tenderflow.services.contracts.ocds import procurement_contract_releases
-
-    facts = ocds_facts(session, procurement)
-    published = sorted(
-        (row for row in records(session, procurement).values() if row.published_on),
-        key=lambda row: (row.published_on, rules.ORDER.index(row.notice_type)),
-    )
-    releases = [
-        build_release(facts, r.notice_type, r.published_on) for r in published if r.published_on
-    ]
-    releases += procurement_contract_releases(session, procurement)
-    return compile_releases(facts.ocid, releases)
 
 
 def compile_releases(ocid: str, releases: list[dict[str, Any]]) -> dict[str, Any] | None:

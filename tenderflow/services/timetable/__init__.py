@@ -13,7 +13,7 @@ from tenderflow import audit, clock
 from tenderflow.domain import probity as probity_rules
 from tenderflow.domain import regulations
 from tenderflow.domain import timetable as rules_
-from tenderflow.models import Milestone, Procurement, StageDates, User
+from tenderflow.models import Milestone, Procurement, StageDates, TransparencyNotice, User
 from tenderflow.services import ServiceError, probity
 from tenderflow.services.concurrency import check_fingerprint, versions_of
 
@@ -403,3 +403,19 @@ def chart(rows: list[TimetableRow], today: date) -> dict[str, Any]:
         today,
     )
     return {"rows": laid_out, "first": first, "last": last}
+
+
+def standstill_counts_from(session: Session, procurement: Procurement, started: date) -> date:
+    """Return the day the standstill counts from: the contract award notice's publication.
+
+    The standstill stage cannot begin before the UK6 is recorded as published (see
+    ``notices.gates``), so where one is recorded the period runs from its day; otherwise (a
+    procurement that needs none) from the day the stage began.
+    """
+    published = session.scalar(
+        select(TransparencyNotice.published_on).where(
+            TransparencyNotice.procurement_id == procurement.id,
+            TransparencyNotice.notice_type == "UK6",
+        )
+    )
+    return published or started

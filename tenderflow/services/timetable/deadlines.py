@@ -16,7 +16,7 @@ from tenderflow.domain.dates import long_date
 from tenderflow.domain.standstill import standstill_period
 from tenderflow.domain.timetable import MILESTONE_LABELS, MILESTONE_STAGES, stage_label
 from tenderflow.models import Milestone, Procurement, StageDates
-from tenderflow.services import notices
+from tenderflow.services import notices, timetable
 from tenderflow.services.email import outbox
 
 # Remind the lead this many days before a milestone falls due.
@@ -42,7 +42,7 @@ def end_standstills(session: Session, today: date, now: datetime) -> list[str]:
             continue
         period = standstill_period(
             procurement.national_regime,
-            notices.standstill_counts_from(session, procurement, started),
+            timetable.standstill_counts_from(session, procurement, started),
         )
         if today <= period.last_day:
             continue

@@ -11,7 +11,6 @@ from tenderflow.domain.dates import long_date
 from tenderflow.domain.standstill import standstill_period
 from tenderflow.domain.timetable import MILESTONE_LABELS
 from tenderflow.models import Procurement
-from tenderflow.services import notices
 from tenderflow.services import timetable as timetable_service
 from tenderflow.services.timetable import award, transitions
 
@@ -50,7 +49,7 @@ def award_may_proceed(session: Session, procurement: Procurement, now: datetime)
         if row.actual_start is None:
             unmet.append("The standstill has not started")
         else:
-            start = notices.standstill_counts_from(session, procurement, row.actual_start)
+            start = timetable_service.standstill_counts_from(session, procurement, row.actual_start)
             period = standstill_period(procurement.national_regime, start)
             if clock.local(now).date() <= period.last_day:
                 unmet.append(

@@ -327,10 +327,9 @@ def apply(session: Session, transition_id: int, unmet: list[str], now: datetime)
 
 
 def _start_standstill(session: Session, procurement: Procurement, day: date) -> dict[str, Any]:
-    from tenderflow.services.notices import standstill_counts_from
-
     period = standstill_period(
-        procurement.national_regime, standstill_counts_from(session, procurement, day)
+        procurement.national_regime,
+        timetable_service.standstill_counts_from(session, procurement, day),
     )
     milestone = session.scalar(
         select(Milestone).where(

@@ -15,6 +15,7 @@ from tenderflow.domain.ocds import OCDS_VERSION, UK_EXTENSION, release_package
 from tenderflow.extensions import db
 from tenderflow.services import contracts, notices
 from tenderflow.services.contracts import ocds as contract_ocds
+from tenderflow.services.notices import open_data
 from tenderflow.web.access import public
 
 bp = Blueprint("ocds", __name__, url_prefix="/ocds")
@@ -37,7 +38,7 @@ def _page() -> int:
 @public
 def releases() -> Any:
     page = _page()
-    found, total = notices.published_releases(db.session, (page - 1) * PAGE_SIZE, PAGE_SIZE)
+    found, total = open_data.published_releases(db.session, (page - 1) * PAGE_SIZE, PAGE_SIZE)
     if page > 1 and not found:
         abort(404)
     if not found:
@@ -64,7 +65,7 @@ def releases() -> Any:
 def record(ocid: str) -> Any:
     procurement = notices.procurement_by_ocid(db.session, ocid)
     if procurement is not None:
-        compiled = notices.compiled_record(db.session, procurement)
+        compiled = open_data.compiled_record(db.session, procurement)
     else:
         contract = contract_ocds.contract_by_ocid(db.session, ocid)
         compiled = contract_ocds.contract_record(db.session, contract) if contract else None
