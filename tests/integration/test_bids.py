@@ -269,6 +269,22 @@ def test_a_bad_upload_is_refused_with_a_clear_message_and_nothing_stored(
     assert (set(folder.iterdir()) if folder.exists() else set()) == before
 
 
+def test_an_upload_with_no_file_asks_for_one_and_links_the_summary_to_the_field(
+    client: FlaskClient, lead: User, procurement: Procurement
+) -> None:
+    bid = a_bid(procurement, a_bidder(procurement, "Alpha Care"), lead)
+    sign_in_as(client, lead)
+    response = client.post(
+        f"/procurements/BID-1/bids/{bid.id}/documents", data={}, content_type="multipart/form-data"
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "<title>Error: Bid from Alpha Care" in page
+    assert '<a href="#file">Select a file to upload</a>' in page
+    assert 'id="file-error"' in page
+    assert db.session.scalars(select(BidDocument)).all() == []
+
+
 def test_a_good_upload_is_kept_outside_the_web_root_with_its_hash(
     app: Flask, client: FlaskClient, lead: User, procurement: Procurement
 ) -> None:

@@ -23,7 +23,14 @@ from flask import (
 )
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTextArea, GovTextInput
+from flask_wtf.file import FileField
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovFileInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
 from wtforms import SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired
 
@@ -246,7 +253,11 @@ def new_bid(reference: str) -> Any:
     )
 
 
-def _bid_page(procurement: Procurement, bid: Bid, upload_error: str | None = None) -> str:
+class BidDocumentForm(FlaskForm):
+    file = FileField("Add a document to the bid", widget=GovFileInput())
+
+
+def _bid_page(procurement: Procurement, bid: Bid, upload: BidDocumentForm | None = None) -> str:
     deadline = bids.tender_deadline(db.session, procurement)
     return render_template(
         "bidding/bid.html",
@@ -257,7 +268,7 @@ def _bid_page(procurement: Procurement, bid: Bid, upload_error: str | None = Non
         price=bids.visible_price(bid),
         can_manage=kit.runs(procurement),
         max_size=bidding.format_size(_max_bytes()),
-        upload_error=upload_error,
+        upload=upload or BidDocumentForm(formdata=None),
         format_size=bidding.format_size,
     )
 
@@ -491,12 +502,12 @@ def price(reference: str, bid_id: int) -> Any:
 def upload(reference: str, bid_id: int) -> Any:
     bid = _bid_or_404(kit.procurement_or_404(reference), bid_id, "add a document to a bid")
     procurement = kit.run_by_me_or_403(reference)
-    if not ActionForm().validate_on_submit():
+    form = BidDocumentForm()
+    if not form.validate_on_submit():
         abort(400)
-    upload_file = request.files.get("file")
-    error: str | None = None
+    upload_file = form.file.data
     if upload_file is None or not upload_file.filename:
-        error = "Select a file to upload"
+        form.file.errors = ["Select a file to upload"]
     else:
         filename, limit = upload_file.filename, _max_bytes()
         content = upload_file.stream.read(limit + 1)
@@ -515,8 +526,8 @@ def upload(reference: str, bid_id: int) -> Any:
         if refused is None:
             flash(f"{filename} has been added to the bid.", "success")
             return redirect(url_for("bids.show", reference=reference, bid_id=bid.id))
-        error = refused.errors.get("file") or str(refused)
-    return _bid_page(procurement, bid, error), 400
+        form.file.errors = [refused.errors.get("file") or str(refused)]
+    return _bid_page(procurement, bid, form), 400
 
 
 @bp.route("/bids/<int:bid_id>/documents/<int:bid_document_id>")
