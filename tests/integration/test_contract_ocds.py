@@ -168,3 +168,33 @@ def test_a_published_yearly_assessment_is_an_implementation_release_with_its_kpi
     ]
     assert milestones[2]["description"] == "Rated approaching target (target 95%)"
     assert release_problems(release) == []
+
+
+def test_a_contract_notice_is_recorded_once_on_the_contract_not_again_on_its_procurement(
+    make_user: Callable[..., Any],
+) -> None:
+    lead = make_user(Role.PROCUREMENT_LEAD)
+    procurement = national_procurement(lead)
+    db.session.add(
+        ManagedContract(
+            reference="FS-CONTRACT-1",
+            title="Floating support for Fenland",
+            supplier_name="Fen Edge Support",
+            value=Decimal("900000"),
+            start_date=date(2025, 4, 1),
+            end_date=date(2028, 3, 31),
+            procurement_id=procurement.id,
+            owner_id=lead.id,
+            created_at=clock.now(),
+        )
+    )
+    db.session.flush()
+    for code in notices.CONTRACT_NOTICES:
+        errors = notices.record_publication(
+            db.session, procurement, code, "005002-2026", date(2026, 6, 10), lead, clock.now()
+        )
+        assert errors == [
+            f"Record the {code} on the page of contract FS-CONTRACT-1 in the contract register: "
+            "its notices are kept with the contract"
+        ]
+    assert notices.records(db.session, procurement) == {}

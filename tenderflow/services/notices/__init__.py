@@ -29,6 +29,7 @@ from tenderflow.domain.standstill import standstill_period
 from tenderflow.models import (
     Bidder,
     Contract,
+    ManagedContract,
     Milestone,
     Procurement,
     StageDates,
@@ -41,6 +42,8 @@ from tenderflow.services.timetable import standstill_counts_from
 
 # The prefix used where a procurement's buyer has not registered its own OCID prefix.
 DEFAULT_OCID_PREFIX = "ocds-tfdemo"
+# A contract's own notices: recorded on the contract once it is in the register.
+CONTRACT_NOTICES = ("UK9", "UK10", "UK11")
 BUYER_SCHEMES = ("GB-PPON", "GB-COH", "GB-GOR", "GB-UKPRN")
 
 
@@ -116,7 +119,22 @@ def record_publication(
     user: User | None,
     now: datetime,
 ) -> list[str]:
-    """Record notice ``code`` as published on ``day`` with the platform's id; return errors."""
+    """Record notice ``code`` as published on ``day`` with the platform's id; return errors.
+
+    A contract's own notices (UK9, UK10, UK11) are recorded on the contract once it is in the
+    register, so that each notice is published, and served as open data, once.
+    """
+    if code in CONTRACT_NOTICES:
+        managed = session.scalar(
+            select(ManagedContract.reference)
+            .where(ManagedContract.procurement_id == procurement.id)
+            .order_by(ManagedContract.id)
+        )
+        if managed is not None:
+            return [
+                f"Record the {code} on the page of contract {managed} in the contract register: "
+                "its notices are kept with the contract"
+            ]
     today = clock.local(now).date()
     offered = {n.notice_type for n in notices_of(session, procurement, today)}
     if code not in offered:
