@@ -39,19 +39,17 @@ from tenderflow.models import (
     AwardApproval,
     Bid,
     Bidder,
-    Clarification,
     ConflictDeclaration,
     ConsensusScore,
-    EvaluationModelVersion,
-    EvaluatorAssignment,
     EvaluatorScore,
-    ModerationQuery,
     PanelMember,
     PassFailRecord,
     Procurement,
-    ProcurementPlan,
     User,
 )
+from tenderflow.services.bidding import bidders as bidders_service
+from tenderflow.services.bidding import clarifications, plans
+from tenderflow.services.evaluation import current_model, model_versions, moderation, panel
 
 
 @dataclass(frozen=True)
@@ -184,18 +182,11 @@ def _timetable(
 def _plan(
     session: Session, procurement: Procurement, history: DemoHistory, line: Timeline, lead: User
 ) -> None:
-    plan = session.scalar(
-        select(ProcurementPlan).where(ProcurementPlan.procurement_id == procurement.id)
-    )
-    if plan is None:
-        plan = ProcurementPlan(procurement_id=procurement.id)
-        session.add(plan)
-    for name, text in history.plan.items():
-        setattr(plan, name, text)
-    plan.client_lead = f"Alex Moreton, {history.client_lead}"
-    plan.agreed_at = at(line.day(-108))
-    plan.updated_by_id = lead.id
-    plan.updated_at = at(line.day(-108))
+    """The lead writes the plan and agrees it before the EOI."""
+    written = at(line.day(-108))
+    data = plans.PlanInput(client_lead=f"Alex Moreton, {history.client_lead}", **history.plan)
+    plans.save_plan(session, procurement, data, lead, written)
+    plans.agree_plan(session, procurement, lead, written)
 
 
 def _panel(
@@ -206,16 +197,22 @@ def _panel(
     line: Timeline,
     bidders: dict[str, Bidder],
 ) -> dict[str, PanelMember]:
+    """The lead puts the demo evaluators and the moderator on the panel; each signs and declares.
+
+    The declarations are written here rather than through ``panel.declare_conflicts``: every
+    member declared for every shortlisted bidder, the late and the excluded among them, a list
+    the service's (the bidders with a bid in the evaluation) does not give.
+    """
+    found = current_model(session, procurement)
+    assert found is not None
     members = {}
     for email in (*EVALUATORS, MODERATOR):
-        member = PanelMember(
-            procurement_id=procurement.id,
-            user_id=people[email].id,
-            role="moderator" if email == MODERATOR else "evaluator",
-            confidentiality_signed_at=at(line.day(-52)),
-            conflicts_declared_at=at(line.day(-49), 9),
-        )
-        session.add(member)
+        role = "moderator" if email == MODERATOR else "evaluator"
+        member = panel.add_member(session, procurement, people[email].id, role)
+        if role == "evaluator":
+            panel.assign(session, member, found[1], list(CRITERIA))
+        panel.sign_confidentiality(member, at(line.day(-52)))
+        member.conflicts_declared_at = at(line.day(-49), 9)
         members[email] = member
     session.flush()
     conflicted_email, conflicted_bidder, details = history.conflict
@@ -233,9 +230,6 @@ def _panel(
                     declared_at=at(line.day(-49), 9),
                 )
             )
-        if email != MODERATOR:
-            for criterion in CRITERIA:
-                session.add(EvaluatorAssignment(panel_member_id=member.id, criterion_id=criterion))
     return members
 
 
@@ -295,6 +289,60 @@ def _evaluate_bid(
         )
 
 
+def _expressions_of_interest(
+    session: Session,
+    procurement: Procurement,
+    history: DemoHistory,
+    line: Timeline,
+    lead: User,
+    names: dict[str, None],
+) -> dict[str, Bidder]:
+    """Organisations register interest; selection passes all but the not shortlisted, and the
+    ITT goes to the shortlist."""
+    found: dict[str, Bidder] = {}
+    refusals = dict(history.not_shortlisted)
+    for n, name in enumerate([*names, *refusals]):
+        slug = "".join(ch for ch in name.lower() if ch.isalnum())[:20]
+        registered = at(line.day(-100 + n), 11)
+        found[name] = bidders_service.add_bidder(
+            session,
+            procurement,
+            bidders_service.BidderInput(
+                name=name,
+                contact_name=f"Bids manager, {name}",
+                contact_email=f"bids@{slug}.example",
+                registered_at=registered,
+            ),
+            registered,
+        )
+    for name, bidder in found.items():
+        refused = refusals.get(name)
+        bidders_service.record_selection(
+            session,
+            bidder,
+            "failed" if refused else "passed",
+            refused or "Meets the selection criteria: experience, finance and insurance.",
+        )
+    invited = at(line.itt_start, 9)
+    shortlist = {b.id for name, b in found.items() if name not in refusals}
+    bidders_service.set_shortlist(session, procurement, shortlist, "", lead, invited)
+    bidders_service.issue_itt(
+        session, procurement, advertised=False, advert_reference="", user=lead, now=invited
+    )
+    return found
+
+
+def _model(session: Session, procurement: Procurement, line: Timeline, lead: User) -> None:
+    """The lead chooses the model, publishes it with the ITT and the guidance to the panel;
+    the tender deadline fixes it."""
+    model_versions.save_model(
+        session, procurement, lead, at(line.day(-90)), source=MODEL_NAME, yaml_text=model_yaml()
+    )
+    model_versions.publish_model(session, procurement, at(line.itt_start, 9))
+    model_versions.publish_guidance(session, procurement, at(line.day(-50), 14))
+    model_versions.freeze_model(session, procurement, at(line.tender_deadline, 13))
+
+
 def take_to_standstill(
     session: Session, history: DemoHistory, today: date, people: dict[str, User]
 ) -> bool:
@@ -315,37 +363,8 @@ def take_to_standstill(
             lots[number].annual_value = value
     deadline = at(line.tender_deadline, 12)
     names = dict.fromkeys(spec.bidder for specs in history.lots.values() for spec in specs)
-    bidders: dict[str, Bidder] = {}
-    for n, name in enumerate([*names, *(b for b, _ in history.not_shortlisted)]):
-        refused = dict(history.not_shortlisted).get(name)
-        slug = "".join(ch for ch in name.lower() if ch.isalnum())[:20]
-        bidder = Bidder(
-            procurement_id=procurement.id,
-            name=name,
-            contact_name=f"Bids manager, {name}",
-            contact_email=f"bids@{slug}.example",
-            registered_at=at(line.day(-100 + n), 11),
-            selection="failed" if refused else "passed",
-            selection_note=refused
-            or "Meets the selection criteria: experience, finance and insurance.",
-            shortlisted=not refused,
-            invited_at=None if refused else at(line.itt_start, 9),
-        )
-        session.add(bidder)
-        bidders[name] = bidder
-    session.flush()
-    version = EvaluationModelVersion(
-        procurement_id=procurement.id,
-        version=1,
-        source=MODEL_NAME,
-        yaml_text=model_yaml(),
-        created_by_id=lead.id,
-        created_at=at(line.day(-90)),
-        published_at=at(line.itt_start, 9),
-        guidance_published_at=at(line.day(-50), 14),
-        frozen_at=at(line.tender_deadline, 13),
-    )
-    session.add(version)
+    bidders = _expressions_of_interest(session, procurement, history, line, lead, names)
+    _model(session, procurement, line, lead)
     members = _panel(session, procurement, history, people, line, bidders)
     session.flush()
     years = (procurement.term_years or 1) + procurement.extension_years
@@ -395,36 +414,33 @@ def take_to_standstill(
         )
     for n, (question, answer, published) in enumerate(history.clarifications, start=1):
         asked = line.day(-80 + 6 * n)
-        session.add(
-            Clarification(
-                procurement_id=procurement.id,
-                number=n,
-                bidder_id=bidders[next(iter(names))].id if n % 2 else None,
-                question=question,
-                asked_at=at(asked, 10),
-                answer=answer,
-                answered_at=at(asked + timedelta(days=2), 15),
-                answered_by_id=lead.id,
-                published_at=at(asked + timedelta(days=2), 16) if published else None,
-            )
+        item = clarifications.log_question(
+            session,
+            procurement,
+            bidder=bidders[next(iter(names))] if n % 2 else None,
+            question=question,
+            asked_at=at(asked, 10),
+            now=at(asked, 10),
         )
+        answered = asked + timedelta(days=2)
+        clarifications.answer(session, item, answer, lead, at(answered, 15))
+        if published:
+            clarifications.publish(session, item, at(answered, 16))
     queried, criterion, question, resolution = history.query
     first_bid = session.scalar(
         select(Bid).where(Bid.bidder_id == bidders[queried].id).order_by(Bid.id).limit(1)
     )
-    session.add(
-        ModerationQuery(
-            procurement_id=procurement.id,
-            bid_id=first_bid.id if first_bid else None,
-            criterion_id=criterion,
-            question=question,
-            raised_by_id=people[MODERATOR].id,
-            raised_at=at(line.day(-26)),
-            resolution=resolution,
-            resolved_by_id=people[MODERATOR].id,
-            resolved_at=at(line.moderation, 14),
-        )
+    moderator = people[MODERATOR]
+    query = moderation.raise_query(
+        session,
+        procurement,
+        question,
+        moderator,
+        at(line.day(-26)),
+        bid=first_bid,
+        criterion_id=criterion,
     )
+    moderation.resolve_query(query, resolution, moderator, at(line.moderation, 14))
     _approve(session, procurement, approvals, line, lead)
     procurement.stage = "standstill"
     session.flush()
