@@ -30,6 +30,7 @@ from tenderflow.demo.histories.common import (
     at,
     comment,
     model_yaml,
+    reach_stage,
     set_milestone,
     set_stage_dates,
 )
@@ -40,16 +41,21 @@ from tenderflow.models import (
     Bid,
     Bidder,
     ConflictDeclaration,
-    ConsensusScore,
-    EvaluatorScore,
     PanelMember,
-    PassFailRecord,
     Procurement,
     User,
 )
 from tenderflow.services.bidding import bidders as bidders_service
+from tenderflow.services.bidding import bids as bids_service
 from tenderflow.services.bidding import clarifications, plans
-from tenderflow.services.evaluation import current_model, model_versions, moderation, panel
+from tenderflow.services.evaluation import (
+    bid_label,
+    current_model,
+    model_versions,
+    moderation,
+    panel,
+    scoring,
+)
 
 
 @dataclass(frozen=True)
@@ -221,9 +227,8 @@ def _panel(
             if not bidder.shortlisted:
                 continue
             conflicted = email == conflicted_email and name == conflicted_bidder
-            session.add(
+            member.conflicts.append(
                 ConflictDeclaration(
-                    panel_member_id=member.id,
                     bidder_id=bidder.id,
                     conflicted=conflicted,
                     details=details if conflicted else "",
@@ -233,60 +238,109 @@ def _panel(
     return members
 
 
-def _evaluate_bid(
+def _bids_as_received(
     session: Session,
-    bid: Bid,
-    spec: DemoBid,
-    members: dict[str, PanelMember],
+    procurement: Procurement,
     history: DemoHistory,
+    line: Timeline,
+    lead: User,
+    bidders: dict[str, Bidder],
+) -> list[tuple[DemoBid, Bid]]:
+    """Write the bids as received, read and opened, each with its price.
+
+    Written here rather than through ``bids.record_bid`` and ``open_bids``: the demo's bids
+    arrive the day before the Kent deadline, which is after Great Yarmouth's own (earlier)
+    tender deadline, and the service would record Great Yarmouth's as late.
+    """
+    deadline = at(line.tender_deadline, 12)
+    lots = {lot.number: lot for lot in procurement.lots}
+    years = (procurement.term_years or 1) + procurement.extension_years
+    made = []
+    for lot_number, specs in history.lots.items():
+        for n, spec in enumerate(specs):
+            # On time the day before the deadline; the late one seven minutes after it.
+            received = (
+                deadline + timedelta(minutes=7)
+                if spec.late
+                else at(line.tender_deadline - timedelta(days=1), 9 + 2 * n, 5 * n)
+            )
+            bid = Bid(
+                procurement_id=procurement.id,
+                bidder_id=bidders[spec.bidder].id,
+                lot_id=lots[lot_number].id if lot_number is not None else None,
+                received_at=received,
+                received_by_id=lead.id,
+                price=spec.annual_price * years,
+                hourly_rate=spec.hourly_rate,
+                contact_hours=Decimal("2.5"),
+                late=spec.late,
+                opened_at=None if spec.late else deadline + timedelta(hours=1),
+                opened_by_id=None if spec.late else lead.id,
+            )
+            session.add(bid)
+            made.append((spec, bid))
+    session.flush()
+    return made
+
+
+def _evaluate(
+    session: Session,
+    procurement: Procurement,
+    made: list[tuple[DemoBid, Bid]],
+    members: dict[str, PanelMember],
     line: Timeline,
     people: dict[str, User],
 ) -> None:
-    for gateway in GATEWAYS:
-        failed = bool(spec.excluded) and gateway == "PF2"
-        session.add(
-            PassFailRecord(
-                bid_id=bid.id,
-                question_id=gateway,
-                passed=not failed,
-                note=spec.excluded if failed else "",
-                recorded_by_id=people[LEAD].id,
-                recorded_at=at(line.day(-48)),
+    """The lead records the gateway results and excludes the bid that failed one; every
+    evaluator scores and submits; the moderator agrees the consensus scores."""
+    opened = [(spec, bid) for spec, bid in made if not spec.late]
+    answers = {
+        (bid.id, gateway): ("fail", spec.excluded)
+        if spec.excluded and gateway == "PF2"
+        else ("pass", "")
+        for spec, bid in opened
+        for gateway in GATEWAYS
+    }
+    moderation.record_pass_fail(session, procurement, answers, people[LEAD], at(line.day(-48)))
+    for spec, bid in opened:
+        if spec.excluded:
+            bids_service.exclude_bid(
+                session, bid, f"Failed the insurance question (PF2): {spec.excluded}"
             )
-        )
-    if spec.excluded:
-        return
-    conflicted_email, conflicted_bidder, _ = history.conflict
+    scored = [(spec, bid) for spec, bid in opened if not spec.excluded]
+    reach_stage(procurement, "evaluation")
     for n, email in enumerate(EVALUATORS):
-        if email == conflicted_email and spec.bidder == conflicted_bidder:
-            continue
+        member = members[email]
+        conflicted = {c.bidder_id for c in member.conflicts if c.conflicted}
+        rows = [
+            {
+                "bidder": bid_label(bid),
+                "criterion": criterion,
+                "score": own,
+                "comment": comment(criterion, own, spec.notes.get(criterion, "")),
+            }
+            for spec, bid in scored
+            if bid.bidder_id not in conflicted
+            for index, criterion in enumerate(CRITERIA)
+            for own in [max(1, min(5, spec.agreed[index] + LEANING[n][index]))]
+        ]
+        scoring.save_scores(session, member, "demo", list(enumerate(rows)), at(line.day(-35)))
+        scoring.submit_scores(session, member, at(line.day(-30)))
+    reach_stage(procurement, "moderation")
+    for spec, bid in scored:
         for index, criterion in enumerate(CRITERIA):
-            own = max(1, min(5, spec.agreed[index] + LEANING[n][index]))
-            session.add(
-                EvaluatorScore(
-                    panel_member_id=members[email].id,
-                    bid_id=bid.id,
-                    criterion_id=criterion,
-                    score=Decimal(own),
-                    comment=comment(criterion, own, spec.notes.get(criterion, "")),
-                    status="submitted",
-                    saved_at=at(line.day(-35)),
-                    submitted_at=at(line.day(-30)),
-                )
+            agreed = spec.agreed[index]
+            note = spec.notes.get(criterion, "")
+            moderation.record_consensus(
+                session,
+                procurement,
+                bid,
+                criterion,
+                str(agreed),
+                f"{LEVEL[agreed]} on {FOCUS[criterion]}." + (f" {note}" if note else ""),
+                people[MODERATOR],
+                at(line.moderation, 15),
             )
-    for index, criterion in enumerate(CRITERIA):
-        agreed = spec.agreed[index]
-        note = spec.notes.get(criterion, "")
-        session.add(
-            ConsensusScore(
-                bid_id=bid.id,
-                criterion_id=criterion,
-                score=Decimal(agreed),
-                rationale=f"{LEVEL[agreed]} on {FOCUS[criterion]}." + (f" {note}" if note else ""),
-                moderator_id=people[MODERATOR].id,
-                agreed_at=at(line.moderation, 15),
-            )
-        )
 
 
 def _expressions_of_interest(
@@ -361,43 +415,15 @@ def take_to_standstill(
     for number, value in history.lot_values.items():
         if number in lots:
             lots[number].annual_value = value
-    deadline = at(line.tender_deadline, 12)
     names = dict.fromkeys(spec.bidder for specs in history.lots.values() for spec in specs)
     bidders = _expressions_of_interest(session, procurement, history, line, lead, names)
     _model(session, procurement, line, lead)
     members = _panel(session, procurement, history, people, line, bidders)
     session.flush()
-    years = (procurement.term_years or 1) + procurement.extension_years
+    made = _bids_as_received(session, procurement, history, line, lead, bidders)
+    _evaluate(session, procurement, made, members, line, people)
     approvals: list[AwardApproval] = []
     for lot_number, specs in history.lots.items():
-        for n, spec in enumerate(specs):
-            # On time the day before the deadline; the late one seven minutes after it.
-            received = (
-                deadline + timedelta(minutes=7)
-                if spec.late
-                else at(line.tender_deadline - timedelta(days=1), 9 + 2 * n, 5 * n)
-            )
-            bid = Bid(
-                procurement_id=procurement.id,
-                bidder_id=bidders[spec.bidder].id,
-                lot_id=lots[lot_number].id if lot_number is not None else None,
-                received_at=received,
-                received_by_id=lead.id,
-                price=spec.annual_price * years,
-                hourly_rate=spec.hourly_rate,
-                contact_hours=Decimal("2.5"),
-                late=spec.late,
-                excluded=bool(spec.excluded),
-                exclusion_reason=f"Failed the insurance question (PF2): {spec.excluded}"
-                if spec.excluded
-                else None,
-                opened_at=None if spec.late else deadline + timedelta(hours=1),
-                opened_by_id=None if spec.late else lead.id,
-            )
-            session.add(bid)
-            session.flush()
-            if not spec.late:
-                _evaluate_bid(session, bid, spec, members, history, line, people)
         winner = specs[0].bidder
         approvals.append(
             AwardApproval(
@@ -442,7 +468,7 @@ def take_to_standstill(
     )
     moderation.resolve_query(query, resolution, moderator, at(line.moderation, 14))
     _approve(session, procurement, approvals, line, lead)
-    procurement.stage = "standstill"
+    reach_stage(procurement, "standstill")
     session.flush()
     return True
 
