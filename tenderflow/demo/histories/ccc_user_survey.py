@@ -22,19 +22,19 @@ from tenderflow.demo.histories.common import (
     at,
     comment,
     model_yaml,
+    reach_stage,
     set_milestone,
     set_stage_dates,
 )
 from tenderflow.models import (
     Bid,
     Bidder,
-    EvaluationModelVersion,
     EvaluatorScore,
-    PanelMember,
-    PassFailRecord,
     Procurement,
     User,
 )
+from tenderflow.services.bidding import bidders, bids
+from tenderflow.services.evaluation import model_versions, moderation, panel
 
 REFERENCE = "CCC-USER-SURVEY"
 SURVEY_QUOTES = (
@@ -59,64 +59,66 @@ def load(session: Session, today: date, people: dict[str, User]) -> str:
     set_stage_dates(session, survey, "itt", 1, (d(-12), d(-5)), (d(-12), d(-5)))
     set_stage_dates(session, survey, "evaluation", 2, (d(-4), d(3)), (d(-4), None))
     set_milestone(session, survey, "tender-deadline", at(d(-5), 12), at(d(-5), 12))
-    session.add(
-        EvaluationModelVersion(
-            procurement_id=survey.id,
-            version=1,
-            source=MODEL_NAME,
-            yaml_text=model_yaml(),
-            created_by_id=people[LEAD].id,
-            created_at=at(d(-13)),
-            published_at=at(d(-12)),
-            guidance_published_at=at(d(-4)),
-            frozen_at=at(d(-5), 13),
-        )
+    lead = people[LEAD]
+    model_versions.save_model(
+        session, survey, lead, at(d(-13)), source=MODEL_NAME, yaml_text=model_yaml()
     )
+    model_versions.publish_model(session, survey, at(d(-12)))
+    quotes = []
+    for n, (name, price, _agreed) in enumerate(SURVEY_QUOTES):
+        bidder = bidders.add_bidder(
+            session,
+            survey,
+            bidders.BidderInput(
+                name=name, contact_email=f"quotes{n}@survey.example", registered_at=at(d(-12))
+            ),
+            at(d(-12)),
+        )
+        # Chosen by the lead and asked to quote: the result carries no note.
+        bidders.record_selection(session, bidder, "passed", "")
+        quotes.append((bidder, price))
+    bidders.issue_itt(
+        session, survey, advertised=False, advert_reference="", user=lead, now=at(d(-12))
+    )
+    received = []
+    for n, (bidder, price) in enumerate(quotes):
+        when = at(d(-6), 10 + n)
+        bid = bids.record_bid(
+            session, survey, bidder, received_at=when, lot=None, user=lead, now=when
+        )
+        received.append((bid, price))
+    bids.open_bids(session, survey, lead, at(d(-5), 13))
+    for bid, price in received:
+        bids.record_price(session, bid, price, None, None, at(d(-5), 13))
+    answers = {(bid.id, gateway): ("pass", "") for bid, _ in received for gateway in GATEWAYS}
+    moderation.record_pass_fail(session, survey, answers, lead, at(d(-4)))
+    model_versions.publish_guidance(session, survey, at(d(-4)))
+    _half_scored(session, survey, [bid for bid, _ in received], today, people)
+    reach_stage(survey, "evaluation")
+    return f"{REFERENCE} in evaluation, half scored"
+
+
+def _half_scored(
+    session: Session, survey: Procurement, quotes: list[Bid], today: date, people: dict[str, User]
+) -> None:
+    """Put the three evaluators on the panel, two with every score submitted, one halfway.
+
+    Written here rather than through the panel and scoring services: the members declared
+    no conflicts and were assigned no criteria, which the scoring service needs before it
+    takes a score.
+    """
+
+    def d(offset: int) -> date:
+        return today + timedelta(days=offset)
+
     members = {}
     for email in EVALUATORS:
-        member = PanelMember(
-            procurement_id=survey.id,
-            user_id=people[email].id,
-            role="evaluator",
-            confidentiality_signed_at=at(d(-6)),
-            conflicts_declared_at=at(d(-4), 9),
-        )
-        session.add(member)
+        member = panel.add_member(session, survey, people[email].id, "evaluator")
+        panel.sign_confidentiality(member, at(d(-6)))
+        member.conflicts_declared_at = at(d(-4), 9)
         members[email] = member
     session.flush()
-    for n, (name, price, agreed) in enumerate(SURVEY_QUOTES):
-        bidder = Bidder(
-            procurement_id=survey.id,
-            name=name,
-            contact_email=f"quotes{n}@survey.example",
-            registered_at=at(d(-12)),
-            selection="passed",
-            shortlisted=True,
-            invited_at=at(d(-12)),
-        )
-        session.add(bidder)
-        session.flush()
-        bid = Bid(
-            procurement_id=survey.id,
-            bidder_id=bidder.id,
-            received_at=at(d(-6), 10 + n),
-            received_by_id=people[LEAD].id,
-            price=price,
-            opened_at=at(d(-5), 13),
-            opened_by_id=people[LEAD].id,
-        )
-        session.add(bid)
-        session.flush()
-        for gateway in GATEWAYS:
-            session.add(
-                PassFailRecord(
-                    bid_id=bid.id,
-                    question_id=gateway,
-                    passed=True,
-                    recorded_by_id=people[LEAD].id,
-                    recorded_at=at(d(-4)),
-                )
-            )
+    for bid, (_name, _price, agreed) in zip(quotes, SURVEY_QUOTES, strict=True):
         for e, email in enumerate(EVALUATORS):
             # The first two evaluators have submitted every score; the third is halfway, in draft.
             criteria = CRITERIA if e < 2 else CRITERIA[:3]
@@ -136,5 +138,3 @@ def load(session: Session, today: date, people: dict[str, User]) -> str:
                         submitted_at=at(d(-1)) if e < 2 else None,
                     )
                 )
-    survey.stage = "evaluation"
-    return f"{REFERENCE} in evaluation, half scored"
