@@ -10,7 +10,13 @@ from datetime import date, timedelta
 
 from sqlalchemy.orm import Session
 
-from tenderflow.demo.histories.common import LEAD, at, set_milestone, set_stage_dates
+from tenderflow.demo.histories.common import (
+    LEAD,
+    at,
+    reach_stage,
+    set_milestone,
+    set_stage_dates,
+)
 from tenderflow.models import User
 from tenderflow.services import procurements
 from tenderflow.services.bidding import bidders
@@ -44,7 +50,7 @@ def load(session: Session, today: date, people: dict[str, User]) -> str:
     set_milestone(
         session, review, "clarification-deadline", at(today + timedelta(days=8), 12), None
     )
-    review.stage = "itt"
+    reach_stage(review, "itt")
     bidders.issue_itt(
         session,
         review,

@@ -15,6 +15,7 @@ from tenderflow.demo.histories.common import (
     MODEL_NAME,
     at,
     model_yaml,
+    reach_stage,
     set_milestone,
     set_stage_dates,
 )
@@ -73,7 +74,7 @@ def load(session: Session, today: date, people: dict[str, User]) -> str:
         # Chosen by the lead, not assessed at a selection stage: the result carries no note.
         bidders.record_selection(session, bidder, "passed", "")
         chosen.append(bidder)
-    needs.stage = "itt"
+    reach_stage(needs, "itt")
     bidders.issue_itt(
         session,
         needs,

@@ -400,6 +400,7 @@ def _model(session: Session, procurement: Procurement, line: Timeline, lead: Use
 def take_to_standstill(
     session: Session, history: DemoHistory, today: date, people: dict[str, User]
 ) -> bool:
+    """Take the procurement to standstill, once (not when it has bidders already)."""
     procurement = session.scalar(
         select(Procurement).where(Procurement.reference == history.reference)
     )
@@ -412,6 +413,7 @@ def take_to_standstill(
     _plan(session, procurement, history, line, lead)
     _timetable(session, procurement, history, line)
     lots = {lot.number: lot for lot in procurement.lots}
+    # Each lot's budget: no use case sets it (a lot is created with its title only).
     for number, value in history.lot_values.items():
         if number in lots:
             lots[number].annual_value = value
@@ -481,7 +483,12 @@ def _approve(
     lead: User,
 ) -> None:
     """Record that the lead asked for approval once moderation closed, and the body gave it
-    for the results as they then stood."""
+    for the results as they then stood.
+
+    Written here rather than through ``award.request_approval`` and ``record_approval``: the
+    request would queue emails to the commissioning body's members today about a decision it
+    made a week ago.
+    """
     from tenderflow.services.timetable.award import results_hash
 
     session.flush()
