@@ -73,7 +73,11 @@ def set_stage_dates(
     actual: tuple[date | None, date | None] = (None, None),
     delay_reason: str | None = None,
 ) -> StageDates:
-    """Update a stage's dates, or create them when the timetable has no row for it yet."""
+    """Write a stage's planned and actual dates as time passing would have left them.
+
+    Planned dates in the past and actual dates recorded weeks ago cannot be entered today
+    through the timetable's use cases; a stage the timetable has no row for gets one.
+    """
     row = session.scalar(
         select(StageDates).where(
             StageDates.procurement_id == procurement.id, StageDates.stage == stage
@@ -91,7 +95,7 @@ def set_stage_dates(
 def set_milestone(
     session: Session, procurement: Procurement, kind: str, due: datetime, done: datetime | None
 ) -> Milestone:
-    """Update a milestone, or create it."""
+    """Write a milestone as time passing would have left it: due (and met) on a past day."""
     row = session.scalar(
         select(Milestone).where(Milestone.procurement_id == procurement.id, Milestone.kind == kind)
     )
