@@ -30,12 +30,12 @@ def loaders() -> list[Loader]:
     Each runs after the demo people and procurements exist. Imported here, so the demo logins
     can be read without loading every feature's data.
     """
-    from tenderflow.demo import act_gates, capital, contracts, evaluation, lifecycle, notices
+    from tenderflow.demo import act_gates, capital, contracts, evaluation, histories, notices
     from tenderflow.demo import timetable as deadlines
 
     return [
         capital.load,
-        lifecycle.load,
+        histories.load,
         evaluation.load,
         # After the histories and evaluations, so it finds every stage they reached.
         act_gates.load,
