@@ -18,6 +18,7 @@ from tenderflow.models import Bid, Bidder, Procurement, User
 from tenderflow.services import procurements
 from tenderflow.services import timetable as timetable_service
 from tenderflow.services.bidding import plans
+from tenderflow.services.bidding.deadline import tender_deadline
 from tenderflow.services.evaluation import (
     bids_in_evaluation,
     current_model,
@@ -132,19 +133,25 @@ def _inputs(today: date) -> list[ProcurementInput]:
     ]
 
 
-def _bids(session: Session, procurement: Procurement) -> None:
-    now = clock.now()
+def _bids(session: Session, procurement: Procurement, today: date) -> None:
+    """Each bidder's bid, received the day before the tender deadline and opened just after it
+    (or, without a deadline in the timetable, a week before ``today``)."""
+    deadline = tender_deadline(session, procurement) or datetime.combine(
+        today - timedelta(days=7), time(12, 0), clock.LONDON
+    ).astimezone(clock.UTC)
     for name, price, rate, hours in BIDDERS[procurement.reference]:
-        bidder = Bidder(procurement_id=procurement.id, name=name, registered_at=now)
+        bidder = Bidder(
+            procurement_id=procurement.id, name=name, registered_at=deadline - timedelta(days=30)
+        )
         session.add(
             Bid(
                 procurement_id=procurement.id,
                 bidder=bidder,
-                received_at=now - timedelta(days=8),
+                received_at=deadline - timedelta(days=1),
                 price=Decimal(price),
                 hourly_rate=Decimal(rate),
                 contact_hours=Decimal(hours),
-                opened_at=now - timedelta(days=7),
+                opened_at=deadline + timedelta(hours=1),
             )
         )
     session.flush()
@@ -230,7 +237,7 @@ def load(session: Session, today: date, people: dict[str, User]) -> str:
     for procurement in (scoring_one, moderating, decided):
         _plan(session, procurement, lead)
         _model(session, procurement, lead)
-        _bids(session, procurement)
+        _bids(session, procurement, today)
     _, model = current_model(session, scoring_one)  # type: ignore[misc]
     criteria = [c.id for c in model.criteria]
 

@@ -123,6 +123,11 @@ class Timeline:
         return self.day(-3)
 
 
+def tender_deadline_of(history: DemoHistory, line: Timeline) -> date:
+    """The procurement's own tender deadline: extended to day -50 where it was, else day -57."""
+    return line.tender_deadline if history.deadline_extended else line.day(-57)
+
+
 def _timetable(
     session: Session, procurement: Procurement, history: DemoHistory, line: Timeline
 ) -> None:
@@ -180,7 +185,7 @@ def _timetable(
         session, procurement, "eoi-deadline", at(line.eoi_deadline, 12), at(line.eoi_deadline, 12)
     )
     set_milestone(session, procurement, "clarification-deadline", at(d(-60), 17), at(d(-60), 17))
-    deadline = at(line.tender_deadline if not moderation_slipped else d(-57), 12)
+    deadline = at(tender_deadline_of(history, line), 12)
     set_milestone(session, procurement, "tender-deadline", deadline, deadline)
     set_milestone(session, procurement, "standstill-end", at(period.last_day, 23, 59), None)
 
@@ -248,11 +253,11 @@ def _bids_as_received(
 ) -> list[tuple[DemoBid, Bid]]:
     """Write the bids as received, read and opened, each with its price.
 
-    Written here rather than through ``bids.record_bid`` and ``open_bids``: the demo's bids
-    arrive the day before the Kent deadline, which is after Great Yarmouth's own (earlier)
-    tender deadline, and the service would record Great Yarmouth's as late.
+    Written here rather than through ``bids.record_bid`` and ``open_bids``: they were received
+    and opened weeks ago, on the days of the procurement's own tender deadline.
     """
-    deadline = at(line.tender_deadline, 12)
+    day = tender_deadline_of(history, line)
+    deadline = at(day, 12)
     lots = {lot.number: lot for lot in procurement.lots}
     years = (procurement.term_years or 1) + procurement.extension_years
     made = []
@@ -262,7 +267,7 @@ def _bids_as_received(
             received = (
                 deadline + timedelta(minutes=7)
                 if spec.late
-                else at(line.tender_deadline - timedelta(days=1), 9 + 2 * n, 5 * n)
+                else at(day - timedelta(days=1), 9 + 2 * n, 5 * n)
             )
             bid = Bid(
                 procurement_id=procurement.id,
@@ -386,7 +391,9 @@ def _expressions_of_interest(
     return found
 
 
-def _model(session: Session, procurement: Procurement, line: Timeline, lead: User) -> None:
+def _model(
+    session: Session, procurement: Procurement, line: Timeline, lead: User, deadline: date
+) -> None:
     """The lead chooses the model, publishes it with the ITT and the guidance to the panel;
     the tender deadline fixes it."""
     model_versions.save_model(
@@ -394,7 +401,7 @@ def _model(session: Session, procurement: Procurement, line: Timeline, lead: Use
     )
     model_versions.publish_model(session, procurement, at(line.itt_start, 9))
     model_versions.publish_guidance(session, procurement, at(line.day(-50), 14))
-    model_versions.freeze_model(session, procurement, at(line.tender_deadline, 13))
+    model_versions.freeze_model(session, procurement, at(deadline, 13))
 
 
 def take_to_standstill(
@@ -419,7 +426,7 @@ def take_to_standstill(
             lots[number].annual_value = value
     names = dict.fromkeys(spec.bidder for specs in history.lots.values() for spec in specs)
     bidders = _expressions_of_interest(session, procurement, history, line, lead, names)
-    _model(session, procurement, line, lead)
+    _model(session, procurement, line, lead, tender_deadline_of(history, line))
     members = _panel(session, procurement, history, people, line, bidders)
     session.flush()
     made = _bids_as_received(session, procurement, history, line, lead, bidders)
