@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 from tenderflow.demo import DEMO_USERS, load_demo
 from tenderflow.domain.vocabulary import ROUTE_LABELS
 from tenderflow.extensions import db
-from tenderflow.models import Procurement, User
+from tenderflow.models import Bid, Procurement, User
+from tenderflow.services.bidding.deadline import tender_deadline
 
 
 def test_demo_data_spans_every_route_with_invented_people(app: Any) -> None:
@@ -83,3 +84,20 @@ def test_the_demo_stages_follow_each_procedure(app: Any) -> None:
     assert direct.stages == ("planning", "standstill", "award", "contract")
     assert direct.decision["direct_award"] == "additional-or-repeat"
     assert direct.transparency_notice_published_on is None
+
+
+def test_every_demo_bid_is_on_time_or_late_as_its_own_tender_deadline_says(app: Any) -> None:
+    load_demo(db.session, date(2026, 11, 22))
+    db.session.commit()
+    checked = 0
+    for bid in db.session.scalars(select(Bid)):
+        deadline = tender_deadline(db.session, bid.procurement)
+        assert deadline is not None, bid.procurement.reference
+        assert bid.late == (bid.received_at > deadline), (
+            bid.procurement.reference,
+            bid.bidder.name,
+        )
+        if bid.opened_at is not None:
+            assert bid.opened_at >= deadline, (bid.procurement.reference, bid.bidder.name)
+        checked += 1
+    assert checked >= 20
