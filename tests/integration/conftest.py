@@ -54,6 +54,20 @@ def a_database(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     engine.dispose()
 
 
+def once_on_postgresql(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A module's database where it runs once, not per database: PostgreSQL (production's) where
+    it is available, else SQLite. For modules whose subject is the same on either database,
+    such as a real worker's wiring; use as ``pytest.fixture(scope="module", name="database_url")``.
+    """
+    with a_database("postgres" if POSTGRES_URL else "sqlite", tmp_path_factory) as url:
+        yield url
+
+
+def migrated_once(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Flask:
+    """The migrated app over :func:`once_on_postgresql`'s database (module scope)."""
+    return migrate(database_url, tmp_path_factory)
+
+
 def backend_of(database_url: str) -> str:
     return "postgres" if database_url.startswith("postgresql") else "sqlite"
 
