@@ -32,8 +32,8 @@ from tests.integration.council_papers import (
 )
 
 # A real worker's wiring is the same on either database, and each module starts its own worker
-# (some 20 s): the module runs once, on PostgreSQL where it is available. The claim on SQLite
-# is tested in test_flow_runs.py, and the browser journeys run the worker on SQLite.
+# (some 20 s): the module runs once, on PostgreSQL (production's database) where it is
+# available. The claim on SQLite is tested in test_flow_runs.py.
 database_url = pytest.fixture(scope="module", name="database_url")(once_on_postgresql)
 migrated_app = pytest.fixture(scope="module", name="migrated_app")(migrated_once)
 
