@@ -57,11 +57,13 @@ def test_a_request_queued_while_the_server_was_down_completes_once_it_is_back(ap
         description="Check the worker is running",
         now=clock.now(),
     )
-    db.session.commit()
+    # Tried before the request is committed: the worker's dispatcher cannot see it, let alone
+    # send it first, until the failed try is over.
     with temporary_settings(updates={PREFECT_API_URL: "http://127.0.0.1:9/api"}):
         assert flow_runs.submit(db.session, request, clock.now()) is False
-    db.session.commit()
     assert request.status == "queued"
+    assert "cannot be reached" in (request.error or "")
+    db.session.commit()
 
     # Back up: the worker's dispatcher sends it without anyone asking again.
     finished = wait_for_request(request.id)
