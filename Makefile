@@ -5,6 +5,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# Test processes for the integration suite's parallel part (one module each at a time).
+JOBS ?= 2
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: run test bootstrap database lint typecheck test-unit test-integration test-e2e lock clean
@@ -47,7 +49,8 @@ test-unit: bootstrap
 
 test-integration: bootstrap
 	scripts/ensure-system-packages libreoffice poppler
-	$(BIN)/python -m pytest tests/integration -q
+	$(BIN)/python -m pytest tests/integration -q -m "not alone" -n $(JOBS) --dist loadfile
+	$(BIN)/python -m pytest tests/integration -q -m alone
 
 test-e2e: bootstrap
 	scripts/ensure-system-packages chromium

@@ -341,3 +341,14 @@ def wait_for_request(request_id: int, seconds: float = 90) -> Any:
         db.session.rollback()
         time.sleep(0.25)
     raise AssertionError(f"flow run request {request_id} did not finish in {seconds} s")
+
+
+# Fixtures that start a Prefect server or a worker of their own: a test that uses one runs with
+# the tests marked ``alone``, after the parallel part (see the Makefile), not beside other tests.
+MACHINE_WIDE_FIXTURES = {"prefect_api", "workflow_worker"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if MACHINE_WIDE_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.alone)

@@ -56,6 +56,9 @@ from tests.integration.conftest import PASSWORD, IsolatedClient, config_for, sig
 from tests.integration.timetable_data import national_procurement
 from workflows.registry import deployment_names
 
+# Its own servers and workers: run after the parallel part, with the machine to itself.
+pytestmark = pytest.mark.alone
+
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 FROZEN_NOW = "2026-06-15T10:00:00+01:00"  # the same as config_for's, for the workers
 HEARTBEAT_SECONDS = 2

@@ -34,6 +34,9 @@ from sqlalchemy import create_engine, select, text
 
 from tests.conftest import IN_CI
 
+# Its own servers and workers: run after the parallel part, with the machine to itself.
+pytestmark = pytest.mark.alone
+
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 # 50 in CI; fewer (a multiple of LEADS) to try the test on a machine others are busy on.
 MOVES = int(os.environ.get("TENDERFLOW_SCALE_OUT_MOVES") or 50)

@@ -39,6 +39,9 @@ from tenderflow.services.reference_data import load_reference_data
 from tests.integration.conftest import PASSWORD, config_for
 from tests.integration.timetable_data import national_procurement
 
+# Its own servers and workers: run after the parallel part, with the machine to itself.
+pytestmark = pytest.mark.alone
+
 EVERY_SECONDS = 20
 # The server takes ~15 s to start, the worker ~10 s to register; then two intervals at most.
 WAIT_SECONDS = 180
