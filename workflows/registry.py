@@ -61,13 +61,11 @@ def _declared() -> list[tuple[Any, str, dict[str, Any]]]:
     return found
 
 
-def deployments(*, schedules: bool = True, pooled: bool = False) -> list[Any]:
-    """Return a RunnerDeployment for every flow the app submits to.
+def served(*, schedules: bool = True) -> list[tuple[Any, str, dict[str, Any]]]:
+    """Return (flow, deployment name, options) for every deployment, as it is to be served.
 
     Without ``schedules`` the deployments run only when asked for: a worker serving a test
     database must not have the hourly and quarter-hourly runs land in the middle of a test.
-    ``pooled`` makes them for a work pool's workers: each flow is found by its module path
-    and runs in the project's directory, the code the worker's machine has installed.
     """
     override = _schedule_override() if schedules else None
     found = []
@@ -77,6 +75,18 @@ def deployments(*, schedules: bool = True, pooled: bool = False) -> list[Any]:
         if override is not None and scheduled:
             options = {k: v for k, v in options.items() if k not in SCHEDULE_OPTIONS}
             options["interval"] = override
+        found.append((flow, deployment_name, {"tags": ["tenderflow"], **options}))
+    return found
+
+
+def deployments(*, schedules: bool = True, pooled: bool = False) -> list[Any]:
+    """Return a RunnerDeployment for every flow the app submits to (see :func:`served`).
+
+    ``pooled`` makes them for a work pool's workers: each flow is found by its module path
+    and runs in the project's directory, the code the worker's machine has installed.
+    """
+    found = []
+    for flow, deployment_name, options in served(schedules=schedules):
         if pooled:
             from prefect.deployments.runner import EntrypointType
 
@@ -84,7 +94,7 @@ def deployments(*, schedules: bool = True, pooled: bool = False) -> list[Any]:
 
             options["entrypoint_type"] = EntrypointType.MODULE_PATH
             options["job_variables"] = {"working_dir": str(PROJECT_ROOT)}
-        found.append(flow.to_deployment(name=deployment_name, tags=["tenderflow"], **options))
+        found.append(flow.to_deployment(name=deployment_name, **options))
     return found
 
 

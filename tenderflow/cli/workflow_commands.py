@@ -128,18 +128,26 @@ def worker(
 
 def _serve(*, poll_seconds: float, limit: int, no_schedules: bool) -> None:
     """Serve every deployment from this process (one machine, `make run`)."""
-    from prefect import serve
+    import asyncio
 
-    from workflows.registry import deployments
+    from prefect.exceptions import TerminationSignal
+    from prefect.runner import Runner
 
+    from workflows.launch import fork_runs_from_a_loaded_process
+    from workflows.registry import served
+
+    fork_runs_from_a_loaded_process()
+    runner = Runner(limit=limit, query_seconds=poll_seconds, pause_on_shutdown=False)
+    # Added as flows, not as deployments (as `prefect.serve` adds them): the runner then starts
+    # each run from the flow it holds, forked ready-loaded, instead of a new `python -m
+    # prefect.engine` that imports everything again.
+    for flow, deployment_name, options in served(schedules=not no_schedules):
+        runner.add_flow(flow, name=deployment_name, **options)
     click.echo("Worker serving tenderflow's deployments.")
-    serve(
-        *deployments(schedules=not no_schedules),
-        limit=limit,
-        query_seconds=poll_seconds,
-        print_starting_message=False,
-        pause_on_shutdown=False,
-    )
+    try:
+        asyncio.run(runner.start())
+    except (KeyboardInterrupt, TerminationSignal):
+        click.echo("Worker stopped.")
 
 
 def _work_pool(pool: str, *, name: str | None, poll_seconds: float, limit: int) -> None:

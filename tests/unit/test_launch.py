@@ -1,0 +1,54 @@
+"""A serving worker's flow runs start from a fork server that has the flows loaded."""
+
+from __future__ import annotations
+
+import copyreg
+import inspect
+import multiprocessing
+import pickle
+from collections.abc import Iterator
+
+import prefect.flow_engine
+import pytest
+from prefect.flows import Flow
+
+from workflows import launch
+
+
+@pytest.fixture
+def restored() -> Iterator[object]:
+    original = prefect.flow_engine.multiprocessing
+    yield original
+    prefect.flow_engine.multiprocessing = original  # type: ignore[assignment]
+    multiprocessing.set_forkserver_preload(["__main__"])
+    copyreg.dispatch_table.pop(Flow, None)
+
+
+def test_prefect_still_takes_its_run_process_context_where_the_worker_replaces_it() -> None:
+    # If an upgrade of Prefect moved this, the worker would quietly go back to spawning.
+    source = inspect.getsource(prefect.flow_engine.run_flow_in_subprocess)
+    assert 'multiprocessing.get_context("spawn")' in source
+
+
+def test_after_the_switch_prefect_is_given_the_fork_server(restored: object) -> None:
+    launch.fork_runs_from_a_loaded_process()
+    context = prefect.flow_engine.multiprocessing.get_context("spawn")
+    assert context is multiprocessing.get_context("forkserver")
+    assert context.get_start_method() == "forkserver"
+
+
+def test_every_served_flow_module_is_loaded_in_the_fork_server() -> None:
+    from workflows import registry
+
+    served = {flow.fn.__module__ for flow, _name, _options in registry._declared()}
+    assert served <= set(launch.FLOW_MODULES), served - set(launch.FLOW_MODULES)
+
+
+def test_every_served_flow_reaches_its_run_process_as_itself(restored: object) -> None:
+    import cloudpickle
+
+    from workflows import registry
+
+    launch.fork_runs_from_a_loaded_process()
+    for flow, _name, _options in registry._declared():
+        assert pickle.loads(cloudpickle.dumps(flow)) is flow, flow.name
