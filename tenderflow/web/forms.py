@@ -13,6 +13,20 @@ from wtforms.validators import InputRequired, StopValidation, ValidationError
 
 from tenderflow.domain.money import parse_money
 
+# A yes-or-no question's choices; and with "Not known", where the answer may not be known yet.
+YES_NO = [("yes", "Yes"), ("no", "No")]
+YES_NO_UNKNOWN = [*YES_NO, ("unknown", "Not known")]
+
+
+def answer_of(choice: str | None) -> bool | None:
+    """Return the answer a yes-or-no choice gave: True, False, or None (none, or not known)."""
+    return {"yes": True, "no": False}.get(choice or "")
+
+
+def choice_for(answer: bool | None, unknown: str | None = None) -> str | None:
+    """Return the choice that shows ``answer``; ``unknown`` where the answer is not known."""
+    return unknown if answer is None else ("yes" if answer else "no")
+
 
 class MoneyField(StringField):
     """A pounds-and-pence field whose data is a Decimal."""

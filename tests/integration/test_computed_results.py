@@ -378,3 +378,30 @@ def test_a_missing_data_version_means_nothing_is_kept(
     summary(evaluation.procurement)
     assert counts() == (0, 0)
     assert computed.CACHE.counts.uncached == 2
+
+
+def test_the_procurement_pages_panel_summary_is_kept_until_an_evaluator_submits(
+    app: Any, client: Any, make_user: Callable[..., Any]
+) -> None:
+    evaluation = an_evaluation(make_user, assignments=(ALL, ALL))
+    sign_in_as(client, evaluation.lead)
+
+    def panel_line() -> str:
+        page = client.get("/procurements/EVAL-1").get_data(as_text=True)
+        return next(line for line in page.splitlines() if "evaluator(s)" in line)
+
+    assert "2 evaluator(s), 2 signed and declared, 0 submitted every score" in panel_line()
+    hits, misses = counts()
+    assert "0 submitted every score" in panel_line()
+    assert counts()[1] == misses and counts()[0] > hits, "the second view is served what was kept"
+    first = evaluation.evaluators[0]
+    rows = [
+        (index, {"bidder": bid.bidder.name, "criterion": criterion, "score": 3, "comment": "Fine."})
+        for index, (bid, criterion) in enumerate(
+            (bid, criterion) for bid in evaluation.bids for criterion in ALL
+        )
+    ]
+    scoring.save_scores(db.session, first, "test", rows, clock.now())
+    scoring.submit_scores(db.session, first, clock.now())
+    db.session.commit()
+    assert "2 signed and declared, 1 submitted every score" in panel_line()

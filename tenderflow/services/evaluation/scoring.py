@@ -26,7 +26,7 @@ from tenderflow.domain.evaluation.panel import (
     check_score_rows,
 )
 from tenderflow.models import Bid, EvaluatorScore, PanelMember, User
-from tenderflow.services import ServiceError
+from tenderflow.services import ServiceError, computed
 from tenderflow.services.concurrency import Opened, check_fingerprint, check_opened, versions_of
 from tenderflow.services.evaluation import (
     Panel,
@@ -282,6 +282,41 @@ def progress_of_panel(session: Session, members: Sequence[PanelMember]) -> dict[
         )
         progress[member.id] = _progress(work, scores[member.id])
     return progress
+
+
+@dataclass(frozen=True)
+class PanelSummary:
+    """The panel in three counts, as the procurement page shows it to the lead."""
+
+    evaluators: int
+    signed: int  # signed the confidentiality agreement and declared conflicts
+    finished: int  # submitted every score
+
+
+def panel_summary(session: Session, procurement: Any) -> PanelSummary:
+    """Count the panel's evaluators, those ready and those finished.
+
+    Kept per evaluation data version (:mod:`tenderflow.services.computed`): the panel, its
+    conflicts and assignments, the bids and the scores are all in that scope.
+    """
+    token = computed.data_version(session, computed.EVALUATION)  # before any data is read
+    return computed.kept(
+        computed.EVALUATION,
+        token,
+        ("panel summary", procurement.id),
+        lambda: _panel_summary(session, procurement),
+    )
+
+
+def _panel_summary(session: Session, procurement: Any) -> PanelSummary:
+    members = panel_of(session, procurement)
+    evaluators = [m for m in members if m.role == "evaluator"]
+    progress = progress_of_panel(session, members)
+    return PanelSummary(
+        evaluators=len(evaluators),
+        signed=sum(1 for m in evaluators if m.ready),
+        finished=sum(1 for m in evaluators if progress[m.id].finished),
+    )
 
 
 @dataclass(frozen=True)

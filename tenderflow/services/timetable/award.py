@@ -30,6 +30,7 @@ from tenderflow.models import (
 )
 from tenderflow.services import ServiceError, computed, probity
 from tenderflow.services.email import outbox
+from tenderflow.services.request_memo import remembered
 
 DECISIONS = {
     "approved": "Approved",
@@ -340,10 +341,14 @@ def approval_problem(
 def approvals(session: Session, procurement: Procurement) -> list[AwardApproval]:
     """Return the commissioning body's decisions on this procurement, newest first."""
     return list(
-        session.scalars(
-            select(AwardApproval)
-            .where(AwardApproval.procurement_id == procurement.id)
-            .order_by(AwardApproval.decided_on.desc(), AwardApproval.id.desc())
+        remembered(
+            session,
+            ("award approvals", procurement.id),
+            lambda: session.scalars(
+                select(AwardApproval)
+                .where(AwardApproval.procurement_id == procurement.id)
+                .order_by(AwardApproval.decided_on.desc(), AwardApproval.id.desc())
+            ).all(),
         )
     )
 
@@ -418,7 +423,13 @@ def open_challenges(session: Session, procurement: Procurement) -> list[Challeng
 def contracts(session: Session, procurement: Procurement) -> list[Contract]:
     """Return the contracts the award created."""
     return list(
-        session.scalars(
-            select(Contract).where(Contract.procurement_id == procurement.id).order_by(Contract.id)
+        remembered(
+            session,
+            ("contracts", procurement.id),
+            lambda: session.scalars(
+                select(Contract)
+                .where(Contract.procurement_id == procurement.id)
+                .order_by(Contract.id)
+            ).all(),
         )
     )

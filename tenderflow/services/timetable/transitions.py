@@ -35,6 +35,7 @@ from tenderflow.models import (
 from tenderflow.services import ServiceError, flow_runs, probity
 from tenderflow.services import timetable as timetable_service
 from tenderflow.services.email import outbox
+from tenderflow.services.timetable import award
 
 QUEUED, APPLIED, REFUSED, FAILED = "queued", "applied", "refused", "failed"
 DECIDED = frozenset({APPLIED, REFUSED, FAILED})
@@ -166,12 +167,8 @@ def _years_after(day: date, years: int) -> date:
 
 def approved_recommendation(session: Session, procurement: Procurement) -> AwardApproval | None:
     """Return the commissioning body's latest decision if it approved the recommendation."""
-    latest = session.scalar(
-        select(AwardApproval)
-        .where(AwardApproval.procurement_id == procurement.id)
-        .order_by(AwardApproval.decided_on.desc(), AwardApproval.id.desc())
-        .limit(1)
-    )
+    decisions = award.approvals(session, procurement)  # newest first
+    latest = decisions[0] if decisions else None
     return latest if latest is not None and latest.decision == "approved" else None
 
 

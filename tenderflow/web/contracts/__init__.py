@@ -49,14 +49,13 @@ from tenderflow.services.unit_of_work import unit_of_work
 from tenderflow.web import navigation
 from tenderflow.web.access import allow, signed_in
 from tenderflow.web.contracts import fields as field
-from tenderflow.web.forms import MoneyField
+from tenderflow.web.forms import YES_NO_UNKNOWN, MoneyField, answer_of, choice_for
 from tenderflow.web.kit import Said, Where, act, attempt, refuse_404, save
 
 bp = Blueprint("contracts", __name__)
 
 READERS = (Role.ADMIN, Role.PROCUREMENT_LEAD, Role.CONTRACT_MANAGER)
 MANAGERS = (Role.ADMIN, Role.CONTRACT_MANAGER)
-YES_NO = [("yes", "Yes"), ("no", "No"), ("unknown", "Not known")]
 
 navigation.register(
     "Contracts", "contracts.index", set(READERS), order=35, also_for=("contracts.",)
@@ -214,13 +213,13 @@ class ContractForm(FlaskForm):
     )
     supplier_is_sme = RadioField(
         "Is the supplier a small or medium-sized enterprise (SME)?",
-        choices=YES_NO,
+        choices=YES_NO_UNKNOWN,
         default="unknown",
         widget=GovRadioInput(),
     )
     supplier_is_vcse = RadioField(
         "Is the supplier a voluntary, community or social enterprise (VCSE)?",
-        choices=YES_NO,
+        choices=YES_NO_UNKNOWN,
         default="unknown",
         widget=GovRadioInput(),
     )
@@ -273,10 +272,6 @@ class ContractForm(FlaskForm):
     submit = field.submit("Enter the contract")
 
 
-def _answer(value: str | None) -> bool | None:
-    return {"yes": True, "no": False}.get(value or "")
-
-
 @bp.route("/contracts/new", methods=["GET", "POST"])
 @allow(Role.ADMIN, Role.PROCUREMENT_LEAD)
 def new() -> Any:
@@ -296,8 +291,8 @@ def new() -> Any:
             supplier_name=form.supplier_name.data or "",
             supplier_companies_house_number=form.supplier_companies_house_number.data or "",
             supplier_ppon=form.supplier_ppon.data or "",
-            supplier_is_sme=_answer(form.supplier_is_sme.data),
-            supplier_is_vcse=_answer(form.supplier_is_vcse.data),
+            supplier_is_sme=answer_of(form.supplier_is_sme.data),
+            supplier_is_vcse=answer_of(form.supplier_is_vcse.data),
             value=form.value.amount,  # type: ignore[arg-type]
             start_date=form.start_date.data,
             end_date=form.end_date.data,
@@ -402,10 +397,6 @@ class DetailsForm(FlaskForm):
     submit = field.submit("Save the details")
 
 
-def _yes_no(value: bool | None) -> str:
-    return "unknown" if value is None else ("yes" if value else "no")
-
-
 @bp.route("/contracts/<reference>/details", methods=["GET", "POST"])
 @allow(Role.ADMIN, Role.PROCUREMENT_LEAD, per_object=True)
 def details(reference: str) -> Any:
@@ -415,8 +406,8 @@ def details(reference: str) -> Any:
         form.description.data = contract.description
         form.supplier_companies_house_number.data = contract.supplier_companies_house_number
         form.supplier_ppon.data = contract.supplier_ppon
-        form.supplier_is_sme.data = _yes_no(contract.supplier_is_sme)
-        form.supplier_is_vcse.data = _yes_no(contract.supplier_is_vcse)
+        form.supplier_is_sme.data = choice_for(contract.supplier_is_sme, "unknown")
+        form.supplier_is_vcse.data = choice_for(contract.supplier_is_vcse, "unknown")
         form.review_date.data = contract.review_date
         form.department.data = contract.department
         form.procurement_route.data = contract.procurement_route
@@ -426,8 +417,8 @@ def details(reference: str) -> Any:
             description=form.description.data or "",
             supplier_companies_house_number=form.supplier_companies_house_number.data or "",
             supplier_ppon=form.supplier_ppon.data or "",
-            supplier_is_sme=_answer(form.supplier_is_sme.data),
-            supplier_is_vcse=_answer(form.supplier_is_vcse.data),
+            supplier_is_sme=answer_of(form.supplier_is_sme.data),
+            supplier_is_vcse=answer_of(form.supplier_is_vcse.data),
             review_date=form.review_date.data,
             department=form.department.data or "",
             procurement_route=form.procurement_route.data or "",

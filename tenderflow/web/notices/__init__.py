@@ -27,13 +27,12 @@ from tenderflow.models import Bidder, Procurement, User
 from tenderflow.services import ServiceError, need_to_know, notices
 from tenderflow.web import kit
 from tenderflow.web.access import allow
-from tenderflow.web.forms import GovDateField
+from tenderflow.web.forms import YES_NO, YES_NO_UNKNOWN, GovDateField, answer_of, choice_for
 from tenderflow.web.need_to_know import refuse, viewed
 from tenderflow.web.procurements import page as procurement_page
 
 bp = Blueprint("notices", __name__, url_prefix="/procurements/<reference>/notices")
 
-YES_NO = [("yes", "Yes"), ("no", "No")]
 STATUS_TAGS = {
     "due": "govuk-tag--blue",
     "drafted": "govuk-tag--yellow",
@@ -112,14 +111,14 @@ class SupplierForm(FlaskForm):
     )
     is_sme = RadioField(
         "Is the supplier a small or medium-sized enterprise (SME)?",
-        choices=[*YES_NO, ("unknown", "Not known")],
+        choices=YES_NO_UNKNOWN,
         validate_choice=False,
         widget=GovRadioInput(),
         validators=[Optional()],
     )
     is_vcse = RadioField(
         "Is the supplier a voluntary, community or social enterprise (VCSE)?",
-        choices=[*YES_NO, ("unknown", "Not known")],
+        choices=YES_NO_UNKNOWN,
         validate_choice=False,
         widget=GovRadioInput(),
         validators=[Optional()],
@@ -138,10 +137,9 @@ def supplier(reference: str, bidder_id: int) -> Any:
     if request.method == "GET":
         form.companies_house_number.data = bidder.companies_house_number
         form.ppon.data = bidder.ppon
-        form.is_sme.data = _yes_no(bidder.is_sme) or "unknown"
-        form.is_vcse.data = _yes_no(bidder.is_vcse) or "unknown"
+        form.is_sme.data = choice_for(bidder.is_sme, "unknown")
+        form.is_vcse.data = choice_for(bidder.is_vcse, "unknown")
     if form.validate_on_submit():
-        answer = {"yes": True, "no": False}
         done = kit.save(
             form,
             lambda: _refused_if(
@@ -149,8 +147,8 @@ def supplier(reference: str, bidder_id: int) -> Any:
                     bidder,
                     form.companies_house_number.data or "",
                     form.ppon.data or "",
-                    answer.get(form.is_sme.data or ""),
-                    answer.get(form.is_vcse.data or ""),
+                    answer_of(form.is_sme.data),
+                    answer_of(form.is_vcse.data),
                 )
             ),
             message=f"The details of {bidder.name} are saved.",
@@ -350,10 +348,6 @@ class DetailsForm(FlaskForm):
     submit = SubmitField("Save the notice details", widget=GovSubmitInput())
 
 
-def _yes_no(value: bool | None) -> str | None:
-    return None if value is None else ("yes" if value else "no")
-
-
 @bp.route("/details", methods=["GET", "POST"])
 @allow(*kit.RUNNERS, per_object=True)
 def details(reference: str) -> Any:
@@ -365,8 +359,8 @@ def details(reference: str) -> Any:
         identifiers = procurement.buyer_identifiers or {}
         form.cpv_codes.data = list(procurement.cpv_codes or [])
         form.delivery_regions.data = list(procurement.delivery_regions or [])
-        form.suitable_for_sme.data = _yes_no(procurement.suitable_for_sme)
-        form.suitable_for_vcse.data = _yes_no(procurement.suitable_for_vcse)
+        form.suitable_for_sme.data = choice_for(procurement.suitable_for_sme)
+        form.suitable_for_vcse.data = choice_for(procurement.suitable_for_vcse)
         form.buyer_name.data = procurement.buyer_name
         form.buyer_ppon.data = identifiers.get("GB-PPON", "")
         form.buyer_coh.data = identifiers.get("GB-COH", "")
@@ -375,8 +369,8 @@ def details(reference: str) -> Any:
         wanted = notices.NoticeDetails(
             cpv_codes=tuple(form.cpv_codes.data or ()),
             delivery_regions=tuple(form.delivery_regions.data or ()),
-            suitable_for_sme={"yes": True, "no": False}.get(form.suitable_for_sme.data or ""),
-            suitable_for_vcse={"yes": True, "no": False}.get(form.suitable_for_vcse.data or ""),
+            suitable_for_sme=answer_of(form.suitable_for_sme.data),
+            suitable_for_vcse=answer_of(form.suitable_for_vcse.data),
             buyer_name=form.buyer_name.data or "",
             buyer_identifiers={
                 "GB-PPON": (form.buyer_ppon.data or "").strip(),

@@ -33,18 +33,11 @@ from tenderflow.services.notices import direct_award
 from tenderflow.services.procurements import conflicts, exclusions
 from tenderflow.web import kit
 from tenderflow.web.access import allow
-from tenderflow.web.forms import GovDateField
+from tenderflow.web.forms import YES_NO, GovDateField, answer_of
 from tenderflow.web.need_to_know import may_see_commercial
 from tenderflow.web.procurements import page as procurement_page
 
 bp = Blueprint("act_gates", __name__, url_prefix="/procurements/<reference>")
-
-YES_NO = [("yes", "Yes"), ("no", "No")]
-
-
-def _yes_no(value: str | None) -> bool | None:
-    return {"yes": True, "no": False}.get(value or "")
-
 
 @procurement_page.section(25, "act_gates/_section.html")
 def page_section(procurement: Procurement, user: User) -> dict[str, Any] | None:
@@ -117,7 +110,7 @@ def confirm_assessment(reference: str) -> Any:
         form.mitigation.data = existing.mitigation
     if form.validate_on_submit():
         data = conflicts.AssessmentInput(
-            conflicts_found=_yes_no(form.conflicts_found.data),
+            conflicts_found=answer_of(form.conflicts_found.data),
             conflicts=form.conflicts.data or "",
             mitigation=form.mitigation.data or "",
         )
@@ -233,7 +226,7 @@ def record_exclusion_check(reference: str, bidder_id: int) -> Any:
         data = ExclusionInput(
             mandatory_checked=frozenset(form.mandatory_checked.data or []),
             discretionary_checked=frozenset(form.discretionary_checked.data or []),
-            on_debarment_list=_yes_no(form.on_debarment_list.data),
+            on_debarment_list=answer_of(form.on_debarment_list.data),
             debarment_checked_on=form.debarment_checked_on.data,
             outcome=form.outcome.data or "",
             reason=form.reason.data or "",
