@@ -87,20 +87,27 @@ def approval_request(
     session: Session, procurement: Procurement, now: datetime | None = None
 ) -> ApprovalRequest | None:
     """Return the lead's first request to the commissioning body for approval, made by ``now``."""
-    first = remembered(
-        session,
-        ("approval request", procurement.id),
-        lambda: session.scalar(
-            select(ApprovalRequest)
-            .where(ApprovalRequest.procurement_id == procurement.id)
-            .order_by(ApprovalRequest.requested_at)
-            .limit(1)
-        ),
-    )
+    asked = approval_requests(session, procurement)
+    first = min(asked, key=lambda r: (r.requested_at, r.id)) if asked else None
     # The first request of all was made by ``now`` exactly when any was.
     if first is None or (now is not None and first.requested_at > now):
         return None
     return first
+
+
+def approval_requests(session: Session, procurement: Procurement) -> list[ApprovalRequest]:
+    """Return every request the lead made for the commissioning body's approval, oldest first."""
+    return list(
+        remembered(
+            session,
+            ("approval requests", procurement.id),
+            lambda: session.scalars(
+                select(ApprovalRequest)
+                .where(ApprovalRequest.procurement_id == procurement.id)
+                .order_by(ApprovalRequest.id)
+            ).all(),
+        )
+    )
 
 
 def _asked_commissioning_body(
@@ -222,9 +229,13 @@ def record_refusal(
 
 def co_leads(session: Session, procurement: Procurement) -> list[ProcurementLead]:
     """Return the procurement's co-leads, by name."""
-    found = session.scalars(
-        select(ProcurementLead).where(ProcurementLead.procurement_id == procurement.id)
-    ).all()
+    found = remembered(
+        session,
+        ("co-leads", procurement.id),
+        lambda: session.scalars(
+            select(ProcurementLead).where(ProcurementLead.procurement_id == procurement.id)
+        ).all(),
+    )
     return sorted(found, key=lambda row: row.user.name)
 
 

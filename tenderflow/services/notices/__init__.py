@@ -28,7 +28,6 @@ from tenderflow.domain.stages import stages_for
 from tenderflow.domain.standstill import standstill_period
 from tenderflow.models import (
     Bidder,
-    Contract,
     ManagedContract,
     Milestone,
     Procurement,
@@ -38,7 +37,7 @@ from tenderflow.models import (
 )
 from tenderflow.services import evaluation
 from tenderflow.services.procurements.exclusions import recommended_bidders
-from tenderflow.services.timetable import standstill_counts_from
+from tenderflow.services.timetable import award, stage_dates, standstill_counts_from
 
 # The prefix used where a procurement's buyer has not registered its own OCID prefix.
 DEFAULT_OCID_PREFIX = "ocds-tfdemo"
@@ -55,22 +54,12 @@ def records(session: Session, procurement: Procurement) -> dict[str, Transparenc
     return {row.notice_type: row for row in rows}
 
 
-def _contracts(session: Session, procurement: Procurement) -> list[Contract]:
-    return list(
-        session.scalars(
-            select(Contract).where(Contract.procurement_id == procurement.id).order_by(Contract.id)
-        )
-    )
-
-
 def notice_facts(session: Session, procurement: Procurement) -> rules.NoticeFacts:
     """Return what decides the procurement's notices and their dates."""
     starts: dict[str, date] = {}
-    for row in session.scalars(
-        select(StageDates).where(StageDates.procurement_id == procurement.id)
-    ):
+    for row in stage_dates(procurement, session):
         starts[row.stage] = row.actual_start or row.planned_start
-    contracts = _contracts(session, procurement)
+    contracts = award.contracts(session, procurement)
     decision = procurement.decision or {}
     return rules.NoticeFacts(
         regime=procurement.national_regime,
@@ -275,7 +264,7 @@ def ocds_facts(session: Session, procurement: Procurement) -> ProcurementFacts:
                 clock.local(c.awarded_at).date(),
                 lots_by_id.get(c.lot_id) if c.lot_id else None,
             )
-            for c in _contracts(session, procurement)
+            for c in award.contracts(session, procurement)
         ),
     )
 
@@ -418,7 +407,7 @@ def compile_releases(ocid: str, releases: list[dict[str, Any]]) -> dict[str, Any
 def suppliers_of(session: Session, procurement: Procurement) -> list[Bidder]:
     """Return the suppliers the notices name: approved bidders and those with a contract."""
     found = list(recommended_bidders(session, procurement))
-    for contract in _contracts(session, procurement):
+    for contract in award.contracts(session, procurement):
         if contract.supplier not in found:
             found.append(contract.supplier)
     return found

@@ -28,7 +28,7 @@ from tenderflow.models import (
     User,
     UserRole,
 )
-from tenderflow.services import ServiceError, computed, probity
+from tenderflow.services import ServiceError, computed, need_to_know, probity
 from tenderflow.services.email import outbox
 from tenderflow.services.request_memo import remembered
 
@@ -179,12 +179,8 @@ def approval_not_due(session: Session, procurement: Procurement, now: datetime) 
 
 def latest_request(session: Session, procurement: Procurement) -> ApprovalRequest | None:
     """Return the lead's latest request for the commissioning body's approval, if any."""
-    return session.scalar(
-        select(ApprovalRequest)
-        .where(ApprovalRequest.procurement_id == procurement.id)
-        .order_by(ApprovalRequest.id.desc())
-        .limit(1)
-    )
+    asked = need_to_know.approval_requests(session, procurement)
+    return asked[-1] if asked else None
 
 
 def asked_on(request: ApprovalRequest) -> date:
