@@ -31,7 +31,7 @@ from tenderflow.models import (
     User,
 )
 from tenderflow.services import ServiceError
-from tenderflow.services.request_memo import remembered
+from tenderflow.services.request_memo import remembered, rows_once
 
 
 def _signed_in(user: Any) -> bool:
@@ -97,16 +97,12 @@ def approval_request(
 
 def approval_requests(session: Session, procurement: Procurement) -> list[ApprovalRequest]:
     """Return every request the lead made for the commissioning body's approval, oldest first."""
-    return list(
-        remembered(
-            session,
-            ("approval requests", procurement.id),
-            lambda: session.scalars(
-                select(ApprovalRequest)
-                .where(ApprovalRequest.procurement_id == procurement.id)
-                .order_by(ApprovalRequest.id)
-            ).all(),
-        )
+    return rows_once(
+        session,
+        ("approval requests", procurement.id),
+        select(ApprovalRequest)
+        .where(ApprovalRequest.procurement_id == procurement.id)
+        .order_by(ApprovalRequest.id),
     )
 
 
@@ -229,12 +225,10 @@ def record_refusal(
 
 def co_leads(session: Session, procurement: Procurement) -> list[ProcurementLead]:
     """Return the procurement's co-leads, by name."""
-    found = remembered(
+    found = rows_once(
         session,
         ("co-leads", procurement.id),
-        lambda: session.scalars(
-            select(ProcurementLead).where(ProcurementLead.procurement_id == procurement.id)
-        ).all(),
+        select(ProcurementLead).where(ProcurementLead.procurement_id == procurement.id),
     )
     return sorted(found, key=lambda row: row.user.name)
 

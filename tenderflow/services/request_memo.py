@@ -31,6 +31,14 @@ def remembered(session: Session, key: Hashable, compute: Callable[[], T]) -> T:
     return memo[key]  # type: ignore[no-any-return]
 
 
+def rows_once(session: Session, key: Hashable, statement: Any) -> list[Any]:
+    """Return the rows ``statement`` selects, asked at most once until the session writes or ends.
+
+    Each caller gets a list of its own, so sorting or filtering it leaves the kept one as it was.
+    """
+    return list(remembered(session, key, lambda: session.scalars(statement).all()))
+
+
 def forget(session: Session, *_: Any) -> None:
     """Drop every kept answer."""
     session.info.pop(MEMO, None)

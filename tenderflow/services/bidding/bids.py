@@ -23,7 +23,7 @@ from tenderflow.models import Bid, Bidder, BidDocument, Lot, Procurement, User
 from tenderflow.services import ServiceError, probity
 from tenderflow.services.bidding.deadline import TENDER_DEADLINE as TENDER_DEADLINE
 from tenderflow.services.bidding.deadline import tender_deadline as tender_deadline
-from tenderflow.services.request_memo import remembered
+from tenderflow.services.request_memo import rows_once
 from tenderflow.services.unit_of_work import KeptError
 
 SUBDIRECTORY = "bids"
@@ -48,17 +48,13 @@ def is_sealed(session: Session, procurement: Procurement, now: datetime) -> bool
 
 def bids_of(session: Session, procurement: Procurement) -> list[Bid]:
     """Return the procurement's bids in the order they were received."""
-    return list(
-        remembered(
-            session,
-            ("bids", procurement.id),
-            lambda: session.scalars(
-                select(Bid)
-                .options(joinedload(Bid.bidder), joinedload(Bid.lot))
-                .where(Bid.procurement_id == procurement.id)
-                .order_by(Bid.received_at, Bid.id)
-            ).all(),
-        )
+    return rows_once(
+        session,
+        ("bids", procurement.id),
+        select(Bid)
+        .options(joinedload(Bid.bidder), joinedload(Bid.lot))
+        .where(Bid.procurement_id == procurement.id)
+        .order_by(Bid.received_at, Bid.id),
     )
 
 

@@ -16,7 +16,7 @@ from tenderflow.domain import timetable as rules_
 from tenderflow.models import Milestone, Procurement, StageDates, TransparencyNotice, User
 from tenderflow.services import ServiceError, probity
 from tenderflow.services.concurrency import check_fingerprint, versions_of
-from tenderflow.services.request_memo import remembered
+from tenderflow.services.request_memo import rows_once
 
 # Deadlines for bidders fall at noon on their day; the standstill runs to the end of its last day.
 DEADLINE_TIME = time(12, 0)
@@ -43,16 +43,12 @@ def rules_for(procurement: Procurement) -> rules_.Rules:
 
 def stage_dates(procurement: Procurement, session: Session) -> list[StageDates]:
     """Return the procurement's stages in order."""
-    return list(
-        remembered(
-            session,
-            ("stage dates", procurement.id),
-            lambda: session.scalars(
-                select(StageDates)
-                .where(StageDates.procurement_id == procurement.id)
-                .order_by(StageDates.position)
-            ).all(),
-        )
+    return rows_once(
+        session,
+        ("stage dates", procurement.id),
+        select(StageDates)
+        .where(StageDates.procurement_id == procurement.id)
+        .order_by(StageDates.position),
     )
 
 

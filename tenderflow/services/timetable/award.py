@@ -30,7 +30,7 @@ from tenderflow.models import (
 )
 from tenderflow.services import ServiceError, computed, need_to_know, probity
 from tenderflow.services.email import outbox
-from tenderflow.services.request_memo import remembered
+from tenderflow.services.request_memo import rows_once
 
 DECISIONS = {
     "approved": "Approved",
@@ -336,16 +336,12 @@ def approval_problem(
 
 def approvals(session: Session, procurement: Procurement) -> list[AwardApproval]:
     """Return the commissioning body's decisions on this procurement, newest first."""
-    return list(
-        remembered(
-            session,
-            ("award approvals", procurement.id),
-            lambda: session.scalars(
-                select(AwardApproval)
-                .where(AwardApproval.procurement_id == procurement.id)
-                .order_by(AwardApproval.decided_on.desc(), AwardApproval.id.desc())
-            ).all(),
-        )
+    return rows_once(
+        session,
+        ("award approvals", procurement.id),
+        select(AwardApproval)
+        .where(AwardApproval.procurement_id == procurement.id)
+        .order_by(AwardApproval.decided_on.desc(), AwardApproval.id.desc()),
     )
 
 
@@ -418,14 +414,8 @@ def open_challenges(session: Session, procurement: Procurement) -> list[Challeng
 
 def contracts(session: Session, procurement: Procurement) -> list[Contract]:
     """Return the contracts the award created."""
-    return list(
-        remembered(
-            session,
-            ("contracts", procurement.id),
-            lambda: session.scalars(
-                select(Contract)
-                .where(Contract.procurement_id == procurement.id)
-                .order_by(Contract.id)
-            ).all(),
-        )
+    return rows_once(
+        session,
+        ("contracts", procurement.id),
+        select(Contract).where(Contract.procurement_id == procurement.id).order_by(Contract.id),
     )
