@@ -136,6 +136,9 @@ def sign_in(base: str, person: str) -> dict[str, str]:
     )
     if answer.status_code != 302 or "two-factor" in answer.headers.get("Location", ""):
         raise SystemExit(f"{person} could not sign in with the demo password")
+    # A browser keeps the cookie each answer sets: the first page with a form puts the
+    # session's CSRF secret in it. Simulated users share the cookie as it is after that page.
+    browser.get(f"{base}/", timeout=10)
     return browser.cookies.get_dict()
 
 

@@ -5,8 +5,8 @@ and the processor time its thread spends (in-process, through Flask's test clien
 other work on a shared machine hardly changes. It loads the demonstration data into a fresh
 SQLite database, signs each person in as `load.py` does, and asks every page `--repeats`
 times after a first request that fills the caches; it prints the fewest processor
-milliseconds and the queries of the last request. With `--cold` every kept evaluation result
-and priority list is dropped before each request, to show what they save.
+milliseconds and the queries of the last request. With `--cold` every kept page, evaluation
+result and priority list is dropped before each request, to show what they save.
 
 Run with: .venv/bin/python benchmarks/page_costs.py [--repeats 20] [--cold]
 """
@@ -61,7 +61,9 @@ def build(work: Path) -> Any:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=20)
-    parser.add_argument("--cold", action="store_true", help="drop kept results before each request")
+    parser.add_argument(
+        "--cold", action="store_true", help="drop kept pages and results before each request"
+    )
     options = parser.parse_args()
     os.environ.pop("TENDERFLOW_NOW", None)
     app = build(Path(tempfile.mkdtemp(prefix="tenderflow-costs-")))
@@ -75,6 +77,10 @@ def main() -> int:
         from tenderflow.services import computed
     except ImportError:  # before results were kept
         computed = None  # type: ignore[assignment]
+    try:
+        from tenderflow.web import kept_pages
+    except ImportError:  # before pages were kept
+        kept_pages = None  # type: ignore[assignment]
 
     queries = [0]
     with app.app_context():
@@ -99,6 +105,8 @@ def main() -> int:
         for _ in range(options.repeats):
             if options.cold and computed is not None:
                 computed.CACHE.clear()
+            if options.cold and kept_pages is not None:
+                kept_pages.KEPT.clear()
             queries[0] = 0
             started = time.thread_time()
             client.get(url)

@@ -80,6 +80,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from tenderflow.config import load_config
     from tenderflow.extensions import csrf, db, login_manager, migrate
     from tenderflow.paths import INSTANCE_DIR, MIGRATIONS_DIR, STATIC_DIR, TEMPLATES_DIR
+    from tenderflow.services import computed
     from tenderflow.web import access, access_log, filters, headers
 
     app = Flask(
@@ -118,6 +119,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from flask_sqlalchemy.session import Session as FlaskSession
 
     audit.install(FlaskSession, db.Model)
+    computed.install(FlaskSession)
 
     @app.route("/assets/<path:filename>")
     def assets(filename: str) -> Any:

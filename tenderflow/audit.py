@@ -221,6 +221,11 @@ def _after_transaction_end(session: Session, transaction: Any) -> None:
         session.info.pop("audit_rows", None)
 
 
+def writing(session: Session) -> bool:
+    """Say whether the session holds changes or audit entries not yet committed."""
+    return bool(session.new or session.dirty or session.deleted or session.info.get("audit_rows"))
+
+
 def _pending_rows(session: Session) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = session.info.setdefault("audit_rows", [])
     return rows

@@ -11,18 +11,25 @@ The token is read before the data, so what is kept under a token was computed fr
 least as new as the token says. When the token cannot be read (its row is missing) nothing is
 kept. Only plain values are kept (no database objects), and never anything filtered for one
 person: callers filter per viewer after, as the need-to-know rules say.
+
+One more scope, :data:`WRITES`, changes with every committed transaction that wrote anything
+through the ORM, whatever the table: :func:`install` bumps it in the commit itself. It suits
+what reads too many tables to list (the procurement page's sections); an audit entry alone (a
+view of commercial information) does not change it, since no page shows those.
 """
 
 from __future__ import annotations
 
+import secrets
 import threading
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import Engine, event, inspect, select, text
+from sqlalchemy.orm import ORMExecuteState, Session
 
 from tenderflow.models import DataVersion
 
@@ -30,6 +37,7 @@ T = TypeVar("T")
 
 EVALUATION = "evaluation"
 CAPITAL = "capital"
+WRITES = "writes"
 
 # Enough for every lot of every procurement being evaluated at once, and every capital round.
 MAX_ENTRIES = 512
@@ -53,7 +61,10 @@ class ComputedCache:
         self._lock = threading.Lock()
         self.counts = Counts()
 
-    def get_or_compute(self, key: Hashable, compute: Callable[[], T]) -> T:
+    def get_or_compute(
+        self, key: Hashable, compute: Callable[[], T], keep: Callable[[T], bool] | None = None
+    ) -> T:
+        """Return the value kept under ``key``, or ``compute()`` (kept unless ``keep`` says no)."""
         with self._lock:
             if key in self._values:
                 self._values.move_to_end(key)
@@ -62,6 +73,8 @@ class ComputedCache:
             self.counts.misses += 1
         # Computed outside the lock: two requests may both compute, and both get the same.
         value = compute()
+        if keep is not None and not keep(value):
+            return value
         with self._lock:
             self._values[key] = value
             self._values.move_to_end(key)
@@ -94,3 +107,64 @@ def kept(scope: str, token: str | None, key: tuple[Hashable, ...], compute: Call
         CACHE.counts.uncached += 1
         return compute()
     return CACHE.get_or_compute((scope, token, *key), compute)
+
+
+# Set on a session when its transaction wrote through the ORM; cleared when it ends.
+_WROTE = "tenderflow.computed.wrote"
+
+_BUMP = text(
+    "INSERT INTO data_versions (scope, token) VALUES (:scope, :token) "
+    "ON CONFLICT (scope) DO UPDATE SET token = excluded.token"
+)
+
+
+def _note_flush(session: Session, _context: Any) -> None:
+    # after_flush still shows what the flush wrote.
+    if session.new or session.dirty or session.deleted:
+        session.info[_WROTE] = True
+
+
+def _note_statement(state: ORMExecuteState) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        state.session.info[_WROTE] = True
+
+
+# Engines whose database has the data_versions table: asked again until it has (a database
+# still being migrated up to it takes writes without a token).
+_VERSIONED: weakref.WeakKeyDictionary[Engine, bool] = weakref.WeakKeyDictionary()
+
+
+def _versioned(session: Session) -> bool:
+    engine = session.get_bind().engine
+    if not _VERSIONED.get(engine):
+        _VERSIONED[engine] = inspect(session.connection()).has_table(DataVersion.__tablename__)
+    return _VERSIONED[engine]
+
+
+def _bump_on_commit(session: Session) -> None:
+    if session.new or session.dirty or session.deleted:
+        session.flush()  # the commit's own flush would come after this listener
+    if session.info.pop(_WROTE, False) and _versioned(session):
+        # Last in the transaction, so the row is locked only while the commit completes.
+        session.execute(_BUMP, {"scope": WRITES, "token": secrets.token_hex(16)})
+
+
+def _forget_writes(session: Session, transaction: Any) -> None:
+    if transaction.parent is None:
+        session.info.pop(_WROTE, None)
+
+
+def install(session_class: Any) -> None:
+    """Change the :data:`WRITES` token in every commit that wrote through ``session_class``.
+
+    Installed after the audit log's listeners, so a commit takes the audit chain's lock before
+    this row's, always in that order.
+    """
+    for name, listener in (
+        ("after_flush", _note_flush),
+        ("do_orm_execute", _note_statement),
+        ("before_commit", _bump_on_commit),
+        ("after_transaction_end", _forget_writes),
+    ):
+        if not event.contains(session_class, name, listener):
+            event.listen(session_class, name, listener)

@@ -10,7 +10,7 @@ from flask_login import current_user
 from tenderflow.domain.roles import PROCUREMENT_READERS, Role
 from tenderflow.extensions import db
 from tenderflow.services import procurements
-from tenderflow.web import navigation
+from tenderflow.web import kept_pages, navigation
 from tenderflow.web.access import public, signed_in
 
 bp = Blueprint("home", __name__)
@@ -22,10 +22,17 @@ navigation.register(
 @bp.route("/")
 @signed_in
 def index() -> Any:
-    board = (
-        procurements.by_stage(db.session) if current_user.has_role(*PROCUREMENT_READERS) else None
-    )
-    return render_template("home/index.html", board=board, Role=Role)
+    written = kept_pages.token()  # before any data is read
+
+    def page() -> str:
+        board = (
+            procurements.by_stage(db.session)
+            if current_user.has_role(*PROCUREMENT_READERS)
+            else None
+        )
+        return render_template("home/index.html", board=board, Role=Role)
+
+    return kept_pages.page(written, page)
 
 
 @bp.route("/accessibility")

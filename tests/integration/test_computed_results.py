@@ -20,6 +20,7 @@ from tenderflow.services.bidding import bids as bid_service
 from tenderflow.services.capital import priority
 from tenderflow.services.evaluation import model_versions, moderation, scoring
 from tenderflow.services.evaluation.results import results_for
+from tenderflow.web import kept_pages
 from tests.integration.capital_world import a_round, a_scheme, accept, score
 from tests.integration.conftest import sign_in_as
 from tests.integration.evaluation_world import add_bids, an_evaluation, ready_made
@@ -387,6 +388,7 @@ def test_the_procurement_pages_panel_summary_is_kept_until_an_evaluator_submits(
     sign_in_as(client, evaluation.lead)
 
     def panel_line() -> str:
+        kept_pages.KEPT.clear()  # the page made afresh (test_kept_pages.py keeps it whole)
         page = client.get("/procurements/EVAL-1").get_data(as_text=True)
         return next(line for line in page.splitlines() if "evaluator(s)" in line)
 

@@ -45,7 +45,7 @@ from tenderflow.services import timetable as timetable_service
 from tenderflow.services.bidding import bidders, bids, plans
 from tenderflow.services.bidding import clarifications as questions
 from tenderflow.services.unit_of_work import unit_of_work
-from tenderflow.web import kit
+from tenderflow.web import kept_pages, kit
 from tenderflow.web import need_to_know as ntk
 from tenderflow.web.access import allow
 from tenderflow.web.bidding.forms import ActionForm, WhenForm, optional_int, render_form
@@ -149,8 +149,13 @@ def summary_lines(
 @bp.route("/bids")
 @allow(*PROCUREMENT_READERS)
 def index(reference: str) -> Any:
+    written = kept_pages.token()  # before any data is read
     procurement = kit.procurement_or_404(reference)
     ntk.commercial_or_404(procurement, "see the bids")
+    return kept_pages.page(written, lambda: _bids_page(procurement))
+
+
+def _bids_page(procurement: Procurement) -> str:
     deadline = bids.tender_deadline(db.session, procurement)
     now = clock.now()
     received, withheld = need_to_know.without_withheld(

@@ -13,7 +13,7 @@ from tenderflow import clock
 from tenderflow.domain.evaluation.panel import moderation_open
 from tenderflow.domain.roles import Role
 from tenderflow.extensions import db
-from tenderflow.models import ModerationQuery
+from tenderflow.models import ModerationQuery, Procurement
 from tenderflow.services import ServiceError, need_to_know
 from tenderflow.services.concurrency import (
     ChangedMeanwhile,
@@ -25,6 +25,7 @@ from tenderflow.services.evaluation import bid_label, bids_in_evaluation, member
 from tenderflow.services.evaluation import moderation as service
 from tenderflow.services.evaluation.panel import declared_every_bidder
 from tenderflow.services.evaluation.results import results_as_seen, results_for
+from tenderflow.web import kept_pages
 from tenderflow.web.access import allow
 from tenderflow.web.evaluation import bp, moderator_or_404
 from tenderflow.web.evaluation.forms import (
@@ -41,28 +42,41 @@ from tenderflow.web.kit import attempt, procurement_or_404, runs, save
 from tenderflow.web.need_to_know import refuse, results_or_404
 
 
-def _moderation_or_redirect(reference: str) -> Any:
+def _moderator_or_redirect(reference: str) -> Any:
+    """Return the procurement, and a redirect for a moderator who has not yet signed and
+    declared (or None); anyone else off its panel is refused with a 404."""
     procurement = procurement_or_404(reference)
     member = moderator_or_404(procurement)
     if member is not None and not (
         member.confidentiality_signed_at and declared_every_bidder(db.session, member)
     ):
         flash("Sign the confidentiality agreement and declare any conflicts first.", "error")
-        return procurement, None, redirect(url_for("evaluation.overview", reference=reference))
+        return procurement, redirect(url_for("evaluation.overview", reference=reference))
+    return procurement, None
+
+
+def _moderation_or_redirect(reference: str) -> Any:
+    procurement, refused = _moderator_or_redirect(reference)
+    if refused:
+        return procurement, None, refused
     return procurement, service.moderation_of(db.session, procurement, current_user), None
 
 
 @bp.route("/<reference>/moderation")
 @allow(Role.MODERATOR, Role.ADMIN, per_object=True)
 def moderation(reference: str) -> Any:
-    procurement, moderation, refused = _moderation_or_redirect(reference)
+    written = kept_pages.token()  # before any data is read
+    procurement, refused = _moderator_or_redirect(reference)
     if refused:
         return refused
-    return render_template(
-        "evaluation/moderation.html",
-        procurement=procurement,
-        moderation=moderation,
-        queries=_queries_seen(procurement),
+    return kept_pages.page(
+        written,
+        lambda: render_template(
+            "evaluation/moderation.html",
+            procurement=procurement,
+            moderation=service.moderation_of(db.session, procurement, current_user),
+            queries=_queries_seen(procurement),
+        ),
     )
 
 
@@ -278,8 +292,13 @@ def query(reference: str, query_id: int) -> Any:
     per_object=True,
 )
 def results(reference: str) -> Any:
+    written = kept_pages.token()  # before any data is read
     procurement = procurement_or_404(reference)
     results_or_404(procurement)
+    return kept_pages.page(written, lambda: _results_page(procurement))
+
+
+def _results_page(procurement: Procurement) -> str:
     # Each lot is evaluated on its own; a procurement without lots is one evaluation.
     lots = [
         lot

@@ -37,7 +37,7 @@ from tenderflow.models import ClientGroup, District, Procurement, ServiceType
 from tenderflow.services import ServiceError, users
 from tenderflow.services import procurements as service
 from tenderflow.services.procurements.drafts import discard_draft, draft_of, keep_draft
-from tenderflow.web import kit, navigation
+from tenderflow.web import kept_pages, kit, navigation
 from tenderflow.web.access import allow
 from tenderflow.web.bidding.forms import optional_int
 from tenderflow.web.forms import GovDateField, MoneyField, NamedDateInput
@@ -427,9 +427,13 @@ def _lookups(data: service.ProcurementInput) -> dict[str, Any]:
 @bp.route("/<reference>")
 @allow(*PROCUREMENT_READERS)
 def show(reference: str) -> Any:
+    written = kept_pages.token()  # before any data is read
     procurement = kit.procurement_or_404(reference)
-    return render_template(
-        "procurements/show.html",
-        procurement=procurement,
-        sections=procurement_page.sections_for(procurement, current_user),
+    return kept_pages.page(
+        written,
+        lambda: render_template(
+            "procurements/show.html",
+            procurement=procurement,
+            sections=procurement_page.sections_for(procurement, current_user),
+        ),
     )
