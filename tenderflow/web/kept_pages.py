@@ -1,4 +1,5 @@
-"""Busy pages made once while nothing is written: the procurement page, moderation, results.
+"""The busiest pages, made once while nothing is written: home, the procurement page, its
+bids, an evaluator's scoring page, moderation, the results and the capital priority list.
 
 A page asked again by the same person, in the same session, in the same minute, with nothing
 written to the database since, is the same page. Each web process keeps what it rendered

@@ -18,6 +18,7 @@ from tenderflow.domain.capital import statuses as st
 from tenderflow.domain.capital.attachments import MEDIA_TYPES
 from tenderflow.domain.roles import Role
 from tenderflow.extensions import db
+from tenderflow.models import CapitalRound
 from tenderflow.services import documents
 from tenderflow.services.capital import matrix_for
 from tenderflow.services.capital import priority as service
@@ -29,6 +30,7 @@ from tenderflow.services.capital.documents import (
 from tenderflow.services.capital.rounds import all_rounds
 from tenderflow.services.capital.workbooks import priority_list_workbook
 from tenderflow.services.unit_of_work import unit_of_work
+from tenderflow.web import kept_pages
 from tenderflow.web.access import allow
 from tenderflow.web.capital import bp, context, posted, round_or_404, scheme_or_404
 from tenderflow.web.kit import save
@@ -82,7 +84,12 @@ def latest_priority_list() -> Any:
 @bp.route("/rounds/<int:round_id>/priority-list")
 @allow(*READERS)
 def priority_list(round_id: int) -> Any:
+    written = kept_pages.token()  # before any data is read
     round_ = round_or_404(round_id)
+    return kept_pages.page(written, lambda: _priority_list_page(round_))
+
+
+def _priority_list_page(round_: CapitalRound) -> str:
     view = service.priority_list_view(db.session, round_)
     document = newest_priority_list_document(db.session, round_)
     return render_template(

@@ -33,6 +33,7 @@ from tenderflow.services.evaluation import (
 from tenderflow.services.evaluation import panel as panel_service
 from tenderflow.services.evaluation import scoring as scoring_service
 from tenderflow.services.unit_of_work import unit_of_work
+from tenderflow.web import kept_pages
 from tenderflow.web.access import allow
 from tenderflow.web.evaluation import PANEL_ROLES, bp, panel_member_or_403
 from tenderflow.web.evaluation.forms import (
@@ -79,11 +80,16 @@ def mine() -> Any:
 @bp.route("/<reference>")
 @allow(*PANEL_ROLES, per_object=True)
 def overview(reference: str) -> Any:
+    written = kept_pages.token()  # before any data is read
     procurement = procurement_or_404(reference)
     on_panel = member_of(db.session, procurement, current_user) is not None
     if runs(procurement) and not on_panel:
         return redirect(url_for("evaluation.panel", reference=reference))
     member = panel_member_or_403(procurement)
+    return kept_pages.page(written, lambda: _overview_page(procurement, member))
+
+
+def _overview_page(procurement: Procurement, member: PanelMember) -> str:
     work = scoring_service.work_of(db.session, member)
     progress = scoring_service.progress_of(db.session, member)
     declared = panel_service.declared_every_bidder(db.session, member)
