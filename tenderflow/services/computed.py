@@ -14,8 +14,9 @@ person: callers filter per viewer after, as the need-to-know rules say.
 
 One more scope, :data:`WRITES`, changes with every committed transaction that wrote anything
 through the ORM, whatever the table: :func:`install` bumps it in the commit itself. It suits
-what reads too many tables to list (the procurement page's sections); an audit entry alone (a
-view of commercial information) does not change it, since no page shows those.
+what reads too many tables to list: the busiest pages, kept whole by
+:mod:`tenderflow.web.kept_pages`. An audit entry alone (a view of commercial information) does
+not change it, since none of those pages shows the audit log.
 """
 
 from __future__ import annotations
