@@ -17,16 +17,13 @@ import multiprocessing
 import sys
 from typing import Any
 
-# Every module holding a served flow, as `workflows.registry` imports them.
-FLOW_MODULES = (
-    "workflows.registry",
-    "workflows.capital_round",
-    "workflows.contracts",
-    "workflows.documents",
-    "workflows.email",
-    "workflows.maintenance",
-    "workflows.timetable",
-)
+
+def flow_modules() -> list[str]:
+    """Return the registry and every module holding a flow it serves: what a run needs loaded."""
+    from workflows import registry
+
+    held = {flow.fn.__module__ for flow, _name, _options in registry.served(schedules=False)}
+    return [registry.__name__, *sorted(held)]
 
 
 class _ForkServer:
@@ -68,5 +65,5 @@ def fork_runs_from_a_loaded_process() -> None:
     from prefect.flows import Flow
 
     copyreg.pickle(Flow, _by_reference)
-    multiprocessing.set_forkserver_preload(list(FLOW_MODULES))
+    multiprocessing.set_forkserver_preload(flow_modules())
     prefect.flow_engine.multiprocessing = _ForkServer  # type: ignore[assignment]

@@ -37,11 +37,23 @@ def test_after_the_switch_prefect_is_given_the_fork_server(restored: object) -> 
     assert context.get_start_method() == "forkserver"
 
 
-def test_every_served_flow_module_is_loaded_in_the_fork_server() -> None:
+def loaded(names: list[str]) -> list[str]:
+    """Run in a run's process: which of ``names`` were imported before it began."""
+    import sys
+
+    return [name for name in names if name in sys.modules]
+
+
+def test_a_runs_process_starts_with_every_served_flows_module_loaded(restored: object) -> None:
     from workflows import registry
 
-    served = {flow.fn.__module__ for flow, _name, _options in registry._declared()}
-    assert served <= set(launch.FLOW_MODULES), served - set(launch.FLOW_MODULES)
+    held = {flow.fn.__module__ for flow, _name, _options in registry._declared()}
+    assert {"workflows.timetable", "workflows.capital_round"} <= held
+    launch.fork_runs_from_a_loaded_process()
+    context = prefect.flow_engine.multiprocessing.get_context("spawn")
+    with context.Pool(1) as pool:
+        found = pool.apply(loaded, (sorted(held),))
+    assert found == sorted(held), "imported in the fork server, before the run's process began"
 
 
 def test_every_served_flow_reaches_its_run_process_as_itself(restored: object) -> None:
