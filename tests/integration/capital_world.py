@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
@@ -93,3 +95,29 @@ def extend(world: dict[str, Any]) -> None:
     world["capital_round"] = round_
     world["capital_scheme"] = scheme
     world["url_args"].update(round_id=round_.id, scheme_id=scheme.id, attachment_id=attachment.id)
+
+
+@dataclass(frozen=True)
+class TwoSchemes:
+    """An open round with two accepted Fenland schemes, the foyer scored 3 throughout."""
+
+    admin: User
+    round: CapitalRound
+    foyer: CapitalScheme
+    flats: CapitalScheme
+    scorer: User
+
+
+def two_schemes(make_user: Callable[..., User]) -> TwoSchemes:
+    """Return a round where March flats, once scored, can overtake Wisbech foyer."""
+    admin = make_user(Role.ADMIN)
+    fenland = make_user(Role.DISTRICT_OFFICER, district="fenland")
+    partnership = make_user(Role.PARTNERSHIP_OFFICER)
+    scorer = make_user(Role.SP_SCORER, name="Pat Scorer")
+    round_ = a_round(admin)
+    foyer = a_scheme(round_, fenland, "Wisbech foyer", revenue_per_year="96000")
+    flats = a_scheme(round_, fenland, "March flats", revenue_per_year="40000")
+    for scheme in (foyer, flats):
+        accept(scheme, partnership)
+    score(foyer, scorer, 3, 3, 3, 3, 3)
+    return TwoSchemes(admin, round_, foyer, flats, scorer)

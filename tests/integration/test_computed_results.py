@@ -21,7 +21,7 @@ from tenderflow.services.capital import priority
 from tenderflow.services.evaluation import model_versions, moderation, scoring
 from tenderflow.services.evaluation.results import results_for
 from tenderflow.web import kept_pages
-from tests.integration.capital_world import a_round, a_scheme, accept, score
+from tests.integration.capital_world import score, two_schemes
 from tests.integration.conftest import sign_in_as
 from tests.integration.evaluation_world import add_bids, an_evaluation, ready_made
 from tests.integration.world import procurement_input
@@ -342,16 +342,8 @@ def test_the_results_page_filters_the_kept_results_for_each_viewer(
 def test_the_provisional_priority_list_is_kept_until_a_capital_score_changes(
     app: Any, make_user: Callable[..., Any]
 ) -> None:
-    admin = make_user(Role.ADMIN)
-    fenland = make_user(Role.DISTRICT_OFFICER, district="fenland")
-    partnership = make_user(Role.PARTNERSHIP_OFFICER)
-    first = make_user(Role.SP_SCORER, name="Pat Scorer")
-    round_ = a_round(admin)
-    foyer = a_scheme(round_, fenland, "Wisbech foyer", revenue_per_year="96000")
-    flats = a_scheme(round_, fenland, "March flats", revenue_per_year="40000")
-    for scheme in (foyer, flats):
-        accept(scheme, partnership)
-    score(foyer, first, 3, 3, 3, 3, 3)
+    world = two_schemes(make_user)
+    round_, flats, first = world.round, world.flats, world.scorer
 
     def ranked() -> list[tuple[Any, str, Any]]:
         view = priority.priority_list_view(db.session, round_)

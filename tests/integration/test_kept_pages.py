@@ -226,20 +226,11 @@ def test_a_kept_page_still_audits_each_view_and_refuses_everyone_else(
 def test_the_priority_list_page_is_kept_until_a_capital_score_is_recorded(
     app: Any, client: Any, make_user: Callable[..., Any]
 ) -> None:
-    from tests.integration.capital_world import a_round, a_scheme, accept, score
+    from tests.integration.capital_world import score, two_schemes
 
-    admin = make_user(Role.ADMIN)
-    fenland = make_user(Role.DISTRICT_OFFICER, district="fenland")
-    partnership = make_user(Role.PARTNERSHIP_OFFICER)
-    scorer = make_user(Role.SP_SCORER, name="Pat Scorer")
-    round_ = a_round(admin)
-    foyer = a_scheme(round_, fenland, "Wisbech foyer", revenue_per_year="96000")
-    flats = a_scheme(round_, fenland, "March flats", revenue_per_year="40000")
-    for scheme in (foyer, flats):
-        accept(scheme, partnership)
-    score(foyer, scorer, 3, 3, 3, 3, 3)
-    sign_in_as(client, admin)
-    url = f"/capital/rounds/{round_.id}/priority-list"
+    world = two_schemes(make_user)
+    sign_in_as(client, world.admin)
+    url = f"/capital/rounds/{world.round.id}/priority-list"
 
     def ranked() -> list[str]:
         text = main(client.get(url))
@@ -250,5 +241,5 @@ def test_the_priority_list_page_is_kept_until_a_capital_score_is_recorded(
 
     assert ranked() == ["Wisbech foyer"]
     assert ranked() == ["Wisbech foyer"] and kept() == (1, 1)
-    score(flats, scorer, 5, 5, 5, 5, 5)  # recorded by a scorer: March flats now leads
+    score(world.flats, world.scorer, 5, 5, 5, 5, 5)  # recorded by a scorer: March flats leads
     assert ranked() == ["March flats", "Wisbech foyer"] and kept() == (1, 2)
