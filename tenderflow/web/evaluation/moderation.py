@@ -55,13 +55,6 @@ def _moderator_or_redirect(reference: str) -> Any:
     return procurement, None
 
 
-def _moderation_or_redirect(reference: str) -> Any:
-    procurement, refused = _moderator_or_redirect(reference)
-    if refused:
-        return procurement, None, refused
-    return procurement, service.moderation_of(db.session, procurement, current_user), None
-
-
 @bp.route("/<reference>/moderation")
 @allow(Role.MODERATOR, Role.ADMIN, per_object=True)
 def moderation(reference: str) -> Any:
@@ -83,9 +76,10 @@ def moderation(reference: str) -> Any:
 @bp.route("/<reference>/moderation/<criterion_id>", methods=["GET", "POST"])
 @allow(Role.MODERATOR, Role.ADMIN, per_object=True)
 def consensus(reference: str, criterion_id: str) -> Any:
-    procurement, moderation, refused = _moderation_or_redirect(reference)
+    procurement, refused = _moderator_or_redirect(reference)
     if refused:
         return refused
+    moderation = service.moderation_of(db.session, procurement, current_user)
     if moderation is None:
         flash("Moderation has not opened.", "error")
         return redirect(url_for("evaluation.moderation", reference=reference))
